@@ -1,0 +1,42 @@
+# Lottery Ticket Lab: the two commands.
+#   make serve   set up what is missing, build the page, serve it on 127.0.0.1
+#   make test    set up, native tests, page build, browser tests
+# Compiled output lives under ~/.cache/lottery-ticket-lab (outside the clone),
+# so a fresh clone on the same machine reuses it.
+
+SHELL := /bin/bash
+CACHE ?= $(HOME)/.cache/lottery-ticket-lab
+export LTL_TOOLS := $(CACHE)/tools
+NATIVE_TARGET := $(CACHE)/target-native
+PORT ?= 8080
+
+.PHONY: serve test setup setup-wasm page native-test browser-test bench lottery data
+
+serve: setup-wasm page
+	python3 scripts/serve.py --dir dist --port $(PORT)
+
+test: setup native-test page browser-test
+
+setup:
+	scripts/setup.sh all
+
+setup-wasm:
+	scripts/setup.sh wasm
+
+# The release page in dist/, self-contained: publish the folder as is.
+page:
+	scripts/build-page.sh
+
+native-test:
+	CARGO_TARGET_DIR=$(NATIVE_TARGET) cargo test --release --locked
+
+browser-test:
+	cd tests/browser && node --test --test-concurrency=1 --test-reporter=spec
+
+# The native command-line driver, e.g. make lottery ARGS="run --preset digits".
+lottery:
+	CARGO_TARGET_DIR=$(NATIVE_TARGET) cargo run --release --locked --bin lottery -- $(ARGS)
+
+# Rebuild web/data/ from the registries' packages (not needed to build: the results are committed).
+data:
+	python3 scripts/make_data.py

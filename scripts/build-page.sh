@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Build the release page into dist/ with trunk, on whichever wasm32 route
+# this machine has (see scripts/setup.sh and README.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CACHE="${CACHE:-$HOME/.cache/lottery-ticket-lab}"
+TOOLS="${LTL_TOOLS:-$CACHE/tools}"
+export PATH="$TOOLS/bin:$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR="$CACHE/target-wasm"
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "build-page: rustup's wasm32 target"
+else
+  echo "build-page: Debian rustc-web, std built from source"
+  export PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc CARGO=/usr/bin/cargo RUSTC_BOOTSTRAP=1 \
+         CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+fi
+trunk build --release --offline --locked 2>&1 | grep -v "^\s*$" || { echo "build-page: trunk failed"; exit 1; }
+test -f dist/index.html
+ls -l dist

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Installs what Lottery Ticket Lab needs and is missing. Idempotent: every
+# tool's version is checked before it is (re)installed, so a second run takes
+# seconds. See README.md ("What the commands install") and ARCHITECTURE.md.
+#
+#   scripts/setup.sh            everything (native + wasm + browser tests)
+#   scripts/setup.sh wasm       only what builds and serves the page
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WHAT="${1:-all}"
+
+TRUNK_VERSION=0.21.14
+# wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock.
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' Cargo.lock)"
+TOOLS_ROOT="${LTL_TOOLS:-$HOME/.cache/lottery-ticket-lab/tools}"
+mkdir -p "$TOOLS_ROOT/bin"
+export PATH="$TOOLS_ROOT/bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+APT_UPDATED=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    say "missing system packages: ${missing[*]} (no apt-get here: install them yourself)"; exit 1
+  fi
+  if [ $APT_UPDATED = 0 ]; then say "apt-get update"; $SUDO apt-get update -qq; APT_UPDATED=1; fi
+  say "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# --- wasm32 standard library -------------------------------------------------
+# Route 1: rustup's wasm32 target (an ordinary developer machine).
+# Route 2: Debian's rustc-web 1.96 + rust-web-src, std built from source
+#          (-Zbuild-std); used where rustup cannot download the target.
+wasm_route() {
+  if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then echo rustup; return; fi
+  if [ -x /usr/bin/rustc ] && dpkg -s rust-web-src >/dev/null 2>&1 && dpkg -s lld-22 >/dev/null 2>&1; then echo debian; return; fi
+  echo none
+}
+setup_wasm_std() {
+  local route; route="$(wasm_route)"
+  if [ "$route" = none ] && [ "${LTL_TRY_RUSTUP:-0}" = 1 ]; then
+    say "trying rustup target add wasm32-unknown-unknown"
+    timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
+    route="$(wasm_route)"
+  fi
+  if [ "$route" = none ]; then
+    say "wasm32 std: using Debian's rustc-web and building std from source"
+    apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
+    route="$(wasm_route)"
+  fi
+  say "wasm32 route: $route"
+}
+
+# --- host tools --------------------------------------------------------------
+have_version() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q " $2\$\| $2 "; }
+setup_host_tools() {
+  if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 15 min the first time)"
+    # Not --locked: its lockfile pins a webpki-roots the registry no longer serves.
+    cargo install --quiet --root "$TOOLS_ROOT" wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
+  fi
+  if ! have_version trunk "$TRUNK_VERSION"; then
+    say "installing trunk $TRUNK_VERSION (about 20 min the first time)"
+    cargo install --quiet --locked --root "$TOOLS_ROOT" trunk --version "=$TRUNK_VERSION"
+  fi
+}
+
+# --- browser tests -----------------------------------------------------------
+setup_browser() {
+  apt_install chromium chromium-driver fonts-dejavu-core
+  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    say "npm ci (playwright-core, no browser download)"
+    (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+  fi
+}
+
+setup_wasm_std
+setup_host_tools
+if [ "$WHAT" = all ]; then setup_browser; fi
+say "ready"

@@ -1,0 +1,184 @@
+//! `lottery`: the engine, headless. Runs an experiment natively with a
+//! progress bar per round, prints the table of rounds, and writes the JSON
+//! report.
+//!
+//! ```text
+//! lottery run --preset lenet-mnist --set rounds=5 --backend ndarray --out r.json
+//! ```
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::path::PathBuf;
+    use std::process::ExitCode;
+    use std::time::Instant;
+
+    use clap::{Parser, Subcommand, ValueEnum};
+    use indicatif::{ProgressBar, ProgressStyle};
+    use lottery_ticket_lab::engine::{self, Event, Experiment, Report, config::PRESETS, device};
+    use lottery_ticket_lab::url;
+
+    #[derive(Parser)]
+    #[command(name = "lottery", about = "Iterative magnitude pruning with rewinding: find winning lottery tickets.")]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Run an experiment and print its table of rounds.
+        Run {
+            /// Starting configuration (spiral, digits, lenet-mnist, lenet-fashion, xor-tiny).
+            #[arg(long, default_value = "spiral")]
+            preset: String,
+            /// Override a knob with its URL key, e.g. --set rounds=5 --set hidden=300,100.
+            #[arg(long = "set", value_name = "KEY=VALUE")]
+            set: Vec<String>,
+            #[arg(long, value_enum, default_value_t = Backend::Ndarray)]
+            backend: Backend,
+            /// Write the JSON report here.
+            #[arg(long)]
+            out: Option<PathBuf>,
+            /// Where the image sets live.
+            #[arg(long, default_value = "web/data")]
+            data_dir: PathBuf,
+            /// Steps between progress updates.
+            #[arg(long, default_value_t = 50)]
+            chunk: usize,
+        },
+        /// List the presets and the keys --set accepts.
+        Keys,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum Backend {
+        Ndarray,
+        Wgpu,
+    }
+
+    pub fn main() -> ExitCode {
+        match Cli::parse().command {
+            Command::Keys => {
+                println!("presets: {}", PRESETS.join(", "));
+                let keys: Vec<&str> = url::KEYS.iter().map(|k| k.name).collect();
+                println!("keys: {}", keys.join(", "));
+                ExitCode::SUCCESS
+            }
+            Command::Run { preset, set, backend, out, data_dir, chunk } => {
+                match run(&preset, &set, backend, out, &data_dir, chunk) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("lottery: {e}");
+                        ExitCode::FAILURE
+                    }
+                }
+            }
+        }
+    }
+
+    fn run(preset: &str, set: &[String], backend: Backend, out: Option<PathBuf>, data_dir: &std::path::Path, chunk: usize) -> Result<(), String> {
+        if engine::preset(preset).is_none() {
+            return Err(format!("no preset called '{preset}'; try one of {}", PRESETS.join(", ")));
+        }
+        let mut query = format!("preset={preset}");
+        for kv in set {
+            if !kv.contains('=') {
+                return Err(format!("--set {kv}: expected KEY=VALUE"));
+            }
+            query.push('&');
+            query.push_str(kv);
+        }
+        let (state, notices) = url::decode(&query);
+        if !notices.is_empty() {
+            let lines: Vec<String> = notices.iter().map(|n| format!("  {}: {}", n.key, n.message)).collect();
+            return Err(format!("the settings were not taken as given:\n{}", lines.join("\n")));
+        }
+        let config = state.config;
+        let (device, backend_name) = match backend {
+            Backend::Ndarray => (device::cpu(), "ndarray (CPU)".to_string()),
+            Backend::Wgpu => (device::wgpu().map_err(|e| format!("no wgpu adapter: {e}"))?, "wgpu".to_string()),
+        };
+        let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
+        eprintln!(
+            "{}: {} train / {} val / {} test, network {:?} ({} weights), {} rounds of {} steps, on {backend_name}",
+            config.data.dataset.as_str(),
+            data.train.len(),
+            data.val.len(),
+            data.test.len(),
+            config.widths(),
+            config.weight_count(),
+            config.prune.rounds,
+            config.train.steps
+        );
+        let started = Instant::now();
+        let mut experiment = Experiment::new(config, data, &device).map_err(|e| e.to_string())?;
+        let style = ProgressStyle::with_template("round {prefix:>2} {bar:40.cyan/blue} {pos}/{len} {msg}").unwrap();
+        let mut bar: Option<(usize, ProgressBar)> = None;
+        pollster::block_on(experiment.run_to_end(chunk, |event| match event {
+            Event::Progress(p) => {
+                let round_len = p.end as u64;
+                let fresh = !matches!(&bar, Some((r, _)) if *r == p.round);
+                if fresh {
+                    let b = ProgressBar::new(round_len).with_style(style.clone()).with_prefix(p.round.to_string());
+                    bar = Some((p.round, b));
+                }
+                if let Some((_, b)) = &bar {
+                    b.set_length(round_len);
+                    b.set_position(p.iteration as u64);
+                    b.set_message(p.phase.label().to_string());
+                }
+            }
+            Event::RoundDone(r) => {
+                if let Some((_, b)) = bar.take() {
+                    b.finish_and_clear();
+                }
+                eprintln!(
+                    "round {:>2}: {:>6.2}% of weights, ticket test accuracy {:.2}%",
+                    r.round,
+                    r.weights_remaining * 100.0,
+                    r.ticket.test_accuracy * 100.0
+                );
+            }
+            Event::Finished => {}
+        }))
+        .map_err(|e| e.to_string())?;
+        let report = experiment.report(&backend_name);
+        print!("{}", table(&report));
+        eprintln!("finished in {:.1} s", started.elapsed().as_secs_f64());
+        if let Some(path) = out {
+            let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("report written to {}", path.display());
+        }
+        Ok(())
+    }
+
+    /// The table of rounds, as Markdown (it goes into the README as is).
+    pub fn table(report: &Report) -> String {
+        let pct = |x: Option<f64>| x.map(|v| format!("{:.2}", v * 100.0)).unwrap_or_else(|| "–".into());
+        let mut s = String::from(
+            "| round | weights remaining % | ticket test acc % | ticket early-stop acc % | early-stop iter | reinit acc % | random-mask acc % |\n|---:|---:|---:|---:|---:|---:|---:|\n",
+        );
+        for r in &report.rounds {
+            s.push_str(&format!(
+                "| {} | {:.2} | {} | {} | {} | {} | {} |\n",
+                r.round,
+                r.weights_remaining * 100.0,
+                pct(Some(r.ticket.test_accuracy)),
+                pct(Some(r.ticket.early_stop_test_accuracy)),
+                r.ticket.early_stop_iteration,
+                pct(r.reinit.as_ref().map(|x| x.test_accuracy)),
+                pct(r.random_mask.as_ref().map(|x| x.test_accuracy)),
+            ));
+        }
+        s
+    }
+}

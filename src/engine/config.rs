@@ -1,0 +1,308 @@
+//! The experiment's configuration: every knob, its default, the presets, and
+//! validation with caps, so no configuration can ask for more than a browser
+//! tab can hold. The URL form of this type lives in `crate::url`.
+
+use serde::{Deserialize, Serialize};
+
+use super::data::DatasetName;
+
+/// Everything that determines a run. Config + seed + backend ⇒ the same ticket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExperimentConfig {
+    pub seed: u64,
+    pub data: DataConfig,
+    pub model: ModelConfig,
+    pub train: TrainConfig,
+    pub prune: PruneConfig,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DataConfig {
+    pub dataset: DatasetName,
+    /// Points generated for a 2D set; for an image set, the subset size.
+    pub samples: usize,
+    /// 2D sets only, 0..=1.
+    pub noise: f64,
+    /// Fractions of all samples held out for validation and test.
+    pub val_frac: f64,
+    pub test_frac: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Init {
+    /// Glorot (Xavier) uniform, the paper's.
+    Glorot,
+    /// Kaiming (He) normal.
+    Kaiming,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ModelConfig {
+    /// Hidden layer widths; input and output widths come from the dataset.
+    pub hidden: Vec<usize>,
+    pub init: Init,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    Adam,
+    Sgd,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrainConfig {
+    pub optimizer: OptimizerKind,
+    pub lr: f64,
+    /// SGD momentum (0 = plain SGD); ignored by Adam.
+    pub momentum: f64,
+    pub batch: usize,
+    /// Training iterations per round.
+    pub steps: usize,
+    /// Validation/test evaluation (and loss readback) every this many steps.
+    pub eval_every: usize,
+}
+
+/// How the next mask is chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PruneMethod {
+    /// Smallest |w| of the trained weights go (the paper's).
+    Magnitude,
+    /// Connection sensitivity |g ⊙ w| on one batch at initialisation (Lee et al. 2019).
+    Snip,
+    /// Data-free synaptic flow |θ ⊙ ∂R/∂θ| at initialisation (Tanaka et al. 2020).
+    Synflow,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PruneScope {
+    /// Each layer loses its own rate of its remaining weights.
+    Layer,
+    /// One threshold over all layers.
+    Global,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Schedule {
+    /// Prune a little after each round of training (IMP).
+    Iterative,
+    /// Each round prunes the dense trained network straight to its target.
+    Oneshot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResetMode {
+    /// Survivors go back to θ0, bit for bit.
+    Init,
+    /// Survivors go back to θk, their values at iteration `rewind_step`.
+    Rewind,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PruneConfig {
+    pub method: PruneMethod,
+    pub scope: PruneScope,
+    pub schedule: Schedule,
+    /// Fraction of the remaining weights pruned per round (hidden layers, or all for global).
+    pub rate: f64,
+    /// Fraction for the output layer (layer-wise only); the paper uses half the rate.
+    pub output_rate: f64,
+    /// Pruning rounds after the dense round 0.
+    pub rounds: usize,
+    pub reset: ResetMode,
+    pub rewind_step: usize,
+    /// Controls run at every sparsity: same mask from a fresh init, and a random mask.
+    pub control_reinit: bool,
+    pub control_random: bool,
+}
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        Self { dataset: DatasetName::Spiral, samples: 600, noise: 0.2, val_frac: 0.15, test_frac: 0.25 }
+    }
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        Self { hidden: vec![16, 16], init: Init::Glorot }
+    }
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self { optimizer: OptimizerKind::Adam, lr: 0.01, momentum: 0.9, batch: 32, steps: 600, eval_every: 50 }
+    }
+}
+
+impl Default for PruneConfig {
+    fn default() -> Self {
+        Self {
+            method: PruneMethod::Magnitude,
+            scope: PruneScope::Layer,
+            schedule: Schedule::Iterative,
+            rate: 0.2,
+            output_rate: 0.1,
+            rounds: 8,
+            reset: ResetMode::Init,
+            rewind_step: 0,
+            control_reinit: true,
+            control_random: false,
+        }
+    }
+}
+
+impl Default for ExperimentConfig {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            data: DataConfig::default(),
+            model: ModelConfig::default(),
+            train: TrainConfig::default(),
+            prune: PruneConfig::default(),
+        }
+    }
+}
+
+/// The caps. A configuration over any of them is refused, not clamped here
+/// (the URL decoder clamps and says so).
+pub mod caps {
+    pub const MAX_WEIGHTS: usize = 300_000;
+    pub const MAX_LAYERS: usize = 6;
+    pub const MAX_WIDTH: usize = 1024;
+    pub const MAX_ROUNDS: usize = 30;
+    pub const MAX_STEPS: usize = 100_000;
+    pub const MAX_BATCH: usize = 1024;
+    pub const MAX_SAMPLES_2D: usize = 10_000;
+    pub const MAX_SAMPLES_IMAGES: usize = 70_000;
+}
+
+/// A configuration the engine refuses, with the knob and the reason.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{key}: {reason}")]
+pub struct ConfigError {
+    pub key: &'static str,
+    pub reason: String,
+}
+
+fn check(ok: bool, key: &'static str, reason: impl FnOnce() -> String) -> Result<(), ConfigError> {
+    if ok { Ok(()) } else { Err(ConfigError { key, reason: reason() }) }
+}
+
+impl ExperimentConfig {
+    /// Layer widths from input to output.
+    pub fn widths(&self) -> Vec<usize> {
+        let mut w = vec![self.data.dataset.features()];
+        w.extend(&self.model.hidden);
+        w.push(self.data.dataset.classes());
+        w
+    }
+
+    /// Prunable weights (biases excluded).
+    pub fn weight_count(&self) -> usize {
+        self.widths().windows(2).map(|p| p[0] * p[1]).sum()
+    }
+
+    /// Fraction of weights expected to remain after `round` rounds, per layer.
+    pub fn expected_density(&self, round: usize) -> Vec<f64> {
+        let layers = self.widths().len() - 1;
+        (0..layers)
+            .map(|l| (1.0 - self.layer_rate(l, layers)).powi(round as i32))
+            .collect()
+    }
+
+    /// The per-round pruning rate of layer `l` of `layers`.
+    pub fn layer_rate(&self, l: usize, layers: usize) -> f64 {
+        if self.prune.scope == PruneScope::Layer && l + 1 == layers && layers > 1 {
+            self.prune.output_rate
+        } else {
+            self.prune.rate
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        use caps::*;
+        let d = &self.data;
+        let n_max = if d.dataset.is_2d() { MAX_SAMPLES_2D } else { MAX_SAMPLES_IMAGES };
+        check(d.samples >= 20 && d.samples <= n_max, "samples", || {
+            format!("{} is outside 20..={n_max}", d.samples)
+        })?;
+        check((0.0..=1.0).contains(&d.noise), "noise", || format!("{} is outside 0..=1", d.noise))?;
+        check(d.val_frac > 0.0 && d.val_frac <= 0.4, "val_frac", || format!("{} is outside (0, 0.4]", d.val_frac))?;
+        check(d.test_frac > 0.0 && d.test_frac <= 0.5, "test_frac", || format!("{} is outside (0, 0.5]", d.test_frac))?;
+        let n_train = d.samples as f64 * (1.0 - d.val_frac - d.test_frac);
+        check(n_train >= 10.0, "samples", || format!("only {n_train:.0} samples are left for training"))?;
+        let m = &self.model;
+        check(m.hidden.len() <= MAX_LAYERS, "hidden", || format!("{} hidden layers; at most {MAX_LAYERS}", m.hidden.len()))?;
+        check(m.hidden.iter().all(|&w| (1..=MAX_WIDTH).contains(&w)), "hidden", || {
+            format!("widths must be in 1..={MAX_WIDTH}, got {:?}", m.hidden)
+        })?;
+        let weights = self.weight_count();
+        check(weights <= MAX_WEIGHTS, "hidden", || format!("{weights} weights; at most {MAX_WEIGHTS}"))?;
+        let t = &self.train;
+        check(t.lr.is_finite() && t.lr > 0.0 && t.lr <= 10.0, "lr", || format!("{} is outside (0, 10]", t.lr))?;
+        check((0.0..1.0).contains(&t.momentum), "momentum", || format!("{} is outside [0, 1)", t.momentum))?;
+        check((1..=MAX_BATCH).contains(&t.batch), "batch", || format!("{} is outside 1..={MAX_BATCH}", t.batch))?;
+        check((1..=MAX_STEPS).contains(&t.steps), "steps", || format!("{} is outside 1..={MAX_STEPS}", t.steps))?;
+        check(t.eval_every >= 1 && t.eval_every <= t.steps, "eval_every", || {
+            format!("{} is outside 1..={} (the steps per round)", t.eval_every, t.steps)
+        })?;
+        let p = &self.prune;
+        check(p.rate > 0.0 && p.rate < 1.0, "rate", || format!("{} is outside (0, 1)", p.rate))?;
+        check((0.0..1.0).contains(&p.output_rate), "output_rate", || format!("{} is outside [0, 1)", p.output_rate))?;
+        check(p.rounds <= MAX_ROUNDS, "rounds", || format!("{} rounds; at most {MAX_ROUNDS}", p.rounds))?;
+        check(p.reset == ResetMode::Init || p.rewind_step < t.steps, "rewind_step", || {
+            format!("{} must be below the steps per round ({})", p.rewind_step, t.steps)
+        })?;
+        Ok(())
+    }
+}
+
+/// The presets, by name. Each is one click (and one URL) away in the page.
+pub fn preset(name: &str) -> Option<ExperimentConfig> {
+    let mut c = ExperimentConfig::default();
+    match name {
+        "spiral" => {}
+        "xor-tiny" => {
+            c.data = DataConfig { dataset: DatasetName::Xor, samples: 200, noise: 0.0, ..DataConfig::default() };
+            c.model.hidden = vec![8];
+            c.train.steps = 60;
+            c.train.eval_every = 20;
+            c.prune.rounds = 3;
+        }
+        "digits" => {
+            c.data = DataConfig { dataset: DatasetName::Digits, samples: 1797, noise: 0.0, val_frac: 0.15, test_frac: 0.25 };
+            c.model.hidden = vec![100, 50];
+            c.train = TrainConfig { optimizer: OptimizerKind::Adam, lr: 2e-3, momentum: 0.9, batch: 32, steps: 1500, eval_every: 100 };
+            c.prune.rounds = 10;
+        }
+        "lenet-mnist" => {
+            // The paper's recipe (Adam 1.2e-3, batch 60, 20% of hidden and 10% of
+            // output weights per round) on the 10,000-digit subset; 50K iterations
+            // on 55K digits scale to 3,000 on 6,500.
+            c.data = DataConfig { dataset: DatasetName::Mnist, samples: 10_000, noise: 0.0, val_frac: 0.1, test_frac: 0.25 };
+            c.model.hidden = vec![300, 100];
+            c.train = TrainConfig { optimizer: OptimizerKind::Adam, lr: 1.2e-3, momentum: 0.9, batch: 60, steps: 3000, eval_every: 150 };
+            c.prune = PruneConfig { rounds: 15, ..PruneConfig::default() };
+        }
+        "lenet-fashion" => {
+            c.data = DataConfig { dataset: DatasetName::Fashion, samples: 12_000, noise: 0.0, val_frac: 0.1, test_frac: 1.0 / 6.0 };
+            c.model.hidden = vec![300, 100];
+            c.train = TrainConfig { optimizer: OptimizerKind::Adam, lr: 1.2e-3, momentum: 0.9, batch: 60, steps: 3000, eval_every: 150 };
+            c.prune = PruneConfig { rounds: 12, ..PruneConfig::default() };
+        }
+        _ => return None,
+    }
+    Some(c)
+}
+
+pub const PRESETS: [&str; 4] = ["spiral", "digits", "lenet-mnist", "lenet-fashion"];

@@ -1,0 +1,345 @@
+//! Datasets: the 2D generators, the image sets shipped under `web/data/`,
+//! and the seeded train / validation / test split.
+//!
+//! Everything here is plain host data (`Vec<f32>` features, `u8` labels); the
+//! training loop uploads batches to the device. The binary format of the
+//! shipped files is described in [`decode_image_set`].
+
+use std::f64::consts::PI;
+
+use serde::{Deserialize, Serialize};
+
+use super::rng::{self, Stream};
+
+/// The datasets the lab knows, by the name used in configs and URLs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatasetName {
+    Circle,
+    Xor,
+    Gauss,
+    Spiral,
+    Moons,
+    Digits,
+    Mnist,
+    Fashion,
+}
+
+impl DatasetName {
+    pub const ALL: [DatasetName; 8] = [
+        Self::Circle,
+        Self::Xor,
+        Self::Gauss,
+        Self::Spiral,
+        Self::Moons,
+        Self::Digits,
+        Self::Mnist,
+        Self::Fashion,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Circle => "circle",
+            Self::Xor => "xor",
+            Self::Gauss => "gauss",
+            Self::Spiral => "spiral",
+            Self::Moons => "moons",
+            Self::Digits => "digits",
+            Self::Mnist => "mnist",
+            Self::Fashion => "fashion",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    /// Generated on the fly from (samples, noise, seed), as opposed to loaded.
+    pub fn is_2d(self) -> bool {
+        matches!(self, Self::Circle | Self::Xor | Self::Gauss | Self::Spiral | Self::Moons)
+    }
+
+    /// The file under `web/data/` that holds an image set.
+    pub fn file_name(self) -> Option<&'static str> {
+        match self {
+            Self::Digits => Some("digits.ltd"),
+            Self::Mnist => Some("mnist.ltd"),
+            Self::Fashion => Some("fashion.ltd"),
+            _ => None,
+        }
+    }
+
+    /// Input width of the network: 2 for the plane, pixels for images.
+    pub fn features(self) -> usize {
+        match self {
+            Self::Digits => 64,
+            Self::Mnist | Self::Fashion => 784,
+            _ => 2,
+        }
+    }
+
+    pub fn classes(self) -> usize {
+        if self.is_2d() { 2 } else { 10 }
+    }
+}
+
+/// One part of a dataset: `n` rows of `features` values, row-major.
+#[derive(Clone, Debug, Default)]
+pub struct Split {
+    pub x: Vec<f32>,
+    pub y: Vec<u8>,
+}
+
+impl Split {
+    pub fn len(&self) -> usize {
+        self.y.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.y.is_empty()
+    }
+}
+
+/// A dataset split three ways. The validation split picks the early-stop
+/// iteration; the test split is only reported.
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    pub name: DatasetName,
+    pub features: usize,
+    pub classes: usize,
+    /// Height and width for image sets, for drawing receptive fields.
+    pub image: Option<(usize, usize)>,
+    pub train: Split,
+    pub val: Split,
+    pub test: Split,
+}
+
+/// A labelled point cloud or image set before it is split.
+#[derive(Clone, Debug)]
+pub struct Samples {
+    pub features: usize,
+    pub classes: usize,
+    pub image: Option<(usize, usize)>,
+    pub x: Vec<f32>,
+    pub y: Vec<u8>,
+}
+
+impl Samples {
+    pub fn len(&self) -> usize {
+        self.y.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.y.is_empty()
+    }
+
+    /// Shuffle with the split stream, then cut off test and validation parts.
+    pub fn split(self, name: DatasetName, val_frac: f64, test_frac: f64, seed: u64) -> Dataset {
+        let n = self.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        rng::shuffle(&mut rng::stream(seed, Stream::Split, 0), &mut order);
+        let n_test = ((n as f64) * test_frac).round() as usize;
+        let n_val = ((n as f64) * val_frac).round() as usize;
+        let f = self.features;
+        let take = |idx: &[usize]| Split {
+            x: idx.iter().flat_map(|&i| self.x[i * f..(i + 1) * f].iter().copied()).collect(),
+            y: idx.iter().map(|&i| self.y[i]).collect(),
+        };
+        let test = take(&order[..n_test]);
+        let val = take(&order[n_test..n_test + n_val]);
+        let train = take(&order[n_test + n_val..]);
+        Dataset { name, features: f, classes: self.classes, image: self.image, train, val, test }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 2D generators. Each takes (samples, noise, rng) and returns points in about
+// [-1, 1]², labelled 0 or 1, as TensorFlow Playground's do (rescaled).
+
+/// Points for a 2D dataset; `noise` is in 0..=1.
+pub fn generate_2d(name: DatasetName, samples: usize, noise: f64, seed: u64) -> Samples {
+    let mut rng = rng::stream(seed, Stream::Data, name as u64);
+    let mut x = Vec::with_capacity(samples * 2);
+    let mut y = Vec::with_capacity(samples);
+    let mut push = |px: f64, py: f64, label: u8| {
+        x.push(px as f32);
+        x.push(py as f32);
+        y.push(label);
+    };
+    let r = &mut rng;
+    match name {
+        DatasetName::Circle => {
+            // Inner disc is class 1, outer ring class 0.
+            for i in 0..samples {
+                let label = (i % 2) as u8;
+                let radius = if label == 1 { rng::uniform(r, 0.0, 0.5) } else { rng::uniform(r, 0.7, 1.0) };
+                let angle = rng::uniform(r, 0.0, 2.0 * PI);
+                let nx = rng::uniform(r, -0.5, 0.5) * noise;
+                let ny = rng::uniform(r, -0.5, 0.5) * noise;
+                push(radius * angle.cos() + nx, radius * angle.sin() + ny, label);
+            }
+        }
+        DatasetName::Xor => {
+            for _ in 0..samples {
+                let pad = 0.05;
+                let mut px = rng::uniform(r, -1.0, 1.0);
+                px += if px > 0.0 { pad } else { -pad };
+                let mut py = rng::uniform(r, -1.0, 1.0);
+                py += if py > 0.0 { pad } else { -pad };
+                let label = u8::from(px * py >= 0.0);
+                let nx = rng::uniform(r, -0.5, 0.5) * noise;
+                let ny = rng::uniform(r, -0.5, 0.5) * noise;
+                push(px + nx, py + ny, label);
+            }
+        }
+        DatasetName::Gauss => {
+            let spread = 0.1 + 0.4 * noise;
+            for i in 0..samples {
+                let label = (i % 2) as u8;
+                let c = if label == 1 { 0.5 } else { -0.5 };
+                push(c + rng::normal(r) * spread, c + rng::normal(r) * spread, label);
+            }
+        }
+        DatasetName::Spiral => {
+            let per_class = samples / 2;
+            for label in 0..2u8 {
+                let delta = if label == 0 { 0.0 } else { PI };
+                for i in 0..per_class {
+                    let t = i as f64 / per_class as f64;
+                    let radius = t * 0.9;
+                    let angle = 1.75 * t * 2.0 * PI + delta;
+                    let nx = rng::uniform(r, -0.15, 0.15) * noise;
+                    let ny = rng::uniform(r, -0.15, 0.15) * noise;
+                    push(radius * angle.sin() + nx, radius * angle.cos() + ny, 1 - label);
+                }
+            }
+        }
+        DatasetName::Moons => {
+            for i in 0..samples {
+                let label = (i % 2) as u8;
+                let t = rng::uniform(r, 0.0, PI);
+                let (px, py) = if label == 0 { (t.cos(), t.sin()) } else { (1.0 - t.cos(), 0.5 - t.sin()) };
+                let nx = rng::normal(r) * 0.1 * noise;
+                let ny = rng::normal(r) * 0.1 * noise;
+                // Centre the pair of moons on the origin and fit it in [-1, 1].
+                push((px - 0.5) * 0.66 + nx, (py - 0.25) * 0.9 + ny, label);
+            }
+        }
+        _ => unreachable!("generate_2d called with image set {name:?}"),
+    }
+    Samples { features: 2, classes: 2, image: None, x, y }
+}
+
+// ---------------------------------------------------------------------------
+// The shipped image sets.
+
+/// Why a data file was refused. Every message names the file.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum DataError {
+    #[error("{file}: not a Lottery Ticket Lab data file (bad magic bytes)")]
+    BadMagic { file: String },
+    #[error("{file}: format version {found} is not supported (this build reads version 1)")]
+    BadVersion { file: String, found: u8 },
+    #[error("{file}: truncated: expected {expected} bytes, found {found}")]
+    Truncated { file: String, expected: usize, found: usize },
+    #[error("{file}: corrupt: checksum {found:08x} does not match the recorded {expected:08x}")]
+    Checksum { file: String, expected: u32, found: u32 },
+    #[error("{file}: corrupt: label {label} at sample {index} is not below {classes} classes")]
+    BadLabel { file: String, index: usize, label: u8, classes: u8 },
+    #[error("{file}: corrupt: header says {what}")]
+    BadHeader { file: String, what: String },
+    #[error("{file}: could not be read: {reason}")]
+    Unreadable { file: String, reason: String },
+}
+
+pub const MAGIC: &[u8; 4] = b"LTLD";
+const HEADER: usize = 16;
+
+/// Encode an image set in the lab's format (see [`decode_image_set`]).
+pub fn encode_image_set(samples: &Samples, max_value: u8, pixels: &[u8]) -> Vec<u8> {
+    let (h, w) = samples.image.expect("image set");
+    let n = samples.len();
+    let mut out = Vec::with_capacity(HEADER + n * (h * w + 1) + 4);
+    out.extend_from_slice(MAGIC);
+    out.push(1);
+    out.push(samples.classes as u8);
+    out.push(h as u8);
+    out.push(w as u8);
+    out.extend_from_slice(&(n as u32).to_le_bytes());
+    out.push(max_value);
+    out.extend_from_slice(&[0, 0, 0]);
+    out.extend_from_slice(pixels);
+    out.extend_from_slice(&samples.y);
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// Decode an image set.
+///
+/// Layout, little-endian: `"LTLD"`, version `u8` (1), classes `u8`, height
+/// `u8`, width `u8`, samples `u32`, max pixel value `u8`, 3 zero bytes; then
+/// `samples × height × width` pixels (`u8`), `samples` labels (`u8`), and the
+/// CRC-32 of everything before it. Pixels become `value / max` in [0, 1].
+pub fn decode_image_set(file: &str, bytes: &[u8]) -> Result<Samples, DataError> {
+    let file = file.to_string();
+    if bytes.len() < 4 || &bytes[..4] != MAGIC {
+        return Err(DataError::BadMagic { file });
+    }
+    if bytes.len() < HEADER {
+        return Err(DataError::Truncated { file, expected: HEADER, found: bytes.len() });
+    }
+    if bytes[4] != 1 {
+        return Err(DataError::BadVersion { file, found: bytes[4] });
+    }
+    let classes = bytes[5];
+    let (h, w) = (bytes[6] as usize, bytes[7] as usize);
+    let n = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
+    let max = bytes[12];
+    if classes < 2 || h == 0 || w == 0 || max == 0 || n == 0 {
+        let what = format!("{n} samples of {h}×{w} pixels, {classes} classes, max value {max}");
+        return Err(DataError::BadHeader { file, what });
+    }
+    let expected = HEADER + n * (h * w + 1) + 4;
+    if bytes.len() != expected {
+        return Err(DataError::Truncated { file, expected, found: bytes.len() });
+    }
+    let body = expected - 4;
+    let recorded = u32::from_le_bytes(bytes[body..].try_into().unwrap());
+    let found = crc32fast::hash(&bytes[..body]);
+    if recorded != found {
+        return Err(DataError::Checksum { file, expected: recorded, found });
+    }
+    let pixels = &bytes[HEADER..HEADER + n * h * w];
+    let labels = &bytes[HEADER + n * h * w..body];
+    if let Some((index, &label)) = labels.iter().enumerate().find(|(_, l)| **l >= classes) {
+        return Err(DataError::BadLabel { file, index, label, classes });
+    }
+    let scale = 1.0 / max as f32;
+    Ok(Samples {
+        features: h * w,
+        classes: classes as usize,
+        image: Some((h, w)),
+        x: pixels.iter().map(|&p| p as f32 * scale).collect(),
+        y: labels.to_vec(),
+    })
+}
+
+/// Keep the first `limit` samples (the configured subset size).
+pub fn truncate(mut samples: Samples, limit: usize) -> Samples {
+    if limit < samples.len() {
+        samples.x.truncate(limit * samples.features);
+        samples.y.truncate(limit);
+    }
+    samples
+}
+
+/// Read a shipped image set from `dir` (native only; the page fetches it).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_image_set(dir: &std::path::Path, name: DatasetName) -> Result<Samples, DataError> {
+    let file_name = name.file_name().expect("an image set");
+    let path = dir.join(file_name);
+    let bytes = std::fs::read(&path).map_err(|e| DataError::Unreadable {
+        file: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    decode_image_set(&path.display().to_string(), &bytes)
+}

@@ -1,0 +1,26 @@
+//! Backend choice: the only place in the engine that knows the target.
+//!
+//! burn 0.22 puts the backend in the [`Device`], so the rest of the engine
+//! runs unchanged on WebGPU, on wgpu natively, and on the CPU.
+
+use burn::tensor::Device;
+
+/// The CPU backend (burn-ndarray). Deprecated upstream in favour of flex;
+/// kept because it is the one tried on wasm32 here.
+#[allow(deprecated)]
+pub fn cpu() -> Device {
+    Device::ndarray()
+}
+
+/// The native wgpu backend (Vulkan, Metal, DX12; lavapipe on a CPU-only box).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn wgpu() -> Result<Device, String> {
+    Device::wgpu_options().init().map_err(|e| e.to_string())
+}
+
+/// The browser's WebGPU. Initialise once and keep the device: a second init
+/// is an error.
+#[cfg(target_arch = "wasm32")]
+pub async fn webgpu() -> Result<Device, String> {
+    Device::wgpu_options().init_async().await.map_err(|e| e.to_string())
+}

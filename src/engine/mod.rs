@@ -1,0 +1,72 @@
+//! The lottery-ticket engine: datasets, masked models, training, pruning,
+//! rewinding and the round driver. No UI or browser dependencies: it takes a
+//! burn [`Device`](burn::tensor::Device) and runs the same on WebGPU, on the
+//! CPU, and natively.
+
+pub mod config;
+pub mod data;
+pub mod device;
+pub mod mask;
+pub mod model;
+pub mod prune;
+pub mod rewind;
+pub mod rng;
+pub mod round;
+pub mod train;
+
+pub use config::{ExperimentConfig, preset};
+pub use data::{Dataset, DatasetName};
+pub use mask::Mask;
+pub use model::Weights;
+pub use round::{Event, Experiment, Progress, Report, RoundReport};
+
+use burn::tensor::Tensor;
+
+/// Anything the engine refuses or that fails under it.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("configuration: {0}")]
+    Config(#[from] config::ConfigError),
+    #[error("{0}")]
+    Data(#[from] data::DataError),
+    #[error("device: {0}")]
+    Device(String),
+}
+
+/// Read a float tensor back to the host. Async, because the browser cannot block.
+pub async fn read_f32<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, EngineError> {
+    let data = t.into_data_async().await.map_err(|e| EngineError::Device(format!("{e:?}")))?;
+    data.convert::<f32>().into_vec::<f32>().map_err(|e| EngineError::Device(format!("{e:?}")))
+}
+
+/// Build the dataset a configuration names. Image sets need their file's
+/// bytes (`image_file` = (name, bytes)); 2D sets are generated.
+pub fn build_dataset(config: &ExperimentConfig, image_file: Option<(&str, &[u8])>) -> Result<Dataset, EngineError> {
+    let d = &config.data;
+    let samples = if d.dataset.is_2d() {
+        data::generate_2d(d.dataset, d.samples, d.noise, config.seed)
+    } else {
+        let (file, bytes) = image_file.ok_or_else(|| data::DataError::Unreadable {
+            file: d.dataset.file_name().unwrap_or("?").into(),
+            reason: "no data given".into(),
+        })?;
+        data::truncate(data::decode_image_set(file, bytes)?, d.samples)
+    };
+    Ok(samples.split(d.dataset, d.val_frac, d.test_frac, config.seed))
+}
+
+/// Native convenience: the dataset from `web/data/` (or generated).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_dataset(config: &ExperimentConfig, data_dir: &std::path::Path) -> Result<Dataset, EngineError> {
+    match config.data.dataset.file_name() {
+        None => build_dataset(config, None),
+        Some(f) => {
+            let path = data_dir.join(f);
+            let bytes = std::fs::read(&path).map_err(|e| data::DataError::Unreadable {
+                file: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            build_dataset(config, Some((&path.display().to_string(), &bytes)))
+        }
+    }
+}

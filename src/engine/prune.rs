@@ -1,0 +1,192 @@
+//! Choosing the next mask: magnitude pruning (layer-wise or global,
+//! iterative or one-shot), SNIP and SynFlow scores at initialisation, and the
+//! random-mask control with the same per-layer sparsity.
+//!
+//! Every method reduces to scores per weight plus a number of weights to
+//! keep; [`keep_top`] does the rest, breaking ties by index so the result is
+//! deterministic.
+
+use burn::tensor::{Device, Tensor, TensorData};
+
+use super::config::{ExperimentConfig, PruneScope};
+use super::data::Split;
+use super::mask::{LayerMask, Mask};
+use super::model::{MaskedMlp, Weights};
+use super::rng::{self, Stream};
+use super::train::cross_entropy;
+use super::{EngineError, read_f32};
+
+/// How many weights each layer keeps after pruning `rate_l` of the remaining
+/// ones, rounded to the nearest weight (never below one per layer).
+pub fn keep_counts_iterative(config: &ExperimentConfig, mask: &Mask) -> Vec<usize> {
+    let layers = mask.layers.len();
+    mask.layers
+        .iter()
+        .enumerate()
+        .map(|(l, m)| {
+            let r = m.remaining();
+            let remove = (config.layer_rate(l, layers) * r as f64).round() as usize;
+            r.saturating_sub(remove).max(1)
+        })
+        .collect()
+}
+
+/// How many weights each layer keeps at round `round` of a one-shot
+/// schedule: the density iterative pruning would reach, in one cut.
+pub fn keep_counts_oneshot(config: &ExperimentConfig, mask: &Mask, round: usize) -> Vec<usize> {
+    config
+        .expected_density(round)
+        .iter()
+        .zip(&mask.layers)
+        .map(|(d, m)| ((d * m.len() as f64).round() as usize).max(1))
+        .collect()
+}
+
+/// Keep the highest-scoring weights among those `mask` keeps: `keep[l]` per
+/// layer (layer scope) or their sum over all layers (global scope).
+pub fn keep_top(scores: &[Vec<f64>], mask: &Mask, keep: &[usize], scope: PruneScope) -> Mask {
+    let mut out = mask.clone();
+    let rank = |a: &(f64, usize, usize), b: &(f64, usize, usize)| {
+        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    };
+    match scope {
+        PruneScope::Layer => {
+            for (l, (m, s)) in out.layers.iter_mut().zip(scores).enumerate() {
+                let mut alive: Vec<(f64, usize, usize)> =
+                    m.keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| (s[i], l, i)).collect();
+                alive.sort_by(rank);
+                m.keep.iter_mut().for_each(|k| *k = false);
+                for &(_, _, i) in alive.iter().take(keep[l]) {
+                    m.keep[i] = true;
+                }
+            }
+        }
+        PruneScope::Global => {
+            let mut alive: Vec<(f64, usize, usize)> = Vec::with_capacity(mask.remaining());
+            for (l, (m, s)) in mask.layers.iter().zip(scores).enumerate() {
+                alive.extend(m.keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| (s[i], l, i)));
+            }
+            alive.sort_by(rank);
+            let total: usize = keep.iter().sum();
+            for m in &mut out.layers {
+                m.keep.iter_mut().for_each(|k| *k = false);
+            }
+            for &(_, l, i) in alive.iter().take(total) {
+                out.layers[l].keep[i] = true;
+            }
+        }
+    }
+    out
+}
+
+/// |w| of every weight.
+pub fn magnitude_scores(weights: &Weights) -> Vec<Vec<f64>> {
+    weights.layers.iter().map(|l| l.w.iter().map(|w| w.abs() as f64).collect()).collect()
+}
+
+/// Magnitude pruning of trained weights.
+pub fn prune_magnitude(weights: &Weights, mask: &Mask, keep: &[usize], scope: PruneScope) -> Mask {
+    keep_top(&magnitude_scores(weights), mask, keep, scope)
+}
+
+/// A random mask with exactly `like`'s per-layer survivor counts.
+pub fn random_mask(like: &Mask, seed: u64, round: u64) -> Mask {
+    let mut r = rng::stream(seed, Stream::RandomMask, round);
+    Mask {
+        layers: like
+            .layers
+            .iter()
+            .map(|m| {
+                let mut idx: Vec<usize> = (0..m.len()).collect();
+                rng::shuffle(&mut r, &mut idx);
+                let mut keep = vec![false; m.len()];
+                for &i in idx.iter().take(m.remaining()) {
+                    keep[i] = true;
+                }
+                LayerMask { fan_in: m.fan_in, fan_out: m.fan_out, keep }
+            })
+            .collect(),
+    }
+}
+
+/// SynFlow scores |θ ⊙ ∂R/∂θ|, with R = 1ᵀ(∏ |W_l| ⊙ m_l)1 (biases left out,
+/// ReLU is the identity on positive inputs, so this is exact for the MLP).
+pub fn synflow_scores(weights: &Weights, mask: &Mask) -> Vec<Vec<f64>> {
+    let layers = &weights.layers;
+    let abs = |l: usize, i: usize| if mask.layers[l].keep[i] { layers[l].w[i].abs() as f64 } else { 0.0 };
+    // Forward: a_l = |W_l|ᵀ a_{l-1}, from all-ones input.
+    let mut acts = vec![vec![1.0f64; layers[0].fan_in]];
+    for (l, layer) in layers.iter().enumerate() {
+        let prev = &acts[l];
+        let mut next = vec![0.0; layer.fan_out];
+        for i in 0..layer.fan_in {
+            for (j, n) in next.iter_mut().enumerate() {
+                *n += prev[i] * abs(l, i * layer.fan_out + j);
+            }
+        }
+        acts.push(next);
+    }
+    // Backward: g_L = 1, g_{l-1} = |W_l| g_l.
+    let mut grads = vec![vec![]; layers.len() + 1];
+    grads[layers.len()] = vec![1.0; layers.last().unwrap().fan_out];
+    for l in (0..layers.len()).rev() {
+        let layer = &layers[l];
+        grads[l] = (0..layer.fan_in)
+            .map(|i| (0..layer.fan_out).map(|j| abs(l, i * layer.fan_out + j) * grads[l + 1][j]).sum())
+            .collect();
+    }
+    layers
+        .iter()
+        .enumerate()
+        .map(|(l, layer)| {
+            (0..layer.fan_in * layer.fan_out)
+                .map(|k| abs(l, k) * acts[l][k / layer.fan_out] * grads[l + 1][k % layer.fan_out])
+                .collect()
+        })
+        .collect()
+}
+
+/// SynFlow pruning to `keep` in `iterations` steps of an exponential
+/// schedule, rescoring after each (Tanaka et al. 2020, which avoids layer
+/// collapse).
+pub fn prune_synflow(weights: &Weights, mask: &Mask, keep: &[usize], scope: PruneScope, iterations: usize) -> Mask {
+    let start: Vec<f64> = mask.layers.iter().map(|m| m.remaining() as f64).collect();
+    let mut current = mask.clone();
+    for it in 1..=iterations {
+        let frac = it as f64 / iterations as f64;
+        let step_keep: Vec<usize> = start
+            .iter()
+            .zip(keep)
+            .map(|(&s, &k)| (s * (k as f64 / s).powf(frac)).round() as usize)
+            .collect();
+        current = keep_top(&synflow_scores(weights, &current), &current, &step_keep, scope);
+    }
+    current
+}
+
+/// SNIP scores |g ⊙ w| at θ ⊙ m on one batch of training data.
+pub async fn snip_scores(weights: &Weights, mask: &Mask, split: &Split, features: usize, classes: usize, batch: usize, seed: u64, device: &Device) -> Result<Vec<Vec<f64>>, EngineError> {
+    let n = split.len();
+    let mut idx: Vec<usize> = (0..n).collect();
+    rng::shuffle(&mut rng::stream(seed, Stream::Snip, 0), &mut idx);
+    idx.truncate(batch.min(n));
+    let x: Vec<f32> = idx.iter().flat_map(|&i| split.x[i * features..(i + 1) * features].iter().copied()).collect();
+    let mut y = vec![0.0f32; idx.len() * classes];
+    for (r, &i) in idx.iter().enumerate() {
+        y[r * classes + split.y[i] as usize] = 1.0;
+    }
+    let device = device.clone().autodiff();
+    let model = MaskedMlp::new(weights, mask, &device);
+    let x = Tensor::<2>::from_data(TensorData::new(x, [idx.len(), features]), &device);
+    let y = Tensor::<2>::from_data(TensorData::new(y, [idx.len(), classes]), &device);
+    let grads = cross_entropy(model.forward(x), y).backward();
+    let mut scores = Vec::with_capacity(model.layers.len());
+    for (layer, w) in model.layers.iter().zip(&weights.layers) {
+        let g = match layer.weight.val().grad(&grads) {
+            Some(g) => read_f32(g).await?,
+            None => vec![0.0; w.w.len()],
+        };
+        scores.push(g.iter().zip(&w.w).map(|(g, w)| (g * w).abs() as f64).collect());
+    }
+    Ok(scores)
+}

@@ -1,0 +1,269 @@
+//! The hand-written training loop (burn-train's Learner does not run on
+//! wasm): one [`TrainRun`] trains one masked network for a round, step by
+//! step, so the caller can pause, yield to the browser, and show progress.
+//!
+//! The loss is read back only at evaluation points, never inside a step.
+
+use burn::optim::{AdamConfig, GradientsParams, SgdConfig, momentum::MomentumConfig};
+use burn::optim::ModuleOptimizer;
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use super::config::{OptimizerKind, TrainConfig};
+use super::data::{Dataset, Split};
+use super::mask::Mask;
+use super::model::{MaskedMlp, Weights};
+use super::rng::{self, Stream};
+use super::{EngineError, read_f32};
+
+/// One evaluation point of a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    pub iteration: usize,
+    /// Mean loss of the last training batch.
+    pub train_loss: f64,
+    pub val_loss: f64,
+    pub val_accuracy: f64,
+    pub test_accuracy: f64,
+}
+
+/// What a finished run reports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// Test accuracy at the end of training.
+    pub test_accuracy: f64,
+    /// The iteration of minimum validation loss.
+    pub early_stop_iteration: usize,
+    /// Test accuracy at that iteration.
+    pub early_stop_test_accuracy: f64,
+    pub curve: Vec<CurvePoint>,
+}
+
+/// Loss and accuracy of a network on a split.
+#[derive(Clone, Copy, Debug)]
+pub struct Evaluation {
+    pub loss: f64,
+    pub accuracy: f64,
+}
+
+/// Mean cross-entropy of logits against one-hot targets.
+///
+/// # Shapes
+/// - logits `[batch, classes]`, one_hot `[batch, classes]` → `[1]`
+pub fn cross_entropy(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<1> {
+    let batch = logits.dims()[0] as f64;
+    (log_softmax(logits, 1) * one_hot).sum().mul_scalar(-1.0 / batch)
+}
+
+fn one_hot(labels: &[u8], classes: usize) -> Vec<f32> {
+    let mut out = vec![0.0; labels.len() * classes];
+    for (i, &y) in labels.iter().enumerate() {
+        out[i * classes + y as usize] = 1.0;
+    }
+    out
+}
+
+/// Evaluate on a whole split in chunks, reading the logits back.
+pub async fn evaluate(model: &MaskedMlp, split: &Split, features: usize, classes: usize, device: &Device) -> Result<Evaluation, EngineError> {
+    const CHUNK: usize = 2048;
+    let model = model.valid();
+    let n = split.len();
+    let (mut loss, mut correct) = (0.0f64, 0usize);
+    let mut start = 0;
+    while start < n {
+        let end = (start + CHUNK).min(n);
+        let x = Tensor::<2>::from_data(TensorData::new(split.x[start * features..end * features].to_vec(), [end - start, features]), device);
+        let logits = read_f32(model.forward(x)).await?;
+        for (row, &y) in logits.chunks_exact(classes).zip(&split.y[start..end]) {
+            let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+            let log_sum = row.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln() + max;
+            loss += log_sum - row[y as usize] as f64;
+            let argmax = row.iter().enumerate().fold(0, |best, (i, &v)| if v > row[best] { i } else { best });
+            correct += usize::from(argmax == y as usize);
+        }
+        start = end;
+    }
+    Ok(Evaluation { loss: loss / n.max(1) as f64, accuracy: correct as f64 / n.max(1) as f64 })
+}
+
+/// Training one masked network from given weights for a round.
+pub struct TrainRun {
+    model: Option<MaskedMlp>,
+    optim: ModuleOptimizer,
+    lr: f64,
+    batch: usize,
+    eval_every: usize,
+    /// Iteration counter; starts at k when rewound to θk.
+    iteration: usize,
+    end: usize,
+    order: Vec<usize>,
+    cursor: usize,
+    epoch: u64,
+    order_seed: u64,
+    last_loss: Option<Tensor<1>>,
+    /// Take a host snapshot of the weights when `iteration` reaches this.
+    snapshot_at: Option<usize>,
+    snapshot: Option<Weights>,
+    curve: Vec<CurvePoint>,
+    device: Device,
+}
+
+impl TrainRun {
+    /// Start a run from θ (masked by `mask`) at iteration `start` up to `end`.
+    /// `device` should have autodiff enabled (`Device::autodiff`).
+    pub fn new(config: &TrainConfig, weights: &Weights, mask: &Mask, start: usize, end: usize, order_seed: u64, device: &Device) -> Self {
+        let optim = match config.optimizer {
+            OptimizerKind::Adam => AdamConfig::new().init(),
+            OptimizerKind::Sgd => {
+                let momentum = (config.momentum > 0.0)
+                    .then(|| MomentumConfig::new().with_momentum(config.momentum).with_dampening(0.0));
+                SgdConfig::new().with_momentum(momentum).init()
+            }
+        };
+        Self {
+            model: Some(MaskedMlp::new(weights, mask, device)),
+            optim,
+            lr: config.lr,
+            batch: config.batch,
+            eval_every: config.eval_every,
+            iteration: start,
+            end,
+            order: Vec::new(),
+            cursor: 0,
+            epoch: 0,
+            order_seed,
+            last_loss: None,
+            snapshot_at: None,
+            snapshot: None,
+            curve: Vec::new(),
+            device: device.clone(),
+        }
+    }
+
+    /// Save θk on the host when the run reaches iteration `k`.
+    pub fn snapshot_at(mut self, k: usize) -> Self {
+        self.snapshot_at = Some(k);
+        self
+    }
+
+    pub fn iteration(&self) -> usize {
+        self.iteration
+    }
+    pub fn end(&self) -> usize {
+        self.end
+    }
+    pub fn is_done(&self) -> bool {
+        self.iteration >= self.end
+    }
+    pub fn model(&self) -> &MaskedMlp {
+        self.model.as_ref().expect("model present between steps")
+    }
+    pub fn curve(&self) -> &[CurvePoint] {
+        &self.curve
+    }
+    /// θk, once the run has passed iteration k.
+    pub fn take_snapshot(&mut self) -> Option<Weights> {
+        self.snapshot.take()
+    }
+
+    /// The next minibatch's row indices: a fresh permutation every epoch,
+    /// drawn from the order stream (the same for every round of a seed).
+    fn next_batch(&mut self, n: usize) -> Vec<usize> {
+        let mut rows = Vec::with_capacity(self.batch);
+        while rows.len() < self.batch.min(n) {
+            if self.cursor >= self.order.len() {
+                self.order = (0..n).collect();
+                rng::shuffle(&mut rng::stream(self.order_seed, Stream::Order, self.epoch), &mut self.order);
+                self.epoch += 1;
+                self.cursor = 0;
+            }
+            rows.push(self.order[self.cursor]);
+            self.cursor += 1;
+        }
+        rows
+    }
+
+    /// One optimizer step. No readback.
+    pub fn step(&mut self, data: &Dataset) {
+        let rows = self.next_batch(data.train.len());
+        let f = data.features;
+        let x: Vec<f32> = rows.iter().flat_map(|&i| data.train.x[i * f..(i + 1) * f].iter().copied()).collect();
+        let labels: Vec<u8> = rows.iter().map(|&i| data.train.y[i]).collect();
+        let b = rows.len();
+        let x = Tensor::<2>::from_data(TensorData::new(x, [b, f]), &self.device); // [batch, features]
+        let y = Tensor::<2>::from_data(TensorData::new(one_hot(&labels, data.classes), [b, data.classes]), &self.device);
+
+        let model = self.model.take().expect("model present between steps");
+        let loss = cross_entropy(model.forward(x), y);
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        self.model = Some(self.optim.step(self.lr, model, grads));
+        self.last_loss = Some(loss.without_autodiff());
+        self.iteration += 1;
+    }
+
+    /// Evaluate now and append a curve point.
+    pub async fn record(&mut self, data: &Dataset) -> Result<(), EngineError> {
+        let train_loss = match self.last_loss.clone() {
+            Some(l) => read_f32(l).await?[0] as f64,
+            None => f64::NAN,
+        };
+        let (f, c) = (data.features, data.classes);
+        let val = evaluate(self.model(), &data.val, f, c, &self.device).await?;
+        let test = evaluate(self.model(), &data.test, f, c, &self.device).await?;
+        self.curve.push(CurvePoint {
+            iteration: self.iteration,
+            train_loss,
+            val_loss: val.loss,
+            val_accuracy: val.accuracy,
+            test_accuracy: test.accuracy,
+        });
+        Ok(())
+    }
+
+    /// Up to `max_steps` steps, evaluating every `eval_every` iterations and
+    /// at the end. Returns the steps taken.
+    pub async fn advance(&mut self, data: &Dataset, max_steps: usize) -> Result<usize, EngineError> {
+        if self.curve.is_empty() {
+            self.record(data).await?; // the untrained point
+            self.take_snapshot_if_due().await?;
+        }
+        let mut taken = 0;
+        while taken < max_steps && !self.is_done() {
+            self.step(data);
+            taken += 1;
+            self.take_snapshot_if_due().await?;
+            if self.iteration % self.eval_every == 0 || self.is_done() {
+                self.record(data).await?;
+            }
+        }
+        Ok(taken)
+    }
+
+    async fn take_snapshot_if_due(&mut self) -> Result<(), EngineError> {
+        if self.snapshot_at == Some(self.iteration) && self.snapshot.is_none() {
+            self.snapshot = Some(self.model().to_weights().await?);
+        }
+        Ok(())
+    }
+
+    /// The summary of a finished run.
+    pub fn summary(&self) -> RunSummary {
+        let last = self.curve.last().expect("a finished run has a curve");
+        let best = self
+            .curve
+            .iter()
+            .skip(1) // the untrained point is no stopping iteration
+            .fold(None::<&CurvePoint>, |b, p| match b {
+                Some(b) if b.val_loss <= p.val_loss => Some(b),
+                _ => Some(p),
+            })
+            .unwrap_or(last);
+        RunSummary {
+            test_accuracy: last.test_accuracy,
+            early_stop_iteration: best.iteration,
+            early_stop_test_accuracy: best.test_accuracy,
+            curve: self.curve.clone(),
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! The page's side of the URL: read the query once at start, and replace it
+//! (no history entry, no scroll) whenever the configuration changes. The key
+//! names live in `crate::url` alone.
+
+use crate::url::{self, Notice, UrlState};
+
+pub fn read() -> (UrlState, Vec<Notice>) {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    url::decode(&query)
+}
+
+/// The shareable link for `state`.
+pub fn link(state: &UrlState) -> String {
+    let w = web_sys::window().expect("window");
+    let loc = w.location();
+    format!("{}{}?{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default(), url::encode(state))
+}
+
+pub fn replace(state: &UrlState) {
+    if let Some(w) = web_sys::window() {
+        let path = format!("{}?{}", w.location().pathname().unwrap_or_default(), url::encode(state));
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Drives the engine from the page: a `spawn_local` loop that trains a chunk
+//! of steps, publishes progress to the signals, and yields to the browser
+//! (a macrotask, so the page repaints and buttons answer) before the next.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::engine::train::CurvePoint;
+use crate::engine::{self, Event, Experiment, Progress, RoundReport, round::Phase};
+use crate::url::UrlState;
+
+use super::backend::{self, BackendInfo};
+
+/// What the run is doing, as the page (and the browser tests) read it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Idle,
+    Preparing,
+    Running,
+    Paused,
+    Done,
+    Failed(String),
+}
+
+impl Status {
+    /// The `data-state` value of `#status`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Status::Idle => "idle",
+            Status::Preparing => "preparing",
+            Status::Running => "running",
+            Status::Paused => "paused",
+            Status::Done => "done",
+            Status::Failed(_) => "error",
+        }
+    }
+}
+
+/// The signals a run writes and the views read.
+#[derive(Clone, Copy)]
+pub struct LabSignals {
+    pub status: RwSignal<Status>,
+    pub backend: RwSignal<Option<BackendInfo>>,
+    pub progress: RwSignal<Option<Progress>>,
+    pub rounds: RwSignal<Vec<RoundReport>>,
+    /// The curve of the network training now, and which one it is.
+    pub live: RwSignal<(Phase, Vec<CurvePoint>)>,
+    /// Steps per second over the last chunk.
+    pub speed: RwSignal<f64>,
+}
+
+impl LabSignals {
+    pub fn new() -> Self {
+        Self {
+            status: RwSignal::new(Status::Idle),
+            backend: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            rounds: RwSignal::new(Vec::new()),
+            live: RwSignal::new((Phase::Ticket, Vec::new())),
+            speed: RwSignal::new(0.0),
+        }
+    }
+}
+
+/// Buttons talk to a running loop through these flags.
+#[derive(Default)]
+pub struct RunFlags {
+    pub pause: Cell<bool>,
+    pub stop: Cell<bool>,
+    /// Pause when the round in progress ends ("Step").
+    pub pause_after_round: Cell<bool>,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let resp = JsFuture::from(window.fetch_with_str(path)).await.map_err(|e| format!("{path}: {e:?}"))?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| format!("{path}: not a response"))?;
+    if !resp.ok() {
+        return Err(format!("{path}: HTTP {}", resp.status()));
+    }
+    let buf = JsFuture::from(resp.array_buffer().map_err(|e| format!("{path}: {e:?}"))?).await.map_err(|e| format!("{path}: {e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// Start a run of `state`'s experiment. Returns the flags that control it.
+pub fn start(lab: LabSignals, state: UrlState) -> Rc<RunFlags> {
+    let flags = Rc::new(RunFlags::default());
+    let f = flags.clone();
+    lab.status.set(Status::Preparing);
+    lab.rounds.set(Vec::new());
+    lab.live.set((Phase::Ticket, Vec::new()));
+    lab.progress.set(None);
+    spawn_local(async move {
+        if let Err(e) = run(lab, state, f).await {
+            lab.status.set(Status::Failed(e));
+        }
+    });
+    flags
+}
+
+async fn run(lab: LabSignals, state: UrlState, flags: Rc<RunFlags>) -> Result<(), String> {
+    let (device, info) = backend::select(state.backend).await;
+    lab.backend.set(Some(info));
+    let config = state.config;
+    let data = match config.data.dataset.file_name() {
+        None => engine::build_dataset(&config, None),
+        Some(f) => {
+            let path = format!("data/{f}");
+            let bytes = fetch_bytes(&path).await?;
+            engine::build_dataset(&config, Some((&path, &bytes)))
+        }
+    }
+    .map_err(|e| e.to_string())?;
+    let mut experiment = Experiment::new(config, data, &device).map_err(|e| e.to_string())?;
+    lab.status.set(Status::Running);
+    let mut chunk = 4usize;
+    loop {
+        if flags.stop.get() {
+            return Ok(());
+        }
+        if flags.pause.get() {
+            lab.status.set(Status::Paused);
+            while flags.pause.get() && !flags.stop.get() {
+                TimeoutFuture::new(50).await;
+            }
+            if flags.stop.get() {
+                return Ok(());
+            }
+            lab.status.set(Status::Running);
+        }
+        let t0 = now_ms();
+        let event = experiment.advance(chunk).await.map_err(|e| e.to_string())?;
+        let dt = (now_ms() - t0).max(0.1);
+        // Aim for ~40 ms of work between repaints.
+        lab.speed.set(chunk as f64 * 1000.0 / dt);
+        chunk = ((chunk as f64 * 40.0 / dt).round() as usize).clamp(1, 200);
+        if let Some((phase, curve)) = experiment.live_curve() {
+            let curve = curve.to_vec();
+            lab.live.set((phase, curve));
+        }
+        match event {
+            Event::Progress(p) => lab.progress.set(Some(p)),
+            Event::RoundDone(report) => {
+                lab.rounds.update(|r| r.push(*report));
+                if flags.pause_after_round.get() {
+                    flags.pause_after_round.set(false);
+                    flags.pause.set(true);
+                }
+            }
+            Event::Finished => {
+                lab.progress.update(|p| {
+                    if let Some(p) = p {
+                        p.overall = 1.0;
+                        p.iteration = p.end;
+                    }
+                });
+                lab.status.set(Status::Done);
+                return Ok(());
+            }
+        }
+        TimeoutFuture::new(0).await;
+    }
+}

@@ -1,0 +1,65 @@
+// Shared by the browser tests: serve dist/ on 127.0.0.1, start Debian's
+// Chromium through playwright-core (never a downloaded browser), and collect
+// what the page says in its console.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const artifacts = join(here, 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+const BASE_FLAGS = [
+  '--headless=new', '--no-sandbox', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic',
+];
+
+/** Serve dist/ on a free loopback port. Resolves to { url, stop }. */
+export function serve() {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('python3', [join(root, 'scripts', 'serve.py'), '--dir', join(root, 'dist'), '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    proc.on('error', reject);
+    proc.stdout.on('data', (chunk) => {
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(chunk.toString());
+      if (m) resolve({ url: m[0], stop: () => proc.kill() });
+    });
+    setTimeout(() => reject(new Error('server did not start')), 15000);
+  });
+}
+
+/** Launch Chromium; `webgpu` adds --enable-unsafe-webgpu (SwiftShader's adapter). */
+export async function launch({ webgpu }) {
+  const args = [...BASE_FLAGS];
+  if (webgpu) args.push('--enable-unsafe-webgpu');
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
+}
+
+/** Open a page that records console errors, uncaught exceptions and requests. */
+export async function open(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  const requests = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  page.on('request', (req) => requests.push(req.url()));
+  await page.goto(url);
+  await page.waitForSelector('#train');
+  return { page, errors, requests };
+}
+
+/** Press Train and wait for the run to end (done or error); returns the state. */
+export async function trainToEnd(page, timeoutMs) {
+  await page.click('#train');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('#status')?.dataset.state),
+    null, { timeout: timeoutMs, polling: 250 });
+  return page.$eval('#status', (el) => ({ state: el.dataset.state, text: el.textContent }));
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,195 @@
+//! The science's invariants: pruned weights stay exactly zero, each round
+//! prunes what it should, masks nest, reset is bit-exact, rewinding is exact.
+
+mod common;
+
+use common::*;
+use lottery_ticket_lab::engine::config::{OptimizerKind, PruneScope, ResetMode};
+use lottery_ticket_lab::engine::mask::Mask;
+use lottery_ticket_lab::engine::model::{MaskedMlp, Weights};
+use lottery_ticket_lab::engine::rewind::ResetPoint;
+use lottery_ticket_lab::engine::train::TrainRun;
+use lottery_ticket_lab::engine::{Event, Experiment, prune};
+
+fn half_mask(widths: &[usize], seed: u64) -> Mask {
+    let mut m = Mask::dense(widths);
+    for l in &mut m.layers {
+        let n = l.len();
+        l.keep.iter_mut().take(n / 2).for_each(|k| *k = false);
+    }
+    prune::random_mask(&m, seed, 0)
+}
+
+fn assert_pruned_zero(w: &Weights, mask: &Mask, step: usize) {
+    for (l, (lw, m)) in w.layers.iter().zip(&mask.layers).enumerate() {
+        for (i, (&v, &keep)) in lw.w.iter().zip(&m.keep).enumerate() {
+            if !keep {
+                assert_eq!(v.to_bits() & 0x7fff_ffff, 0, "layer {l} weight {i} regrew to {v} after step {step}");
+            }
+        }
+    }
+}
+
+fn pruned_weights_stay_zero(optimizer: OptimizerKind) {
+    let mut c = tiny(3);
+    c.train.optimizer = optimizer;
+    c.train.lr = if optimizer == OptimizerKind::Sgd { 0.1 } else { 0.02 };
+    let data = dataset(&c);
+    let widths = c.widths();
+    let mask = half_mask(&widths, 9);
+    let theta0 = c.model.init_weights(&widths, c.seed);
+    let device = cpu().autodiff();
+    let mut run = TrainRun::new(&c.train, &theta0, &mask, 0, 40, c.seed, &device);
+    let mut moved = false;
+    for step in 1..=40 {
+        run.step(&data);
+        let w = block_on(run.model().to_weights()).unwrap();
+        assert_pruned_zero(&w, &mask, step);
+        moved |= w.layers[0].w.iter().zip(&theta0.layers[0].w).zip(&mask.layers[0].keep).any(|((a, b), k)| *k && a != b);
+    }
+    assert!(moved, "the surviving weights should train");
+}
+
+#[test]
+fn pruned_weights_stay_zero_under_adam() {
+    pruned_weights_stay_zero(OptimizerKind::Adam);
+}
+
+#[test]
+fn pruned_weights_stay_zero_under_sgd_with_momentum() {
+    pruned_weights_stay_zero(OptimizerKind::Sgd);
+}
+
+#[test]
+fn upload_and_readback_are_bit_exact() {
+    let c = tiny(5);
+    let widths = c.widths();
+    let theta0 = c.model.init_weights(&widths, c.seed);
+    let mask = half_mask(&widths, 1);
+    let model = MaskedMlp::new(&theta0, &mask, &cpu());
+    let back = block_on(model.to_weights()).unwrap();
+    assert_eq!(back, theta0.masked(&mask));
+}
+
+#[test]
+fn reset_restores_survivors_to_theta0_bit_for_bit() {
+    let c = tiny(11);
+    let widths = c.widths();
+    let theta0 = c.model.init_weights(&widths, c.seed);
+    let mask = half_mask(&widths, 2);
+    let point = ResetPoint { theta0: theta0.clone(), theta_k: None };
+    let (reset, start) = point.reset(&c, &mask);
+    assert_eq!(start, 0);
+    for (l, (r, t)) in reset.layers.iter().zip(&theta0.layers).enumerate() {
+        for (i, keep) in mask.layers[l].keep.iter().enumerate() {
+            if *keep {
+                assert_eq!(r.w[i].to_bits(), t.w[i].to_bits(), "layer {l} weight {i}");
+            } else {
+                assert_eq!(r.w[i].to_bits(), 0);
+            }
+        }
+        assert_eq!(r.b, t.b, "biases are not pruned and reset with the weights");
+    }
+}
+
+#[test]
+fn experiment_round_one_starts_from_theta0_and_masks_nest() {
+    let mut c = tiny(7);
+    c.prune.rounds = 3;
+    c.prune.control_reinit = false;
+    let data = dataset(&c);
+    let mut e = Experiment::new(c.clone(), data, &cpu()).unwrap();
+    let mut reports = Vec::new();
+    block_on(e.run_to_end(25, |ev| {
+        if let Event::RoundDone(r) = ev {
+            reports.push((**r).clone());
+        }
+    }))
+    .unwrap();
+    assert_eq!(reports.len(), 4);
+    for pair in reports.windows(2) {
+        assert!(pair[1].mask.is_subset_of(&pair[0].mask), "round {} mask is not inside round {}'s", pair[1].round, pair[0].round);
+        // Each round prunes the configured fraction of each layer's remaining weights, to within one weight.
+        let layers = pair[0].mask.layers.len();
+        for (l, (a, b)) in pair[0].mask.layers.iter().zip(&pair[1].mask.layers).enumerate() {
+            let expected = a.remaining() as f64 * (1.0 - c.layer_rate(l, layers));
+            assert!((b.remaining() as f64 - expected).abs() <= 1.0, "layer {l}: {} kept, expected {expected}", b.remaining());
+        }
+    }
+}
+
+#[test]
+fn global_pruning_removes_the_rate_over_all_layers() {
+    let mut c = tiny(2);
+    c.prune.scope = PruneScope::Global;
+    let widths = c.widths();
+    let w = c.model.init_weights(&widths, 4);
+    let mask = Mask::dense(&widths);
+    let keep = prune::keep_counts_iterative(&c, &mask);
+    let next = prune::prune_magnitude(&w, &mask, &keep, PruneScope::Global);
+    let expected = mask.total() as f64 * (1.0 - c.prune.rate);
+    assert!((next.remaining() as f64 - expected).abs() <= widths.len() as f64);
+    // Everything kept is at least as large as everything pruned.
+    let (mut min_kept, mut max_pruned) = (f32::MAX, 0f32);
+    for (lw, m) in w.layers.iter().zip(&next.layers) {
+        for (v, k) in lw.w.iter().zip(&m.keep) {
+            if *k { min_kept = min_kept.min(v.abs()) } else { max_pruned = max_pruned.max(v.abs()) }
+        }
+    }
+    assert!(min_kept >= max_pruned);
+}
+
+#[test]
+fn random_mask_control_keeps_per_layer_counts() {
+    let c = tiny(1);
+    let widths = c.widths();
+    let mask = half_mask(&widths, 3);
+    let r = prune::random_mask(&mask, 8, 2);
+    for (a, b) in mask.layers.iter().zip(&r.layers) {
+        assert_eq!(a.remaining(), b.remaining());
+    }
+    assert!(r.hamming(&mask) > 0.0);
+}
+
+#[test]
+fn rewinding_to_k_gives_theta_k() {
+    let mut c = tiny(13);
+    c.prune.reset = ResetMode::Rewind;
+    c.prune.rewind_step = 7;
+    let data = dataset(&c);
+    let widths = c.widths();
+    let theta0 = c.model.init_weights(&widths, c.seed);
+    let dense = Mask::dense(&widths);
+    let device = cpu().autodiff();
+    // A run that snapshots at k, and a second that simply stops at k.
+    let mut a = TrainRun::new(&c.train, &theta0, &dense, 0, 20, c.seed, &device).snapshot_at(7);
+    block_on(a.advance(&data, 20)).unwrap();
+    let theta_k = a.take_snapshot().expect("snapshot at k");
+    let mut b = TrainRun::new(&c.train, &theta0, &dense, 0, 7, c.seed, &device);
+    block_on(b.advance(&data, 7)).unwrap();
+    assert_eq!(block_on(b.model().to_weights()).unwrap(), theta_k);
+    assert_ne!(theta_k, theta0);
+    // Reset with rewinding restores survivors to θk and restarts at iteration k.
+    let mask = half_mask(&widths, 4);
+    let point = ResetPoint { theta0, theta_k: Some(theta_k.clone()) };
+    let (w, start) = point.reset(&c, &mask);
+    assert_eq!(start, 7);
+    assert_eq!(w, theta_k.masked(&mask));
+}
+
+#[test]
+fn synflow_and_snip_reach_the_target_counts() {
+    let c = tiny(21);
+    let data = dataset(&c);
+    let widths = c.widths();
+    let w = c.model.init_weights(&widths, c.seed);
+    let mask = Mask::dense(&widths);
+    let keep = prune::keep_counts_oneshot(&c, &mask, 3);
+    let s = prune::prune_synflow(&w, &mask, &keep, PruneScope::Layer, 10);
+    let counts: Vec<usize> = s.layers.iter().map(|l| l.remaining()).collect();
+    assert_eq!(counts, keep);
+    let scores = block_on(prune::snip_scores(&w, &mask, &data.train, data.features, data.classes, 64, 1, &cpu())).unwrap();
+    assert!(scores.iter().flatten().any(|s| *s > 0.0), "SNIP scores should not all be zero");
+    let m = prune::keep_top(&scores, &mask, &keep, PruneScope::Layer);
+    assert_eq!(m.layers.iter().map(|l| l.remaining()).collect::<Vec<_>>(), keep);
+}

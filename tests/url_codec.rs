@@ -1,0 +1,117 @@
+//! The URL codec: every configuration round-trips; hostile input never
+//! panics and always yields a valid configuration plus messages.
+
+use lottery_ticket_lab::engine::config::{self, ExperimentConfig};
+use lottery_ticket_lab::url::{self, BackendChoice, UrlState};
+use proptest::prelude::*;
+
+fn arb_state() -> impl Strategy<Value = UrlState> {
+    let datasets = prop::sample::select(lottery_ticket_lab::engine::DatasetName::ALL.to_vec());
+    (
+        (datasets, 20usize..3000, 0.0f64..1.0, 0.05f64..0.3, 0.05f64..0.4),
+        (prop::collection::vec(1usize..40, 0..4), any::<bool>(), any::<bool>()),
+        (1e-5f64..1.0, 0.0f64..0.95, 1usize..200, 1usize..5000),
+        (any::<bool>(), any::<bool>(), any::<bool>(), 0.05f64..0.9, 0.0f64..0.9, 0usize..30),
+        (any::<bool>(), any::<bool>(), any::<bool>(), 0u64..1_000_000, 0usize..3),
+    )
+        .prop_map(|(d, m, t, p, r)| {
+            let mut c = ExperimentConfig::default();
+            c.data.dataset = d.0;
+            c.data.samples = d.1;
+            c.data.noise = d.2;
+            c.data.val_frac = d.3;
+            c.data.test_frac = d.4;
+            c.model.hidden = m.0;
+            c.model.init = if m.1 { config::Init::Glorot } else { config::Init::Kaiming };
+            c.train.optimizer = if m.2 { config::OptimizerKind::Adam } else { config::OptimizerKind::Sgd };
+            c.train.lr = t.0;
+            c.train.momentum = t.1;
+            c.train.batch = t.2;
+            c.train.steps = t.3;
+            c.train.eval_every = (t.3 / 3).max(1);
+            c.prune.method = if p.0 { config::PruneMethod::Magnitude } else if p.1 { config::PruneMethod::Snip } else { config::PruneMethod::Synflow };
+            c.prune.scope = if p.2 { config::PruneScope::Layer } else { config::PruneScope::Global };
+            c.prune.rate = p.3;
+            c.prune.output_rate = p.4;
+            c.prune.rounds = p.5;
+            c.prune.schedule = if r.0 { config::Schedule::Iterative } else { config::Schedule::Oneshot };
+            c.prune.reset = if r.1 { config::ResetMode::Init } else { config::ResetMode::Rewind };
+            c.prune.rewind_step = (c.train.steps / 10).min(c.train.steps - 1);
+            c.prune.control_random = r.2;
+            c.seed = r.3;
+            let backend = [BackendChoice::Auto, BackendChoice::Cpu, BackendChoice::Webgpu][r.4];
+            UrlState { config: c, backend, hidden: vec![] }
+        })
+        .prop_filter("valid", |s| s.config.validate().is_ok())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn every_valid_configuration_round_trips(state in arb_state()) {
+        let query = url::encode(&state);
+        let (back, notices) = url::decode(&query);
+        prop_assert!(notices.is_empty(), "notices for {query}: {notices:?}");
+        prop_assert_eq!(back, state);
+    }
+
+    #[test]
+    fn hostile_queries_never_panic_and_yield_valid_configs(q in ".{0,300}") {
+        let (state, _) = url::decode(&q);
+        prop_assert!(state.config.validate().is_ok());
+    }
+
+    #[test]
+    fn hostile_values_for_known_keys(key in prop::sample::select(url::KEYS.iter().map(|k| k.name).collect::<Vec<_>>()),
+                                     value in prop_oneof![".{0,40}", "-?[0-9]{1,30}", Just("NaN".to_string()), Just("inf".to_string()), Just("1e309".to_string()), Just("<script>alert(1)</script>".to_string())]) {
+        let q = format!("{}={}", key, urlencode(&value));
+        let (state, notices) = url::decode(&q);
+        prop_assert!(state.config.validate().is_ok(), "{q} gave {:?}", state.config.validate());
+        for n in &notices {
+            prop_assert!(!n.message.is_empty());
+        }
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::encode_component(s)
+}
+
+#[test]
+fn bad_values_get_specific_messages() {
+    let (s, n) = url::decode("?steps=abc&rate=5&data=cifar&zzz=1&seed=7&seed=8&hidden=3000");
+    let text: Vec<String> = n.iter().map(|n| format!("{}: {}", n.key, n.message)).collect();
+    assert!(text.iter().any(|t| t.starts_with("steps: 'abc' is not a number; using 600")), "{text:?}");
+    assert!(text.iter().any(|t| t.starts_with("rate: 5 is above 0.95; using 0.95")), "{text:?}");
+    assert!(text.iter().any(|t| t.starts_with("data: 'cifar' is not one of circle")), "{text:?}");
+    assert!(text.iter().any(|t| t == "zzz: is not a key this lab knows; ignored"), "{text:?}");
+    assert!(text.iter().any(|t| t.starts_with("seed: appears more than once")), "{text:?}");
+    assert!(text.iter().any(|t| t.starts_with("hidden: 3000 is above 1024")), "{text:?}");
+    assert_eq!(s.config.seed, 8);
+    assert_eq!(s.config.prune.rate, 0.95);
+    assert!(s.config.validate().is_ok());
+}
+
+#[test]
+fn presets_and_hidden_controls() {
+    for name in config::PRESETS {
+        let (s, n) = url::decode(&format!("preset={name}"));
+        assert!(n.is_empty(), "{name}: {n:?}");
+        assert_eq!(s.config, config::preset(name).unwrap());
+        assert!(s.config.validate().is_ok(), "{name}");
+    }
+    let (s, n) = url::decode("preset=spiral&lr_hide=1&bogus_hide=1");
+    assert_eq!(s.hidden, vec!["lr".to_string()]);
+    assert_eq!(n.len(), 1);
+    let (_, n) = url::decode("preset=nope");
+    assert!(n[0].message.contains("no preset called 'nope'"));
+}
+
+#[test]
+fn overlong_links_are_cut_with_a_notice() {
+    let q = format!("seed=3&x={}", "a".repeat(100_000));
+    let (s, n) = url::decode(&q);
+    assert_eq!(s.config.seed, 3);
+    assert!(n.iter().any(|n| n.message.contains("only the first 4096")));
+}

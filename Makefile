@@ -9,6 +9,8 @@ CACHE ?= $(HOME)/.cache/lottery-ticket-lab
 export LTL_TOOLS := $(CACHE)/tools
 NATIVE_TARGET := $(CACHE)/target-native
 PORT ?= 8080
+# rustup's cargo for native work where it exists (Debian's /usr/bin/cargo is for the wasm route).
+CARGO := $(shell test -x $(HOME)/.cargo/bin/cargo && echo $(HOME)/.cargo/bin/cargo || echo cargo)
 
 .PHONY: serve test setup setup-wasm page native-test browser-test bench lottery data
 
@@ -28,14 +30,14 @@ page:
 	scripts/build-page.sh
 
 native-test:
-	CARGO_TARGET_DIR=$(NATIVE_TARGET) cargo test --release --locked
+	CARGO_TARGET_DIR=$(NATIVE_TARGET) $(CARGO) test --release --locked
 
 browser-test:
 	cd tests/browser && node --test --test-concurrency=1 --test-reporter=spec
 
 # The native command-line driver, e.g. make lottery ARGS="run --preset digits".
 lottery:
-	CARGO_TARGET_DIR=$(NATIVE_TARGET) cargo run --release --locked --bin lottery -- $(ARGS)
+	CARGO_TARGET_DIR=$(NATIVE_TARGET) $(CARGO) run --release --locked --bin lottery -- $(ARGS)
 
 # Rebuild web/data/ from the registries' packages (not needed to build: the results are committed).
 data:

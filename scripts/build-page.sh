@@ -16,4 +16,5 @@ else
 fi
 trunk build --release --offline --locked 2>&1 | grep -v "^\s*$" || { echo "build-page: trunk failed"; exit 1; }
 test -f dist/index.html
+python3 scripts/csp_hash.py dist/index.html
 ls -l dist

@@ -42,16 +42,21 @@ wasm_route() {
 }
 setup_wasm_std() {
   local route; route="$(wasm_route)"
-  if [ "$route" = none ] && [ "${LTL_TRY_RUSTUP:-0}" = 1 ]; then
-    say "trying rustup target add wasm32-unknown-unknown"
-    timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
-    route="$(wasm_route)"
+  if [ "$route" = none ] && command -v apt-get >/dev/null; then
+    # Debian/Ubuntu with Debian's rust-web packages: the route that works offline.
+    if [ $APT_UPDATED = 0 ]; then say "apt-get update"; $SUDO apt-get update -qq; APT_UPDATED=1; fi
+    if apt-cache policy rust-web-src 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+      say "wasm32 std: Debian's rustc-web, std built from source"
+      apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
+      route="$(wasm_route)"
+    fi
   fi
   if [ "$route" = none ]; then
-    say "wasm32 std: using Debian's rustc-web and building std from source"
-    apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
+    say "wasm32 std: rustup target add wasm32-unknown-unknown"
+    timeout 600 rustup target add wasm32-unknown-unknown
     route="$(wasm_route)"
   fi
+  [ "$route" != none ] || { say "no wasm32 standard library could be installed"; exit 1; }
   say "wasm32 route: $route"
 }
 

@@ -36,7 +36,7 @@ pub enum EngineError {
 /// Read a float tensor back to the host. Async, because the browser cannot block.
 pub async fn read_f32<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, EngineError> {
     let data = t.into_data_async().await.map_err(|e| EngineError::Device(format!("{e:?}")))?;
-    data.convert::<f32>().into_vec::<f32>().map_err(|e| EngineError::Device(format!("{e:?}")))
+    data.convert::<f32>().try_into_vec::<f32>().map_err(|e| EngineError::Device(format!("{e:?}")))
 }
 
 /// Build the dataset a configuration names. Image sets need their file's

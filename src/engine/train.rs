@@ -5,6 +5,7 @@
 //! The loss is read back only at evaluation points, never inside a step.
 
 use burn::optim::{AdamConfig, GradientsParams, SgdConfig, momentum::MomentumConfig};
+use burn::module::Module;
 use burn::optim::ModuleOptimizer;
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Device, Tensor, TensorData};
@@ -68,12 +69,13 @@ fn one_hot(labels: &[u8], classes: usize) -> Vec<f32> {
 pub async fn evaluate(model: &MaskedMlp, split: &Split, features: usize, classes: usize, device: &Device) -> Result<Evaluation, EngineError> {
     const CHUNK: usize = 2048;
     let model = model.valid();
+    let device = device.clone().inner(); // evaluation builds no graph
     let n = split.len();
     let (mut loss, mut correct) = (0.0f64, 0usize);
     let mut start = 0;
     while start < n {
         let end = (start + CHUNK).min(n);
-        let x = Tensor::<2>::from_data(TensorData::new(split.x[start * features..end * features].to_vec(), [end - start, features]), device);
+        let x = Tensor::<2>::from_data(TensorData::new(split.x[start * features..end * features].to_vec(), [end - start, features]), &device);
         let logits = read_f32(model.forward(x)).await?;
         for (row, &y) in logits.chunks_exact(classes).zip(&split.y[start..end]) {
             let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;

@@ -151,6 +151,15 @@ async fn run(lab: LabSignals, state: UrlState, flags: Rc<RunFlags>) -> Result<()
         match event {
             Event::Progress(p) => lab.progress.set(Some(p)),
             Event::RoundDone(report) => {
+                // The run that just ended has left the experiment; show its whole curve.
+                let (phase, last) = match (&report.random_mask, &report.reinit) {
+                    (Some(s), _) => (Phase::RandomMask, s),
+                    (None, Some(s)) => (Phase::Reinit, s),
+                    _ => (Phase::Ticket, &report.ticket),
+                };
+                if experiment.live_curve().is_none() {
+                    lab.live.set((phase, last.curve.clone()));
+                }
                 lab.rounds.update(|r| r.push(*report));
                 if flags.pause_after_round.get() {
                     flags.pause_after_round.set(false);

@@ -22,8 +22,8 @@ use super::{EngineError, read_f32};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
     pub iteration: usize,
-    /// Mean loss of the last training batch.
-    pub train_loss: f64,
+    /// Mean loss of the last training batch (none before the first step).
+    pub train_loss: Option<f64>,
     pub val_loss: f64,
     pub val_accuracy: f64,
     pub test_accuracy: f64,
@@ -207,8 +207,8 @@ impl TrainRun {
     /// Evaluate now and append a curve point.
     pub async fn record(&mut self, data: &Dataset) -> Result<(), EngineError> {
         let train_loss = match self.last_loss.clone() {
-            Some(l) => read_f32(l).await?[0] as f64,
-            None => f64::NAN,
+            Some(l) => Some(read_f32(l).await?[0] as f64),
+            None => None,
         };
         let (f, c) = (data.features, data.classes);
         let val = evaluate(self.model(), &data.val, f, c, &self.device).await?;

@@ -30,9 +30,9 @@ pub fn LossChart(
         let (_, c) = data();
         let xmax = c.last().map(|p| p.iteration as f64).unwrap_or(1.0).max(1.0);
         let xmin = c.first().map(|p| p.iteration as f64).unwrap_or(0.0);
-        let ymax = c.iter().flat_map(|p| [p.val_loss, p.train_loss]).filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-3);
+        let ymax = c.iter().flat_map(|p| [Some(p.val_loss), p.train_loss]).flatten().filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-3);
         let val: Vec<(f64, f64)> = c.iter().map(|p| (p.iteration as f64, p.val_loss)).collect();
-        let train: Vec<(f64, f64)> = c.iter().map(|p| (p.iteration as f64, p.train_loss)).collect();
+        let train: Vec<(f64, f64)> = c.iter().filter_map(|p| p.train_loss.map(|l| (p.iteration as f64, l))).collect();
         (polyline(&val, (xmin, xmax), (0.0, ymax)), polyline(&train, (xmin, xmax), (0.0, ymax)), format!("{ymax:.2}"), format!("{xmax:.0}"))
     };
     view! {

@@ -170,6 +170,31 @@ pub static KEYS: &[Key] = &[
             Ok(clamped)
         },
     },
+    Key {
+        name: "conv",
+        get: |s| s.config.model.conv.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(","),
+        set: |s, v| {
+            if v.trim().is_empty() {
+                s.config.model.conv.clear();
+                return Ok(None);
+            }
+            let parts: Vec<&str> = v.split(',').collect();
+            if parts.len() > caps::MAX_CONV_LAYERS {
+                return Err(format!("{} conv layers; at most {}", parts.len(), caps::MAX_CONV_LAYERS));
+            }
+            let mut chans = Vec::new();
+            let mut clamped = None;
+            for p in parts {
+                let mut c = 0usize;
+                if let Some(m) = num(p, 1, caps::MAX_CHANNELS, &mut c)? {
+                    clamped = Some(m);
+                }
+                chans.push(c);
+            }
+            s.config.model.conv = chans;
+            Ok(clamped)
+        },
+    },
     Key { name: "init", get: |s| name_of(s.config.model.init, &INITS), set: |s, v| choice(v, &INITS, &mut s.config.model.init) },
     Key { name: "opt", get: |s| name_of(s.config.train.optimizer, &OPTIMIZERS), set: |s, v| choice(v, &OPTIMIZERS, &mut s.config.train.optimizer) },
     Key { name: "lr", get: |s| s.config.train.lr.to_string(), set: |s, v| real(v, 1e-6, 10.0, &mut s.config.train.lr) },
@@ -182,6 +207,7 @@ pub static KEYS: &[Key] = &[
     Key { name: "sched", get: |s| name_of(s.config.prune.schedule, &SCHEDULES), set: |s, v| choice(v, &SCHEDULES, &mut s.config.prune.schedule) },
     Key { name: "rate", get: |s| s.config.prune.rate.to_string(), set: |s, v| real(v, 0.01, 0.95, &mut s.config.prune.rate) },
     Key { name: "orate", get: |s| s.config.prune.output_rate.to_string(), set: |s, v| real(v, 0.0, 0.95, &mut s.config.prune.output_rate) },
+    Key { name: "cvrate", get: |s| s.config.prune.conv_rate.to_string(), set: |s, v| real(v, 0.0, 0.95, &mut s.config.prune.conv_rate) },
     Key { name: "rounds", get: |s| s.config.prune.rounds.to_string(), set: |s, v| num(v, 0, caps::MAX_ROUNDS, &mut s.config.prune.rounds) },
     Key { name: "reset", get: |s| name_of(s.config.prune.reset, &RESETS), set: |s, v| choice(v, &RESETS, &mut s.config.prune.reset) },
     Key { name: "k", get: |s| s.config.prune.rewind_step.to_string(), set: |s, v| num(v, 0, caps::MAX_STEPS, &mut s.config.prune.rewind_step) },
@@ -268,10 +294,19 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         notices.push(Notice { key: "n".into(), message: format!("{} samples leave fewer than 10 to train on; using 100", c.data.samples) });
         c.data.samples = 100;
     }
+    if !c.model.conv.is_empty() && c.data.dataset.is_2d() {
+        notices.push(Notice { key: "conv".into(), message: "conv layers need an image dataset; using none".into() });
+        c.model.conv.clear();
+    }
+    if c.model.conv.len() * 2 + 2 > c.data.dataset.side().max(2) && !c.model.conv.is_empty() {
+        notices.push(Notice { key: "conv".into(), message: format!("{} conv layers leave nothing of a {}-pixel image; using none", c.model.conv.len(), c.data.dataset.side()) });
+        c.model.conv.clear();
+    }
     if c.weight_count() > caps::MAX_WEIGHTS {
         let d = ExperimentConfig::default();
         notices.push(Notice { key: "hidden".into(), message: format!("{} weights is above the cap of {}; using {:?}", c.weight_count(), caps::MAX_WEIGHTS, d.model.hidden) });
         c.model.hidden = d.model.hidden;
+        c.model.conv.clear();
     }
     if c.train.eval_every > c.train.steps {
         c.train.eval_every = c.train.steps;

@@ -185,11 +185,47 @@ fn synflow_and_snip_reach_the_target_counts() {
     let w = c.model.init_weights(&widths, c.seed);
     let mask = Mask::dense(&widths);
     let keep = prune::keep_counts_oneshot(&c, &mask, 3);
-    let s = prune::prune_synflow(&w, &mask, &keep, PruneScope::Layer, 10);
+    let s = block_on(prune::prune_synflow(&w, &mask, &keep, PruneScope::Layer, 10, &cpu())).unwrap();
     let counts: Vec<usize> = s.layers.iter().map(|l| l.remaining()).collect();
     assert_eq!(counts, keep);
     let scores = block_on(prune::snip_scores(&w, &mask, &data.train, data.features, data.classes, 64, 1, &cpu())).unwrap();
     assert!(scores.iter().flatten().any(|s| *s > 0.0), "SNIP scores should not all be zero");
     let m = prune::keep_top(&scores, &mask, &keep, PruneScope::Layer);
     assert_eq!(m.layers.iter().map(|l| l.remaining()).collect::<Vec<_>>(), keep);
+}
+
+#[test]
+fn conv_net_trains_with_pruned_kernels_staying_zero() {
+    let mut c = lottery_ticket_lab::engine::preset("digits").unwrap();
+    c.model.conv = vec![4, 6];
+    c.model.hidden = vec![16];
+    c.train.steps = 30;
+    c.train.eval_every = 10;
+    c.validate().unwrap();
+    let shapes = c.shapes();
+    assert_eq!(shapes.len(), 4);
+    assert_eq!(shapes[2].fan_in, 6 * 2 * 2, "8 → 6 → 4 → pool → 2×2×6");
+    let data = dataset(&c);
+    let theta0 = Weights::init_shapes(&shapes, c.model.init, c.seed, 0);
+    let mask = prune::random_mask(&{
+        let mut m = Mask::for_shapes(&shapes);
+        for l in &mut m.layers {
+            let n = l.len();
+            l.keep.iter_mut().take(n / 3).for_each(|k| *k = false);
+        }
+        m
+    }, 5, 0);
+    let device = cpu().autodiff();
+    let mut run = TrainRun::new(&c.train, &theta0, &mask, 0, 30, c.seed, &device);
+    for step in 1..=30 {
+        run.step(&data);
+        assert_pruned_zero(&block_on(run.model().to_weights()).unwrap(), &mask, step);
+    }
+    let w = block_on(run.model().to_weights()).unwrap();
+    assert_eq!(w.shapes(), shapes, "readback keeps the conv shapes");
+    assert_ne!(w.layers[0].w, theta0.masked(&mask).layers[0].w, "the conv kernels train");
+    // SynFlow on a conv net reaches its per-layer targets.
+    let keep = prune::keep_counts_oneshot(&c, &Mask::for_shapes(&shapes), 2);
+    let s = block_on(prune::prune_synflow(&theta0, &Mask::for_shapes(&shapes), &keep, PruneScope::Layer, 5, &cpu())).unwrap();
+    assert_eq!(s.layers.iter().map(|l| l.remaining()).collect::<Vec<_>>(), keep);
 }

@@ -9,7 +9,7 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
     let datasets = prop::sample::select(lottery_ticket_lab::engine::DatasetName::ALL.to_vec());
     (
         (datasets, 20usize..3000, 0.0f64..1.0, 0.05f64..0.3, 0.05f64..0.4),
-        (prop::collection::vec(1usize..40, 0..4), any::<bool>(), any::<bool>()),
+        (prop::collection::vec(1usize..40, 0..4), any::<bool>(), any::<bool>(), prop::collection::vec(1usize..8, 0..3)),
         (1e-5f64..1.0, 0.0f64..0.95, 1usize..200, 1usize..5000),
         (any::<bool>(), any::<bool>(), any::<bool>(), 0.05f64..0.9, 0.0f64..0.9, 0usize..30),
         (any::<bool>(), any::<bool>(), any::<bool>(), 0u64..1_000_000, 0usize..3),
@@ -22,6 +22,8 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
             c.data.val_frac = d.3;
             c.data.test_frac = d.4;
             c.model.hidden = m.0;
+            if !c.data.dataset.is_2d() { c.model.conv = m.3; }
+            c.prune.conv_rate = p.4 / 2.0;
             c.model.init = if m.1 { config::Init::Glorot } else { config::Init::Kaiming };
             c.train.optimizer = if m.2 { config::OptimizerKind::Adam } else { config::OptimizerKind::Sgd };
             c.train.lr = t.0;

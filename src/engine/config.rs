@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::data::DatasetName;
+use super::model::{ConvShape, LayerShape, dense_shapes};
 
 /// Everything that determines a run. Config + seed + backend ⇒ the same ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,6 +43,9 @@ pub enum Init {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ModelConfig {
+    /// Channels of 3×3 conv layers before the MLP (empty: a plain MLP).
+    /// Image sets only; the convs are followed by one 2×2 max-pool (Conv-2/4/6).
+    pub conv: Vec<usize>,
     /// Hidden layer widths; input and output widths come from the dataset.
     pub hidden: Vec<usize>,
     pub init: Init,
@@ -117,6 +121,8 @@ pub struct PruneConfig {
     pub rate: f64,
     /// Fraction for the output layer (layer-wise only); the paper uses half the rate.
     pub output_rate: f64,
+    /// Fraction for conv layers (layer-wise only); the paper uses 10–15%.
+    pub conv_rate: f64,
     /// Pruning rounds after the dense round 0.
     pub rounds: usize,
     pub reset: ResetMode,
@@ -134,7 +140,7 @@ impl Default for DataConfig {
 
 impl Default for ModelConfig {
     fn default() -> Self {
-        Self { hidden: vec![16, 16], init: Init::Glorot }
+        Self { conv: Vec::new(), hidden: vec![16, 16], init: Init::Glorot }
     }
 }
 
@@ -152,6 +158,7 @@ impl Default for PruneConfig {
             schedule: Schedule::Iterative,
             rate: 0.2,
             output_rate: 0.1,
+            conv_rate: 0.1,
             rounds: 8,
             reset: ResetMode::Init,
             rewind_step: 0,
@@ -176,7 +183,9 @@ impl Default for ExperimentConfig {
 /// The caps. A configuration over any of them is refused, not clamped here
 /// (the URL decoder clamps and says so).
 pub mod caps {
-    pub const MAX_WEIGHTS: usize = 300_000;
+    pub const MAX_WEIGHTS: usize = 1_000_000;
+    pub const MAX_CONV_LAYERS: usize = 4;
+    pub const MAX_CHANNELS: usize = 64;
     pub const MAX_LAYERS: usize = 6;
     pub const MAX_WIDTH: usize = 1024;
     pub const MAX_ROUNDS: usize = 30;
@@ -199,30 +208,61 @@ fn check(ok: bool, key: &'static str, reason: impl FnOnce() -> String) -> Result
 }
 
 impl ExperimentConfig {
-    /// Layer widths from input to output.
+    /// Widths of the dense layers from their input to the output (for an
+    /// MLP, input features to classes).
     pub fn widths(&self) -> Vec<usize> {
-        let mut w = vec![self.data.dataset.features()];
+        let mut w = vec![self.dense_input()];
         w.extend(&self.model.hidden);
         w.push(self.data.dataset.classes());
         w
     }
 
+    /// Side of the image after the convs and the 2×2 pool (0 if it vanished).
+    fn pooled_side(&self) -> usize {
+        let side = self.data.dataset.side();
+        side.saturating_sub(2 * self.model.conv.len()) / 2
+    }
+
+    fn dense_input(&self) -> usize {
+        match self.model.conv.last() {
+            None => self.data.dataset.features(),
+            Some(&c) => c * self.pooled_side() * self.pooled_side(),
+        }
+    }
+
+    /// Every prunable layer's shape, convs first.
+    pub fn shapes(&self) -> Vec<LayerShape> {
+        let mut shapes = Vec::new();
+        let (mut in_ch, mut side) = (1, self.data.dataset.side());
+        for &out_ch in &self.model.conv {
+            shapes.push(LayerShape { fan_in: in_ch * 9, fan_out: out_ch, conv: Some(ConvShape { in_ch, out_ch, k: 3, side }) });
+            in_ch = out_ch;
+            side = side.saturating_sub(2);
+        }
+        shapes.extend(dense_shapes(&self.widths()));
+        shapes
+    }
+
     /// Prunable weights (biases excluded).
     pub fn weight_count(&self) -> usize {
-        self.widths().windows(2).map(|p| p[0] * p[1]).sum()
+        self.shapes().iter().map(LayerShape::weights).sum()
     }
 
     /// Fraction of weights expected to remain after `round` rounds, per layer.
     pub fn expected_density(&self, round: usize) -> Vec<f64> {
-        let layers = self.widths().len() - 1;
+        let layers = self.shapes().len();
         (0..layers)
             .map(|l| (1.0 - self.layer_rate(l, layers)).powi(round as i32))
             .collect()
     }
 
-    /// The per-round pruning rate of layer `l` of `layers`.
+    /// The per-round pruning rate of layer `l` of `layers` (convs first).
     pub fn layer_rate(&self, l: usize, layers: usize) -> f64 {
-        if self.prune.scope == PruneScope::Layer && l + 1 == layers && layers > 1 {
+        if self.prune.scope == PruneScope::Global {
+            self.prune.rate
+        } else if l < self.model.conv.len() {
+            self.prune.conv_rate
+        } else if l + 1 == layers && layers > 1 {
             self.prune.output_rate
         } else {
             self.prune.rate
@@ -246,6 +286,12 @@ impl ExperimentConfig {
         check(m.hidden.iter().all(|&w| (1..=MAX_WIDTH).contains(&w)), "hidden", || {
             format!("widths must be in 1..={MAX_WIDTH}, got {:?}", m.hidden)
         })?;
+        check(m.conv.is_empty() || !d.dataset.is_2d(), "conv", || "conv layers need an image dataset".into())?;
+        check(m.conv.len() <= MAX_CONV_LAYERS, "conv", || format!("{} conv layers; at most {MAX_CONV_LAYERS}", m.conv.len()))?;
+        check(m.conv.iter().all(|&c| (1..=MAX_CHANNELS).contains(&c)), "conv", || {
+            format!("channels must be in 1..={MAX_CHANNELS}, got {:?}", m.conv)
+        })?;
+        check(m.conv.is_empty() || self.pooled_side() >= 1, "conv", || "the image is too small for that many conv layers".into())?;
         let weights = self.weight_count();
         check(weights <= MAX_WEIGHTS, "hidden", || format!("{weights} weights; at most {MAX_WEIGHTS}"))?;
         let t = &self.train;
@@ -259,6 +305,7 @@ impl ExperimentConfig {
         let p = &self.prune;
         check(p.rate > 0.0 && p.rate < 1.0, "rate", || format!("{} is outside (0, 1)", p.rate))?;
         check((0.0..1.0).contains(&p.output_rate), "output_rate", || format!("{} is outside [0, 1)", p.output_rate))?;
+        check((0.0..1.0).contains(&p.conv_rate), "conv_rate", || format!("{} is outside [0, 1)", p.conv_rate))?;
         check(p.rounds <= MAX_ROUNDS, "rounds", || format!("{} rounds; at most {MAX_ROUNDS}", p.rounds))?;
         check(p.reset == ResetMode::Init || p.rewind_step < t.steps, "rewind_step", || {
             format!("{} must be below the steps per round ({})", p.rewind_step, t.steps)
@@ -271,7 +318,10 @@ impl ExperimentConfig {
 pub fn preset(name: &str) -> Option<ExperimentConfig> {
     let mut c = ExperimentConfig::default();
     match name {
-        "spiral" => {}
+        "spiral" => {
+            c.model.hidden = vec![24, 24];
+            c.train.steps = 1500;
+        }
         "xor-tiny" => {
             c.data = DataConfig { dataset: DatasetName::Xor, samples: 200, noise: 0.0, ..DataConfig::default() };
             c.model.hidden = vec![8];
@@ -300,9 +350,18 @@ pub fn preset(name: &str) -> Option<ExperimentConfig> {
             c.train = TrainConfig { optimizer: OptimizerKind::Adam, lr: 1.2e-3, momentum: 0.9, batch: 60, steps: 3000, eval_every: 150 };
             c.prune = PruneConfig { rounds: 12, ..PruneConfig::default() };
         }
+        "conv2-fashion" => {
+            // Conv-2's shape (two 3×3 convs, a 2×2 max-pool, FC 256-256-10) with
+            // 16 channels instead of 64 so a browser tab can train it; the paper's
+            // rates: 10% of conv, 20% of FC and 10% of output weights per round.
+            c.data = DataConfig { dataset: DatasetName::Fashion, samples: 12_000, noise: 0.0, val_frac: 0.1, test_frac: 1.0 / 6.0 };
+            c.model = ModelConfig { conv: vec![16, 16], hidden: vec![256, 256], init: Init::Glorot };
+            c.train = TrainConfig { optimizer: OptimizerKind::Adam, lr: 3e-4, momentum: 0.9, batch: 60, steps: 2000, eval_every: 200 };
+            c.prune = PruneConfig { rounds: 10, conv_rate: 0.1, ..PruneConfig::default() };
+        }
         _ => return None,
     }
     Some(c)
 }
 
-pub const PRESETS: [&str; 4] = ["spiral", "digits", "lenet-mnist", "lenet-fashion"];
+pub const PRESETS: [&str; 5] = ["spiral", "digits", "lenet-mnist", "lenet-fashion", "conv2-fashion"];

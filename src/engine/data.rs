@@ -78,6 +78,15 @@ impl DatasetName {
         }
     }
 
+    /// Image side (8 or 28); 0 for the plane.
+    pub fn side(self) -> usize {
+        match self {
+            Self::Digits => 8,
+            Self::Mnist | Self::Fashion => 28,
+            _ => 0,
+        }
+    }
+
     pub fn classes(self) -> usize {
         if self.is_2d() { 2 } else { 10 }
     }

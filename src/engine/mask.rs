@@ -46,6 +46,10 @@ impl Mask {
     pub fn dense(widths: &[usize]) -> Self {
         Self { layers: widths.windows(2).map(|p| LayerMask::dense(p[0], p[1])).collect() }
     }
+    /// All weights kept, for any layer shapes (convs included).
+    pub fn for_shapes(shapes: &[crate::engine::model::LayerShape]) -> Self {
+        Self { layers: shapes.iter().map(|s| LayerMask::dense(s.fan_in, s.fan_out)).collect() }
+    }
     pub fn total(&self) -> usize {
         self.layers.iter().map(LayerMask::len).sum()
     }

@@ -8,17 +8,58 @@
 
 use burn::module::{Module, Param};
 use burn::tensor::activation::relu;
+use burn::tensor::module::{conv2d, max_pool2d};
+use burn::tensor::ops::{ConvOptions, MaxPoolOptions};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::config::{Init, ModelConfig};
 use super::mask::Mask;
 use super::rng::{self, Stream};
 
-/// One layer's parameters, weight row-major `[fan_in][fan_out]`.
+/// A 3×3 (or k×k) valid convolution's shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConvShape {
+    pub in_ch: usize,
+    pub out_ch: usize,
+    pub k: usize,
+    /// Height = width of this layer's input feature map.
+    pub side: usize,
+}
+
+/// The shape of one prunable layer. Dense: weight `[fan_in][fan_out]`.
+/// Conv: weight `[out_ch][in_ch][k][k]`, with `fan_in = in_ch·k·k` and
+/// `fan_out = out_ch`. Masks use the same flat layout as the weights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerShape {
+    pub fan_in: usize,
+    pub fan_out: usize,
+    pub conv: Option<ConvShape>,
+}
+
+impl LayerShape {
+    pub fn dense(fan_in: usize, fan_out: usize) -> Self {
+        Self { fan_in, fan_out, conv: None }
+    }
+    pub fn weights(&self) -> usize {
+        self.fan_in * self.fan_out
+    }
+    /// Biases: one per output unit or channel.
+    pub fn biases(&self) -> usize {
+        self.fan_out
+    }
+}
+
+/// Dense shapes for layer widths (input to output).
+pub fn dense_shapes(widths: &[usize]) -> Vec<LayerShape> {
+    widths.windows(2).map(|p| LayerShape::dense(p[0], p[1])).collect()
+}
+
+/// One layer's parameters, in the layout its [`LayerShape`] gives.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LayerWeights {
     pub fan_in: usize,
     pub fan_out: usize,
+    pub conv: Option<ConvShape>,
     pub w: Vec<f32>,
     pub b: Vec<f32>,
 }
@@ -34,26 +75,39 @@ impl Weights {
     /// `index` (0 for θ0; other indices for the random-reinit control).
     /// Biases start at zero.
     pub fn init(widths: &[usize], init: Init, seed: u64, index: u64) -> Self {
+        Self::init_shapes(&dense_shapes(widths), init, seed, index)
+    }
+
+    /// Fresh weights for any stack of layer shapes (conv layers first).
+    pub fn init_shapes(shapes: &[LayerShape], init: Init, seed: u64, index: u64) -> Self {
         let mut r = rng::stream(seed, Stream::Init, index);
-        let layers = widths
-            .windows(2)
-            .map(|p| {
-                let (fan_in, fan_out) = (p[0], p[1]);
-                let n = fan_in * fan_out;
+        let layers = shapes
+            .iter()
+            .map(|s| {
+                let n = s.weights();
+                // Receptive-field fans: a conv's fan_out counts its kernel too.
+                let (fin, fout) = match s.conv {
+                    Some(c) => (c.in_ch * c.k * c.k, c.out_ch * c.k * c.k),
+                    None => (s.fan_in, s.fan_out),
+                };
                 let w = match init {
                     Init::Glorot => {
-                        let limit = (6.0 / (fan_in + fan_out) as f64).sqrt();
+                        let limit = (6.0 / (fin + fout) as f64).sqrt();
                         (0..n).map(|_| rng::uniform(&mut r, -limit, limit) as f32).collect()
                     }
                     Init::Kaiming => {
-                        let std = (2.0 / fan_in as f64).sqrt();
+                        let std = (2.0 / fin as f64).sqrt();
                         (0..n).map(|_| (rng::normal(&mut r) * std) as f32).collect()
                     }
                 };
-                LayerWeights { fan_in, fan_out, w, b: vec![0.0; fan_out] }
+                LayerWeights { fan_in: s.fan_in, fan_out: s.fan_out, conv: s.conv, w, b: vec![0.0; s.biases()] }
             })
             .collect();
         Self { layers }
+    }
+
+    pub fn shapes(&self) -> Vec<LayerShape> {
+        self.layers.iter().map(|l| LayerShape { fan_in: l.fan_in, fan_out: l.fan_out, conv: l.conv }).collect()
     }
 
     /// θ ⊙ m: pruned weights become exactly +0.0, survivors keep their bits.
@@ -77,7 +131,7 @@ impl Weights {
 }
 
 impl ModelConfig {
-    /// θ0 for this architecture.
+    /// θ0 for an MLP of these widths.
     pub fn init_weights(&self, widths: &[usize], seed: u64) -> Weights {
         Weights::init(widths, self.init, seed, 0)
     }
@@ -104,41 +158,89 @@ impl MaskedLinear {
     }
 }
 
-/// ReLU MLP whose every weight matrix carries a mask.
+/// A valid (unpadded) convolution with a masked kernel.
 #[derive(Module, Debug)]
-pub struct MaskedMlp {
-    pub layers: Vec<MaskedLinear>,
+pub struct MaskedConv {
+    /// `[out_ch, in_ch, k, k]`
+    pub weight: Param<Tensor<4>>,
+    /// `[out_ch]`
+    pub bias: Param<Tensor<1>>,
+    /// `[out_ch, in_ch, k, k]`, 0.0 or 1.0.
+    pub mask: Tensor<4>,
 }
 
-impl MaskedMlp {
-    /// Upload θ ⊙ m to `device` (an autodiff device to train).
+impl MaskedConv {
+    /// # Shapes
+    /// - input `[batch, in_ch, h, w]` → output `[batch, out_ch, h - k + 1, w - k + 1]`
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let w = self.weight.val() * self.mask.clone();
+        conv2d(x, w, Some(self.bias.val()), ConvOptions::new([1, 1], [0, 0], [1, 1], 1))
+    }
+}
+
+/// The masked network: optional 3×3 conv layers (ReLU each, then one 2×2
+/// max-pool, as Conv-2/4/6 blocks do), then a ReLU MLP.
+#[derive(Module, Debug)]
+pub struct MaskedNet {
+    pub convs: Vec<MaskedConv>,
+    pub layers: Vec<MaskedLinear>,
+    /// Input image side (height = width) for conv nets; 0 for an MLP.
+    pub side: usize,
+}
+
+/// Old name, kept for readers of the MLP-only examples.
+pub type MaskedMlp = MaskedNet;
+
+impl MaskedNet {
+    /// Upload θ ⊙ m to `device` (an autodiff device to train). `side` is the
+    /// image side for conv layers (ignored by an MLP).
     pub fn new(weights: &Weights, mask: &Mask, device: &Device) -> Self {
         assert_eq!(weights.layers.len(), mask.layers.len(), "mask and weights disagree on layers");
         let masked = weights.masked(mask);
-        let layers = masked
-            .layers
-            .iter()
-            .zip(&mask.layers)
-            .map(|(l, m)| {
-                let shape = [l.fan_in, l.fan_out];
-                assert_eq!((m.fan_in, m.fan_out), (l.fan_in, l.fan_out), "mask shape");
-                MaskedLinear {
-                    weight: Param::from_data(TensorData::new(l.w.clone(), shape), device),
-                    bias: Param::from_data(TensorData::new(l.b.clone(), [l.fan_out]), device),
-                    mask: Tensor::from_data(TensorData::new(m.as_f32(), shape), device),
+        let (mut convs, mut layers) = (Vec::new(), Vec::new());
+        for (l, m) in masked.layers.iter().zip(&mask.layers) {
+            assert_eq!((m.fan_in, m.fan_out), (l.fan_in, l.fan_out), "mask shape");
+            let bias = Param::from_data(TensorData::new(l.b.clone(), [l.b.len()]), device);
+            match l.conv {
+                Some(c) => {
+                    let shape = [c.out_ch, c.in_ch, c.k, c.k];
+                    convs.push(MaskedConv {
+                        weight: Param::from_data(TensorData::new(l.w.clone(), shape), device),
+                        bias,
+                        mask: Tensor::from_data(TensorData::new(m.as_f32(), shape), device),
+                    });
                 }
-            })
-            .collect();
-        Self { layers }
+                None => {
+                    let shape = [l.fan_in, l.fan_out];
+                    layers.push(MaskedLinear {
+                        weight: Param::from_data(TensorData::new(l.w.clone(), shape), device),
+                        bias,
+                        mask: Tensor::from_data(TensorData::new(m.as_f32(), shape), device),
+                    });
+                }
+            }
+        }
+        let side = weights.layers.first().and_then(|l| l.conv).map_or(0, |c| c.side);
+        Self { convs, layers, side }
     }
 
     /// Logits.
     ///
     /// # Shapes
-    /// - input `[batch, features]` → output `[batch, classes]`
+    /// - input `[batch, features]` (images flattened row-major) → output `[batch, classes]`
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        let last = self.layers.len() - 1;
         let mut x = x;
+        if !self.convs.is_empty() {
+            let batch = x.dims()[0];
+            let mut y: Tensor<4> = x.reshape([batch, 1, self.side, self.side]); // [batch, 1, side, side]
+            for conv in &self.convs {
+                y = relu(conv.forward(y)); // [batch, out_ch, h', w']
+            }
+            y = max_pool2d(y, MaxPoolOptions::new([2, 2])); // [batch, out_ch, h'/2, w'/2]
+            let [b, c, h, w] = y.dims();
+            x = y.reshape([b, c * h * w]); // [batch, flat]
+        }
+        let last = self.layers.len() - 1;
         for (i, layer) in self.layers.iter().enumerate() {
             x = layer.forward(x); // [batch, fan_out]
             if i < last {
@@ -148,15 +250,51 @@ impl MaskedMlp {
         x
     }
 
+    /// The weight tensors' gradient-carrying values, layer order (convs first).
+    pub fn weight_params(&self) -> Vec<WeightRef<'_>> {
+        self.convs.iter().map(|c| WeightRef::Conv(c)).chain(self.layers.iter().map(|l| WeightRef::Dense(l))).collect()
+    }
+
     /// Read the raw parameters back to the host (async: the browser needs it).
     pub async fn to_weights(&self) -> Result<Weights, super::EngineError> {
-        let mut layers = Vec::with_capacity(self.layers.len());
+        let mut layers = Vec::with_capacity(self.convs.len() + self.layers.len());
+        let mut side = self.side;
+        for c in &self.convs {
+            let [out_ch, in_ch, k, _] = c.weight.val().dims();
+            let shape = ConvShape { in_ch, out_ch, k, side };
+            side -= k - 1;
+            let w = super::read_f32(c.weight.val()).await?;
+            let b = super::read_f32(c.bias.val()).await?;
+            layers.push(LayerWeights { fan_in: in_ch * k * k, fan_out: out_ch, conv: Some(shape), w, b });
+        }
         for l in &self.layers {
             let [fan_in, fan_out] = l.weight.val().dims();
             let w = super::read_f32(l.weight.val()).await?;
             let b = super::read_f32(l.bias.val()).await?;
-            layers.push(LayerWeights { fan_in, fan_out, w, b });
+            layers.push(LayerWeights { fan_in, fan_out, conv: None, w, b });
         }
         Ok(Weights { layers })
+    }
+}
+
+/// A layer's weight, for reading its gradient.
+pub enum WeightRef<'a> {
+    Conv(&'a MaskedConv),
+    Dense(&'a MaskedLinear),
+}
+
+impl WeightRef<'_> {
+    /// ∂L/∂w of this layer's weight, flattened in host layout.
+    pub async fn grad(&self, grads: &burn::tensor::Gradients) -> Result<Option<Vec<f32>>, super::EngineError> {
+        match self {
+            WeightRef::Conv(c) => match c.weight.val().grad(grads) {
+                Some(g) => Ok(Some(super::read_f32(g).await?)),
+                None => Ok(None),
+            },
+            WeightRef::Dense(l) => match l.weight.val().grad(grads) {
+                Some(g) => Ok(Some(super::read_f32(g).await?)),
+                None => Ok(None),
+            },
+        }
     }
 }

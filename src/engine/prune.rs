@@ -11,10 +11,10 @@ use burn::tensor::{Device, Tensor, TensorData};
 use super::config::{ExperimentConfig, PruneScope};
 use super::data::Split;
 use super::mask::{LayerMask, Mask};
-use super::model::{MaskedMlp, Weights};
+use super::model::{MaskedNet, Weights};
 use super::rng::{self, Stream};
 use super::train::cross_entropy;
-use super::{EngineError, read_f32};
+use super::EngineError;
 
 /// How many weights each layer keeps after pruning `rate_l` of the remaining
 /// ones, rounded to the nearest weight (never below one per layer).
@@ -109,47 +109,32 @@ pub fn random_mask(like: &Mask, seed: u64, round: u64) -> Mask {
     }
 }
 
-/// SynFlow scores |θ ⊙ ∂R/∂θ|, with R = 1ᵀ(∏ |W_l| ⊙ m_l)1 (biases left out,
-/// ReLU is the identity on positive inputs, so this is exact for the MLP).
-pub fn synflow_scores(weights: &Weights, mask: &Mask) -> Vec<Vec<f64>> {
-    let layers = &weights.layers;
-    let abs = |l: usize, i: usize| if mask.layers[l].keep[i] { layers[l].w[i].abs() as f64 } else { 0.0 };
-    // Forward: a_l = |W_l|ᵀ a_{l-1}, from all-ones input.
-    let mut acts = vec![vec![1.0f64; layers[0].fan_in]];
-    for (l, layer) in layers.iter().enumerate() {
-        let prev = &acts[l];
-        let mut next = vec![0.0; layer.fan_out];
-        for i in 0..layer.fan_in {
-            for (j, n) in next.iter_mut().enumerate() {
-                *n += prev[i] * abs(l, i * layer.fan_out + j);
-            }
-        }
-        acts.push(next);
+/// SynFlow scores |θ ⊙ ∂R/∂θ| with R = 1ᵀ f(1; |θ| ⊙ m): the network with
+/// absolute weights, fed all ones (biases left out; ReLU and max-pool pass
+/// positive values through). Data-free, computed on the device.
+pub async fn synflow_scores(weights: &Weights, mask: &Mask, device: &Device) -> Result<Vec<Vec<f64>>, EngineError> {
+    let mut abs = weights.masked(mask);
+    for l in &mut abs.layers {
+        l.w.iter_mut().for_each(|w| *w = w.abs());
+        l.b.iter_mut().for_each(|b| *b = 0.0);
     }
-    // Backward: g_L = 1, g_{l-1} = |W_l| g_l.
-    let mut grads = vec![vec![]; layers.len() + 1];
-    grads[layers.len()] = vec![1.0; layers.last().unwrap().fan_out];
-    for l in (0..layers.len()).rev() {
-        let layer = &layers[l];
-        grads[l] = (0..layer.fan_in)
-            .map(|i| (0..layer.fan_out).map(|j| abs(l, i * layer.fan_out + j) * grads[l + 1][j]).sum())
-            .collect();
+    let device = device.clone().autodiff();
+    let model = MaskedNet::new(&abs, mask, &device);
+    let features = abs.layers[0].conv.map_or(abs.layers[0].fan_in, |c| c.side * c.side);
+    let ones = Tensor::<2>::ones([1, features], &device);
+    let grads = model.forward(ones).sum().backward();
+    let mut scores = Vec::with_capacity(abs.layers.len());
+    for (w, layer) in model.weight_params().iter().zip(&abs.layers) {
+        let g = w.grad(&grads).await?.unwrap_or_else(|| vec![0.0; layer.w.len()]);
+        scores.push(g.iter().zip(&layer.w).map(|(g, w)| (g * w).abs() as f64).collect());
     }
-    layers
-        .iter()
-        .enumerate()
-        .map(|(l, layer)| {
-            (0..layer.fan_in * layer.fan_out)
-                .map(|k| abs(l, k) * acts[l][k / layer.fan_out] * grads[l + 1][k % layer.fan_out])
-                .collect()
-        })
-        .collect()
+    Ok(scores)
 }
 
 /// SynFlow pruning to `keep` in `iterations` steps of an exponential
 /// schedule, rescoring after each (Tanaka et al. 2020, which avoids layer
 /// collapse).
-pub fn prune_synflow(weights: &Weights, mask: &Mask, keep: &[usize], scope: PruneScope, iterations: usize) -> Mask {
+pub async fn prune_synflow(weights: &Weights, mask: &Mask, keep: &[usize], scope: PruneScope, iterations: usize, device: &Device) -> Result<Mask, EngineError> {
     let start: Vec<f64> = mask.layers.iter().map(|m| m.remaining() as f64).collect();
     let mut current = mask.clone();
     for it in 1..=iterations {
@@ -159,9 +144,10 @@ pub fn prune_synflow(weights: &Weights, mask: &Mask, keep: &[usize], scope: Prun
             .zip(keep)
             .map(|(&s, &k)| (s * (k as f64 / s).powf(frac)).round() as usize)
             .collect();
-        current = keep_top(&synflow_scores(weights, &current), &current, &step_keep, scope);
+        let scores = synflow_scores(weights, &current, device).await?;
+        current = keep_top(&scores, &current, &step_keep, scope);
     }
-    current
+    Ok(current)
 }
 
 /// SNIP scores |g ⊙ w| at θ ⊙ m on one batch of training data.
@@ -176,16 +162,14 @@ pub async fn snip_scores(weights: &Weights, mask: &Mask, split: &Split, features
         y[r * classes + split.y[i] as usize] = 1.0;
     }
     let device = device.clone().autodiff();
-    let model = MaskedMlp::new(weights, mask, &device);
+    let model = MaskedNet::new(weights, mask, &device);
     let x = Tensor::<2>::from_data(TensorData::new(x, [idx.len(), features]), &device);
     let y = Tensor::<2>::from_data(TensorData::new(y, [idx.len(), classes]), &device);
     let grads = cross_entropy(model.forward(x), y).backward();
-    let mut scores = Vec::with_capacity(model.layers.len());
-    for (layer, w) in model.layers.iter().zip(&weights.layers) {
-        let g = match layer.weight.val().grad(&grads) {
-            Some(g) => read_f32(g).await?,
-            None => vec![0.0; w.w.len()],
-        };
+    let masked = weights.masked(mask);
+    let mut scores = Vec::with_capacity(masked.layers.len());
+    for (param, w) in model.weight_params().iter().zip(&masked.layers) {
+        let g = param.grad(&grads).await?.unwrap_or_else(|| vec![0.0; w.w.len()]);
         scores.push(g.iter().zip(&w.w).map(|(g, w)| (g * w).abs() as f64).collect());
     }
     Ok(scores)

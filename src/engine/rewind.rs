@@ -34,5 +34,5 @@ impl ResetPoint {
 /// The random-reinitialisation control: the same mask on a fresh θ0′ drawn
 /// from another init stream of the same seed.
 pub fn reinit(config: &ExperimentConfig, mask: &Mask, round: usize) -> Weights {
-    Weights::init(&config.widths(), config.model.init, config.seed, 1 + round as u64).masked(mask)
+    Weights::init_shapes(&config.shapes(), config.model.init, config.seed, 1 + round as u64).masked(mask)
 }

@@ -99,10 +99,10 @@ impl Experiment {
     /// A new experiment on `device` (autodiff is enabled here).
     pub fn new(config: ExperimentConfig, data: Dataset, device: &Device) -> Result<Self, EngineError> {
         config.validate()?;
-        let widths = config.widths();
-        let theta0 = config.model.init_weights(&widths, config.seed);
+        let shapes = config.shapes();
+        let theta0 = Weights::init_shapes(&shapes, config.model.init, config.seed, 0);
         Ok(Self {
-            mask: Mask::dense(&widths),
+            mask: Mask::for_shapes(&shapes),
             reset: ResetPoint { theta0, theta_k: None },
             config,
             data,
@@ -264,7 +264,7 @@ impl Experiment {
     async fn next_mask(&self) -> Result<Mask, EngineError> {
         let cfg = &self.config;
         let p = &cfg.prune;
-        let dense = Mask::dense(&cfg.widths());
+        let dense = Mask::for_shapes(&cfg.shapes());
         let (base, keep) = match p.schedule {
             Schedule::Iterative => (self.mask.clone(), prune::keep_counts_iterative(cfg, &self.mask)),
             Schedule::Oneshot => {
@@ -280,7 +280,7 @@ impl Experiment {
                 };
                 prune::prune_magnitude(trained.expect("trained weights"), &base, &keep, p.scope)
             }
-            PruneMethod::Synflow => prune::prune_synflow(&self.reset.theta0, &base, &keep, p.scope, 20),
+            PruneMethod::Synflow => prune::prune_synflow(&self.reset.theta0, &base, &keep, p.scope, 20, &self.device).await?,
             PruneMethod::Snip => {
                 let d = &self.data;
                 let scores = prune::snip_scores(&self.reset.theta0, &base, &d.train, d.features, d.classes, 256.max(cfg.train.batch), cfg.seed, &self.device).await?;

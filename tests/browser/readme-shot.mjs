@@ -1,0 +1,17 @@
+// Not a test: renders docs/screenshot.png for the README from a finished
+// spiral run on the CPU path.  node tests/browser/readme-shot.mjs
+import { join } from 'node:path';
+import { launch, open, root, serve } from './harness.js';
+
+const server = await serve();
+const browser = await launch({ webgpu: false });
+try {
+  const { page } = await open(browser, `${server.url}?preset=spiral&backend=cpu`);
+  await page.click('#train');
+  await page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null, { timeout: 600_000, polling: 500 });
+  await page.screenshot({ path: join(root, 'docs', 'screenshot.png'), fullPage: true });
+  console.log('docs/screenshot.png written');
+} finally {
+  await browser.close();
+  server.stop();
+}

@@ -45,7 +45,8 @@ setup_wasm_std() {
   if [ "$route" = none ] && command -v apt-get >/dev/null; then
     # Debian/Ubuntu with Debian's rust-web packages: the route that works offline.
     if [ $APT_UPDATED = 0 ]; then say "apt-get update"; $SUDO apt-get update -qq; APT_UPDATED=1; fi
-    if apt-cache policy rust-web-src 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    local policy; policy="$(apt-cache policy rust-web-src 2>/dev/null || true)"
+    if grep -q 'Candidate: [0-9]' <<<"$policy"; then
       say "wasm32 std: Debian's rustc-web, std built from source"
       apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
       route="$(wasm_route)"

@@ -319,6 +319,73 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
     debug_assert!(c.validate().is_ok(), "repair left an invalid config: {:?}", c.validate());
 }
 
+/// How the page shows one key as a control: label, one-line explanation for
+/// a classroom, and its choices (empty: a text field).
+pub struct Control {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub choices: &'static [(&'static str, &'static str)],
+}
+
+const ON_OFF: &[(&str, &str)] = &[("1", "on"), ("0", "off")];
+
+/// The bench's controls, in display order (the backend has its own).
+pub static CONTROLS: &[Control] = &[
+    Control { key: "data", label: "Dataset", help: "What the network learns. 2D sets are drawn from the seed; image sets ship with the page.",
+        choices: &[("spiral", "spiral"), ("circle", "circle"), ("xor", "xor"), ("gauss", "gauss"), ("moons", "moons"), ("digits", "8×8 digits"), ("mnist", "MNIST (10k)"), ("fashion", "Fashion-MNIST (12k)")] },
+    Control { key: "n", label: "Samples", help: "Points generated (2D) or images used (subset of the shipped set).", choices: &[] },
+    Control { key: "noise", label: "Noise", help: "How much the 2D classes overlap, 0 to 1.", choices: &[] },
+    Control { key: "hidden", label: "Hidden layers", help: "Widths of the hidden layers, comma-separated (300,100 is LeNet-300-100).", choices: &[] },
+    Control { key: "conv", label: "Conv channels", help: "3×3 conv layers before the MLP, comma-separated channels (image sets; 16,16 is a small Conv-2).", choices: &[] },
+    Control { key: "init", label: "Initialisation", help: "How θ0 is drawn: Glorot uniform (the paper's) or Kaiming normal.", choices: &[("glorot", "Glorot"), ("kaiming", "Kaiming")] },
+    Control { key: "opt", label: "Optimizer", help: "Adam (the paper's) or SGD with momentum.", choices: &[("adam", "Adam"), ("sgd", "SGD + momentum")] },
+    Control { key: "lr", label: "Learning rate", help: "Step size of the optimizer.", choices: &[] },
+    Control { key: "batch", label: "Batch size", help: "Examples per training step.", choices: &[] },
+    Control { key: "steps", label: "Steps per round", help: "Training iterations in every round.", choices: &[] },
+    Control { key: "eval", label: "Evaluate every", help: "Steps between validation checks (the early-stop iteration is found on these).", choices: &[] },
+    Control { key: "method", label: "Pruning by", help: "Magnitude of trained weights (the paper), or SNIP / SynFlow scores at initialisation.",
+        choices: &[("magnitude", "magnitude"), ("snip", "SNIP"), ("synflow", "SynFlow")] },
+    Control { key: "scope", label: "Pruning scope", help: "Each layer loses its own share, or one threshold across all layers.", choices: &[("layer", "layer-wise"), ("global", "global")] },
+    Control { key: "sched", label: "Schedule", help: "Iterative: a little after every round. One-shot: straight from the dense net to each sparsity.",
+        choices: &[("iterative", "iterative"), ("oneshot", "one-shot")] },
+    Control { key: "rate", label: "Prune rate", help: "Fraction of the remaining weights removed per round (hidden layers).", choices: &[] },
+    Control { key: "orate", label: "Output-layer rate", help: "Fraction removed from the output layer per round (the paper: half the rate).", choices: &[] },
+    Control { key: "cvrate", label: "Conv rate", help: "Fraction removed from conv layers per round (the paper: 10–15%).", choices: &[] },
+    Control { key: "rounds", label: "Rounds", help: "Pruning rounds after the dense round 0.", choices: &[] },
+    Control { key: "reset", label: "Reset to", help: "Survivors restart from θ0, or from θk, their values at step k (rewinding).", choices: &[("init", "θ0 (initial values)"), ("rewind", "θk (rewind to step k)")] },
+    Control { key: "k", label: "Rewind step k", help: "The training step whose weights rewinding restores.", choices: &[] },
+    Control { key: "reinit", label: "Control: random reinit", help: "Train the same mask from fresh random weights: does θ0 matter?", choices: ON_OFF },
+    Control { key: "random", label: "Control: random mask", help: "Train a random mask of the same sparsity: does the mask matter?", choices: ON_OFF },
+    Control { key: "seed", label: "Seed", help: "Same seed and settings, same ticket.", choices: &[] },
+    Control { key: "backend", label: "Backend", help: "WebGPU trains on your graphics card; the CPU path always works.",
+        choices: &[("auto", "auto (WebGPU if available)"), ("webgpu", "WebGPU"), ("cpu", "CPU")] },
+];
+
+/// The current value of `key` as the URL writes it.
+pub fn get(state: &UrlState, key: &str) -> Option<String> {
+    KEYS.iter().find(|k| k.name == key).map(|k| (k.get)(state))
+}
+
+/// Set one key from a control, as a link would, and repair what that breaks.
+/// Returns what was changed or refused, for the page to show.
+pub fn apply(state: &mut UrlState, key: &str, value: &str) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    match KEYS.iter().find(|k| k.name == key) {
+        None => notices.push(Notice { key: clip(key), message: "is not a key this lab knows; ignored".into() }),
+        Some(k) => {
+            let before = (k.get)(state);
+            match (k.set)(state, value) {
+                Ok(None) => {}
+                Ok(Some(msg)) => notices.push(Notice { key: k.name.into(), message: msg }),
+                Err(msg) => notices.push(Notice { key: k.name.into(), message: format!("{msg}; keeping {}", display_or_empty(&before)) }),
+            }
+        }
+    }
+    repair(state, &mut notices);
+    notices
+}
+
 /// Write the full state as a query string (without `?`), keys in table order.
 pub fn encode(state: &UrlState) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());

@@ -106,6 +106,30 @@ impl Weights {
         Self { layers }
     }
 
+    /// Class probabilities of an MLP for one input, computed on the host
+    /// (for drawing decision regions; training never uses this).
+    pub fn predict(&self, x: &[f32]) -> Vec<f32> {
+        let mut a: Vec<f32> = x.to_vec();
+        let last = self.layers.len() - 1;
+        for (i, l) in self.layers.iter().enumerate() {
+            let mut z = l.b.clone();
+            for (r, &ai) in a.iter().enumerate() {
+                if ai != 0.0 {
+                    let row = &l.w[r * l.fan_out..(r + 1) * l.fan_out];
+                    z.iter_mut().zip(row).for_each(|(zj, w)| *zj += ai * w);
+                }
+            }
+            if i < last {
+                z.iter_mut().for_each(|v| *v = v.max(0.0));
+            }
+            a = z;
+        }
+        let max = a.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let exp: Vec<f32> = a.iter().map(|v| (v - max).exp()).collect();
+        let sum: f32 = exp.iter().sum();
+        exp.iter().map(|e| e / sum).collect()
+    }
+
     pub fn shapes(&self) -> Vec<LayerShape> {
         self.layers.iter().map(|l| LayerShape { fan_in: l.fan_in, fan_out: l.fan_out, conv: l.conv }).collect()
     }

@@ -30,7 +30,14 @@ pub struct RoundReport {
     pub random_mask: Option<RunSummary>,
     /// The ticket's mask this round.
     pub mask: Mask,
+    /// The ticket's trained weights, kept for small networks (up to
+    /// [`KEEP_TRAINED_WEIGHTS`]) so the page can draw decision regions.
+    #[serde(skip)]
+    pub trained: Option<Weights>,
 }
+
+/// Networks up to this many weights keep their trained weights in reports.
+pub const KEEP_TRAINED_WEIGHTS: usize = 20_000;
 
 /// The whole record of an experiment: configuration, seed and rounds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -221,6 +228,7 @@ impl Experiment {
                 if self.round == 0 {
                     self.dense_trained = Some(trained.clone());
                 }
+                let keep = (self.mask.total() <= KEEP_TRAINED_WEIGHTS).then(|| trained.clone());
                 self.ticket_trained = Some(trained);
                 self.pending = Some(RoundReport {
                     round: self.round,
@@ -232,6 +240,7 @@ impl Experiment {
                     reinit: None,
                     random_mask: None,
                     mask: self.mask.clone(),
+                    trained: keep,
                 });
             }
             Phase::Reinit => self.pending.as_mut().expect("pending").reinit = Some(summary),

@@ -7,10 +7,10 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::engine::config::PRESETS;
-use crate::url::{BackendChoice, Notice, UrlState};
+use crate::url::{self, Notice, UrlState};
 
-use super::charts::{AccuracyChart, LossChart};
-use super::network_view::NetworkView;
+use super::charts::{AccuracyChart, EarlyStopChart, LossChart, SparsityChart};
+use super::network_view::{DecisionView, MaskMaps, NetworkView, RoundSlider};
 use super::page_url;
 use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunFlags, Status};
@@ -27,6 +27,8 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| state.with(page_url::replace));
 
     let config = Signal::derive(move || state.get().config);
+    // The round the views show; None follows the newest.
+    let selected: RwSignal<Option<usize>> = RwSignal::new(None);
     let running = move || matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
 
     let f = flags.clone();
@@ -58,6 +60,7 @@ pub fn App() -> impl IntoView {
         lab.rounds.set(Vec::new());
         lab.progress.set(None);
         lab.live.update(|l| l.1.clear());
+        selected.set(None);
     };
 
     view! {
@@ -70,7 +73,7 @@ pub fn App() -> impl IntoView {
             <section class="bench">
                 <h2>"Experiment"</h2>
                 <Presets state=state />
-                <Bench state=state />
+                <Bench state=state notices=notices />
                 <div class="buttons">
                     <button id="train" on:click=train>{move || if running() { "Restart" } else { "Train" }}</button>
                     <button id="pause" on:click=pause disabled=move || !running()>{move || if lab.status.get() == Status::Paused { "Resume" } else { "Pause" }}</button>
@@ -78,14 +81,20 @@ pub fn App() -> impl IntoView {
                     <button id="reset" on:click=reset>"Reset"</button>
                 </div>
                 <StatusLine lab=lab />
+                <ShareLink state=state />
             </section>
             <section class="middle">
-                <NetworkView config=config rounds=lab.rounds />
+                <RoundSlider rounds=lab.rounds selected=selected />
+                <NetworkView config=config rounds=lab.rounds selected=selected />
+                <DecisionView config=config rounds=lab.rounds selected=selected />
+                <MaskMaps config=config rounds=lab.rounds selected=selected />
                 <RoundsTable rounds=lab.rounds />
             </section>
             <section class="charts">
                 <LossChart live=lab.live />
                 <AccuracyChart rounds=lab.rounds />
+                <EarlyStopChart rounds=lab.rounds />
+                <SparsityChart rounds=lab.rounds selected=selected />
             </section>
         </main>
         <About />
@@ -123,59 +132,69 @@ fn Presets(state: RwSignal<UrlState>) -> impl IntoView {
     }
 }
 
-/// The knobs. Each writes the configuration, and so the URL.
+/// The knobs, from the URL module's table of controls. Each writes the
+/// configuration (and so the URL) through `url::apply`; a value it cannot
+/// take shows a notice instead. Keys listed as hidden (`<key>_hide=1`) are
+/// left out, for embedding in a lesson.
 #[component]
-fn Bench(state: RwSignal<UrlState>) -> impl IntoView {
-    let num_input = |id: &'static str, label: &'static str, help: &'static str, get: fn(&UrlState) -> String, set: fn(&mut UrlState, &str)| {
-        view! {
-            <label for=id title=help>{label}
-                <input id=id type="text" inputmode="decimal" prop:value=move || state.with(get)
-                    on:change=move |ev| { let v = event_target_value(&ev); state.update(|s| set(s, &v)); } />
-                <small>{help}</small>
-            </label>
+fn Bench(state: RwSignal<UrlState>, notices: RwSignal<Vec<Notice>>) -> impl IntoView {
+    let set = move |key: &'static str, value: String| {
+        let mut msgs = Vec::new();
+        state.update(|s| msgs = url::apply(s, key, &value));
+        if !msgs.is_empty() {
+            notices.update(|n| n.extend(msgs));
         }
     };
     view! {
         <div class="controls">
-            <label for="dataset" title="The data the network learns">"Dataset"
-                <select id="dataset" prop:value=move || state.with(|s| s.config.data.dataset.as_str().to_string())
-                    on:change=move |ev| {
-                        if let Some(d) = crate::engine::DatasetName::parse(&event_target_value(&ev)) {
-                            state.update(|s| {
-                                s.config.data.dataset = d;
-                                if !d.is_2d() && s.config.data.samples < 1000 { s.config.data.samples = 1797; }
-                            });
-                        }
-                    }>
-                    {crate::engine::DatasetName::ALL.iter().map(|d| view! { <option value=d.as_str()>{d.as_str()}</option> }).collect::<Vec<_>>()}
-                </select>
-                <small>"2D sets are generated from the seed; image sets are shipped with the page."</small>
-            </label>
-            {num_input("hidden", "Hidden layers", "Widths of the hidden layers, comma-separated.",
-                |s| s.config.model.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(","),
-                |s, v| { let w: Vec<usize> = v.split(',').filter_map(|p| p.trim().parse().ok()).filter(|&w| w > 0 && w <= 1024).collect(); if w.len() <= 6 { s.config.model.hidden = w; } })}
-            {num_input("steps", "Steps per round", "Training iterations in each round.",
-                |s| s.config.train.steps.to_string(), |s, v| if let Ok(x) = v.trim().parse::<usize>() { s.config.train.steps = x.clamp(1, 100_000); s.config.train.eval_every = s.config.train.eval_every.min(s.config.train.steps); })}
-            {num_input("rounds", "Rounds", "Pruning rounds after the dense round 0.",
-                |s| s.config.prune.rounds.to_string(), |s, v| if let Ok(x) = v.trim().parse::<usize>() { s.config.prune.rounds = x.min(30); })}
-            {num_input("rate", "Prune rate", "Fraction of the remaining weights pruned each round (output layer: half).",
-                |s| s.config.prune.rate.to_string(), |s, v| if let Ok(x) = v.trim().parse::<f64>() { if x > 0.0 && x < 1.0 { s.config.prune.rate = x; s.config.prune.output_rate = x / 2.0; } })}
-            {num_input("lr", "Learning rate", "Step size of the optimizer.",
-                |s| s.config.train.lr.to_string(), |s, v| if let Ok(x) = v.trim().parse::<f64>() { if x > 0.0 && x <= 10.0 { s.config.train.lr = x; } })}
-            {num_input("seed", "Seed", "Same seed and settings, same ticket.",
-                |s| s.config.seed.to_string(), |s, v| if let Ok(x) = v.trim().parse::<u32>() { s.config.seed = x as u64; })}
-            <label for="backend" title="Where training runs">"Backend"
-                <select id="backend-choice" prop:value=move || state.with(|s| s.backend.as_str().to_string())
-                    on:change=move |ev| {
-                        let b = match event_target_value(&ev).as_str() { "cpu" => BackendChoice::Cpu, "webgpu" => BackendChoice::Webgpu, _ => BackendChoice::Auto };
-                        state.update(|s| s.backend = b);
-                    }>
-                    <option value="auto">"auto (WebGPU if available)"</option>
-                    <option value="webgpu">"WebGPU"</option>
-                    <option value="cpu">"CPU"</option>
-                </select>
-                <small>"WebGPU trains on your graphics card; the CPU path always works."</small>
-            </label>
+            {url::CONTROLS.iter().map(|c| {
+                let key = c.key;
+                let id = format!("ctl-{key}");
+                let shown = move || !state.with(|s| s.hidden.iter().any(|h| h == key));
+                let value = move || state.with(|s| url::get(s, key).unwrap_or_default());
+                let field = if c.choices.is_empty() {
+                    view! {
+                        <input id=id.clone() name=key type="text" prop:value=value
+                            on:change=move |ev| set(key, event_target_value(&ev)) />
+                    }.into_any()
+                } else {
+                    view! {
+                        <select id=id.clone() name=key prop:value=value on:change=move |ev| set(key, event_target_value(&ev))>
+                            {c.choices.iter().map(|(v, label)| view! { <option value=*v>{*label}</option> }).collect::<Vec<_>>()}
+                        </select>
+                    }.into_any()
+                };
+                view! {
+                    <div class="control" class:hidden=move || !shown()>
+                        <label for=id.clone() title=c.help>{c.label}</label>
+                        {field}
+                        <small>{c.help}</small>
+                    </div>
+                }
+            }).collect::<Vec<_>>()}
+        </div>
+    }
+}
+
+/// "Copy link": the whole experiment as a URL, on the clipboard and in a
+/// field to copy by hand.
+#[component]
+fn ShareLink(state: RwSignal<UrlState>) -> impl IntoView {
+    let link = RwSignal::new(String::new());
+    let copy = move |_| {
+        let l = page_url::link(&state.get_untracked());
+        link.set(l.clone());
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&l);
+        }
+    };
+    view! {
+        <div class="share">
+            <button id="copy-link" on:click=copy>"Copy link"</button>
+            <Show when=move || !link.with(String::is_empty)>
+                <input id="share-link" type="text" readonly prop:value=move || link.get() />
+                <small>"Copied. Anyone who opens it gets the same experiment and the same ticket."</small>
+            </Show>
         </div>
     }
 }

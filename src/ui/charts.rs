@@ -52,30 +52,57 @@ pub fn LossChart(
     }
 }
 
-/// Test accuracy against % of weights remaining, one series per network.
+/// A log x-axis of % weights remaining: 100% on the left, sparser to the right.
+struct LogAxis {
+    min_log: f64,
+}
+
+impl LogAxis {
+    fn new(rounds: &[RoundReport]) -> Self {
+        let min = rounds.iter().map(|r| r.weights_remaining * 100.0).fold(100.0f64, f64::min);
+        Self { min_log: min.max(0.01).log10().min(1.0).floor().min(1.7) }
+    }
+    /// Data x (log10 of %) → the value polyline() maps, increasing to the right.
+    fn x(&self, remaining: f64) -> f64 {
+        2.0 - (remaining * 100.0).max(1e-3).log10()
+    }
+    fn range(&self) -> (f64, f64) {
+        (0.0, 2.0 - self.min_log)
+    }
+    fn ticks(&self) -> Vec<(f64, String)> {
+        let (lo, hi) = self.range();
+        [100.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5, 0.2, 0.1]
+            .iter()
+            .map(|&p: &f64| (2.0 - p.log10(), p))
+            .filter(|(x, _)| *x >= lo - 1e-9 && *x <= hi + 1e-9)
+            .map(|(x, p)| (PAD + (x - lo) / (hi - lo).max(1e-9) * (W - 2.0 * PAD), format!("{p}%")))
+            .collect()
+    }
+}
+
+/// Test accuracy against % of weights remaining (log axis), one series per network.
 #[component]
 pub fn AccuracyChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
     let series = move || {
         let r = rounds.get();
+        let axis = LogAxis::new(&r);
         let pts = |f: &dyn Fn(&RoundReport) -> Option<f64>| -> Vec<(f64, f64)> {
-            r.iter().filter_map(|x| f(x).map(|a| ((x.weights_remaining * 100.0).log10(), a * 100.0))).collect()
+            r.iter().filter_map(|x| f(x).map(|a| (axis.x(x.weights_remaining), a * 100.0))).collect()
         };
         let ticket = pts(&|x| Some(x.ticket.test_accuracy));
         let reinit = pts(&|x| x.reinit.as_ref().map(|s| s.test_accuracy));
         let random = pts(&|x| x.random_mask.as_ref().map(|s| s.test_accuracy));
-        let all: Vec<f64> = ticket.iter().chain(&reinit).chain(&random).map(|p| p.1).collect();
-        let ymin = all.iter().copied().fold(100.0f64, f64::min).min(90.0).floor();
-        let xmin = ticket.iter().map(|p| p.0).fold(2.0f64, f64::min).min(1.0);
-        // x runs from 100% on the left down to the sparsest on the right.
-        let flip = |v: Vec<(f64, f64)>| v.into_iter().map(|(a, b)| (2.0 - a + xmin, b)).collect::<Vec<_>>();
-        let x = (xmin, 2.0);
+        let lowest = ticket.iter().chain(&reinit).chain(&random).map(|p| p.1).fold(100.0f64, f64::min);
+        let ymin = ((lowest - 2.0) / 5.0).floor().clamp(0.0, 18.0) * 5.0;
         let y = (ymin, 100.0);
+        let x = axis.range();
         (
-            polyline(&flip(ticket.clone()), x, y),
-            polyline(&flip(reinit.clone()), x, y),
-            polyline(&flip(random.clone()), x, y),
+            polyline(&ticket, x, y),
+            polyline(&reinit, x, y),
+            polyline(&random, x, y),
             [ticket.len(), reinit.len(), random.len()],
             ymin,
+            axis.ticks(),
         )
     };
     view! {
@@ -83,11 +110,11 @@ pub fn AccuracyChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
             data-ticket-points=move || series().3[0]
             data-reinit-points=move || series().3[1]
             data-random-points=move || series().3[2]>
-            <figcaption>"Test accuracy vs. % of weights remaining (log scale)"</figcaption>
+            <figcaption>"Test accuracy (%) vs. weights remaining (log scale)"</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="accuracy against weights remaining">
                 <line class="axis" x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} />
                 <line class="axis" x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} />
-                <text class="tick" x={PAD - 6.0} y={H - 8.0}>"100%"</text>
+                {move || series().5.into_iter().map(|(x, t)| view! { <text class="tick" x=format!("{:.1}", x - 8.0) y={H - 14.0}>{t}</text> }).collect::<Vec<_>>()}
                 <text class="tick" x=2 y={PAD + 4.0}>"100"</text>
                 <text class="tick" x=2 y={H - PAD}>{move || format!("{:.0}", series().4)}</text>
                 <polyline class="series ticket" points=move || series().0 />
@@ -97,6 +124,65 @@ pub fn AccuracyChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
             <p class="legend"><span class="swatch ticket"></span>"winning ticket "
                 <span class="swatch reinit"></span>"random reinit "
                 <span class="swatch random"></span>"random mask"</p>
+        </figure>
+    }
+}
+
+/// The early-stop iteration (minimum validation loss) against % of weights
+/// remaining: tickets learn faster, so theirs comes earlier.
+#[component]
+pub fn EarlyStopChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
+    let series = move || {
+        let r = rounds.get();
+        let axis = LogAxis::new(&r);
+        let pts = |f: &dyn Fn(&RoundReport) -> Option<usize>| -> Vec<(f64, f64)> {
+            r.iter().filter_map(|x| f(x).map(|i| (axis.x(x.weights_remaining), i as f64))).collect()
+        };
+        let ticket = pts(&|x| Some(x.ticket.early_stop_iteration));
+        let reinit = pts(&|x| x.reinit.as_ref().map(|s| s.early_stop_iteration));
+        let random = pts(&|x| x.random_mask.as_ref().map(|s| s.early_stop_iteration));
+        let ymax = ticket.iter().chain(&reinit).chain(&random).map(|p| p.1).fold(1.0f64, f64::max);
+        let (x, y) = (axis.range(), (0.0, ymax));
+        (polyline(&ticket, x, y), polyline(&reinit, x, y), polyline(&random, x, y), ymax, axis.ticks())
+    };
+    view! {
+        <figure class="chart" id="early-stop-chart">
+            <figcaption>"Early-stop iteration vs. weights remaining"</figcaption>
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="early-stop iteration against weights remaining">
+                <line class="axis" x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} />
+                <line class="axis" x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} />
+                {move || series().4.into_iter().map(|(x, t)| view! { <text class="tick" x=format!("{:.1}", x - 8.0) y={H - 14.0}>{t}</text> }).collect::<Vec<_>>()}
+                <text class="tick" x=2 y={PAD + 4.0}>{move || format!("{:.0}", series().3)}</text>
+                <text class="tick" x=2 y={H - PAD}>"0"</text>
+                <polyline class="series ticket" points=move || series().0 />
+                <polyline class="series reinit" points=move || series().1 />
+                <polyline class="series random" points=move || series().2 />
+            </svg>
+        </figure>
+    }
+}
+
+/// Per-layer % of weights remaining in the round shown.
+#[component]
+pub fn SparsityChart(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
+    let bars = move || {
+        rounds.with(|r| {
+            let shown = match selected.get() { Some(i) => r.get(i).or(r.last()), None => r.last() };
+            shown.map(|x| x.layer_remaining.clone()).unwrap_or_default()
+        })
+    };
+    view! {
+        <figure class="chart" id="sparsity-chart">
+            <figcaption>"Weights remaining per layer"</figcaption>
+            <div class="bars">
+                {move || bars().into_iter().enumerate().map(|(l, d)| view! {
+                    <div class="bar-row">
+                        <span class="bar-label">{format!("layer {}", l + 1)}</span>
+                        <span class="bar-track"><span class="bar-fill" style:width=format!("{:.1}%", d * 100.0)></span></span>
+                        <span class="bar-value">{format!("{:.1}%", d * 100.0)}</span>
+                    </div>
+                }).collect::<Vec<_>>()}
+            </div>
         </figure>
     }
 }

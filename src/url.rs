@@ -11,6 +11,8 @@ use crate::engine::config::{
     ExperimentConfig, Init, OptimizerKind, PruneMethod, PruneScope, ResetMode, Schedule, caps, preset,
 };
 use crate::engine::data::DatasetName;
+use crate::engine::mask::Mask;
+use base64::Engine as _;
 
 /// Where training runs, as the page offers it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -39,7 +41,65 @@ pub struct UrlState {
     pub backend: BackendChoice,
     /// Controls hidden for embedding in a lesson (`<key>_hide=1`).
     pub hidden: Vec<String>,
+    /// The ticket's masks, one per finished round (`t=`), for networks up to
+    /// [`MAX_LINK_WEIGHTS`] weights, so a shared link draws before it re-runs.
+    pub masks: Vec<Mask>,
 }
+
+/// Networks up to this many weights carry their masks in links.
+pub const MAX_LINK_WEIGHTS: usize = 4096;
+
+/// Encode nested masks (round 0 first) as `ROUNDS.BASE64URL(deflate(d))`,
+/// where `d[i]` is how many rounds weight `i` survived. Masks that do not
+/// nest, or nets over [`MAX_LINK_WEIGHTS`], give `None`.
+pub fn encode_masks(masks: &[Mask]) -> Option<String> {
+    let first = masks.first()?;
+    if first.total() > MAX_LINK_WEIGHTS || masks.len() > 255 || masks.windows(2).any(|w| !w[1].is_subset_of(&w[0])) {
+        return None;
+    }
+    let mut survived = Vec::with_capacity(first.total());
+    for l in 0..first.layers.len() {
+        for i in 0..first.layers[l].len() {
+            survived.push(masks.iter().take_while(|m| m.layers[l].keep[i]).count() as u8);
+        }
+    }
+    let packed = miniz_oxide::deflate::compress_to_vec(&survived, 9);
+    Some(format!("{}.{}", masks.len(), base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)))
+}
+
+/// The inverse of [`encode_masks`] for networks of the given layer shapes.
+pub fn decode_masks(text: &str, shapes: &[crate::engine::model::LayerShape]) -> Result<Vec<Mask>, String> {
+    let (n, b64) = text.split_once('.').ok_or("expected ROUNDS.DATA")?;
+    let n: usize = n.parse().map_err(|_| format!("'{}' is not a round count", clip(n)))?;
+    if n == 0 || n > caps::MAX_ROUNDS + 1 {
+        return Err(format!("{n} rounds is outside 1..={}", caps::MAX_ROUNDS + 1));
+    }
+    let total: usize = shapes.iter().map(|s| s.weights()).sum();
+    if total > MAX_LINK_WEIGHTS {
+        return Err(format!("the network has {total} weights; links carry masks up to {MAX_LINK_WEIGHTS}"));
+    }
+    let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64).map_err(|_| "not base64url".to_string())?;
+    let survived = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_WEIGHTS + 1).map_err(|_| "not a compressed mask".to_string())?;
+    if survived.len() != total {
+        return Err(format!("holds {} weights, the network has {total}", survived.len()));
+    }
+    if let Some(bad) = survived.iter().find(|&&d| d as usize > n) {
+        return Err(format!("a weight survives {bad} of {n} rounds"));
+    }
+    let mut masks: Vec<Mask> = (0..n).map(|_| Mask::for_shapes(shapes)).collect();
+    let mut i = 0;
+    for l in 0..shapes.len() {
+        for k in 0..shapes[l].weights() {
+            for (r, m) in masks.iter_mut().enumerate() {
+                m.layers[l].keep[k] = (survived[i] as usize) > r;
+            }
+            i += 1;
+        }
+    }
+    Ok(masks)
+}
+
+
 
 /// Something the decoder changed or ignored, for the page to show.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,7 +109,7 @@ pub struct Notice {
 }
 
 /// The longest query string read; the rest is dropped with a notice.
-pub const MAX_QUERY_LEN: usize = 4096;
+pub const MAX_QUERY_LEN: usize = 16_384;
 
 type Get = fn(&UrlState) -> String;
 /// Ok(None): taken as is; Ok(Some(msg)): clamped, msg says to what; Err(msg): malformed, default kept.
@@ -240,7 +300,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<Notice>) {
     }
     let mut seen: Vec<&str> = Vec::new();
     for (k, v) in &pairs {
-        if k == "preset" {
+        if k == "preset" || k == "t" {
             continue;
         }
         if let Some(control) = k.strip_suffix("_hide") {
@@ -270,6 +330,13 @@ pub fn decode(query: &str) -> (UrlState, Vec<Notice>) {
         }
     }
     repair(&mut state, &mut notices);
+    // The masks are read last: they must fit the repaired network.
+    if let Some((_, t)) = pairs.iter().rev().find(|(k, _)| k == "t") {
+        match decode_masks(t, &state.config.shapes()) {
+            Ok(m) => state.masks = m,
+            Err(e) => notices.push(Notice { key: "t".into(), message: format!("the ticket in the link was not used: {e}") }),
+        }
+    }
     (state, notices)
 }
 
@@ -394,6 +461,9 @@ pub fn encode(state: &UrlState) -> String {
     }
     for h in &state.hidden {
         out.append_pair(&format!("{h}_hide"), "1");
+    }
+    if let Some(t) = encode_masks(&state.masks) {
+        out.append_pair("t", &t);
     }
     out.finish()
 }

@@ -42,7 +42,7 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
             c.prune.control_random = r.2;
             c.seed = r.3;
             let backend = [BackendChoice::Auto, BackendChoice::Cpu, BackendChoice::Webgpu][r.4];
-            UrlState { config: c, backend, hidden: vec![] }
+            UrlState { config: c, backend, hidden: vec![], masks: vec![] }
         })
         .prop_filter("valid", |s| s.config.validate().is_ok())
 }
@@ -115,5 +115,31 @@ fn overlong_links_are_cut_with_a_notice() {
     let q = format!("seed=3&x={}", "a".repeat(100_000));
     let (s, n) = url::decode(&q);
     assert_eq!(s.config.seed, 3);
-    assert!(n.iter().any(|n| n.message.contains("only the first 4096")));
+    assert!(n.iter().any(|n| n.message.contains("only the first 16384")));
+}
+
+#[test]
+fn ticket_masks_round_trip_through_links_and_bad_ones_are_refused() {
+    use lottery_ticket_lab::engine::{Experiment, device};
+    let mut c = config::preset("xor-tiny").unwrap();
+    c.prune.rounds = 3;
+    c.prune.control_reinit = false;
+    let data = lottery_ticket_lab::engine::build_dataset(&c, None).unwrap();
+    let mut e = Experiment::new(c.clone(), data, &device::cpu()).unwrap();
+    pollster::block_on(e.run_to_end(50, |_| {})).unwrap();
+    let masks: Vec<_> = e.reports().iter().map(|r| r.mask.clone()).collect();
+    let state = UrlState { config: c.clone(), masks: masks.clone(), ..UrlState::default() };
+    let q = url::encode(&state);
+    let (back, notices) = url::decode(&q);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(back.masks, masks);
+    // A link for another network, or a damaged one, keeps the settings and says why.
+    let other = q.replace("hidden=8", "hidden=9");
+    let (s, n) = url::decode(&other);
+    assert!(s.masks.is_empty());
+    assert!(n[0].message.starts_with("the ticket in the link was not used: holds"), "{n:?}");
+    let (s, n) = url::decode(&q[..q.len() - 6]);
+    assert!(s.masks.is_empty() && n.iter().any(|n| n.key == "t"), "a truncated ticket: {n:?}");
+    let (_, n) = url::decode("t=2.%3Cscript%3E");
+    assert!(n[0].message.contains("not base64url"), "{n:?}");
 }

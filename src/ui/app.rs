@@ -17,7 +17,9 @@ use super::runner::{self, LabSignals, RunFlags, Status};
 
 #[component]
 pub fn App() -> impl IntoView {
-    let (initial, notices) = page_url::read();
+    let (mut initial, notices) = page_url::read();
+    // A link's masks draw the ticket at once; the live URL carries only the settings.
+    let restored = RwSignal::new(std::mem::take(&mut initial.masks));
     let state = RwSignal::new(initial);
     let notices = RwSignal::new(notices);
     let lab = LabSignals::new();
@@ -29,6 +31,10 @@ pub fn App() -> impl IntoView {
     let config = Signal::derive(move || state.get().config);
     // The round the views show; None follows the newest.
     let selected: RwSignal<Option<usize>> = RwSignal::new(None);
+    let masks = Signal::derive(move || {
+        let from_run: Vec<crate::engine::Mask> = lab.rounds.with(|r| r.iter().map(|x| x.mask.clone()).collect());
+        if from_run.is_empty() { restored.get() } else { from_run }
+    });
     let running = move || matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
 
     let f = flags.clone();
@@ -36,6 +42,8 @@ pub fn App() -> impl IntoView {
         if let Some(old) = f.borrow().as_ref() {
             old.stop.set(true);
         }
+        restored.set(Vec::new());
+        selected.set(None);
         *f.borrow_mut() = Some(runner::start(lab, state.get_untracked()));
     };
     let f = flags.clone();
@@ -73,7 +81,6 @@ pub fn App() -> impl IntoView {
             <section class="bench">
                 <h2>"Experiment"</h2>
                 <Presets state=state />
-                <Bench state=state notices=notices />
                 <div class="buttons">
                     <button id="train" on:click=train>{move || if running() { "Restart" } else { "Train" }}</button>
                     <button id="pause" on:click=pause disabled=move || !running()>{move || if lab.status.get() == Status::Paused { "Resume" } else { "Pause" }}</button>
@@ -81,11 +88,12 @@ pub fn App() -> impl IntoView {
                     <button id="reset" on:click=reset>"Reset"</button>
                 </div>
                 <StatusLine lab=lab />
-                <ShareLink state=state />
+                <ShareLink state=state rounds=lab.rounds />
+                <Bench state=state notices=notices />
             </section>
             <section class="middle">
-                <RoundSlider rounds=lab.rounds selected=selected />
-                <NetworkView config=config rounds=lab.rounds selected=selected />
+                <RoundSlider masks=masks selected=selected />
+                <NetworkView config=config masks=masks selected=selected />
                 <DecisionView config=config rounds=lab.rounds selected=selected />
                 <MaskMaps config=config rounds=lab.rounds selected=selected />
                 <RoundsTable rounds=lab.rounds />
@@ -179,10 +187,13 @@ fn Bench(state: RwSignal<UrlState>, notices: RwSignal<Vec<Notice>>) -> impl Into
 /// "Copy link": the whole experiment as a URL, on the clipboard and in a
 /// field to copy by hand.
 #[component]
-fn ShareLink(state: RwSignal<UrlState>) -> impl IntoView {
+fn ShareLink(state: RwSignal<UrlState>, rounds: RwSignal<Vec<crate::engine::RoundReport>>) -> impl IntoView {
     let link = RwSignal::new(String::new());
     let copy = move |_| {
-        let l = page_url::link(&state.get_untracked());
+        let mut shared = state.get_untracked();
+        // Small tickets travel in the link, so it draws before anything re-runs.
+        shared.masks = rounds.with_untracked(|r| r.iter().map(|x| x.mask.clone()).collect());
+        let l = page_url::link(&shared);
         link.set(l.clone());
         if let Some(w) = web_sys::window() {
             let _ = w.navigator().clipboard().write_text(&l);

@@ -26,8 +26,12 @@ fn pick(rounds: &[RoundReport], selected: Option<usize>) -> Option<&RoundReport>
 }
 
 #[component]
-pub fn RoundSlider(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
-    let n = move || rounds.with(Vec::len);
+pub fn RoundSlider(
+    /// The ticket's mask after each round (from the run, or from a link).
+    masks: Signal<Vec<Mask>>,
+    selected: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let n = move || masks.with(Vec::len);
     let value = move || selected.get().unwrap_or(n().saturating_sub(1)).min(n().saturating_sub(1));
     view! {
         <div class="slider" class:hidden=move || n() < 2>
@@ -47,9 +51,14 @@ pub fn RoundSlider(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option
 #[component]
 pub fn NetworkView(
     config: Signal<ExperimentConfig>,
-    rounds: RwSignal<Vec<RoundReport>>,
+    /// The ticket's mask after each round (from the run, or from a link).
+    masks: Signal<Vec<Mask>>,
     selected: RwSignal<Option<usize>>,
 ) -> impl IntoView {
+    let shown_index = move || {
+        let n = masks.with(Vec::len);
+        (n > 0).then(|| selected.get().unwrap_or(n - 1).min(n - 1))
+    };
     let hovered: RwSignal<Option<(usize, usize)>> = RwSignal::new(None);
     let drawing = move || {
         let cfg = config.get();
@@ -57,10 +66,9 @@ pub fn NetworkView(
             return None;
         }
         let widths = cfg.widths();
-        let (mask, next) = rounds.with(|r| {
-            let shown = pick(r, selected.get());
-            let next = shown.and_then(|s| r.get(s.round + 1)).map(|x| x.mask.clone());
-            (shown.map(|x| x.mask.clone()), next)
+        let (mask, next) = masks.with(|m| match shown_index() {
+            Some(i) => (m.get(i).cloned(), m.get(i + 1).cloned()),
+            None => (None, None),
         });
         let mask = mask.unwrap_or_else(|| Mask::dense(&widths));
         let fits = mask.total() <= MAX_DRAWN
@@ -113,8 +121,8 @@ pub fn NetworkView(
     };
     view! {
         <figure class="network" id="network">
-            <figcaption>{move || rounds.with(|r| match pick(r, selected.get()) {
-                Some(x) => format!("The ticket after round {}: {} of {} weights ({:.1}%)", x.round, x.remaining, x.total, x.weights_remaining * 100.0),
+            <figcaption>{move || masks.with(|m| match shown_index().and_then(|i| m.get(i).map(|x| (i, x))) {
+                Some((i, x)) => format!("The ticket after round {i}: {} of {} weights ({:.1}%)", x.remaining(), x.total(), x.density() * 100.0),
                 None => "The dense network before any pruning".into(),
             })}</figcaption>
             {move || drawing().map(|(lines, nodes, mask)| view! {

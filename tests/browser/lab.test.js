@@ -69,7 +69,12 @@ test('"Copy link" opens the same experiment and draws the same ticket', { timeou
   const link = await a.page.$eval('#share-link', (el) => el.value);
   assert.ok(link.startsWith(server.url), link);
   const drawingA = await a.page.$eval('#network svg', (el) => el.innerHTML);
+  assert.match(link, /[?&]t=3\./, 'a small ticket travels in the link');
   const b = await open(browser, link);
+  // The drawing shows before anything re-runs ...
+  assert.equal(await b.page.$eval('#network svg', (el) => el.innerHTML), drawingA);
+  assert.equal(await b.page.$eval('#status', (el) => el.dataset.state), 'idle');
+  // ... and re-running gives the same ticket.
   await trainToEnd(b.page, 110_000);
   const drawingB = await b.page.$eval('#network svg', (el) => el.innerHTML);
   assert.equal(drawingB, drawingA);

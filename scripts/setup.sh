@@ -84,7 +84,12 @@ setup_browser() {
   fi
 }
 
+# Native wgpu tests need a Vulkan adapter: lavapipe (software) where there is no GPU.
+setup_vulkan() {
+  if command -v apt-get >/dev/null; then apt_install mesa-vulkan-drivers; fi
+}
+
 setup_wasm_std
 setup_host_tools
-if [ "$WHAT" = all ]; then setup_browser; fi
+if [ "$WHAT" = all ]; then setup_browser; setup_vulkan; fi
 say "ready"

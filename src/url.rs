@@ -143,6 +143,33 @@ fn real(v: &str, lo: f64, hi: f64, slot: &mut f64) -> Result<Option<String>, Str
     num(&x.to_string(), lo, hi, slot)
 }
 
+/// A comma-separated list of at most `max_len` sizes in 1..=hi ("" is none).
+fn list(v: &str, what: &str, max_len: usize, hi: usize, slot: &mut Vec<usize>) -> Result<Option<String>, String> {
+    if v.trim().is_empty() {
+        slot.clear();
+        return Ok(None);
+    }
+    let parts: Vec<&str> = v.split(',').collect();
+    if parts.len() > max_len {
+        return Err(format!("{} {what}; at most {max_len}", parts.len()));
+    }
+    let mut sizes = Vec::with_capacity(parts.len());
+    let mut clamped = None;
+    for p in parts {
+        let mut x = 0usize;
+        if let Some(m) = num(p, 1, hi, &mut x)? {
+            clamped = Some(m);
+        }
+        sizes.push(x);
+    }
+    *slot = sizes;
+    Ok(clamped)
+}
+
+fn join(sizes: &[usize]) -> String {
+    sizes.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",")
+}
+
 fn flag(v: &str, slot: &mut bool) -> Result<Option<String>, String> {
     match v {
         "1" | "true" => *slot = true,
@@ -207,53 +234,13 @@ pub static KEYS: &[Key] = &[
     Key { name: "test", get: |s| s.config.data.test_frac.to_string(), set: |s, v| real(v, 0.01, 0.5, &mut s.config.data.test_frac) },
     Key {
         name: "hidden",
-        get: |s| s.config.model.hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(","),
-        set: |s, v| {
-            if v.trim().is_empty() {
-                s.config.model.hidden.clear();
-                return Ok(None);
-            }
-            let parts: Vec<&str> = v.split(',').collect();
-            if parts.len() > caps::MAX_LAYERS {
-                return Err(format!("{} hidden layers; at most {}", parts.len(), caps::MAX_LAYERS));
-            }
-            let mut widths = Vec::new();
-            let mut clamped = None;
-            for p in parts {
-                let mut w = 0usize;
-                if let Some(m) = num(p, 1, caps::MAX_WIDTH, &mut w)? {
-                    clamped = Some(m);
-                }
-                widths.push(w);
-            }
-            s.config.model.hidden = widths;
-            Ok(clamped)
-        },
+        get: |s| join(&s.config.model.hidden),
+        set: |s, v| list(v, "hidden layers", caps::MAX_LAYERS, caps::MAX_WIDTH, &mut s.config.model.hidden),
     },
     Key {
         name: "conv",
-        get: |s| s.config.model.conv.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(","),
-        set: |s, v| {
-            if v.trim().is_empty() {
-                s.config.model.conv.clear();
-                return Ok(None);
-            }
-            let parts: Vec<&str> = v.split(',').collect();
-            if parts.len() > caps::MAX_CONV_LAYERS {
-                return Err(format!("{} conv layers; at most {}", parts.len(), caps::MAX_CONV_LAYERS));
-            }
-            let mut chans = Vec::new();
-            let mut clamped = None;
-            for p in parts {
-                let mut c = 0usize;
-                if let Some(m) = num(p, 1, caps::MAX_CHANNELS, &mut c)? {
-                    clamped = Some(m);
-                }
-                chans.push(c);
-            }
-            s.config.model.conv = chans;
-            Ok(clamped)
-        },
+        get: |s| join(&s.config.model.conv),
+        set: |s, v| list(v, "conv layers", caps::MAX_CONV_LAYERS, caps::MAX_CHANNELS, &mut s.config.model.conv),
     },
     Key { name: "init", get: |s| name_of(s.config.model.init, &INITS), set: |s, v| choice(v, &INITS, &mut s.config.model.init) },
     Key { name: "opt", get: |s| name_of(s.config.train.optimizer, &OPTIMIZERS), set: |s, v| choice(v, &OPTIMIZERS, &mut s.config.train.optimizer) },

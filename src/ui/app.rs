@@ -10,7 +10,7 @@ use crate::engine::config::PRESETS;
 use crate::url::{self, Notice, UrlState};
 
 use super::charts::{AccuracyChart, EarlyStopChart, LossChart, SparsityChart};
-use super::network_view::{DecisionView, MaskMaps, NetworkView, RoundSlider};
+use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
 use super::page_url;
 use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunFlags, Status};
@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                 <RoundSlider masks=masks selected=selected />
                 <NetworkView config=config masks=masks selected=selected />
                 <DecisionView config=config rounds=lab.rounds selected=selected />
+                <LayerHeatmaps rounds=lab.rounds selected=selected />
                 <MaskMaps config=config rounds=lab.rounds selected=selected />
                 <RoundsTable rounds=lab.rounds />
             </section>

@@ -244,3 +244,56 @@ pub fn MaskMaps(
         })}
     }
 }
+
+/// For networks too large to draw line by line: each layer's mask as a
+/// heatmap, rows = inputs, columns = outputs, in blocks of at most 48×48
+/// cells; darker blocks keep more of their weights.
+#[component]
+pub fn LayerHeatmaps(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
+    const CELLS: usize = 48;
+    let maps = move || {
+        let mask = rounds.with(|r| pick(r, selected.get()).map(|x| x.mask.clone()))?;
+        if mask.total() <= MAX_DRAWN {
+            return None;
+        }
+        Some(
+            mask.layers
+                .iter()
+                .map(|m| {
+                    let (rows, cols) = (m.fan_in.min(CELLS), m.fan_out.min(CELLS));
+                    let mut kept = vec![0usize; rows * cols];
+                    let mut all = vec![0usize; rows * cols];
+                    for i in 0..m.fan_in {
+                        for j in 0..m.fan_out {
+                            let c = (i * rows / m.fan_in) * cols + j * cols / m.fan_out;
+                            all[c] += 1;
+                            kept[c] += usize::from(m.keep[i * m.fan_out + j]);
+                        }
+                    }
+                    let density: Vec<f64> = kept.iter().zip(&all).map(|(k, a)| *k as f64 / (*a).max(1) as f64).collect();
+                    (m.fan_in, m.fan_out, rows, cols, density, m.density())
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    view! {
+        {move || maps().map(|layers| view! {
+            <figure class="heatmaps" id="layer-heatmaps">
+                <figcaption>"Each layer's mask (rows: inputs, columns: outputs; darker keeps more)"</figcaption>
+                <div class="heatmap-row">
+                    {layers.into_iter().enumerate().map(|(l, (fan_in, fan_out, rows, cols, density, d))| view! {
+                        <div class="heatmap">
+                            <svg viewBox=format!("0 0 {cols} {rows}") preserveAspectRatio="none" role="img" aria-label=format!("layer {} mask", l + 1)>
+                                {density.into_iter().enumerate().map(|(c, v)| view! {
+                                    <rect x=(c % cols).to_string() y=(c / cols).to_string() width="1.02" height="1.02"
+                                        fill=format!("rgb({0},{1},{2})", (240.0 - 216.0 * v) as u8, (244.0 - 183.0 * v) as u8, (248.0 - 170.0 * v) as u8) />
+                                }).collect::<Vec<_>>()}
+                            </svg>
+                            <small>{format!("layer {}: {fan_in}×{fan_out}, {:.1}% kept", l + 1, d * 100.0)}</small>
+                        </div>
+                    }).collect::<Vec<_>>()}
+                </div>
+            </figure>
+        })}
+    }
+}

@@ -96,3 +96,22 @@ test('hidden controls and bad link values', { timeout: 60_000 }, async () => {
   assert.equal(await page.$('#notices b'), null, 'link text is never rendered as HTML');
   assert.deepEqual(errors, []);
 });
+
+test('on WebGPU (SwiftShader) a tiny run fills the same views', { timeout: 420_000 }, async () => {
+  const gpu = await launch({ webgpu: true });
+  try {
+    const { page, errors } = await open(gpu, `${server.url}?data=xor&n=100&noise=0&hidden=6&steps=12&eval=6&rounds=2&reinit=0&lr=0.05&rate=0.3&orate=0.15`);
+    const end = await trainToEnd(page, 400_000);
+    assert.equal(end.state, 'done', end.text);
+    assert.equal(await page.$eval('#backend', (el) => el.dataset.kind), 'webgpu');
+    assert.equal(await page.$eval('#accuracy-chart', (el) => el.dataset.ticketPoints), '3');
+    // 2-6-2: 12 + 12 weights; two rounds of 30% (hidden) and 15% (output).
+    let kept = [12, 12];
+    for (let r = 0; r < 2; r++) kept = [kept[0] - Math.round(kept[0] * 0.3), kept[1] - Math.round(kept[1] * 0.15)];
+    assert.equal(await page.$$eval('#network line.link', (ls) => ls.length), kept[0] + kept[1]);
+    await screenshot(page, 'lab-webgpu-xor');
+    assert.deepEqual(errors, []);
+  } finally {
+    await gpu.close();
+  }
+});

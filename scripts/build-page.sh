@@ -14,6 +14,11 @@ else
   export PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc CARGO=/usr/bin/cargo RUSTC_BOOTSTRAP=1 \
          CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 fi
+# trunk runs cargo with --offline (Trunk.toml's offline = true also keeps trunk
+# from downloading tools), so build once here, online, with the same arguments:
+# this fetches what the registry cache lacks (std's own deps on the Debian
+# route) and leaves trunk only the bindgen and the copying.
+cargo build --target=wasm32-unknown-unknown --profile wasm-release --locked --bin lab
 trunk build --release --offline --locked 2>&1 | grep -v "^\s*$" || { echo "build-page: trunk failed"; exit 1; }
 test -f dist/index.html
 python3 scripts/csp_hash.py dist/index.html

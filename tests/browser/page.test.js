@@ -18,7 +18,7 @@ async function lossOf(page) {
 test('without WebGPU the CPU path trains and the label says so', { timeout: 240_000 }, async () => {
   const browser = await launch({ webgpu: false });
   try {
-    const { page, errors } = await open(browser, `${server.url}?preset=spiral&steps=400&eval=50&rounds=1&reinit=0`);
+    const { page, errors, requests } = await open(browser, `${server.url}?preset=spiral&steps=400&eval=50&rounds=1&reinit=0`);
     const end = await trainToEnd(page, 200_000);
     assert.equal(end.state, 'done', end.text);
     const kind = await page.$eval('#backend', (el) => el.dataset.kind);
@@ -30,6 +30,9 @@ test('without WebGPU the CPU path trains and the label says so', { timeout: 240_
     assert.ok(loss.last < 0.7 * loss.first, `loss went from ${loss.first} to ${loss.last}`);
     await screenshot(page, 'cpu-spiral');
     assert.deepEqual(errors, []);
+    // The page asks nothing of any other origin.
+    assert.ok(requests.length > 0);
+    assert.deepEqual(requests.filter((u) => !u.startsWith(server.url)), []);
   } finally {
     await browser.close();
   }

@@ -61,7 +61,7 @@ test('with --enable-unsafe-webgpu it trains on WebGPU (SwiftShader)', { timeout:
 test('the page answers while it trains, and rounds fill the table and chart', { timeout: 240_000 }, async () => {
   const browser = await launch({ webgpu: false });
   try {
-    const { page, errors } = await open(browser, `${server.url}?preset=spiral&steps=300&eval=50&rounds=2&backend=cpu`);
+    const { page, errors } = await open(browser, `${server.url}?preset=spiral&steps=1500&eval=50&rounds=2&backend=cpu`);
     await page.click('#train');
     await page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'running', null, { timeout: 60_000 });
     // Pause answers mid-run.

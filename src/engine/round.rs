@@ -142,6 +142,14 @@ impl Experiment {
     pub fn is_finished(&self) -> bool {
         self.round > self.config.prune.rounds
     }
+    /// The ticket network training now (None between runs or while a control trains).
+    pub fn live_ticket(&self) -> Option<&super::model::MaskedNet> {
+        match &self.job {
+            Some((Phase::Ticket, run)) => Some(run.model()),
+            _ => None,
+        }
+    }
+
     /// The live training curve of the network now training.
     pub fn live_curve(&self) -> Option<(Phase, &[super::train::CurvePoint])> {
         self.job.as_ref().map(|(p, r)| (*p, r.curve()))

@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
         lab.rounds.set(Vec::new());
         lab.progress.set(None);
         lab.live.update(|l| l.1.clear());
+        lab.live_weights.set(None);
         selected.set(None);
     };
 
@@ -94,7 +95,7 @@ pub fn App() -> impl IntoView {
             <section class="middle">
                 <RoundSlider masks=masks selected=selected />
                 <NetworkView config=config masks=masks selected=selected />
-                <DecisionView config=config rounds=lab.rounds selected=selected />
+                <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights />
                 <LayerHeatmaps rounds=lab.rounds selected=selected />
                 <MaskMaps config=config rounds=lab.rounds selected=selected />
                 <RoundsTable rounds=lab.rounds />

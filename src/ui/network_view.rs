@@ -148,7 +148,18 @@ pub fn DecisionView(
     config: Signal<ExperimentConfig>,
     rounds: RwSignal<Vec<RoundReport>>,
     selected: RwSignal<Option<usize>>,
+    /// The ticket training now, drawn while it trains (round, weights).
+    live: RwSignal<Option<(usize, Weights)>>,
 ) -> impl IntoView {
+    // The training ticket while one trains and no past round is selected; else the round shown.
+    let source = move || -> Option<(String, Weights)> {
+        if selected.get().is_none() {
+            if let Some((r, w)) = live.get() {
+                return Some((format!("What the round {r} ticket predicts as it trains (test points on top)"), w));
+            }
+        }
+        rounds.with(|r| pick(r, selected.get()).and_then(|x| x.trained.clone().map(|w| (format!("What the round {} ticket predicts after training (test points on top)", x.round), w))))
+    };
     const N: usize = 36;
     const S: f64 = 220.0;
     let regions = move || {
@@ -156,7 +167,7 @@ pub fn DecisionView(
         if !cfg.data.dataset.is_2d() {
             return None;
         }
-        let weights = rounds.with(|r| pick(r, selected.get()).and_then(|x| x.trained.clone()))?;
+        let (caption, weights) = source()?;
         let cell = S / N as f64;
         let to = |v: f64| (v + 1.2) / 2.4 * S;
         let mut cells = Vec::with_capacity(N * N);
@@ -171,12 +182,12 @@ pub fn DecisionView(
         let data = engine::build_dataset(&cfg, None).ok()?;
         let points: Vec<(f64, f64, u8)> = data.test.y.iter().enumerate()
             .map(|(i, &y)| (to(data.test.x[2 * i] as f64), S - to(data.test.x[2 * i + 1] as f64), y)).collect();
-        Some((cells, points))
+        Some((caption, cells, points))
     };
     view! {
-        {move || regions().map(|(cells, points)| view! {
+        {move || regions().map(|(caption, cells, points)| view! {
             <figure class="decision" id="decision">
-                <figcaption>"What the ticket predicts over the plane (test points on top)"</figcaption>
+                <figcaption>{caption}</figcaption>
                 <svg viewBox=format!("0 0 {S} {S}") role="img" aria-label="decision regions">
                     {cells.into_iter().map(|(x, y, c, p)| view! {
                         <rect x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{:.2}", c + 0.3) height=format!("{:.2}", c + 0.3)

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::engine::train::CurvePoint;
-use crate::engine::{self, Event, Experiment, Progress, RoundReport, round::Phase};
+use crate::engine::{self, Event, Experiment, Progress, RoundReport, Weights, round::Phase};
 use crate::url::UrlState;
 
 use super::backend::{self, BackendInfo};
@@ -51,6 +51,8 @@ pub struct LabSignals {
     pub live: RwSignal<(Phase, Vec<CurvePoint>)>,
     /// Steps per second over the last chunk.
     pub speed: RwSignal<f64>,
+    /// The ticket's weights as it trains (small 2D networks only), and its round.
+    pub live_weights: RwSignal<Option<(usize, Weights)>>,
 }
 
 impl LabSignals {
@@ -62,6 +64,7 @@ impl LabSignals {
             rounds: RwSignal::new(Vec::new()),
             live: RwSignal::new((Phase::Ticket, Vec::new())),
             speed: RwSignal::new(0.0),
+            live_weights: RwSignal::new(None),
         }
     }
 }
@@ -100,6 +103,7 @@ pub fn start(lab: LabSignals, state: UrlState) -> Rc<RunFlags> {
     lab.rounds.set(Vec::new());
     lab.live.set((Phase::Ticket, Vec::new()));
     lab.progress.set(None);
+    lab.live_weights.set(None);
     spawn_local(async move {
         if let Err(e) = run(lab, state, f).await {
             lab.status.set(Status::Failed(e));
@@ -124,6 +128,10 @@ async fn run(lab: LabSignals, state: UrlState, flags: Rc<RunFlags>) -> Result<()
     let mut experiment = Experiment::new(config, data, &device).map_err(|e| e.to_string())?;
     lab.status.set(Status::Running);
     let mut chunk = 4usize;
+    // Small 2D tickets are read back a few times a second so the decision
+    // regions move while they train.
+    let draw_live = experiment.config().data.dataset.is_2d() && experiment.config().weight_count() <= 4096;
+    let mut last_draw = 0.0;
     loop {
         if flags.stop.get() {
             return Ok(());
@@ -144,6 +152,14 @@ async fn run(lab: LabSignals, state: UrlState, flags: Rc<RunFlags>) -> Result<()
         // Aim for ~40 ms of work between repaints.
         lab.speed.set(chunk as f64 * 1000.0 / dt);
         chunk = ((chunk as f64 * 40.0 / dt).round() as usize).clamp(1, 200);
+        if draw_live && now_ms() - last_draw > 300.0 {
+            if let Some(model) = experiment.live_ticket() {
+                let w = model.to_weights().await.map_err(|e| e.to_string())?;
+                let round = lab.rounds.with_untracked(Vec::len);
+                lab.live_weights.set(Some((round, w)));
+                last_draw = now_ms();
+            }
+        }
         if let Some((phase, curve)) = experiment.live_curve() {
             let curve = curve.to_vec();
             lab.live.set((phase, curve));
@@ -161,6 +177,7 @@ async fn run(lab: LabSignals, state: UrlState, flags: Rc<RunFlags>) -> Result<()
                     lab.live.set((phase, last.curve.clone()));
                 }
                 lab.rounds.update(|r| r.push(*report));
+                lab.live_weights.set(None);
                 if flags.pause_after_round.get() {
                     flags.pause_after_round.set(false);
                     flags.pause.set(true);

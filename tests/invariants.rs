@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use lottery_ticket_lab::engine::config::{OptimizerKind, PruneScope, ResetMode};
 use lottery_ticket_lab::engine::mask::Mask;
-use lottery_ticket_lab::engine::model::{MaskedMlp, Weights};
+use lottery_ticket_lab::engine::model::{MaskedNet, Weights};
 use lottery_ticket_lab::engine::rewind::ResetPoint;
 use lottery_ticket_lab::engine::train::TrainRun;
 use lottery_ticket_lab::engine::{Event, Experiment, prune};
@@ -66,7 +66,7 @@ fn upload_and_readback_are_bit_exact() {
     let widths = c.widths();
     let theta0 = c.model.init_weights(&widths, c.seed);
     let mask = half_mask(&widths, 1);
-    let model = MaskedMlp::new(&theta0, &mask, &cpu());
+    let model = MaskedNet::new(&theta0, &mask, &cpu());
     let back = block_on(model.to_weights()).unwrap();
     assert_eq!(back, theta0.masked(&mask));
 }

@@ -262,29 +262,9 @@ pub enum DataError {
 pub const MAGIC: &[u8; 4] = b"LTLD";
 const HEADER: usize = 16;
 
-/// Encode an image set in the lab's format (see [`decode_image_set`]).
-pub fn encode_image_set(samples: &Samples, max_value: u8, pixels: &[u8]) -> Vec<u8> {
-    let (h, w) = samples.image.expect("image set");
-    let n = samples.len();
-    let mut out = Vec::with_capacity(HEADER + n * (h * w + 1) + 4);
-    out.extend_from_slice(MAGIC);
-    out.push(1);
-    out.push(samples.classes as u8);
-    out.push(h as u8);
-    out.push(w as u8);
-    out.extend_from_slice(&(n as u32).to_le_bytes());
-    out.push(max_value);
-    out.extend_from_slice(&[0, 0, 0]);
-    out.extend_from_slice(pixels);
-    out.extend_from_slice(&samples.y);
-    let crc = crc32fast::hash(&out);
-    out.extend_from_slice(&crc.to_le_bytes());
-    out
-}
-
 /// Decode an image set.
 ///
-/// Layout, little-endian: `"LTLD"`, version `u8` (1), classes `u8`, height
+/// Written by `scripts/make_data.py`. Layout, little-endian: `"LTLD"`, version `u8` (1), classes `u8`, height
 /// `u8`, width `u8`, samples `u32`, max pixel value `u8`, 3 zero bytes; then
 /// `samples × height × width` pixels (`u8`), `samples` labels (`u8`), and the
 /// CRC-32 of everything before it. Pixels become `value / max` in [0, 1].

@@ -1,9 +1,9 @@
-//! The masked MLP: host-side weights (θ, exact and portable) and the burn
-//! module that trains them on a device.
+//! The masked network: host-side weights (θ, exact and portable) and the
+//! burn module that trains them on a device.
 //!
 //! θ lives on the host between runs as [`Weights`]. A run uploads θ ⊙ m with
-//! [`MaskedMlp::new`], trains, and reads the result back with
-//! [`MaskedMlp::to_weights`]. Keeping θ0 and θk on the host is what makes
+//! [`MaskedNet::new`], trains, and reads the result back with
+//! [`MaskedNet::to_weights`]. Keeping θ0 and θk on the host is what makes
 //! "reset to θ0" exact, bit for bit, on every backend.
 
 use burn::module::{Module, Param};
@@ -212,12 +212,9 @@ pub struct MaskedNet {
     pub side: usize,
 }
 
-/// Old name, kept for readers of the MLP-only examples.
-pub type MaskedMlp = MaskedNet;
-
 impl MaskedNet {
-    /// Upload θ ⊙ m to `device` (an autodiff device to train). `side` is the
-    /// image side for conv layers (ignored by an MLP).
+    /// Upload θ ⊙ m to `device` (an autodiff device to train). Conv layers
+    /// take the image side from their `ConvShape`.
     pub fn new(weights: &Weights, mask: &Mask, device: &Device) -> Self {
         assert_eq!(weights.layers.len(), mask.layers.len(), "mask and weights disagree on layers");
         let masked = weights.masked(mask);

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::config::{OptimizerKind, TrainConfig};
 use super::data::{Dataset, Split};
 use super::mask::Mask;
-use super::model::{MaskedMlp, Weights};
+use super::model::{MaskedNet, Weights};
 use super::rng::{self, Stream};
 use super::{EngineError, read_f32};
 
@@ -66,7 +66,7 @@ fn one_hot(labels: &[u8], classes: usize) -> Vec<f32> {
 }
 
 /// Evaluate on a whole split in chunks, reading the logits back.
-pub async fn evaluate(model: &MaskedMlp, split: &Split, features: usize, classes: usize, device: &Device) -> Result<Evaluation, EngineError> {
+pub async fn evaluate(model: &MaskedNet, split: &Split, features: usize, classes: usize, device: &Device) -> Result<Evaluation, EngineError> {
     const CHUNK: usize = 2048;
     let model = model.valid();
     let device = device.clone().inner(); // evaluation builds no graph
@@ -91,7 +91,7 @@ pub async fn evaluate(model: &MaskedMlp, split: &Split, features: usize, classes
 
 /// Training one masked network from given weights for a round.
 pub struct TrainRun {
-    model: Option<MaskedMlp>,
+    model: Option<MaskedNet>,
     optim: ModuleOptimizer,
     lr: f64,
     batch: usize,
@@ -124,7 +124,7 @@ impl TrainRun {
             }
         };
         Self {
-            model: Some(MaskedMlp::new(weights, mask, device)),
+            model: Some(MaskedNet::new(weights, mask, device)),
             optim,
             lr: config.lr,
             batch: config.batch,
@@ -158,7 +158,7 @@ impl TrainRun {
     pub fn is_done(&self) -> bool {
         self.iteration >= self.end
     }
-    pub fn model(&self) -> &MaskedMlp {
+    pub fn model(&self) -> &MaskedNet {
         self.model.as_ref().expect("model present between steps")
     }
     pub fn curve(&self) -> &[CurvePoint] {

@@ -167,8 +167,7 @@ pub fn EarlyStopChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
 pub fn SparsityChart(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
     let bars = move || {
         rounds.with(|r| {
-            let shown = match selected.get() { Some(i) => r.get(i).or(r.last()), None => r.last() };
-            shown.map(|x| x.layer_remaining.clone()).unwrap_or_default()
+            super::round_shown(r, selected.get()).map(|x| x.layer_remaining.clone()).unwrap_or_default()
         })
     };
     view! {

@@ -12,6 +12,13 @@ mod runner;
 
 pub use app::App;
 
+use crate::engine::RoundReport;
+
+/// The round the views show: the selected one, else the newest.
+fn round_shown(rounds: &[RoundReport], selected: Option<usize>) -> Option<&RoundReport> {
+    selected.and_then(|i| rounds.get(i)).or(rounds.last())
+}
+
 /// Mount the app on `<body>`.
 pub fn mount() {
     leptos::mount::mount_to_body(App);

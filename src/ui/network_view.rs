@@ -13,17 +13,11 @@ use leptos::prelude::*;
 use crate::engine::config::ExperimentConfig;
 use crate::engine::{self, Mask, RoundReport, Weights};
 
+use super::round_shown;
+
 pub const MAX_DRAWN: usize = 4096;
 const W: f64 = 420.0;
 const H: f64 = 300.0;
-
-/// The round a view shows: the selected one, else the newest.
-fn pick(rounds: &[RoundReport], selected: Option<usize>) -> Option<&RoundReport> {
-    match selected {
-        Some(i) => rounds.get(i).or(rounds.last()),
-        None => rounds.last(),
-    }
-}
 
 #[component]
 pub fn RoundSlider(
@@ -158,7 +152,7 @@ pub fn DecisionView(
                 return Some((format!("What the round {r} ticket predicts as it trains (test points on top)"), w));
             }
         }
-        rounds.with(|r| pick(r, selected.get()).and_then(|x| x.trained.clone().map(|w| (format!("What the round {} ticket predicts after training (test points on top)", x.round), w))))
+        rounds.with(|r| round_shown(r, selected.get()).and_then(|x| x.trained.clone().map(|w| (format!("What the round {} ticket predicts after training (test points on top)", x.round), w))))
     };
     const N: usize = 36;
     const S: f64 = 220.0;
@@ -216,7 +210,7 @@ pub fn MaskMaps(
         if side == 0 || !cfg.model.conv.is_empty() {
             return None;
         }
-        let mask = rounds.with(|r| pick(r, selected.get()).map(|x| x.mask.clone()))?;
+        let mask = rounds.with(|r| round_shown(r, selected.get()).map(|x| x.mask.clone()))?;
         let first = mask.layers.first()?;
         if first.fan_in != side * side {
             return None;
@@ -263,7 +257,7 @@ pub fn MaskMaps(
 pub fn LayerHeatmaps(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
     const CELLS: usize = 48;
     let maps = move || {
-        let mask = rounds.with(|r| pick(r, selected.get()).map(|x| x.mask.clone()))?;
+        let mask = rounds.with(|r| round_shown(r, selected.get()).map(|x| x.mask.clone()))?;
         if mask.total() <= MAX_DRAWN {
             return None;
         }

@@ -1,6 +1,7 @@
 # Lottery Ticket Lab: the two commands.
 #   make serve   set up what is missing, build the page, serve it on 127.0.0.1
 #   make test    set up, native tests, page build, browser tests
+#   make bench   step time (burn vs JAX, PyTorch with BENCH_TORCH=1), page weight, browser timings
 # Compiled output lives under ~/.cache/lottery-ticket-lab (outside the clone),
 # so a fresh clone on the same machine reuses it.
 
@@ -34,6 +35,10 @@ native-test:
 
 browser-test:
 	cd tests/browser && node --test --test-concurrency=1 --test-reporter=spec
+
+# Figures, never pass/fail: a table on stdout, JSON in bench-results/ (git-ignored).
+bench: setup page
+	python3 scripts/bench.py
 
 # The native command-line driver, e.g. make lottery ARGS="run --preset digits".
 lottery:

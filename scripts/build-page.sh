@@ -21,5 +21,17 @@ fi
 cargo build --target=wasm32-unknown-unknown --profile wasm-release --locked --bin lab
 trunk build --release --offline --locked 2>&1 | grep -v "^\s*$" || { echo "build-page: trunk failed"; exit 1; }
 test -f dist/index.html
+# wasm-opt after wasm-bindgen (strip = true drops the target_features section
+# wasm-bindgen would need). LTL_WASM_OPT=0 skips it for quick local rebuilds.
+if [ "${LTL_WASM_OPT:-1}" != 0 ]; then
+  for wasm in dist/*.wasm; do
+    before=$(stat -c %s "$wasm")
+    start=$(date +%s)
+    scripts/wasm-opt/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm.opt"
+    mv "$wasm.opt" "$wasm"
+    echo "build-page: wasm-opt -Oz $wasm: $before -> $(stat -c %s "$wasm") bytes in $(( $(date +%s) - start )) s"
+  done
+fi
 python3 scripts/csp_hash.py dist/index.html
 ls -l dist

@@ -75,6 +75,15 @@ setup_host_tools() {
   fi
 }
 
+# --- wasm-opt for the release page --------------------------------------------
+# npm's binaryen (Debian's binaryen 108 produces a module Chromium rejects).
+setup_wasm_opt() {
+  if [ ! -x scripts/wasm-opt/node_modules/.bin/wasm-opt ]; then
+    say "npm ci (binaryen's wasm-opt)"
+    (cd scripts/wasm-opt && npm ci --silent --no-audit --no-fund)
+  fi
+}
+
 # --- browser tests -----------------------------------------------------------
 setup_browser() {
   apt_install chromium chromium-driver fonts-dejavu-core
@@ -91,5 +100,6 @@ setup_vulkan() {
 
 setup_wasm_std
 setup_host_tools
+setup_wasm_opt
 if [ "$WHAT" = all ]; then setup_browser; setup_vulkan; fi
 say "ready"

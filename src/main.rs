@@ -3,7 +3,12 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    console_error_panic_hook::set_once();
+    // A panic ends the module (panic = "abort"): say so on the page, as text,
+    // rather than leave a frozen page. Finished rounds are already saved.
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        lottery_ticket_lab::ui::show_crash(&info.to_string());
+    }));
     lottery_ticket_lab::ui::mount();
 }
 

@@ -455,6 +455,12 @@ pub fn encode(state: &UrlState) -> String {
     out.finish()
 }
 
+/// The configuration alone in URL form (no backend, hidden keys or masks):
+/// the page saves an experiment's rounds under this key.
+pub fn config_key(config: &ExperimentConfig) -> String {
+    encode(&UrlState { config: config.clone(), ..UrlState::default() })
+}
+
 /// Percent-encode one value as the query serializer would.
 pub fn encode_component(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()

@@ -56,6 +56,20 @@ mod cli {
         },
         /// List the presets and the keys --set accepts.
         Keys,
+        /// Time one LeNet-300-100 training step (batch 60, forward, backward,
+        /// Adam, masks kept) and print the figures as one JSON line.
+        BenchStep {
+            #[arg(long, value_enum, default_value_t = Backend::Ndarray)]
+            backend: Backend,
+            /// Timed blocks; the median block gives the figure.
+            #[arg(long, default_value_t = 15)]
+            blocks: usize,
+            /// Steps per block (each block ends by waiting for the device).
+            #[arg(long, default_value_t = 20)]
+            steps: usize,
+            #[arg(long, default_value = "web/data")]
+            data_dir: PathBuf,
+        },
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -72,6 +86,13 @@ mod cli {
                 println!("keys: {}", keys.join(", "));
                 ExitCode::SUCCESS
             }
+            Command::BenchStep { backend, blocks, steps, data_dir } => match bench_step(backend, blocks, steps, &data_dir) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("lottery: {e}");
+                    ExitCode::FAILURE
+                }
+            },
             Command::Run { preset, set, backend, out, data_dir, chunk } => {
                 match run(&preset, &set, backend, out, &data_dir, chunk) {
                     Ok(()) => ExitCode::SUCCESS,
@@ -158,6 +179,54 @@ mod cli {
             std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
             eprintln!("report written to {}", path.display());
         }
+        Ok(())
+    }
+
+    /// One LeNet-300-100 step, timed: the lenet-mnist preset's network,
+    /// batch and Adam, with the mask of its first pruning round (80% of the
+    /// hidden weights, 90% of the output weights) kept at every step.
+    fn bench_step(backend: Backend, blocks: usize, per_block: usize, data_dir: &std::path::Path) -> Result<(), String> {
+        use lottery_ticket_lab::engine::train::TrainRun;
+        use lottery_ticket_lab::engine::{Mask, Weights, prune};
+        let config = engine::preset("lenet-mnist").expect("preset");
+        let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
+        let (device, name) = match backend {
+            Backend::Ndarray => (device::cpu(), "ndarray"),
+            Backend::Wgpu => (device::wgpu().map_err(|e| format!("no wgpu adapter: {e}"))?, "wgpu"),
+        };
+        let shapes = config.shapes();
+        let theta0 = Weights::init_shapes(&shapes, config.model.init, config.seed, 0);
+        let dense = Mask::for_shapes(&shapes);
+        let keep = prune::keep_counts_iterative(&config, &dense);
+        let mask = prune::prune_magnitude(&theta0, &dense, &keep, config.prune.scope);
+        let device = device.autodiff();
+        let mut run = TrainRun::new(&config.train, &theta0.masked(&mask), &mask, 0, usize::MAX, config.seed, &device);
+        let mut block = |n: usize| -> Result<f64, String> {
+            let t = Instant::now();
+            for _ in 0..n {
+                run.step(&data);
+            }
+            pollster::block_on(run.last_loss()).map_err(|e| e.to_string())?;
+            Ok(t.elapsed().as_secs_f64() * 1000.0 / n as f64)
+        };
+        block(per_block.max(5))?; // warm-up: first allocations, kernel compilation
+        let mut ms: Vec<f64> = (0..blocks.max(1)).map(|_| block(per_block.max(1))).collect::<Result<_, _>>()?;
+        ms.sort_by(f64::total_cmp);
+        let threads = std::env::var("MATMUL_NUM_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(1usize);
+        let line = serde_json::json!({
+            "backend": name,
+            "median_ms": ms[ms.len() / 2],
+            "min_ms": ms[0],
+            "max_ms": ms[ms.len() - 1],
+            "blocks": ms.len(),
+            "steps_per_block": per_block,
+            "batch": config.train.batch,
+            "widths": config.widths(),
+            "weights": config.weight_count(),
+            "layer_density": mask.layer_densities(),
+            "matmul_threads": threads,
+        });
+        println!("{line}");
         Ok(())
     }
 

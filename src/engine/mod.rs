@@ -3,6 +3,7 @@
 //! burn [`Device`](burn::tensor::Device) and runs the same on WebGPU, on the
 //! CPU, and natively.
 
+pub mod checkpoint;
 pub mod config;
 pub mod data;
 pub mod device;
@@ -14,6 +15,7 @@ pub mod rng;
 pub mod round;
 pub mod train;
 
+pub use checkpoint::{Checkpoint, TicketError};
 pub use config::{ExperimentConfig, preset};
 pub use data::{Dataset, DatasetName};
 pub use mask::Mask;
@@ -31,6 +33,8 @@ pub enum EngineError {
     Data(#[from] data::DataError),
     #[error("device: {0}")]
     Device(String),
+    #[error("ticket: {0}")]
+    Ticket(#[from] checkpoint::TicketError),
 }
 
 /// Read a float tensor back to the host. Async, because the browser cannot block.

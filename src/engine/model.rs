@@ -11,13 +11,14 @@ use burn::tensor::activation::relu;
 use burn::tensor::module::{conv2d, max_pool2d};
 use burn::tensor::ops::{ConvOptions, MaxPoolOptions};
 use burn::tensor::{Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
 
 use super::config::{Init, ModelConfig};
 use super::mask::Mask;
 use super::rng::{self, Stream};
 
 /// A 3×3 (or k×k) valid convolution's shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConvShape {
     pub in_ch: usize,
     pub out_ch: usize,
@@ -54,18 +55,21 @@ pub fn dense_shapes(widths: &[usize]) -> Vec<LayerShape> {
     widths.windows(2).map(|p| LayerShape::dense(p[0], p[1])).collect()
 }
 
-/// One layer's parameters, in the layout its [`LayerShape`] gives.
-#[derive(Clone, Debug, PartialEq)]
+/// One layer's parameters, in the layout its [`LayerShape`] gives. Serialised
+/// with the values as base64 of their bytes, so they come back bit for bit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LayerWeights {
     pub fan_in: usize,
     pub fan_out: usize,
     pub conv: Option<ConvShape>,
+    #[serde(with = "super::checkpoint::f32s")]
     pub w: Vec<f32>,
+    #[serde(with = "super::checkpoint::f32s")]
     pub b: Vec<f32>,
 }
 
 /// All parameters of an MLP, on the host.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
     pub layers: Vec<LayerWeights>,
 }

@@ -5,6 +5,7 @@
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
+use super::checkpoint::{self, Checkpoint};
 use super::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
 use super::data::Dataset;
 use super::mask::Mask;
@@ -31,9 +32,18 @@ pub struct RoundReport {
     /// The ticket's mask this round.
     pub mask: Mask,
     /// The ticket's trained weights, kept for small networks (up to
-    /// [`KEEP_TRAINED_WEIGHTS`]) so the page can draw decision regions.
-    #[serde(skip)]
+    /// [`KEEP_TRAINED_WEIGHTS`]) so the page can draw decision regions;
+    /// written to JSON only for networks the page draws (up to
+    /// [`SERIALISE_TRAINED_WEIGHTS`]), so a reload draws them again.
+    #[serde(default, skip_serializing_if = "not_drawn")]
     pub trained: Option<Weights>,
+}
+
+/// Trained weights of networks up to this size go into reports and checkpoints.
+pub const SERIALISE_TRAINED_WEIGHTS: usize = 4096;
+
+fn not_drawn(w: &Option<Weights>) -> bool {
+    w.as_ref().is_none_or(|w| w.layers.iter().map(|l| l.w.len()).sum::<usize>() > SERIALISE_TRAINED_WEIGHTS)
 }
 
 /// Networks up to this many weights keep their trained weights in reports.
@@ -268,11 +278,13 @@ impl Experiment {
     }
 
     async fn finish_round(&mut self) -> Result<Event, EngineError> {
-        let report = self.pending.take().expect("a finished ticket");
-        self.reports.push(report.clone());
+        // The next mask first: if the device fails here, the round is not yet
+        // recorded and a checkpoint still describes a consistent state.
         if self.round < self.config.prune.rounds {
             self.mask = self.next_mask().await?;
         }
+        let report = self.pending.take().expect("a finished ticket");
+        self.reports.push(report.clone());
         self.round += 1;
         Ok(Event::RoundDone(Box::new(report)))
     }
@@ -305,6 +317,42 @@ impl Experiment {
             }
         };
         Ok(mask)
+    }
+
+    /// The state after the last finished round, whatever is training now:
+    /// going on from it trains the unfinished round again, from its start.
+    pub fn checkpoint(&self, backend: &str) -> Checkpoint {
+        let started = !self.reports.is_empty();
+        // While round r trains, `mask` is round r's; after the last round it stays the last one.
+        Checkpoint {
+            format: checkpoint::FORMAT.into(),
+            version: checkpoint::VERSION,
+            config: self.config.clone(),
+            backend: backend.into(),
+            rounds: self.reports.clone(),
+            next_mask: self.mask.clone(),
+            theta_k: self.reset.theta_k.clone().filter(|_| started),
+            dense_trained: self.dense_trained.clone().filter(|_| started && self.config.prune.schedule == Schedule::Oneshot),
+        }
+    }
+
+    /// Go on from a checkpoint on `device`: the next round is the first one
+    /// the checkpoint has not finished. θ0 is drawn again from the seed.
+    pub fn resume(checkpoint: Checkpoint, data: Dataset, device: &Device) -> Result<Self, EngineError> {
+        checkpoint.validate()?;
+        let Checkpoint { config, rounds, next_mask, theta_k, dense_trained, .. } = checkpoint;
+        let mut experiment = Self::new(config, data, device)?;
+        experiment.round = rounds.len();
+        experiment.mask = next_mask;
+        experiment.reset.theta_k = theta_k;
+        experiment.dense_trained = dense_trained;
+        experiment.steps_done = match rounds.len() {
+            0 => 0,
+            n => experiment.config.train.steps + experiment.round_steps() * (n - 1),
+        }
+        .min(experiment.total_steps());
+        experiment.reports = rounds;
+        Ok(experiment)
     }
 
     /// Run to the end, calling `on_event` after each chunk of steps.

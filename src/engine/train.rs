@@ -204,6 +204,15 @@ impl TrainRun {
         self.iteration += 1;
     }
 
+    /// The last batch's loss, read back (which also waits for the device to
+    /// finish the steps queued so far). None before the first step.
+    pub async fn last_loss(&self) -> Result<Option<f32>, EngineError> {
+        match self.last_loss.clone() {
+            Some(l) => Ok(Some(read_f32(l).await?[0])),
+            None => Ok(None),
+        }
+    }
+
     /// Evaluate now and append a curve point.
     pub async fn record(&mut self, data: &Dataset) -> Result<(), EngineError> {
         let train_loss = match self.last_loss.clone() {

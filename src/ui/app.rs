@@ -14,6 +14,9 @@ use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, Ro
 use super::page_url;
 use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunFlags, Status};
+use super::saved::{self, Resumable, SavedRounds};
+use super::ticket_file::TicketFile;
+use crate::engine::Checkpoint;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -24,6 +27,18 @@ pub fn App() -> impl IntoView {
     let notices = RwSignal::new(notices);
     let lab = LabSignals::new();
     let flags: Rc<RefCell<Option<Rc<RunFlags>>>> = Rc::new(RefCell::new(None));
+
+    // Rounds this browser saved for this configuration come back after a reload.
+    let resumable: RwSignal<Option<Resumable>> = RwSignal::new(None);
+    match saved::load(&state.get_untracked().config) {
+        Ok(Some(checkpoint)) => {
+            lab.rounds.set(checkpoint.rounds.clone());
+            lab.checkpoint.set(Some(checkpoint.clone()));
+            resumable.set(Some(Resumable { checkpoint, source: "saved in this browser".into() }));
+        }
+        Ok(None) => {}
+        Err(e) => lab.save_message.set(Some(e)),
+    }
 
     // The URL follows the controls (replaced, so no history entry and no scroll).
     Effect::new(move |_| state.with(page_url::replace));
@@ -38,14 +53,38 @@ pub fn App() -> impl IntoView {
     let running = move || matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
 
     let f = flags.clone();
-    let train = move |_| {
+    let launch = move |from: Option<Checkpoint>| {
         if let Some(old) = f.borrow().as_ref() {
             old.stop.set(true);
         }
+        if let Some(c) = &from {
+            state.update(|s| s.config = c.config.clone());
+        }
         restored.set(Vec::new());
         selected.set(None);
-        *f.borrow_mut() = Some(runner::start(lab, state.get_untracked()));
+        resumable.set(None);
+        *f.borrow_mut() = Some(runner::start(lab, state.get_untracked(), from));
     };
+    let train = move |_| launch(None);
+    let on_continue = Callback::new(move |c: Checkpoint| launch(Some(c)));
+    let f = flags.clone();
+    // An imported ticket replaces the experiment only once it has passed every check.
+    let on_import = Callback::new(move |(c, name): (Checkpoint, String)| {
+        if let Some(old) = f.borrow_mut().take() {
+            old.stop.set(true);
+        }
+        state.update(|s| s.config = c.config.clone());
+        restored.set(Vec::new());
+        selected.set(None);
+        lab.status.set(Status::Idle);
+        lab.progress.set(None);
+        lab.live.update(|l| l.1.clear());
+        lab.live_weights.set(None);
+        lab.rounds.set(c.rounds.clone());
+        lab.checkpoint.set(Some(c.clone()));
+        resumable.set(Some(Resumable { checkpoint: c, source: format!("imported from {name}") }));
+    });
+    let current = Signal::derive(move || lab.checkpoint.get());
     let f = flags.clone();
     let pause = move |_| {
         if let Some(fl) = f.borrow().as_ref() {
@@ -69,6 +108,8 @@ pub fn App() -> impl IntoView {
         lab.progress.set(None);
         lab.live.update(|l| l.1.clear());
         lab.live_weights.set(None);
+        lab.checkpoint.set(None);
+        resumable.set(None);
         selected.set(None);
     };
 
@@ -78,6 +119,7 @@ pub fn App() -> impl IntoView {
             <p class="tagline">"Train a network, prune its smallest weights, reset the survivors to their initial values, and train again: the "<em>"winning ticket"</em>" that remains learns as well as the whole."</p>
         </header>
         <Notices notices=notices />
+        <DeviceNotice notice=lab.device_notice />
         <main>
             <section class="bench">
                 <h2>"Experiment"</h2>
@@ -89,7 +131,9 @@ pub fn App() -> impl IntoView {
                     <button id="reset" on:click=reset>"Reset"</button>
                 </div>
                 <StatusLine lab=lab />
+                <SavedRounds resumable=resumable on_continue=on_continue message=lab.save_message />
                 <ShareLink state=state rounds=lab.rounds />
+                <TicketFile current=current on_import=on_import />
                 <Bench state=state notices=notices />
             </section>
             <section class="middle">
@@ -120,6 +164,19 @@ fn Notices(notices: RwSignal<Vec<Notice>>) -> impl IntoView {
                 <p>"This link had settings the lab could not use as given:"</p>
                 <ul>{move || notices.get().into_iter().map(|n| view! { <li><code>{n.key}</code>" "{n.message}</li> }).collect::<Vec<_>>()}</ul>
                 <button on:click=move |_| notices.set(Vec::new())>"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// The GPU was lost and the run moved to the CPU.
+#[component]
+fn DeviceNotice(notice: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || notice.with(Option::is_some)>
+            <div class="notices" id="device-notice" role="alert">
+                <p>{move || notice.get().unwrap_or_default()}</p>
+                <button on:click=move |_| notice.set(None)>"Dismiss"</button>
             </div>
         </Show>
     }

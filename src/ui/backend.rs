@@ -23,6 +23,21 @@ pub struct BackendInfo {
 thread_local! {
     /// burn's wgpu runtime can be initialised once per page; keep the device.
     static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
+    /// Why the GPU was lost, once it was: later runs go to the CPU.
+    static LOST: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Why the page's WebGPU device was lost, if it was. `web/gpu-watch.js`
+/// watches `GPUDevice.lost` and records the reason in a global.
+pub fn lost() -> Option<String> {
+    let window: JsValue = web_sys::window()?.into();
+    get(&window, "__lotteryGpuLost").as_string()
+}
+
+/// Drop the lost device; runs from now on use the CPU.
+pub fn forget_webgpu(why: &str) {
+    WEBGPU.with(|w| *w.borrow_mut() = None);
+    LOST.with(|l| *l.borrow_mut() = Some(why.to_string()));
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -63,6 +78,9 @@ pub async fn select(choice: BackendChoice) -> (Device, BackendInfo) {
     };
     if choice == BackendChoice::Cpu {
         return cpu("chosen in the settings".into());
+    }
+    if let Some(why) = LOST.with(|l| l.borrow().clone()).or_else(lost) {
+        return cpu(format!("the GPU was lost earlier on this page ({why}); reload the page to use WebGPU again"));
     }
     if let Some(d) = WEBGPU.with(|w| w.borrow().clone()) {
         return (d, BackendInfo { kind: "webgpu", label: "WebGPU".into() });

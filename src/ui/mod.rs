@@ -1,6 +1,8 @@
 //! The page (wasm32 only). `app` owns the signals; each view is its own
 //! component; `runner` drives the engine between browser frames; `backend`
-//! picks WebGPU or the CPU; `page_url` syncs the configuration with the URL.
+//! picks WebGPU or the CPU; `page_url` syncs the configuration with the URL;
+//! `saved` keeps finished rounds in browser storage; `ticket_file` exports
+//! and imports tickets.
 
 mod app;
 mod backend;
@@ -9,6 +11,8 @@ mod network_view;
 mod page_url;
 mod rounds_table;
 mod runner;
+mod saved;
+mod ticket_file;
 
 pub use app::App;
 
@@ -17,6 +21,18 @@ use crate::engine::RoundReport;
 /// The round the views show: the selected one, else the newest.
 fn round_shown(rounds: &[RoundReport], selected: Option<usize>) -> Option<&RoundReport> {
     selected.and_then(|i| rounds.get(i)).or(rounds.last())
+}
+
+/// Put a crash message at the top of the page (text only).
+pub fn show_crash(what: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let (Ok(div), Some(body)) = (document.create_element("div"), document.body()) else { return };
+    div.set_id("crash");
+    div.set_class_name("notices");
+    div.set_text_content(Some(&format!(
+        "The lab stopped on an internal error and must be reloaded. Finished rounds are saved in this browser and come back after the reload. ({what})"
+    )));
+    let _ = body.prepend_with_node_1(&div);
 }
 
 /// Mount the app on `<body>`.

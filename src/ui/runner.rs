@@ -10,10 +10,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::engine::train::CurvePoint;
-use crate::engine::{self, Event, Experiment, Progress, RoundReport, Weights, round::Phase};
+use crate::engine::{self, Checkpoint, EngineError, Event, Experiment, Progress, RoundReport, Weights, device, round::Phase};
 use crate::url::UrlState;
 
 use super::backend::{self, BackendInfo};
+use super::saved;
 
 /// What the run is doing, as the page (and the browser tests) read it.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +54,12 @@ pub struct LabSignals {
     pub speed: RwSignal<f64>,
     /// The ticket's weights as it trains (small 2D networks only), and its round.
     pub live_weights: RwSignal<Option<(usize, Weights)>>,
+    /// The state after the last finished round: what Export writes.
+    pub checkpoint: RwSignal<Option<Checkpoint>>,
+    /// Saving to browser storage failed (full, blocked), or was cleared.
+    pub save_message: RwSignal<Option<String>>,
+    /// The GPU was lost and the run moved to the CPU.
+    pub device_notice: RwSignal<Option<String>>,
 }
 
 impl LabSignals {
@@ -65,6 +72,9 @@ impl LabSignals {
             live: RwSignal::new((Phase::Ticket, Vec::new())),
             speed: RwSignal::new(0.0),
             live_weights: RwSignal::new(None),
+            checkpoint: RwSignal::new(None),
+            save_message: RwSignal::new(None),
+            device_notice: RwSignal::new(None),
         }
     }
 }
@@ -82,6 +92,12 @@ fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
@@ -95,27 +111,62 @@ async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-/// Start a run of `state`'s experiment. Returns the flags that control it.
-pub fn start(lab: LabSignals, state: UrlState) -> Rc<RunFlags> {
+/// Start a run of `state`'s experiment, or go on from `from`'s last finished
+/// round. Returns the flags that control it.
+pub fn start(lab: LabSignals, state: UrlState, from: Option<Checkpoint>) -> Rc<RunFlags> {
     let flags = Rc::new(RunFlags::default());
     let f = flags.clone();
     lab.status.set(Status::Preparing);
-    lab.rounds.set(Vec::new());
+    lab.rounds.set(from.as_ref().map(|c| c.rounds.clone()).unwrap_or_default());
+    lab.checkpoint.set(from.clone());
     lab.live.set((Phase::Ticket, Vec::new()));
     lab.progress.set(None);
     lab.live_weights.set(None);
+    lab.device_notice.set(None);
     spawn_local(async move {
-        if let Err(e) = run(lab, state, f).await {
+        if let Err(e) = run(lab, state, from, f).await {
             lab.status.set(Status::Failed(e));
         }
     });
     flags
 }
 
-async fn run(lab: LabSignals, state: UrlState, flags: Rc<RunFlags>) -> Result<(), String> {
+/// The GPU failed under the run: keep every finished round and go on from
+/// the last one on the CPU.
+fn move_to_cpu(lab: LabSignals, experiment: &Experiment, why: &EngineError) -> Result<Experiment, String> {
+    let why = backend::lost().unwrap_or_else(|| why.to_string());
+    backend::forget_webgpu(&why);
+    let checkpoint = experiment.checkpoint("webgpu");
+    let from = checkpoint.rounds.len();
+    lab.backend.set(Some(BackendInfo { kind: "cpu", label: format!("CPU (burn-ndarray): the GPU was lost mid-run ({why})") }));
+    lab.device_notice.set(Some(format!(
+        "The GPU was lost during round {from} ({why}). The run goes on on the CPU from round {from}; the {from} finished round{} are kept.",
+        if from == 1 { " is" } else { "s" }
+    )));
+    lab.live_weights.set(None);
+    Experiment::resume(checkpoint, experiment.data().clone(), &device::cpu()).map_err(|e| e.to_string())
+}
+
+/// One chunk of training, and the live drawing's readback.
+async fn train_chunk(experiment: &mut Experiment, chunk: usize, draw: bool, on_gpu: bool) -> Result<(Event, Option<Weights>), EngineError> {
+    let event = experiment.advance(chunk).await?;
+    // A lost device may not fail the calls that use it; web/gpu-watch.js records the loss.
+    if let Some(lost) = backend::lost().filter(|_| on_gpu) {
+        return Err(EngineError::Device(lost));
+    }
+    let weights = match (draw, experiment.live_ticket()) {
+        (true, Some(model)) => Some(model.to_weights().await?),
+        _ => None,
+    };
+    Ok((event, weights))
+}
+
+async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: Rc<RunFlags>) -> Result<(), String> {
     let (device, info) = backend::select(state.backend).await;
+    let mut on_gpu = info.kind == "webgpu";
     lab.backend.set(Some(info));
-    let config = state.config;
+    // Going on from a checkpoint: its configuration is the experiment's.
+    let config = from.as_ref().map(|c| c.config.clone()).unwrap_or(state.config);
     let data = match config.data.dataset.file_name() {
         None => engine::build_dataset(&config, None),
         Some(f) => {
@@ -125,13 +176,18 @@ async fn run(lab: LabSignals, state: UrlState, flags: Rc<RunFlags>) -> Result<()
         }
     }
     .map_err(|e| e.to_string())?;
-    let mut experiment = Experiment::new(config, data, &device).map_err(|e| e.to_string())?;
+    let mut experiment = match from {
+        Some(checkpoint) => Experiment::resume(checkpoint, data, &device),
+        None => Experiment::new(config, data, &device),
+    }
+    .map_err(|e| e.to_string())?;
     lab.status.set(Status::Running);
     let mut chunk = 4usize;
     // Small 2D tickets are read back a few times a second so the decision
     // regions move while they train.
     let draw_live = experiment.config().data.dataset.is_2d() && experiment.config().weight_count() <= 4096;
     let mut last_draw = 0.0;
+    let mut first_chunk = true;
     loop {
         if flags.stop.get() {
             return Ok(());
@@ -147,18 +203,30 @@ async fn run(lab: LabSignals, state: UrlState, flags: Rc<RunFlags>) -> Result<()
             lab.status.set(Status::Running);
         }
         let t0 = now_ms();
-        let event = experiment.advance(chunk).await.map_err(|e| e.to_string())?;
+        let draw = draw_live && t0 - last_draw > 300.0;
+        let (event, live_weights) = match train_chunk(&mut experiment, chunk, draw, on_gpu).await {
+            Ok(done) => done,
+            Err(e) if on_gpu => {
+                experiment = move_to_cpu(lab, &experiment, &e)?;
+                on_gpu = false;
+                chunk = 4;
+                continue;
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        if first_chunk {
+            // For the benchmark (tests/browser/bench-page.mjs): the first steps are done.
+            mark("lottery:first-step");
+            first_chunk = false;
+        }
         let dt = (now_ms() - t0).max(0.1);
         // Aim for ~40 ms of work between repaints.
         lab.speed.set(chunk as f64 * 1000.0 / dt);
         chunk = ((chunk as f64 * 40.0 / dt).round() as usize).clamp(1, 200);
-        if draw_live && now_ms() - last_draw > 300.0 {
-            if let Some(model) = experiment.live_ticket() {
-                let w = model.to_weights().await.map_err(|e| e.to_string())?;
-                let round = lab.rounds.with_untracked(Vec::len);
-                lab.live_weights.set(Some((round, w)));
-                last_draw = now_ms();
-            }
+        if let Some(w) = live_weights {
+            let round = lab.rounds.with_untracked(Vec::len);
+            lab.live_weights.set(Some((round, w)));
+            last_draw = now_ms();
         }
         if let Some((phase, curve)) = experiment.live_curve() {
             let curve = curve.to_vec();
@@ -178,6 +246,12 @@ async fn run(lab: LabSignals, state: UrlState, flags: Rc<RunFlags>) -> Result<()
                 }
                 lab.rounds.update(|r| r.push(*report));
                 lab.live_weights.set(None);
+                // Saved after every round, so a reload (or a crash) loses at most the round in progress.
+                let checkpoint = experiment.checkpoint(if on_gpu { "webgpu" } else { "cpu" });
+                if let Err(e) = saved::save(&checkpoint) {
+                    lab.save_message.set(Some(e));
+                }
+                lab.checkpoint.set(Some(checkpoint));
                 if flags.pause_after_round.get() {
                     flags.pause_after_round.set(false);
                     flags.pause.set(true);
@@ -191,6 +265,7 @@ async fn run(lab: LabSignals, state: UrlState, flags: Rc<RunFlags>) -> Result<()
                     }
                 });
                 lab.status.set(Status::Done);
+                mark("lottery:done");
                 return Ok(());
             }
         }

@@ -38,9 +38,11 @@ export async function launch({ webgpu }) {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
 }
 
-/** Open a page that records console errors, uncaught exceptions and requests. */
-export async function open(browser, url) {
+/** Open a page that records console errors, uncaught exceptions and requests.
+ *  `init` (a function) runs in the page before any of its scripts. */
+export async function open(browser, url, { init } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const errors = [];
   const requests = [];
@@ -62,4 +64,15 @@ export async function trainToEnd(page, timeoutMs) {
 
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** The rounds table, one string per row. */
+export async function roundRows(page) {
+  return page.$$eval('#rounds tbody tr', (trs) => trs.map((tr) => tr.textContent));
+}
+
+/** Wait until `#status` is in one of `states`. */
+export async function waitState(page, states, timeoutMs) {
+  await page.waitForFunction((s) => s.includes(document.querySelector('#status')?.dataset.state), states,
+    { timeout: timeoutMs, polling: 100 });
 }

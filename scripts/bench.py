@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""`make bench`: the figures of issue #6, printed as a table and written as
+JSON under bench-results/ (git-ignored).
+
+- native step time of LeNet-300-100 (batch 60, Adam, masks kept) on burn's
+  CPU backend (ndarray) and on wgpu where an adapter exists (lavapipe here),
+- the same step in JAX (jit) from bench/step_jax.py, in a virtual
+  environment this script makes; PyTorch (eager) only with BENCH_TORCH=1
+  (PyPI's wheel pulls ~5 GB of CUDA libraries),
+- the theoretical floor: the step's FLOPs over the measured matmul peak,
+- the release page's weight (wasm + JS, raw and gzipped),
+- the page in headless Chromium: first paint, first step, steps per second.
+Everything runs on BENCH_THREADS threads (default 1: burn-ndarray's matmul
+is single-threaded, so the references get one thread too).
+"""
+import datetime
+import glob
+import gzip
+import json
+import os
+import platform
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.environ.get("CACHE", os.path.expanduser("~/.cache/lottery-ticket-lab"))
+VENV = os.path.join(CACHE, "bench-venv")
+TARGET = os.path.join(CACHE, "target-native")
+THREADS = os.environ.get("BENCH_THREADS", "1")
+ENV = {**os.environ, "BENCH_THREADS": THREADS, "CARGO_TARGET_DIR": TARGET}
+
+
+def say(msg):
+    print(f"\033[1mbench:\033[0m {msg}", file=sys.stderr, flush=True)
+
+
+def run_json(cmd, **kw):
+    """Run a command whose last stdout line is JSON; None (and the reason) on failure."""
+    p = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        say(f"{' '.join(cmd[:3])}… failed: {p.stderr.strip().splitlines()[-1] if p.stderr.strip() else p.returncode}")
+        return None
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def venv(packages):
+    py = os.path.join(VENV, "bin", "python")
+    if not os.path.exists(py):
+        say(f"making a virtual environment in {VENV}")
+        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+    missing = [p for p in packages if subprocess.run([py, "-c", f"import {p}"], capture_output=True).returncode != 0]
+    if missing:
+        say(f"pip install {' '.join(missing)}")
+        subprocess.run([py, "-m", "pip", "install", "--quiet", *missing], check=True)
+    return py
+
+
+def gz(path):
+    data = open(path, "rb").read()
+    return len(data), len(gzip.compress(data, 9))
+
+
+def main():
+    cargo = os.path.expanduser("~/.cargo/bin/cargo")
+    cargo = cargo if os.path.exists(cargo) else "cargo"
+    say("building the native lottery command")
+    subprocess.run([cargo, "build", "--release", "--locked", "--bin", "lottery"], cwd=ROOT, env=ENV, check=True)
+    lottery = os.path.join(TARGET, "release", "lottery")
+    results = {"machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(), "threads": int(THREADS)},
+               "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    try:
+        results["machine"]["cpu"] = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+
+    say("timing the burn step on the CPU (ndarray)")
+    results["burn_ndarray"] = run_json([lottery, "bench-step", "--backend", "ndarray"])
+    say("timing the burn step on wgpu (lavapipe where there is no GPU)")
+    results["burn_wgpu"] = run_json([lottery, "bench-step", "--backend", "wgpu", "--blocks", "7", "--steps", "10"])
+    density = json.dumps((results["burn_ndarray"] or {}).get("layer_density", [0.8, 0.8, 0.9]))
+
+    py = venv(["jax", "optax", "numpy"])
+    say("timing the JAX step (jit, CPU)")
+    results["jax"] = run_json([py, "bench/step_jax.py", density])
+    if os.environ.get("BENCH_TORCH") == "1":
+        py = venv(["torch"])
+        say("timing the PyTorch step (eager, CPU)")
+        results["torch"] = run_json([py, "bench/step_torch.py", density])
+    results["matmul"] = run_json([py, "bench/matmul_peak.py"])
+
+    widths = [784, 300, 100, 10]
+    weights = sum(a * b for a, b in zip(widths, widths[1:]))
+    flops = 6 * weights * 60
+    if results["matmul"]:
+        results["floor_ms"] = flops / (results["matmul"]["matmul_gflops"] * 1e9) * 1000
+    results["step_flops"] = flops
+
+    wasm = sorted(glob.glob(os.path.join(ROOT, "dist", "*.wasm")))
+    js = [p for p in glob.glob(os.path.join(ROOT, "dist", "*.js")) if not p.endswith("gpu-watch.js")] + glob.glob(os.path.join(ROOT, "dist", "gpu-watch.js"))
+    if wasm:
+        w, wz = gz(wasm[0])
+        j = [gz(p) for p in js]
+        results["page"] = {"wasm_bytes": w, "wasm_gzip_bytes": wz, "js_bytes": sum(x for x, _ in j), "js_gzip_bytes": sum(z for _, z in j)}
+        results["page_gzip_bytes"] = wz + results["page"]["js_gzip_bytes"]
+    else:
+        say("no dist/*.wasm: build the page first (make page)")
+
+    say("timing the page in headless Chromium (spiral preset)")
+    results["browser"] = run_json(["node", "tests/browser/bench-page.mjs"], timeout=1500)
+
+    os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        with open(os.path.join(ROOT, "bench-results", name), "w") as f:
+            json.dump(results, f, indent=2)
+    print_table(results)
+    say(f"written to bench-results/bench-{stamp}.json and bench-results/latest.json")
+
+
+def fmt(x, unit="", digits=2):
+    return "–" if x is None else f"{x:.{digits}f}{unit}"
+
+
+def print_table(r):
+    m = lambda k: (r.get(k) or {}).get("median_ms")  # noqa: E731
+    print(f"\nLottery Ticket Lab benchmark, {r['date']}, {r['machine']['cpu']}, {r['machine']['cores']} cores, {r['machine']['threads']} thread(s)\n")
+    print("| LeNet-300-100 step (batch 60, Adam, masked) | median ms |")
+    print("|---|---:|")
+    print(f"| burn-ndarray (CPU) | {fmt(m('burn_ndarray'))} |")
+    print(f"| burn-wgpu ({'lavapipe' if os.path.exists('/usr/share/vulkan/icd.d/lvp_icd.x86_64.json') else 'wgpu'}) | {fmt(m('burn_wgpu'))} |")
+    print(f"| JAX {(r.get('jax') or {}).get('version', '')} jit (CPU) | {fmt(m('jax'))} |")
+    if "torch" in r:
+        print(f"| PyTorch {(r.get('torch') or {}).get('version', '')} eager (CPU) | {fmt(m('torch'))} |")
+    print(f"| floor: {r['step_flops'] / 1e6:.1f} MFLOP at {fmt((r.get('matmul') or {}).get('matmul_gflops'), ' GFLOP/s', 1)} | {fmt(r.get('floor_ms'))} |")
+    page = r.get("page")
+    if page:
+        print(f"\npage: wasm {page['wasm_bytes']:,} B ({page['wasm_gzip_bytes']:,} B gzipped), JS {page['js_bytes']:,} B ({page['js_gzip_bytes']:,} B gzipped)")
+    b = r.get("browser") or {}
+    for name, v in b.items():
+        print(f"browser {name}: first paint {fmt(v.get('first_paint_ms'), ' ms', 0)}, app {fmt(v.get('app_ready_ms'), ' ms', 0)}, "
+              f"first step {fmt(v.get('first_step_after_train_ms'), ' ms', 0)} after Train ({fmt(v.get('navigation_to_first_step_ms'), ' ms', 0)} from navigation), "
+              f"{fmt(v.get('steps_per_s'), ' steps/s', 1)} — {v.get('backend')}")
+    print()
+    if m("burn_ndarray") and m("jax"):
+        print(f"step_ratio_vs_jax: {m('burn_ndarray') / m('jax'):.2f}")
+    if m("burn_ndarray") and m("torch"):
+        print(f"step_ratio_vs_torch: {m('burn_ndarray') / m('torch'):.2f}")
+    if "page_gzip_bytes" in r:
+        print(f"page_gzip_bytes: {r['page_gzip_bytes']}")
+    if b.get("cpu"):
+        print(f"first_paint_ms: {fmt(b['cpu'].get('first_paint_ms'), '', 0)}")
+
+
+if __name__ == "__main__":
+    main()

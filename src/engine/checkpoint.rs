@@ -1,0 +1,237 @@
+//! A checkpoint: what it takes to go on with an experiment after its last
+//! finished round. The configuration (seed included), every finished round's
+//! report and mask, the mask of the next round, and the weights a later round
+//! reads (θk when rewinding, the dense trained net for one-shot magnitude
+//! pruning). θ0 is not stored: the seed draws it again, bit for bit.
+//!
+//! One format serves three purposes: the ticket file a user exports and
+//! imports, the finished rounds the page saves in the browser, and the hand-over
+//! when a lost GPU sends the run to the CPU. Anything read from outside goes
+//! through [`Checkpoint::from_json`], which checks version, sizes and shapes
+//! and says what is wrong.
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use super::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
+use super::mask::Mask;
+use super::model::Weights;
+use super::round::RoundReport;
+
+/// The `format` field of every ticket file.
+pub const FORMAT: &str = "lottery-ticket-lab/ticket";
+/// The version this build writes and reads.
+pub const VERSION: u32 = 1;
+/// Larger files are refused before parsing (a LeNet ticket of 30 rounds with
+/// θk is about 6 MB).
+pub const MAX_FILE_BYTES: usize = 64 << 20;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub format: String,
+    pub version: u32,
+    /// The whole configuration; `config.seed` is the experiment's seed.
+    pub config: ExperimentConfig,
+    /// Where the rounds were trained ("cpu", "webgpu", "ndarray", "wgpu").
+    pub backend: String,
+    /// Finished rounds, 0, 1, 2, … with their masks.
+    pub rounds: Vec<RoundReport>,
+    /// The mask the next round trains (the last round's mask when finished).
+    pub next_mask: Mask,
+    /// θk, when the configuration rewinds to iteration k.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theta_k: Option<Weights>,
+    /// The dense network after training, for one-shot magnitude pruning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dense_trained: Option<Weights>,
+}
+
+/// Why a ticket file (or a saved experiment) was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TicketError {
+    #[error("the file is {0} bytes; at most {MAX_FILE_BYTES} are read")]
+    TooLarge(usize),
+    #[error("not a ticket file: {0}")]
+    NotJson(String),
+    #[error("not a Lottery Ticket Lab ticket (its format is {0:?}, expected {FORMAT:?})")]
+    Format(String),
+    #[error("ticket format version {0} is not supported; this lab reads version {VERSION}")]
+    Version(u64),
+    #[error("its configuration is refused: {0}")]
+    Config(String),
+    #[error("{0}")]
+    Content(String),
+}
+
+/// Just enough to say "wrong format" or "wrong version" before the full parse
+/// complains about fields a future version renamed.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u64>,
+}
+
+fn content(msg: String) -> TicketError {
+    TicketError::Content(msg)
+}
+
+impl Checkpoint {
+    /// The JSON of a ticket file (readable, one field per line at the top).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a checkpoint serialises")
+    }
+
+    /// Read and check a ticket file.
+    pub fn from_json(text: &str) -> Result<Self, TicketError> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(TicketError::TooLarge(text.len()));
+        }
+        let header: Header = serde_json::from_str(text).map_err(|e| TicketError::NotJson(e.to_string()))?;
+        match header.format.as_deref() {
+            Some(FORMAT) => {}
+            Some(other) => return Err(TicketError::Format(other.chars().take(80).collect())),
+            None => return Err(TicketError::Format("missing".into())),
+        }
+        match header.version {
+            Some(v) if v == u64::from(VERSION) => {}
+            Some(v) => return Err(TicketError::Version(v)),
+            None => return Err(content("the version field is missing".into())),
+        }
+        let checkpoint: Checkpoint = serde_json::from_str(text).map_err(|e| TicketError::NotJson(e.to_string()))?;
+        checkpoint.validate()?;
+        Ok(checkpoint)
+    }
+
+    /// The compact form the page keeps in browser storage: deflated JSON, base64.
+    pub fn to_compact(&self) -> String {
+        let json = serde_json::to_vec(self).expect("a checkpoint serialises");
+        let packed = miniz_oxide::deflate::compress_to_vec(&json, 6);
+        format!("v{VERSION}:{}", base64::engine::general_purpose::STANDARD_NO_PAD.encode(packed))
+    }
+
+    pub fn from_compact(text: &str) -> Result<Self, TicketError> {
+        let body = text.strip_prefix(&format!("v{VERSION}:")).ok_or_else(|| content("saved data of another version".into()))?;
+        let packed = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(body)
+            .map_err(|e| content(format!("saved data is damaged ({e})")))?;
+        let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_FILE_BYTES)
+            .map_err(|e| content(format!("saved data is damaged ({e:?})")))?;
+        Self::from_json(&String::from_utf8_lossy(&json))
+    }
+
+    /// Every check an imported file must pass before it replaces anything.
+    pub fn validate(&self) -> Result<(), TicketError> {
+        let cfg = &self.config;
+        cfg.validate().map_err(|e| TicketError::Config(e.to_string()))?;
+        let shapes = cfg.shapes();
+        let max_rounds = cfg.prune.rounds + 1;
+        if self.rounds.len() > max_rounds {
+            return Err(content(format!("{} rounds, but its configuration has only {max_rounds} (0..={})", self.rounds.len(), cfg.prune.rounds)));
+        }
+        let check_mask = |what: &str, mask: &Mask| -> Result<(), TicketError> {
+            if mask.layers.len() != shapes.len() {
+                return Err(content(format!("{what} has {} layers; the configuration has {}", mask.layers.len(), shapes.len())));
+            }
+            for (l, (m, s)) in mask.layers.iter().zip(&shapes).enumerate() {
+                if (m.fan_in, m.fan_out) != (s.fan_in, s.fan_out) || m.keep.len() != s.weights() {
+                    return Err(content(format!(
+                        "{what}, layer {}: the mask is {}×{} ({} flags) but the configuration's layer is {}×{}",
+                        l + 1,
+                        m.fan_in,
+                        m.fan_out,
+                        m.keep.len(),
+                        s.fan_in,
+                        s.fan_out
+                    )));
+                }
+            }
+            Ok(())
+        };
+        let check_weights = |what: &str, w: &Option<Weights>, needed: bool| -> Result<(), TicketError> {
+            match w {
+                None if needed => Err(content(format!("{what} is missing (this configuration needs it to go on)"))),
+                None => Ok(()),
+                Some(w) => {
+                    let ok = w.layers.len() == shapes.len()
+                        && w.layers.iter().zip(&shapes).all(|(l, s)| {
+                            (l.fan_in, l.fan_out, l.conv) == (s.fan_in, s.fan_out, s.conv) && l.w.len() == s.weights() && l.b.len() == s.biases()
+                        });
+                    if !ok {
+                        return Err(content(format!("{what} does not have the configuration's layer shapes")));
+                    }
+                    if w.layers.iter().any(|l| l.w.iter().chain(&l.b).any(|x| !x.is_finite())) {
+                        return Err(content(format!("{what} holds a weight that is not a finite number")));
+                    }
+                    Ok(())
+                }
+            }
+        };
+        let mut outer: Option<&Mask> = None;
+        for (i, r) in self.rounds.iter().enumerate() {
+            if r.round != i {
+                return Err(content(format!("rounds must be numbered 0, 1, 2, …; entry {} says round {}", i + 1, r.round)));
+            }
+            let what = format!("round {i}");
+            check_mask(&what, &r.mask)?;
+            if r.remaining != r.mask.remaining() || r.total != r.mask.total() {
+                return Err(content(format!("{what} says {} of {} weights remain, but its mask keeps {} of {}", r.remaining, r.total, r.mask.remaining(), r.mask.total())));
+            }
+            if outer.is_some_and(|o| !r.mask.is_subset_of(o)) {
+                return Err(content(format!("{what}'s mask keeps weights that round {} had pruned", i - 1)));
+            }
+            for (name, s) in [("ticket", Some(&r.ticket)), ("reinit", r.reinit.as_ref()), ("random mask", r.random_mask.as_ref())] {
+                let Some(s) = s else { continue };
+                let accs = [s.test_accuracy, s.early_stop_test_accuracy].into_iter().chain(s.curve.iter().flat_map(|p| [p.val_accuracy, p.test_accuracy]));
+                if let Some(bad) = accs.into_iter().find(|a| !(0.0..=1.0).contains(a)) {
+                    return Err(content(format!("{what}, {name}: accuracy {bad} is not between 0 and 1")));
+                }
+                if s.curve.iter().any(|p| !p.val_loss.is_finite() || p.train_loss.is_some_and(|l| !l.is_finite())) {
+                    return Err(content(format!("{what}, {name}: a loss is not a finite number")));
+                }
+            }
+            check_weights(&format!("{what}'s trained weights"), &r.trained, false)?;
+            outer = Some(&r.mask);
+        }
+        check_mask("the next round's mask", &self.next_mask)?;
+        if outer.is_some_and(|o| !self.next_mask.is_subset_of(o)) {
+            return Err(content("the next round's mask keeps weights the last round had pruned".into()));
+        }
+        let started = !self.rounds.is_empty();
+        let p = &cfg.prune;
+        check_weights("θk (the rewind point)", &self.theta_k, started && p.reset == ResetMode::Rewind)?;
+        check_weights(
+            "the dense trained network",
+            &self.dense_trained,
+            started && p.schedule == Schedule::Oneshot && p.method == PruneMethod::Magnitude,
+        )?;
+        Ok(())
+    }
+
+    /// Rounds finished, and whether the experiment has rounds left.
+    pub fn can_continue(&self) -> bool {
+        self.rounds.len() <= self.config.prune.rounds
+    }
+}
+
+/// Serde adapter: `Vec<f32>` as base64 of little-endian bytes, exact to the bit.
+pub(crate) mod f32s {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(values: &[f32], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        s.serialize_str(&base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
+        use serde::de::Error;
+        let text = String::deserialize(d)?;
+        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(text)
+            .map_err(|e| D::Error::custom(format!("weights: {e}")))?;
+        if bytes.len() % 4 != 0 {
+            return Err(D::Error::custom("weights: length is not a multiple of 4 bytes"));
+        }
+        Ok(bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    }
+}

@@ -1,0 +1,88 @@
+//! Export and import a ticket file: the configuration, seed and every
+//! finished round's mask (and report), as versioned JSON
+//! ([`crate::engine::checkpoint`]). An import is checked in full before it
+//! replaces anything; a refused file leaves the experiment as it was.
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::engine::Checkpoint;
+
+/// Offer `text` as a download named `name`.
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let err = |e: JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(err)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Read the chosen file as text (refusing huge files before reading them).
+async fn read(file: &web_sys::File) -> Result<String, String> {
+    let size = file.size() as usize;
+    if size > crate::engine::checkpoint::MAX_FILE_BYTES {
+        return Err(crate::engine::TicketError::TooLarge(size).to_string());
+    }
+    let text = JsFuture::from(file.text()).await.map_err(|e| format!("the browser could not read it ({e:?})"))?;
+    text.as_string().ok_or_else(|| "the browser could not read it as text".into())
+}
+
+/// Export / Import buttons and the import's message.
+#[component]
+pub fn TicketFile(
+    /// The ticket to export (None: nothing finished yet).
+    current: Signal<Option<Checkpoint>>,
+    on_import: Callback<(Checkpoint, String)>,
+) -> impl IntoView {
+    let message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
+    let export = move |_| {
+        let Some(cp) = current.get_untracked() else { return };
+        let name = format!("ticket-{}-round{}.json", cp.config.data.dataset.as_str(), cp.rounds.len().saturating_sub(1));
+        match download(&name, &cp.to_json()) {
+            Ok(()) => message.set(Some((true, format!("Exported {name}.")))),
+            Err(e) => message.set(Some((false, format!("Could not export: {e}")))),
+        }
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            let checked = match read(&file).await {
+                Ok(text) => Checkpoint::from_json(&text).map_err(|e| e.to_string()),
+                Err(e) => Err(e),
+            };
+            match checked {
+                Ok(cp) => {
+                    message.set(Some((true, format!("Imported {name}: {} finished rounds.", cp.rounds.len()))));
+                    on_import.run((cp, name));
+                }
+                Err(e) => message.set(Some((false, format!("Could not import {name}: {e}. The experiment is unchanged.")))),
+            }
+        });
+    };
+    view! {
+        <div class="ticket-file">
+            <button id="export-ticket" on:click=export disabled=move || current.with(Option::is_none)>"Export ticket"</button>
+            " "
+            <label class="import">"Import ticket "
+                <input id="import-ticket" type="file" accept=".json,application/json" on:change=import />
+            </label>
+            <Show when=move || message.with(Option::is_some)>
+                <p id="ticket-message" class:error=move || message.with(|m| m.as_ref().is_some_and(|m| !m.0)) role="status">
+                    {move || message.get().map(|m| m.1).unwrap_or_default()}
+                </p>
+            </Show>
+        </div>
+    }
+}

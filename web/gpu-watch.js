@@ -4,12 +4,19 @@
 (() => {
   const Adapter = globalThis.GPUAdapter;
   if (!Adapter || !Adapter.prototype.requestDevice) return;
+  const lost = (why) => { globalThis.__lotteryGpuLost ??= why; };
+  // destroy() loses the device at once; say so before the next readback tries it.
+  const destroy = globalThis.GPUDevice?.prototype.destroy;
+  if (destroy) {
+    GPUDevice.prototype.destroy = function (...args) {
+      lost('destroyed: the device was destroyed');
+      return destroy.apply(this, args);
+    };
+  }
   const requestDevice = Adapter.prototype.requestDevice;
   Adapter.prototype.requestDevice = async function (...args) {
     const device = await requestDevice.apply(this, args);
-    device.lost.then((info) => {
-      globalThis.__lotteryGpuLost = `${info.reason || "unknown reason"}: ${info.message || "device lost"}`;
-    });
+    device.lost.then((info) => lost(`${info.reason || 'unknown reason'}: ${info.message || 'device lost'}`));
     return device;
   };
 })();

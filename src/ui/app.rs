@@ -1,7 +1,6 @@
 //! The app: owns the experiment's configuration (mirrored in the URL) and
 //! the run's signals, and lays out the bench, the network and the charts.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -26,7 +25,14 @@ pub fn App() -> impl IntoView {
     let state = RwSignal::new(initial);
     let notices = RwSignal::new(notices);
     let lab = LabSignals::new();
-    let flags: Rc<RefCell<Option<Rc<RunFlags>>>> = Rc::new(RefCell::new(None));
+    // The running loop's flags (not Send: a local stored value keeps the handlers Copy).
+    let flags: StoredValue<Option<Rc<RunFlags>>, LocalStorage> = StoredValue::new_local(None);
+    let stop_run = move || {
+        if let Some(old) = flags.try_update_value(Option::take).flatten() {
+            old.stop.set(true);
+        }
+    };
+    let with_flags = move |f: &dyn Fn(&RunFlags)| flags.with_value(|fl| fl.as_deref().map(f));
 
     // Rounds this browser saved for this configuration come back after a reload.
     let resumable: RwSignal<Option<Resumable>> = RwSignal::new(None);
@@ -52,27 +58,21 @@ pub fn App() -> impl IntoView {
     });
     let running = move || matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
 
-    let f = flags.clone();
     let launch = move |from: Option<Checkpoint>| {
-        if let Some(old) = f.borrow().as_ref() {
-            old.stop.set(true);
-        }
+        stop_run();
         if let Some(c) = &from {
             state.update(|s| s.config = c.config.clone());
         }
         restored.set(Vec::new());
         selected.set(None);
         resumable.set(None);
-        *f.borrow_mut() = Some(runner::start(lab, state.get_untracked(), from));
+        flags.set_value(Some(runner::start(lab, state.get_untracked(), from)));
     };
     let train = move |_| launch(None);
     let on_continue = Callback::new(move |c: Checkpoint| launch(Some(c)));
-    let f = flags.clone();
     // An imported ticket replaces the experiment only once it has passed every check.
     let on_import = Callback::new(move |(c, name): (Checkpoint, String)| {
-        if let Some(old) = f.borrow_mut().take() {
-            old.stop.set(true);
-        }
+        stop_run();
         state.update(|s| s.config = c.config.clone());
         restored.set(Vec::new());
         selected.set(None);
@@ -85,24 +85,17 @@ pub fn App() -> impl IntoView {
         resumable.set(Some(Resumable { checkpoint: c, source: format!("imported from {name}") }));
     });
     let current = Signal::derive(move || lab.checkpoint.get());
-    let f = flags.clone();
     let pause = move |_| {
-        if let Some(fl) = f.borrow().as_ref() {
-            fl.pause.set(!fl.pause.get());
-        }
+        with_flags(&|fl| fl.pause.set(!fl.pause.get()));
     };
-    let f = flags.clone();
     let step = move |_| {
-        if let Some(fl) = f.borrow().as_ref() {
+        with_flags(&|fl| {
             fl.pause_after_round.set(true);
             fl.pause.set(false);
-        }
+        });
     };
-    let f = flags.clone();
     let reset = move |_| {
-        if let Some(fl) = f.borrow_mut().take() {
-            fl.stop.set(true);
-        }
+        stop_run();
         lab.status.set(Status::Idle);
         lab.rounds.set(Vec::new());
         lab.progress.set(None);
@@ -131,7 +124,7 @@ pub fn App() -> impl IntoView {
                     <button id="reset" on:click=reset>"Reset"</button>
                 </div>
                 <StatusLine lab=lab />
-                <SavedRounds resumable=resumable on_continue=on_continue message=lab.save_message />
+                <SavedRounds resumable=resumable on_continue=on_continue message=lab.save_message saved_rounds=lab.checkpoint />
                 <ShareLink state=state rounds=lab.rounds />
                 <TicketFile current=current on_import=on_import />
                 <Bench state=state notices=notices />

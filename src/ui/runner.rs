@@ -139,16 +139,21 @@ fn move_to_cpu(lab: LabSignals, experiment: &Experiment, why: &EngineError) -> R
     let checkpoint = experiment.checkpoint("webgpu");
     let from = checkpoint.rounds.len();
     lab.backend.set(Some(BackendInfo { kind: "cpu", label: format!("CPU (burn-ndarray): the GPU was lost mid-run ({why})") }));
-    lab.device_notice.set(Some(format!(
-        "The GPU was lost during round {from} ({why}). The run goes on on the CPU from round {from}; the {from} finished round{} are kept.",
-        if from == 1 { " is" } else { "s" }
-    )));
+    let kept = match from {
+        0 => "no round had finished yet".to_string(),
+        1 => "the finished round is kept".to_string(),
+        n => format!("all {n} finished rounds are kept"),
+    };
+    lab.device_notice.set(Some(format!("The GPU was lost during round {from} ({why}). The run continues on the CPU from round {from}; {kept}.")));
     lab.live_weights.set(None);
     Experiment::resume(checkpoint, experiment.data().clone(), &device::cpu()).map_err(|e| e.to_string())
 }
 
 /// One chunk of training, and the live drawing's readback.
 async fn train_chunk(experiment: &mut Experiment, chunk: usize, draw: bool, on_gpu: bool) -> Result<(Event, Option<Weights>), EngineError> {
+    if let Some(lost) = backend::lost().filter(|_| on_gpu) {
+        return Err(EngineError::Device(lost));
+    }
     let event = experiment.advance(chunk).await?;
     // A lost device may not fail the calls that use it; web/gpu-watch.js records the loss.
     if let Some(lost) = backend::lost().filter(|_| on_gpu) {

@@ -119,6 +119,8 @@ pub fn SavedRounds(
     on_continue: Callback<Checkpoint>,
     /// A message about saving (a full storage, a cleared one).
     message: RwSignal<Option<String>>,
+    /// Changes after every saved round (so the count stays true).
+    saved_rounds: RwSignal<Option<Checkpoint>>,
 ) -> impl IntoView {
     let saved = RwSignal::new(count());
     let clear = move |_| {
@@ -137,6 +139,7 @@ pub fn SavedRounds(
     Effect::new(move |_| {
         message.track();
         resumable.track();
+        saved_rounds.track();
         saved.set(count());
     });
     view! {
@@ -158,9 +161,13 @@ pub fn SavedRounds(
                 })}
             </Show>
             <p class="saved-line">
-                <small id="saved-count">{move || format!("Finished rounds are saved in this browser ({} experiment{}).", saved.get(), if saved.get() == 1 { "" } else { "s" })}</small>
-                " "
                 <button id="clear-saved" on:click=clear disabled=move || saved.get() == 0>"Clear saved rounds"</button>
+                " "
+                <small id="saved-count">{move || match saved.get() {
+                    0 => "Finished rounds are saved in this browser.".to_string(),
+                    1 => "1 experiment saved in this browser.".to_string(),
+                    n => format!("{n} experiments saved in this browser."),
+                }}</small>
             </p>
             <Show when=move || message.with(Option::is_some)>
                 <p id="storage-message" role="status">{move || message.get().unwrap_or_default()}</p>

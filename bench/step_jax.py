@@ -1,9 +1,11 @@
 """The LeNet-300-100 training step of `lottery bench-step`, in JAX (jit, CPU).
 
 Same network (784-300-100-10, ReLU, Glorot-uniform), batch 60, cross-entropy,
-Adam (lr 1.2e-3), masks multiplied into the weights in the forward pass with
-the same per-layer densities, a fresh batch gathered on the host each step,
-and the same thread count. Prints one JSON line.
+Adam (lr 1.2e-3), the same per-layer mask densities and the same mask
+handling as the engine (BENCH_MASK=grad, the default: weights start as θ ⊙ m
+and the gradient is multiplied by m before Adam; BENCH_MASK=forward: the
+mask multiplies the weights in the forward pass), a fresh batch gathered on
+the host each step, and the same thread count. Prints one JSON line.
 """
 import json
 import os
@@ -23,6 +25,7 @@ import optax  # noqa: E402
 
 WIDTHS = [784, 300, 100, 10]
 BATCH = 60
+MASK = os.environ.get("BENCH_MASK", "grad")
 
 
 def main(density, blocks, per_block):
@@ -32,6 +35,8 @@ def main(density, blocks, per_block):
         limit = np.sqrt(6.0 / (fan_in + fan_out))
         params.append((rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32), np.zeros(fan_out, np.float32)))
         masks.append((rng.random((fan_in, fan_out)) < d).astype(np.float32))
+    if MASK == "grad":
+        params = [(w * m, b) for (w, b), m in zip(params, masks)]
     params = jax.tree_util.tree_map(jnp.asarray, params)
     masks = [jnp.asarray(m) for m in masks]
     x_all = rng.random((6500, 784), dtype=np.float32)
@@ -40,7 +45,7 @@ def main(density, blocks, per_block):
     def loss_fn(params, masks, x, y):
         h = x
         for i, ((w, b), m) in enumerate(zip(params, masks)):
-            h = h @ (w * m) + b
+            h = h @ (w * m if MASK == "forward" else w) + b
             if i + 1 < len(params):
                 h = jax.nn.relu(h)
         return -jnp.mean(jnp.sum(jax.nn.log_softmax(h) * y, axis=1))
@@ -51,6 +56,8 @@ def main(density, blocks, per_block):
     @jax.jit
     def step(params, state, masks, x, y):
         loss, grads = jax.value_and_grad(loss_fn)(params, masks, x, y)
+        if MASK == "grad":
+            grads = [(gw * m, gb) for (gw, gb), m in zip(grads, masks)]
         updates, state = opt.update(grads, state, params)
         return optax.apply_updates(params, updates), state, loss
 
@@ -71,7 +78,7 @@ def main(density, blocks, per_block):
     run(max(per_block, 5))  # compile and warm up
     ms = sorted(run(per_block) for _ in range(blocks))
     print(json.dumps({"impl": "jax", "version": jax.__version__, "median_ms": ms[len(ms) // 2], "min_ms": ms[0],
-                      "max_ms": ms[-1], "threads": THREADS, "batch": BATCH, "widths": WIDTHS, "layer_density": density}))
+                      "max_ms": ms[-1], "mask": MASK, "threads": THREADS, "batch": BATCH, "widths": WIDTHS, "layer_density": density}))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The LeNet-300-100 training step of `lottery bench-step`, in PyTorch (eager, CPU).
 
 The same step as bench/step_jax.py: 784-300-100-10, batch 60, Adam 1.2e-3,
-masks multiplied into the weights in the forward pass, a fresh batch
+the same mask handling (BENCH_MASK=grad by default, or forward), a fresh batch
 gathered on the host each step, the same thread count. One JSON line.
 """
 import json
@@ -16,6 +16,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 torch.set_num_threads(THREADS)
 WIDTHS = [784, 300, 100, 10]
 BATCH = 60
+MASK = os.environ.get("BENCH_MASK", "grad")
 
 
 def main(density, blocks, per_block):
@@ -26,6 +27,9 @@ def main(density, blocks, per_block):
         weights.append(torch.tensor(rng.uniform(-limit, limit, (fan_in, fan_out)), dtype=torch.float32, requires_grad=True))
         biases.append(torch.zeros(fan_out, requires_grad=True))
         masks.append(torch.tensor(rng.random((fan_in, fan_out)) < d, dtype=torch.float32))
+        if MASK == "grad":
+            with torch.no_grad():
+                weights[-1].mul_(masks[-1])
     opt = torch.optim.Adam(weights + biases, lr=1.2e-3)
     x_all = torch.tensor(rng.random((6500, 784), dtype=np.float32))
     y_all = torch.tensor(rng.integers(0, 10, 6500))
@@ -39,12 +43,15 @@ def main(density, blocks, per_block):
             cursor += BATCH
             h = x_all[rows]
             for i, (w, b, m) in enumerate(zip(weights, biases, masks)):
-                h = h @ (w * m) + b
+                h = h @ (w * m if MASK == "forward" else w) + b
                 if i + 1 < len(weights):
                     h = torch.relu(h)
             loss = torch.nn.functional.cross_entropy(h, y_all[rows])
             opt.zero_grad(set_to_none=True)
             loss.backward()
+            if MASK == "grad":
+                for w, m in zip(weights, masks):
+                    w.grad.mul_(m)
             opt.step()
         loss.item()
         return (time.perf_counter() - t) * 1000.0 / n
@@ -52,7 +59,7 @@ def main(density, blocks, per_block):
     run(max(per_block, 5))
     ms = sorted(run(per_block) for _ in range(blocks))
     print(json.dumps({"impl": "torch", "version": torch.__version__, "median_ms": ms[len(ms) // 2], "min_ms": ms[0],
-                      "max_ms": ms[-1], "threads": THREADS, "batch": BATCH, "widths": WIDTHS, "layer_density": density}))
+                      "max_ms": ms[-1], "mask": MASK, "threads": THREADS, "batch": BATCH, "widths": WIDTHS, "layer_density": density}))
 
 
 if __name__ == "__main__":

@@ -64,7 +64,9 @@ def main():
     cargo = os.path.expanduser("~/.cargo/bin/cargo")
     cargo = cargo if os.path.exists(cargo) else "cargo"
     say("building the native lottery command")
-    subprocess.run([cargo, "build", "--release", "--locked", "--bin", "lottery"], cwd=ROOT, env=ENV, check=True)
+    # `cargo test --no-run` builds `lottery` with the same resolved features as
+    # `make test` (dev-dependencies unify some), so the two share one build.
+    subprocess.run([cargo, "test", "--release", "--locked", "--no-run"], cwd=ROOT, env=ENV, check=True)
     lottery = os.path.join(TARGET, "release", "lottery")
     results = {"machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(), "threads": int(THREADS)},
                "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}

@@ -25,12 +25,12 @@ test -f dist/index.html
 # wasm-bindgen would need). LTL_WASM_OPT=0 skips it for quick local rebuilds.
 if [ "${LTL_WASM_OPT:-1}" != 0 ]; then
   for wasm in dist/*.wasm; do
-    before=$(stat -c %s "$wasm")
+    before=$(stat -c %s "$wasm") before_gz=$(gzip -9c "$wasm" | wc -c)
     start=$(date +%s)
     scripts/wasm-opt/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$wasm.opt"
     mv "$wasm.opt" "$wasm"
-    echo "build-page: wasm-opt -Oz $wasm: $before -> $(stat -c %s "$wasm") bytes in $(( $(date +%s) - start )) s"
+    echo "build-page: wasm-opt -Oz $wasm: $before -> $(stat -c %s "$wasm") bytes ($before_gz -> $(gzip -9c "$wasm" | wc -c) gzipped) in $(( $(date +%s) - start )) s"
   done
 fi
 python3 scripts/csp_hash.py dist/index.html

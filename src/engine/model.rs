@@ -7,6 +7,7 @@
 //! "reset to θ0" exact, bit for bit, on every backend.
 
 use burn::module::{Module, Param};
+use burn::optim::GradientsParams;
 use burn::tensor::activation::relu;
 use burn::tensor::module::{conv2d, max_pool2d};
 use burn::tensor::ops::{ConvOptions, MaxPoolOptions};
@@ -165,8 +166,11 @@ impl ModelConfig {
     }
 }
 
-/// A linear layer whose weight is multiplied by a fixed 0/1 mask in the
-/// forward pass, so the gradient of every pruned weight is exactly zero.
+/// A linear layer with a fixed 0/1 mask. The weight is uploaded as θ ⊙ m,
+/// so pruned entries start at exactly +0.0, and the training step passes the
+/// gradient through [`MaskedNet::mask_gradients`] so no optimizer moves them
+/// (a zero gradient keeps Adam's moments, and so its update, at zero). The
+/// forward pass needs no multiply: the weight tensor is the ticket.
 #[derive(Module, Debug)]
 pub struct MaskedLinear {
     /// `[fan_in, fan_out]`
@@ -181,12 +185,12 @@ impl MaskedLinear {
     /// # Shapes
     /// - input `[batch, fan_in]` → output `[batch, fan_out]`
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        let w = self.weight.val() * self.mask.clone(); // [fan_in, fan_out]
-        x.matmul(w) + self.bias.val().unsqueeze::<2>() // [batch, fan_out]
+        x.matmul(self.weight.val()) + self.bias.val().unsqueeze::<2>() // [batch, fan_out]
     }
 }
 
-/// A valid (unpadded) convolution with a masked kernel.
+/// A valid (unpadded) convolution with a masked kernel (θ ⊙ m uploaded,
+/// gradients masked, as for [`MaskedLinear`]).
 #[derive(Module, Debug)]
 pub struct MaskedConv {
     /// `[out_ch, in_ch, k, k]`
@@ -201,8 +205,7 @@ impl MaskedConv {
     /// # Shapes
     /// - input `[batch, in_ch, h, w]` → output `[batch, out_ch, h - k + 1, w - k + 1]`
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let w = self.weight.val() * self.mask.clone();
-        conv2d(x, w, Some(self.bias.val()), ConvOptions::new([1, 1], [0, 0], [1, 1], 1))
+        conv2d(x, self.weight.val(), Some(self.bias.val()), ConvOptions::new([1, 1], [0, 0], [1, 1], 1))
     }
 }
 
@@ -273,6 +276,24 @@ impl MaskedNet {
             }
         }
         x
+    }
+
+    /// Zero the gradient of every pruned weight (g ⊙ m), before the optimizer
+    /// sees it. With θ ⊙ m uploaded, this is what keeps pruned weights at
+    /// exactly zero under Adam and SGD with momentum; it costs one multiply
+    /// per layer, where masking in the forward pass costs two (forward and
+    /// backward).
+    pub fn mask_gradients(&self, grads: &mut GradientsParams) {
+        for c in &self.convs {
+            if let Some(g) = grads.remove::<4>(c.weight.id) {
+                grads.register(c.weight.id, g * c.mask.clone());
+            }
+        }
+        for l in &self.layers {
+            if let Some(g) = grads.remove::<2>(l.weight.id) {
+                grads.register(l.weight.id, g * l.mask.clone());
+            }
+        }
     }
 
     /// The weight tensors' gradient-carrying values, layer order (convs first).

@@ -190,7 +190,10 @@ impl TrainRun {
     pub fn step(&mut self, data: &Dataset) {
         let rows = self.next_batch(data.train.len());
         let f = data.features;
-        let x: Vec<f32> = rows.iter().flat_map(|&i| data.train.x[i * f..(i + 1) * f].iter().copied()).collect();
+        let mut x = Vec::with_capacity(rows.len() * f); // one allocation, row copies
+        for &i in &rows {
+            x.extend_from_slice(&data.train.x[i * f..(i + 1) * f]);
+        }
         let labels: Vec<u8> = rows.iter().map(|&i| data.train.y[i]).collect();
         let b = rows.len();
         let x = Tensor::<2>::from_data(TensorData::new(x, [b, f]), &self.device); // [batch, features]
@@ -198,7 +201,8 @@ impl TrainRun {
 
         let model = self.model.take().expect("model present between steps");
         let loss = cross_entropy(model.forward(x), y);
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        let mut grads = GradientsParams::from_grads(loss.backward(), &model);
+        model.mask_gradients(&mut grads); // pruned weights stay exactly 0
         self.model = Some(self.optim.step(self.lr, model, grads));
         self.last_loss = Some(loss.without_autodiff());
         self.iteration += 1;

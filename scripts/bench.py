@@ -55,6 +55,39 @@ def venv(packages):
     return py
 
 
+def leb(data, i):
+    """An unsigned LEB128 at data[i:]: (value, next index)."""
+    value = shift = 0
+    while True:
+        b = data[i]
+        i += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return value, i
+
+
+def wasm_sections(path):
+    """Bytes per section of a wasm module (code, data, custom sections by name):
+    where the page's weight sits, even in a stripped module."""
+    data = open(path, "rb").read()
+    names = {0: "custom", 1: "type", 2: "import", 3: "function", 4: "table", 5: "memory", 6: "global",
+             7: "export", 8: "start", 9: "element", 10: "code", 11: "data", 12: "datacount"}
+    out, i = {}, 8
+    while i < len(data):
+        sid = data[i]
+        size, j = leb(data, i + 1)
+        name = names.get(sid, str(sid))
+        if sid == 0:
+            n, k = leb(data, j)
+            name = "custom:" + data[k:k + n].decode("utf-8", "replace")
+        if sid == 10:
+            out["functions"], _ = leb(data, j)
+        out[name] = out.get(name, 0) + size
+        i = j + size
+    return out
+
+
 def gz(path):
     data = open(path, "rb").read()
     return len(data), len(gzip.compress(data, 9))
@@ -102,7 +135,8 @@ def main():
     if wasm:
         w, wz = gz(wasm[0])
         j = [gz(p) for p in js]
-        results["page"] = {"wasm_bytes": w, "wasm_gzip_bytes": wz, "js_bytes": sum(x for x, _ in j), "js_gzip_bytes": sum(z for _, z in j)}
+        results["page"] = {"wasm_bytes": w, "wasm_gzip_bytes": wz, "js_bytes": sum(x for x, _ in j), "js_gzip_bytes": sum(z for _, z in j),
+                           "wasm_sections": wasm_sections(wasm[0])}
         results["page_gzip_bytes"] = wz + results["page"]["js_gzip_bytes"]
     else:
         say("no dist/*.wasm: build the page first (make page)")
@@ -137,6 +171,9 @@ def print_table(r):
     page = r.get("page")
     if page:
         print(f"\npage: wasm {page['wasm_bytes']:,} B ({page['wasm_gzip_bytes']:,} B gzipped), JS {page['js_bytes']:,} B ({page['js_gzip_bytes']:,} B gzipped)")
+        sec = page.get("wasm_sections", {})
+        print("wasm sections: " + ", ".join(f"{k} {v:,} B" for k, v in sorted(sec.items(), key=lambda kv: -kv[1]) if k != "functions" and v > 1000)
+              + f" ({sec.get('functions', 0):,} functions)")
     b = r.get("browser") or {}
     for name, v in b.items():
         print(f"browser {name}: first paint {fmt(v.get('first_paint_ms'), ' ms', 0)}, app {fmt(v.get('app_ready_ms'), ' ms', 0)}, "

@@ -35,7 +35,11 @@ pub fn show_crash(what: &str) {
     let _ = body.prepend_with_node_1(&div);
 }
 
-/// Mount the app on `<body>`.
+/// Mount the app on `<body>`, replacing the static first paint (`#boot` in
+/// index.html, shown while the wasm downloads).
 pub fn mount() {
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
     leptos::mount::mount_to_body(App);
 }

@@ -35,7 +35,7 @@ if [ "${LTL_WASM_OPT:-1}" != 0 ]; then
       scripts/wasm-opt/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
         --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$cached.tmp"
       mv "$cached.tmp" "$cached"
-      find "$CACHE/wasm-opt" -name '*.wasm' ! -newer "$cached" ! -path "$cached" -mtime +7 -delete 2>/dev/null || true
+      find "$CACHE/wasm-opt" -name '*.wasm' -mtime +7 -delete  # old modules
     fi
     cp "$cached" "$wasm"
     echo "build-page: wasm-opt -Oz $wasm: $before -> $(stat -c %s "$wasm") bytes ($before_gz -> $(gzip -9c "$wasm" | wc -c) gzipped) in $(( $(date +%s) - start )) s"

@@ -124,7 +124,7 @@ pub fn App() -> impl IntoView {
                     <button id="reset" on:click=reset>"Reset"</button>
                 </div>
                 <StatusLine lab=lab />
-                <SavedRounds resumable=resumable on_continue=on_continue message=lab.save_message saved_rounds=lab.checkpoint />
+                <SavedRounds resumable=resumable on_continue=on_continue message=lab.save_message last_checkpoint=lab.checkpoint />
                 <ShareLink state=state rounds=lab.rounds />
                 <TicketFile current=current on_import=on_import />
                 <Bench state=state notices=notices />

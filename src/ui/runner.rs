@@ -151,14 +151,14 @@ fn move_to_cpu(lab: LabSignals, experiment: &Experiment, why: &EngineError) -> R
 
 /// One chunk of training, and the live drawing's readback.
 async fn train_chunk(experiment: &mut Experiment, chunk: usize, draw: bool, on_gpu: bool) -> Result<(Event, Option<Weights>), EngineError> {
-    if let Some(lost) = backend::lost().filter(|_| on_gpu) {
-        return Err(EngineError::Device(lost));
-    }
-    let event = experiment.advance(chunk).await?;
     // A lost device may not fail the calls that use it; web/gpu-watch.js records the loss.
-    if let Some(lost) = backend::lost().filter(|_| on_gpu) {
-        return Err(EngineError::Device(lost));
-    }
+    let gpu_alive = || match backend::lost().filter(|_| on_gpu) {
+        Some(lost) => Err(EngineError::Device(lost)),
+        None => Ok(()),
+    };
+    gpu_alive()?;
+    let event = experiment.advance(chunk).await?;
+    gpu_alive()?;
     let weights = match (draw, experiment.live_ticket()) {
         (true, Some(model)) => Some(model.to_weights().await?),
         _ => None,

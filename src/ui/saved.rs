@@ -119,8 +119,9 @@ pub fn SavedRounds(
     on_continue: Callback<Checkpoint>,
     /// A message about saving (a full storage, a cleared one).
     message: RwSignal<Option<String>>,
-    /// Changes after every saved round (so the count stays true).
-    saved_rounds: RwSignal<Option<Checkpoint>>,
+    /// The run's latest checkpoint: it changes after every saved round, so
+    /// the count is read again.
+    last_checkpoint: RwSignal<Option<Checkpoint>>,
 ) -> impl IntoView {
     let saved = RwSignal::new(count());
     let clear = move |_| {
@@ -139,7 +140,7 @@ pub fn SavedRounds(
     Effect::new(move |_| {
         message.track();
         resumable.track();
-        saved_rounds.track();
+        last_checkpoint.track();
         saved.set(count());
     });
     view! {

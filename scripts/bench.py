@@ -3,15 +3,19 @@
 JSON under bench-results/ (git-ignored).
 
 - native step time of LeNet-300-100 (batch 60, Adam, masks kept) on burn's
-  CPU backend (ndarray) and on wgpu where an adapter exists (lavapipe here),
+  CPU backend (burn-flex) and on wgpu where an adapter exists (lavapipe here),
 - the same step in JAX (jit) from bench/step_jax.py, in a virtual
   environment this script makes; PyTorch (eager) only with BENCH_TORCH=1
   (PyPI's wheel pulls ~5 GB of CUDA libraries),
-- the theoretical floor: the step's FLOPs over the measured matmul peak,
+- the theoretical floor: the step's FLOPs over the measured matmul peak
+  (numpy's sgemm with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for that one
+  measurement: the machine sets them, and they hold OpenBLAS to Haswell code),
 - the release page's weight (wasm + JS, raw and gzipped),
-- the page in headless Chromium: first paint, first step, steps per second.
-Everything runs on BENCH_THREADS threads (default 1: burn-ndarray's matmul
-is single-threaded, so the references get one thread too).
+- the page in headless Chromium (tests/browser/bench-page.mjs): WebGPU
+  dispatches, submits, writes, new buffers and maps per step; the CPU path's
+  lenet-mnist step, a run's fixed cost, whole presets' wall time
+  (BENCH_LENET=1 adds the whole lenet-mnist preset, minutes).
+Everything runs on BENCH_THREADS threads (default 1), the references too.
 """
 import datetime
 import glob
@@ -27,16 +31,19 @@ CACHE = os.environ.get("CACHE", os.path.expanduser("~/.cache/lottery-ticket-lab"
 VENV = os.path.join(CACHE, "bench-venv")
 TARGET = os.path.join(CACHE, "target-native")
 THREADS = os.environ.get("BENCH_THREADS", "1")
-ENV = {**os.environ, "BENCH_THREADS": THREADS, "CARGO_TARGET_DIR": TARGET}
+ENV = {**os.environ, "BENCH_THREADS": THREADS, "RAYON_NUM_THREADS": THREADS, "CARGO_TARGET_DIR": TARGET}
+# The machine's OpenBLAS settings hold numpy's sgemm to Haswell kernels; the
+# peak (and so the floor) is measured without them. Nothing else changes them.
+PEAK_ENV = {k: v for k, v in ENV.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
 
 
 def say(msg):
     print(f"\033[1mbench:\033[0m {msg}", file=sys.stderr, flush=True)
 
 
-def run_json(cmd, **kw):
+def run_json(cmd, env=None, **kw):
     """Run a command whose last stdout line is JSON; None (and the reason) on failure."""
-    p = subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, **kw)
+    p = subprocess.run(cmd, cwd=ROOT, env=env or ENV, capture_output=True, text=True, **kw)
     if p.returncode != 0:
         say(f"{' '.join(cmd[:3])}… failed: {p.stderr.strip().splitlines()[-1] if p.stderr.strip() else p.returncode}")
         return None
@@ -108,20 +115,20 @@ def main():
     except (OSError, StopIteration):
         pass
 
-    say("timing the burn step on the CPU (ndarray)")
-    results["burn_ndarray"] = run_json([lottery, "bench-step", "--backend", "ndarray"])
+    say("timing the burn step on the CPU (burn-flex)")
+    results["burn_flex"] = run_json([lottery, "bench-step", "--backend", "cpu"])
     say("timing the burn step on wgpu (lavapipe where there is no GPU)")
     results["burn_wgpu"] = run_json([lottery, "bench-step", "--backend", "wgpu", "--blocks", "7", "--steps", "10"])
-    density = json.dumps((results["burn_ndarray"] or {}).get("layer_density", [0.8, 0.8, 0.9]))
+    density = json.dumps((results["burn_flex"] or {}).get("layer_density", [0.8, 0.8, 0.9]))
 
-    py = venv(["jax", "optax", "numpy"])
+    py = venv(["jax", "optax", "numpy", "threadpoolctl"])
     say("timing the JAX step (jit, CPU)")
     results["jax"] = run_json([py, "bench/step_jax.py", density])
     if os.environ.get("BENCH_TORCH") == "1":
         py = venv(["torch"])
         say("timing the PyTorch step (eager, CPU)")
         results["torch"] = run_json([py, "bench/step_torch.py", density])
-    results["matmul"] = run_json([py, "bench/matmul_peak.py"])
+    results["matmul"] = run_json([py, "bench/matmul_peak.py"], env=PEAK_ENV)
 
     widths = [784, 300, 100, 10]
     weights = sum(a * b for a, b in zip(widths, widths[1:]))
@@ -141,8 +148,8 @@ def main():
     else:
         say("no dist/*.wasm: build the page first (make page)")
 
-    say("timing the page in headless Chromium (spiral preset)")
-    results["browser"] = run_json(["node", "tests/browser/bench-page.mjs"], timeout=1500)
+    say("timing the page in headless Chromium (minutes; BENCH_LENET=1 adds the whole lenet-mnist preset)")
+    results["browser"] = run_json(["node", "tests/browser/bench-page.mjs"], timeout=7200)
 
     os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -162,32 +169,53 @@ def print_table(r):
     print(f"\nLottery Ticket Lab benchmark, {r['date']}, {r['machine']['cpu']}, {r['machine']['cores']} cores, {r['machine']['threads']} thread(s)\n")
     print("| LeNet-300-100 step (batch 60, Adam, masked) | median ms |")
     print("|---|---:|")
-    print(f"| burn-ndarray (CPU) | {fmt(m('burn_ndarray'))} |")
-    print(f"| burn-wgpu ({'lavapipe' if os.path.exists('/usr/share/vulkan/icd.d/lvp_icd.x86_64.json') else 'wgpu'}) | {fmt(m('burn_wgpu'))} |")
+    print(f"| burn-flex (CPU, native) | {fmt(m('burn_flex'))} |")
+    print(f"| burn-wgpu ({'lavapipe' if os.path.exists('/usr/share/vulkan/icd.d/lvp_icd.x86_64.json') else 'wgpu'}, native) | {fmt(m('burn_wgpu'))} |")
     print(f"| JAX {(r.get('jax') or {}).get('version', '')} jit (CPU) | {fmt(m('jax'))} |")
     if "torch" in r:
         print(f"| PyTorch {(r.get('torch') or {}).get('version', '')} eager (CPU) | {fmt(m('torch'))} |")
-    print(f"| floor: {r['step_flops'] / 1e6:.1f} MFLOP at {fmt((r.get('matmul') or {}).get('matmul_gflops'), ' GFLOP/s', 1)} | {fmt(r.get('floor_ms'))} |")
+    mm = r.get("matmul") or {}
+    print(f"| floor: {r['step_flops'] / 1e6:.1f} MFLOP at {fmt(mm.get('matmul_gflops'), ' GFLOP/s', 1)} ({mm.get('kernel', '?')}) | {fmt(r.get('floor_ms'))} |")
+    b = r.get("browser") or {}
+    lc = b.get("lenet_cpu") or {}
+    print(f"| the page's CPU path (burn-flex, wasm SIMD128, Chromium) | {fmt(lc.get('step_ms'))} |")
     page = r.get("page")
     if page:
         print(f"\npage: wasm {page['wasm_bytes']:,} B ({page['wasm_gzip_bytes']:,} B gzipped), JS {page['js_bytes']:,} B ({page['js_gzip_bytes']:,} B gzipped)")
         sec = page.get("wasm_sections", {})
         print("wasm sections: " + ", ".join(f"{k} {v:,} B" for k, v in sorted(sec.items(), key=lambda kv: -kv[1]) if k != "functions" and v > 1000)
               + f" ({sec.get('functions', 0):,} functions)")
-    b = r.get("browser") or {}
-    for name, v in b.items():
-        print(f"browser {name}: first paint {fmt(v.get('first_paint_ms'), ' ms', 0)}, app {fmt(v.get('app_ready_ms'), ' ms', 0)}, "
-              f"first step {fmt(v.get('first_step_after_train_ms'), ' ms', 0)} after Train ({fmt(v.get('navigation_to_first_step_ms'), ' ms', 0)} from navigation), "
-              f"{fmt(v.get('steps_per_s'), ' steps/s', 1)} — {v.get('backend')}")
+    if b.get("load"):
+        ld = b["load"]
+        print(f"load (spiral, CPU path): first paint {fmt(ld.get('first_paint_ms'), ' ms', 0)}, app {fmt(ld.get('app_ready_ms'), ' ms', 0)}, "
+              f"first step {fmt(ld.get('first_step_after_train_ms'), ' ms', 0)} after Train")
+    for g in b.get("webgpu") or []:
+        print(f"\nWebGPU, {g['preset']} ({g['backend']}), per step (runs of {g['runs'][0]} and {g['runs'][1]} steps):")
+        print(f"  webgpu_dispatches_per_step[{g['preset']}]: {g['dispatches_per_step']}  submits {g['submits_per_step']}, "
+              f"buffer writes {g['buffer_writes_per_step']}, new buffers {g['buffers_created_per_step']}, buffer maps {g['buffer_maps_per_step']}, "
+              f"new pipelines {g['pipelines_created_per_step']}")
+        print("  kernels: " + ", ".join(f"{k} ×{v}" for k, v in g["kernels_per_step"].items()))
     print()
-    if m("burn_ndarray") and m("jax"):
-        print(f"step_ratio_vs_jax: {m('burn_ndarray') / m('jax'):.2f}")
-    if m("burn_ndarray") and m("torch"):
-        print(f"step_ratio_vs_torch: {m('burn_ndarray') / m('torch'):.2f}")
+    if lc:
+        print(f"page_cpu_step_ms[lenet-mnist]: {fmt(lc.get('step_ms'))}  (native {fmt(m('burn_flex'))}: "
+              f"{fmt(lc['step_ms'] / m('burn_flex') if lc.get('step_ms') and m('burn_flex') else None)}×)")
+        print(f"page_cpu_fixed_cost_ms[lenet-mnist, one round]: {fmt(lc.get('fixed_cost_ms'), '', 0)}  round end {json.dumps(lc['runs'][0].get('round_end'))}")
+    if b.get("spiral_preset_cpu"):
+        print(f"page_cpu_wall_s[spiral preset]: {fmt(b['spiral_preset_cpu']['wall_s'])}")
+    if b.get("lenet_preset_cpu"):
+        print(f"page_cpu_wall_s[lenet-mnist preset]: {fmt(b['lenet_preset_cpu']['wall_s'], '', 1)}")
+    if b.get("auto_spiral"):
+        print(f"auto on spiral here: {b['auto_spiral']['backend']}")
+    if m("burn_flex") and m("jax"):
+        print(f"step_ratio_vs_jax: {m('burn_flex') / m('jax'):.2f}")
+    if m("burn_flex") and r.get("floor_ms"):
+        print(f"step_ratio_vs_floor: {m('burn_flex') / r['floor_ms']:.2f}")
+    if m("burn_flex") and m("torch"):
+        print(f"step_ratio_vs_torch: {m('burn_flex') / m('torch'):.2f}")
     if "page_gzip_bytes" in r:
         print(f"page_gzip_bytes: {r['page_gzip_bytes']}")
-    if b.get("cpu"):
-        print(f"first_paint_ms: {fmt(b['cpu'].get('first_paint_ms'), '', 0)}")
+    if (b.get("load") or {}).get("first_paint_ms") is not None:
+        print(f"first_paint_ms: {fmt(b['load']['first_paint_ms'], '', 0)}")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ fi
 cargo build --target=wasm32-unknown-unknown --profile wasm-release --locked --bin lab
 trunk build --release --offline --locked 2>&1 | grep -v "^\s*$" || { echo "build-page: trunk failed"; exit 1; }
 test -f dist/index.html
-# wasm-opt after wasm-bindgen (strip = true drops the target_features section
-# wasm-bindgen would need). LTL_WASM_OPT=0 skips it for quick local rebuilds.
+# wasm-opt after wasm-bindgen, which needs the target_features section the
+# cargo profile keeps. LTL_WASM_OPT=0 skips it: quicker local rebuilds, and a
+# module that keeps its function names for a profile (tests/browser/profile-round.mjs).
 if [ "${LTL_WASM_OPT:-1}" != 0 ]; then
   # ~95 s on 2 cores: an unchanged module (same bytes from trunk) reuses the
   # optimised one from the cache.
@@ -32,8 +33,11 @@ if [ "${LTL_WASM_OPT:-1}" != 0 ]; then
     start=$(date +%s)
     cached="$CACHE/wasm-opt/$(sha256sum "$wasm" | cut -c1-32).wasm"
     if [ ! -f "$cached" ]; then
-      scripts/wasm-opt/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$wasm" -o "$cached.tmp"
+      # --enable-simd: the module uses wasm SIMD128 (.cargo/config.toml); --strip-debug
+      # drops the function names kept for profiling (Cargo.toml's wasm-release).
+      scripts/wasm-opt/node_modules/.bin/wasm-opt -Oz --strip-debug --enable-simd --enable-bulk-memory \
+        --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+        --enable-multivalue "$wasm" -o "$cached.tmp"
       mv "$cached.tmp" "$cached"
       find "$CACHE/wasm-opt" -name '*.wasm' -mtime +7 -delete  # old modules
     fi

@@ -1,8 +1,23 @@
 //! The page's entry point: the panic hook and the app. trunk builds this for
 //! wasm32; natively it only says how to build it.
 
+// The linker's static constructors (cubecl's IR registers its dialects with
+// `inventory`). A bin crate on wasm32 links as a "command": unless the module
+// calls `__wasm_call_ctors` itself, wasm-ld wraps *every* export (each
+// closure the DOM calls, each externref wasm-bindgen passes) in a call to all
+// constructors. That was the 5 s to 44 s stall after a LeNet round: drawing
+// the round made thousands of such calls. Calling them once here, first,
+// tells wasm-ld not to wrap (inventory's documentation, "WebAssembly").
+#[cfg(target_arch = "wasm32")]
+unsafe extern "C" {
+    fn __wasm_call_ctors();
+}
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    // SAFETY: synthesised by wasm-ld; called once, before any code that reads
+    // what the constructors register.
+    unsafe { __wasm_call_ctors() };
     // A panic ends the module (panic = "abort"): say so on the page, as text,
     // rather than leave a frozen page. Finished rounds are already saved.
     std::panic::set_hook(Box::new(|info| {

@@ -31,3 +31,70 @@ fn wgpu_backend_runs_the_same_experiment() {
         assert!((a.ticket.test_accuracy - b.ticket.test_accuracy).abs() < 0.1, "round {}: {} vs {}", a.round, a.ticket.test_accuracy, b.ticket.test_accuracy);
     }
 }
+
+fn wgpu() -> burn::tensor::Device {
+    device::wgpu().unwrap_or_else(|e| panic!("no wgpu adapter ({e}); scripts/setup.sh installs mesa-vulkan-drivers for one"))
+}
+
+/// The invariants hold on the fused wgpu backend too (burn's `fusion`
+/// merges the step's element-wise chains, the mask's multiply included):
+/// pruned weights are exactly zero after every Adam step, and an upload
+/// reads back bit for bit.
+#[test]
+fn fused_wgpu_keeps_pruned_weights_exactly_zero() {
+    use lottery_ticket_lab::engine::model::MaskedNet;
+    use lottery_ticket_lab::engine::prune;
+    use lottery_ticket_lab::engine::train::TrainRun;
+    let device = wgpu();
+    let c = tiny(11);
+    let data = dataset(&c);
+    let shapes = c.shapes();
+    let theta0 = c.model.init_weights(&c.widths(), c.seed);
+    let dense = lottery_ticket_lab::engine::Mask::for_shapes(&shapes);
+    let keep: Vec<usize> = dense.layers.iter().map(|l| l.len() / 2).collect();
+    let mask = prune::prune_magnitude(&theta0, &dense, &keep, c.prune.scope);
+    let back = block_on(MaskedNet::new(&theta0, &mask, &device).to_weights()).unwrap();
+    assert_eq!(back, theta0.masked(&mask), "upload and readback are bit-exact on wgpu");
+    let autodiff = device.autodiff();
+    let mut run = TrainRun::new(&c.train, &theta0.masked(&mask), &mask, 0, 12, c.seed, &autodiff);
+    for step in 1..=12 {
+        run.step(&data);
+        let w = block_on(run.model().to_weights()).unwrap();
+        for (l, (lw, m)) in w.layers.iter().zip(&mask.layers).enumerate() {
+            for (i, (&v, &k)) in lw.w.iter().zip(&m.keep).enumerate() {
+                assert!(k || v.to_bits() & 0x7fff_ffff == 0, "layer {l} weight {i} regrew to {v} after step {step} on wgpu");
+            }
+        }
+    }
+}
+
+/// The same seed and configuration give the same ticket on one backend.
+#[test]
+fn fused_wgpu_gives_the_same_ticket_twice() {
+    let device = wgpu();
+    let mut c = tiny(6);
+    c.prune.rounds = 1;
+    let data = dataset(&c);
+    let run = || {
+        let mut e = Experiment::new(c.clone(), data.clone(), &device).unwrap();
+        block_on(e.run_to_end(25, |_| {})).unwrap();
+        e.reports().iter().map(|r| r.mask.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(run(), run());
+}
+
+/// `backend=auto`'s probe: a few timed steps of the real network on a device.
+#[test]
+fn speed_probe_times_both_devices() {
+    use lottery_ticket_lab::engine::speed_probe;
+    let c = lottery_ticket_lab::engine::preset("spiral").unwrap();
+    let data = dataset(&c);
+    let start = std::time::Instant::now();
+    let clock = move || start.elapsed().as_secs_f64() * 1000.0;
+    for device in [cpu(), wgpu()] {
+        let s = block_on(speed_probe::measure(&c, &data, &device, &clock)).unwrap();
+        assert!(s.ms_per_step.is_finite() && s.ms_per_step > 0.0, "{s:?}");
+        assert!(s.steps >= 1 && s.probe_ms >= s.ms_per_step, "{s:?}");
+        assert!(s.probe_ms < speed_probe::MAX_PROBE_MS + 60_000.0, "a probe ends: {s:?}");
+    }
+}

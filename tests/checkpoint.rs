@@ -39,7 +39,7 @@ fn interrupted(c: &ExperimentConfig, rounds_done: usize, extra: usize) -> Value 
     for _ in 0..extra {
         block_on(e.advance(7)).unwrap();
     }
-    let file = e.checkpoint("ndarray").to_json();
+    let file = e.checkpoint("cpu").to_json();
     drop(e);
     let restored = Checkpoint::from_json(&file).unwrap();
     assert_eq!(restored.rounds.len(), rounds_done);
@@ -65,7 +65,7 @@ fn a_finished_experiment_resumes_as_finished() {
     let c = config(ResetMode::Init, Schedule::Iterative);
     let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
     block_on(e.run_to_end(50, |_| {})).unwrap();
-    let cp = e.checkpoint("ndarray");
+    let cp = e.checkpoint("cpu");
     assert!(!cp.can_continue());
     let mut again = Experiment::resume(Checkpoint::from_compact(&cp.to_compact()).unwrap(), dataset(&c), &cpu()).unwrap();
     assert!(matches!(block_on(again.advance(10)).unwrap(), Event::Finished));
@@ -79,7 +79,7 @@ fn weights_survive_the_file_bit_for_bit() {
     while e.reports().is_empty() {
         block_on(e.advance(20)).unwrap();
     }
-    let cp = e.checkpoint("ndarray");
+    let cp = e.checkpoint("cpu");
     let theta_k = cp.theta_k.clone().expect("θk is saved when rewinding");
     let back = Checkpoint::from_json(&cp.to_json()).unwrap();
     let bits = |w: &lottery_ticket_lab::engine::Weights| -> Vec<u32> { w.layers.iter().flat_map(|l| l.w.iter().chain(&l.b)).map(|x| x.to_bits()).collect() };
@@ -94,7 +94,7 @@ fn good_file() -> Value {
     while e.reports().len() < 2 {
         block_on(e.advance(30)).unwrap();
     }
-    serde_json::from_str(&e.checkpoint("ndarray").to_json()).unwrap()
+    serde_json::from_str(&e.checkpoint("cpu").to_json()).unwrap()
 }
 
 fn refused(v: &Value) -> TicketError {

@@ -12,7 +12,7 @@ fn run(seed: u64) -> lottery_ticket_lab::engine::Report {
     let data = dataset(&c);
     let mut e = Experiment::new(c, data, &cpu()).unwrap();
     block_on(e.run_to_end(17, |_| {})).unwrap();
-    e.report("ndarray")
+    e.report("cpu")
 }
 
 #[test]

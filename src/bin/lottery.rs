@@ -3,7 +3,7 @@
 //! report.
 //!
 //! ```text
-//! lottery run --preset lenet-mnist --set rounds=5 --backend ndarray --out r.json
+//! lottery run --preset lenet-mnist --set rounds=5 --backend cpu --out r.json
 //! ```
 
 #[cfg(target_arch = "wasm32")]
@@ -42,7 +42,7 @@ mod cli {
             /// Override a knob with its URL key, e.g. --set rounds=5 --set hidden=300,100.
             #[arg(long = "set", value_name = "KEY=VALUE")]
             set: Vec<String>,
-            #[arg(long, value_enum, default_value_t = Backend::Ndarray)]
+            #[arg(long, value_enum, default_value_t = Backend::Cpu)]
             backend: Backend,
             /// Write the JSON report here.
             #[arg(long)]
@@ -59,7 +59,7 @@ mod cli {
         /// Time one LeNet-300-100 training step (batch 60, forward, backward,
         /// Adam, masks kept) and print the figures as one JSON line.
         BenchStep {
-            #[arg(long, value_enum, default_value_t = Backend::Ndarray)]
+            #[arg(long, value_enum, default_value_t = Backend::Cpu)]
             backend: Backend,
             /// Timed blocks; the median block gives the figure.
             #[arg(long, default_value_t = 15)]
@@ -74,7 +74,9 @@ mod cli {
 
     #[derive(Clone, Copy, ValueEnum)]
     enum Backend {
-        Ndarray,
+        /// burn-flex on the CPU (`ndarray`, the old backend's name, still works).
+        #[value(alias = "ndarray", alias = "flex")]
+        Cpu,
         Wgpu,
     }
 
@@ -124,7 +126,7 @@ mod cli {
         }
         let config = state.config;
         let (device, backend_name) = match backend {
-            Backend::Ndarray => (device::cpu(), "ndarray (CPU)".to_string()),
+            Backend::Cpu => (device::cpu(), format!("{} (CPU)", device::CPU_BACKEND)),
             Backend::Wgpu => (device::wgpu().map_err(|e| format!("no wgpu adapter: {e}"))?, "wgpu".to_string()),
         };
         let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
@@ -191,7 +193,7 @@ mod cli {
         let config = engine::preset("lenet-mnist").expect("preset");
         let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
         let (device, name) = match backend {
-            Backend::Ndarray => (device::cpu(), "ndarray"),
+            Backend::Cpu => (device::cpu(), "flex"),
             Backend::Wgpu => (device::wgpu().map_err(|e| format!("no wgpu adapter: {e}"))?, "wgpu"),
         };
         let shapes = config.shapes();

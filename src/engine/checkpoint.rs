@@ -32,7 +32,7 @@ pub struct Checkpoint {
     pub version: u32,
     /// The whole configuration; `config.seed` is the experiment's seed.
     pub config: ExperimentConfig,
-    /// Where the rounds were trained ("cpu", "webgpu", "ndarray", "wgpu").
+    /// Where the rounds were trained ("cpu", "webgpu", "wgpu"; "ndarray" in files from before burn-flex).
     pub backend: String,
     /// Finished rounds, 0, 1, 2, … with their masks.
     pub rounds: Vec<RoundReport>,

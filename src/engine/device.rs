@@ -5,11 +5,14 @@
 
 use burn::tensor::Device;
 
-/// The CPU backend (burn-ndarray). Deprecated upstream in favour of flex;
-/// kept because it is the one tried on wasm32 here.
-#[allow(deprecated)]
+/// What the CPU backend is called wherever the page or a report names it.
+pub const CPU_BACKEND: &str = "burn-flex";
+
+/// The CPU backend: burn-flex, burn 0.22's pure-Rust CPU backend (burn-ndarray
+/// is deprecated in its favour). Explicit SIMD natively (picked at run time)
+/// and wasm SIMD128 in the page (picked at compile time: `.cargo/config.toml`).
 pub fn cpu() -> Device {
-    Device::ndarray()
+    Device::flex()
 }
 
 /// The native wgpu backend (Vulkan, Metal, DX12; lavapipe on a CPU-only box).

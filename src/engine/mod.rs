@@ -13,6 +13,7 @@ pub mod prune;
 pub mod rewind;
 pub mod rng;
 pub mod round;
+pub mod speed_probe;
 pub mod train;
 
 pub use checkpoint::{Checkpoint, TicketError};

@@ -268,7 +268,7 @@ fn StatusLine(lab: LabSignals) -> impl IntoView {
     let overall = move || lab.progress.get().map(|p| p.overall).unwrap_or(0.0);
     let round = move || lab.progress.get().map(|p| p.iteration as f64 / p.end.max(1) as f64).unwrap_or(0.0);
     view! {
-        <p id="backend" data-kind=move || lab.backend.get().map(|b| b.kind).unwrap_or("none")>
+        <p id="backend" data-kind=move || lab.backend.get().map(|b| b.kind.as_str()).unwrap_or("none")>
             {move || lab.backend.get().map(|b| b.label).unwrap_or_else(|| "Backend: chosen when you press Train".into())}
         </p>
         <p id="status" data-state=move || lab.status.get().key()>

@@ -1,5 +1,10 @@
-//! Where training runs in the browser: WebGPU when the browser hands out an
-//! adapter, else burn-ndarray on the CPU, and a sentence saying which and why.
+//! Where training runs in the browser, and a sentence saying which and why.
+//!
+//! - `backend=webgpu` forces the browser's GPU (fused burn-wgpu kernels),
+//!   `backend=cpu` forces burn-flex in wasm (SIMD128).
+//! - `backend=auto` (the default) times a few steps of the actual network on
+//!   each ([`speed_probe`]) and keeps the faster: a tiny 2D network on a weak
+//!   or software GPU trains faster on the CPU; a LeNet on a real GPU does not.
 
 use std::cell::RefCell;
 
@@ -8,21 +13,61 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::engine::device;
+use crate::engine::device::{self, CPU_BACKEND};
+use crate::engine::speed_probe::{self, StepSpeed};
+use crate::engine::{Dataset, ExperimentConfig};
 use crate::url::BackendChoice;
+
+/// The device a run trains on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BackendKind {
+    Cpu,
+    Webgpu,
+    /// `auto` is timing both (a second or two at the start of a run).
+    Timing,
+}
+
+impl BackendKind {
+    /// What the page (`#backend[data-kind]`), the tests and checkpoints read.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cpu => "cpu",
+            Self::Webgpu => "webgpu",
+            Self::Timing => "timing",
+        }
+    }
+}
 
 /// The backend the page trains on, and what to tell the user about it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BackendInfo {
-    /// "webgpu" or "cpu": what tests and the URL read.
-    pub kind: &'static str,
-    /// e.g. "WebGPU (swiftshader, software adapter)" or "CPU (burn-ndarray): this browser has no WebGPU".
+    pub kind: BackendKind,
+    /// e.g. "WebGPU (swiftshader, software adapter): chosen in the settings" or
+    /// "CPU (burn-flex): 310 steps/s against 12 on this GPU (…) for this network".
     pub label: String,
 }
 
+impl BackendInfo {
+    /// Shown while `auto` times the network on both devices.
+    pub fn timing() -> Self {
+        Self { kind: BackendKind::Timing, label: "Timing a few steps of this network on the GPU and on the CPU…".into() }
+    }
+    fn cpu(why: impl std::fmt::Display) -> Self {
+        Self { kind: BackendKind::Cpu, label: format!("CPU ({CPU_BACKEND}): {why}") }
+    }
+    fn webgpu(adapter: &str, why: impl std::fmt::Display) -> Self {
+        Self { kind: BackendKind::Webgpu, label: format!("WebGPU ({adapter}): {why}") }
+    }
+    /// After the GPU failed under a run.
+    pub fn gpu_lost(why: &str) -> Self {
+        Self::cpu(format!("the GPU was lost mid-run ({why})"))
+    }
+}
+
 thread_local! {
-    /// burn's wgpu runtime can be initialised once per page; keep the device.
-    static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
+    /// burn's wgpu runtime can be initialised once per page; keep the device
+    /// and the adapter's name.
+    static WEBGPU: RefCell<Option<(Device, String)>> = const { RefCell::new(None) };
     /// Why the GPU was lost, once it was: later runs go to the CPU.
     static LOST: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -71,29 +116,57 @@ async fn probe_adapter() -> Result<String, String> {
     Ok(name)
 }
 
-/// Pick the backend for `choice`. Never fails: the CPU is always there.
-pub async fn select(choice: BackendChoice) -> (Device, BackendInfo) {
-    let cpu = |why: String| {
-        (device::cpu(), BackendInfo { kind: "cpu", label: format!("CPU (burn-ndarray): {why}") })
-    };
-    if choice == BackendChoice::Cpu {
-        return cpu("chosen in the settings".into());
-    }
+/// The page's WebGPU device and its adapter's name, started once.
+async fn webgpu() -> Result<(Device, String), String> {
     if let Some(why) = LOST.with(|l| l.borrow().clone()).or_else(lost) {
-        return cpu(format!("the GPU was lost earlier on this page ({why}); reload the page to use WebGPU again"));
+        return Err(format!("the GPU was lost earlier on this page ({why}); reload the page to use WebGPU again"));
     }
-    if let Some(d) = WEBGPU.with(|w| w.borrow().clone()) {
-        return (d, BackendInfo { kind: "webgpu", label: "WebGPU".into() });
+    if let Some(found) = WEBGPU.with(|w| w.borrow().clone()) {
+        return Ok(found);
     }
-    let adapter = match probe_adapter().await {
-        Ok(a) => a,
-        Err(why) => return cpu(why),
+    let adapter = probe_adapter().await?;
+    let device = device::webgpu().await.map_err(|e| format!("WebGPU would not start ({e})"))?;
+    WEBGPU.with(|w| *w.borrow_mut() = Some((device.clone(), adapter.clone())));
+    Ok((device, adapter))
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+fn rate(speed: &StepSpeed) -> String {
+    let r = speed.steps_per_s();
+    if r >= 10.0 { format!("{r:.0}") } else { format!("{r:.1}") }
+}
+
+/// Pick the backend for `choice`. Never fails: the CPU is always there.
+/// `auto` times the experiment's own network on both devices.
+pub async fn select(choice: BackendChoice, config: &ExperimentConfig, data: &Dataset) -> (Device, BackendInfo) {
+    if choice == BackendChoice::Cpu {
+        return (device::cpu(), BackendInfo::cpu("chosen in the settings"));
+    }
+    let (gpu, adapter) = match webgpu().await {
+        Ok(found) => found,
+        Err(why) => return (device::cpu(), BackendInfo::cpu(why)),
     };
-    match device::webgpu().await {
-        Ok(d) => {
-            WEBGPU.with(|w| *w.borrow_mut() = Some(d.clone()));
-            (d, BackendInfo { kind: "webgpu", label: format!("WebGPU ({adapter})") })
-        }
-        Err(e) => cpu(format!("WebGPU would not start ({e})")),
+    if choice == BackendChoice::Webgpu {
+        return (gpu, BackendInfo::webgpu(&adapter, "chosen in the settings"));
+    }
+    // auto: the CPU first (it cannot fail), then the GPU.
+    let cpu = device::cpu();
+    let on_cpu = match speed_probe::measure(config, data, &cpu, &now_ms).await {
+        Ok(s) => s,
+        Err(e) => return (gpu, BackendInfo::webgpu(&adapter, format!("the CPU probe failed ({e})"))),
+    };
+    let on_gpu = match speed_probe::measure(config, data, &gpu, &now_ms).await {
+        Ok(s) => s,
+        Err(e) => return (cpu, BackendInfo::cpu(format!("the GPU failed a trial run ({e})"))),
+    };
+    if on_gpu.ms_per_step < on_cpu.ms_per_step {
+        let why = format!("{} steps/s against {} on the CPU for this network (timed at the start)", rate(&on_gpu), rate(&on_cpu));
+        (gpu, BackendInfo::webgpu(&adapter, why))
+    } else {
+        let why = format!("{} steps/s against {} on this GPU ({adapter}) for this network (timed at the start)", rate(&on_cpu), rate(&on_gpu));
+        (cpu, BackendInfo::cpu(why))
     }
 }

@@ -11,9 +11,9 @@ use leptos::task::spawn_local;
 
 use crate::engine::train::CurvePoint;
 use crate::engine::{self, Checkpoint, EngineError, Event, Experiment, Progress, RoundReport, Weights, device, round::Phase};
-use crate::url::UrlState;
+use crate::url::{BackendChoice, UrlState};
 
-use super::backend::{self, BackendInfo};
+use super::backend::{self, BackendInfo, BackendKind};
 use super::saved;
 
 /// What the run is doing, as the page (and the browser tests) read it.
@@ -98,6 +98,37 @@ fn mark(name: &str) {
     }
 }
 
+/// Where a round's end spends its time, for the benchmark and profiling
+/// (`tests/browser/bench-page.mjs` reads `window.__lotteryRoundEnds`).
+struct RoundEndTiming {
+    round: usize,
+    /// The chunk that finished the round: its last steps, evaluation,
+    /// readback of the trained weights and the next mask.
+    chunk_ms: f64,
+    /// Serialising, compressing and storing the checkpoint.
+    save_ms: f64,
+    /// Signals set → views redrawn (measured after the next macrotask).
+    draw_ms: f64,
+}
+
+impl RoundEndTiming {
+    fn publish(&self) {
+        use wasm_bindgen::JsCast;
+        let Some(window) = web_sys::window() else { return };
+        let key = wasm_bindgen::JsValue::from_str("__lotteryRoundEnds");
+        let list = js_sys::Reflect::get(&window, &key).ok().and_then(|v| v.dyn_into::<js_sys::Array>().ok()).unwrap_or_else(|| {
+            let list = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&window, &key, &list);
+            list
+        });
+        let entry = js_sys::Object::new();
+        for (k, v) in [("round", self.round as f64), ("chunk_ms", self.chunk_ms), ("save_ms", self.save_ms), ("draw_ms", self.draw_ms)] {
+            let _ = js_sys::Reflect::set(&entry, &k.into(), &v.into());
+        }
+        list.push(&entry);
+    }
+}
+
 async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
@@ -136,9 +167,9 @@ pub fn start(lab: LabSignals, state: UrlState, from: Option<Checkpoint>) -> Rc<R
 fn move_to_cpu(lab: LabSignals, experiment: &Experiment, why: &EngineError) -> Result<Experiment, String> {
     let why = backend::lost().unwrap_or_else(|| why.to_string());
     backend::forget_webgpu(&why);
-    let checkpoint = experiment.checkpoint("webgpu");
+    let checkpoint = experiment.checkpoint(BackendKind::Webgpu.as_str());
     let from = checkpoint.rounds.len();
-    lab.backend.set(Some(BackendInfo { kind: "cpu", label: format!("CPU (burn-ndarray): the GPU was lost mid-run ({why})") }));
+    lab.backend.set(Some(BackendInfo::gpu_lost(&why)));
     let kept = match from {
         0 => "no round had finished yet".to_string(),
         1 => "the finished round is kept".to_string(),
@@ -167,9 +198,6 @@ async fn train_chunk(experiment: &mut Experiment, chunk: usize, draw: bool, on_g
 }
 
 async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: Rc<RunFlags>) -> Result<(), String> {
-    let (device, info) = backend::select(state.backend).await;
-    let mut on_gpu = info.kind == "webgpu";
-    lab.backend.set(Some(info));
     // Going on from a checkpoint: its configuration is the experiment's.
     let config = from.as_ref().map(|c| c.config.clone()).unwrap_or(state.config);
     let data = match config.data.dataset.file_name() {
@@ -181,6 +209,12 @@ async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: 
         }
     }
     .map_err(|e| e.to_string())?;
+    if state.backend == BackendChoice::Auto {
+        lab.backend.set(Some(BackendInfo::timing()));
+    }
+    let (device, info) = backend::select(state.backend, &config, &data).await;
+    let mut on_gpu = info.kind == BackendKind::Webgpu;
+    lab.backend.set(Some(info));
     let mut experiment = match from {
         Some(checkpoint) => Experiment::resume(checkpoint, data, &device),
         None => Experiment::new(config, data, &device),
@@ -193,6 +227,7 @@ async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: 
     let draw_live = experiment.config().data.dataset.is_2d() && experiment.config().weight_count() <= 4096;
     let mut last_draw = 0.0;
     let mut first_chunk = true;
+    let mut round_end: Option<(RoundEndTiming, f64)> = None;
     loop {
         if flags.stop.get() {
             return Ok(());
@@ -240,6 +275,7 @@ async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: 
         match event {
             Event::Progress(p) => lab.progress.set(Some(p)),
             Event::RoundDone(report) => {
+                let chunk_ms = now_ms() - t0;
                 // The run that just ended has left the experiment; show its whole curve.
                 let (phase, last) = match (&report.random_mask, &report.reinit) {
                     (Some(s), _) => (Phase::RandomMask, s),
@@ -249,14 +285,18 @@ async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: 
                 if experiment.live_curve().is_none() {
                     lab.live.set((phase, last.curve.clone()));
                 }
+                let report_round = report.round;
                 lab.rounds.update(|r| r.push(*report));
                 lab.live_weights.set(None);
                 // Saved after every round, so a reload (or a crash) loses at most the round in progress.
-                let checkpoint = experiment.checkpoint(if on_gpu { "webgpu" } else { "cpu" });
+                let saving = now_ms();
+                let checkpoint = experiment.checkpoint(if on_gpu { BackendKind::Webgpu } else { BackendKind::Cpu }.as_str());
                 if let Err(e) = saved::save(&checkpoint) {
                     lab.save_message.set(Some(e));
                 }
+                let save_ms = now_ms() - saving;
                 lab.checkpoint.set(Some(checkpoint));
+                round_end = Some((RoundEndTiming { round: report_round, chunk_ms, save_ms, draw_ms: 0.0 }, now_ms()));
                 if flags.pause_after_round.get() {
                     flags.pause_after_round.set(false);
                     flags.pause.set(true);
@@ -275,5 +315,9 @@ async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: 
             }
         }
         TimeoutFuture::new(0).await;
+        if let Some((mut timing, shown_from)) = round_end.take() {
+            timing.draw_ms = now_ms() - shown_from;
+            timing.publish();
+        }
     }
 }

@@ -1,55 +1,140 @@
-// Page figures for `make bench` (never asserted): time to first paint, to the
-// app, to the first training steps after Train, and steps per second for the
-// spiral preset, on the CPU path and on WebGPU (Chromium's SwiftShader, a
-// software adapter: a real GPU is far faster). Prints one JSON line.
-//   node tests/browser/bench-page.mjs
+// Page figures for `make bench` (never asserted). Prints one JSON line.
+//   node tests/browser/bench-page.mjs            everything but the whole lenet-mnist preset
+//   BENCH_LENET=1 node tests/browser/bench-page.mjs   also the whole lenet-mnist preset (minutes)
+//
+// - load: first paint, app ready, first step after Train (spiral, CPU path);
+// - WebGPU work per training step, counted in the real page on Chromium's
+//   WebGPU (SwiftShader here: the counts do not depend on the adapter) by
+//   wrapping the WebGPU calls in an init script; per step = the difference of
+//   two runs of different lengths (same evaluations), so set-up is excluded;
+//   the kernels of one step are listed by pipeline label;
+// - the CPU path (burn-flex in wasm): ms per lenet-mnist step (difference of
+//   a 100- and a 400-step run, evaluation only at the ends), the fixed cost
+//   of a one-round run, where its round end goes, and whole presets' wall time;
+// - what backend=auto picks here, and the line it shows.
 import { launch, open, serve } from './harness.js';
 
-async function measure(browser, query) {
-  const { page } = await open(browser, query);
+const STEP_RUNS = [100, 400];
+const GPU_RUNS = [6, 16];
+
+/** Counts every WebGPU call that costs a round trip or an allocation. */
+function countWebgpu() {
+  const c = { dispatches: 0, submits: 0, writes: 0, buffers: 0, maps: 0, pipelines: 0, kernels: {} };
+  globalThis.__gpuCounts = c;
+  const wrap = (proto, name, f) => {
+    const orig = proto?.[name];
+    if (!orig) return;
+    proto[name] = function (...args) { f.call(this, ...args); return orig.apply(this, args); };
+  };
+  const labels = new WeakMap();
+  const current = new WeakMap();
+  const P = globalThis.GPUComputePassEncoder?.prototype;
+  const createPipeline = globalThis.GPUDevice?.prototype.createComputePipeline;
+  if (createPipeline) {
+    GPUDevice.prototype.createComputePipeline = function (desc, ...rest) {
+      c.pipelines++;
+      const p = createPipeline.call(this, desc, ...rest);
+      labels.set(p, desc?.label || desc?.compute?.entryPoint || 'unlabelled');
+      return p;
+    };
+  }
+  wrap(P, 'setPipeline', function (p) { current.set(this, labels.get(p) ?? 'unknown'); });
+  const dispatch = function () {
+    c.dispatches++;
+    const k = current.get(this) ?? 'unknown';
+    c.kernels[k] = (c.kernels[k] ?? 0) + 1;
+  };
+  wrap(P, 'dispatchWorkgroups', dispatch);
+  wrap(P, 'dispatchWorkgroupsIndirect', dispatch);
+  wrap(globalThis.GPUQueue?.prototype, 'submit', function () { c.submits++; });
+  wrap(globalThis.GPUQueue?.prototype, 'writeBuffer', function () { c.writes++; });
+  wrap(globalThis.GPUDevice?.prototype, 'createBuffer', function () { c.buffers++; });
+  wrap(globalThis.GPUBuffer?.prototype, 'mapAsync', function () { c.maps++; });
+}
+
+async function runOnce(browser, query, { init, timeoutMs = 900_000 } = {}) {
+  const { page } = await open(browser, query, { init });
   const loaded = await page.evaluate(() => ({
     firstPaintMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
     appMs: performance.now(),
   }));
   const clickMs = await page.evaluate(() => performance.now());
   await page.click('#train');
-  await page.waitForFunction(() => performance.getEntriesByName('lottery:first-step').length > 0, null, { timeout: 300_000, polling: 20 });
-  await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('#status')?.dataset.state), null, { timeout: 600_000, polling: 50 });
-  const marks = await page.evaluate(() => ({
-    first: performance.getEntriesByName('lottery:first-step')[0].startTime,
+  await page.waitForFunction(() => ['done', 'error'].includes(document.querySelector('#status')?.dataset.state), null, { timeout: timeoutMs, polling: 50 });
+  const m = await page.evaluate(() => ({
+    first: performance.getEntriesByName('lottery:first-step')[0]?.startTime ?? null,
     done: performance.getEntriesByName('lottery:done')[0]?.startTime ?? null,
-    nav: performance.timeOrigin,
     backend: document.querySelector('#backend').textContent,
+    kind: document.querySelector('#backend').dataset.kind,
     state: document.querySelector('#status').dataset.state,
+    status: document.querySelector('#status').textContent,
+    counts: globalThis.__gpuCounts ?? null,
+    roundEnds: globalThis.__lotteryRoundEnds ?? [],
   }));
   await page.context().close();
-  return { ...loaded, clickMs, ...marks };
+  if (m.state !== 'done') throw new Error(`${query}: ${m.status}`);
+  return { ...loaded, clickMs, ...m, wallMs: m.done - clickMs };
+}
+
+const round = (x, d = 2) => (x == null ? null : +x.toFixed(d));
+
+async function webgpuPerStep(browser, base, name) {
+  const runs = [];
+  for (const steps of GPU_RUNS) {
+    runs.push(await runOnce(browser, `${base}&steps=${steps}&eval=${steps}&rounds=0&reinit=0&backend=webgpu`, { init: countWebgpu }));
+  }
+  const n = GPU_RUNS[1] - GPU_RUNS[0];
+  const [x, y] = runs.map((r) => r.counts);
+  const per = (k) => round((y[k] - x[k]) / n, 2);
+  const kernels = Object.fromEntries(Object.keys(y.kernels).map((k) => [k, round((y.kernels[k] - (x.kernels[k] ?? 0)) / n, 2)])
+    .filter(([, v]) => v > 0).sort((p, q) => q[1] - p[1]));
+  return {
+    preset: name, backend: runs[1].backend, runs: GPU_RUNS,
+    dispatches_per_step: per('dispatches'), submits_per_step: per('submits'), buffer_writes_per_step: per('writes'),
+    buffers_created_per_step: per('buffers'), buffer_maps_per_step: per('maps'), pipelines_created_per_step: per('pipelines'),
+    kernels_per_step: kernels,
+  };
 }
 
 const server = await serve();
 const out = {};
 try {
-  for (const [name, webgpu, query, steps] of [
-    ['cpu', false, '?preset=spiral&rounds=0&backend=cpu', 1500],
-    ['webgpu', true, '?preset=spiral&rounds=0&steps=150&eval=50&backend=webgpu', 150],
-  ]) {
-    const browser = await launch({ webgpu });
-    try {
-      const m = await measure(browser, server.url + query);
-      out[name] = {
-        backend: m.backend,
-        state: m.state,
-        first_paint_ms: m.firstPaintMs,
-        app_ready_ms: m.appMs,
-        // Train is pressed as soon as the app is there.
-        first_step_after_train_ms: m.first - m.clickMs,
-        navigation_to_first_step_ms: m.first,
-        steps,
-        steps_per_s: m.done ? steps / ((m.done - m.first) / 1000) : null,
-      };
-    } finally {
-      await browser.close();
+  const cpu = await launch({ webgpu: false });
+  try {
+    // Load and the spiral preset on the CPU path (the whole preset: 8 rounds, ticket and controls).
+    const s = await runOnce(cpu, `${server.url}?preset=spiral&backend=cpu`);
+    out.load = { first_paint_ms: round(s.firstPaintMs, 0), app_ready_ms: round(s.appMs, 0), first_step_after_train_ms: round(s.first - s.clickMs, 0) };
+    out.spiral_preset_cpu = { wall_s: round(s.wallMs / 1000), backend: s.backend };
+    // lenet-mnist steps on the CPU path.
+    const runs = [];
+    for (const steps of STEP_RUNS) {
+      runs.push(await runOnce(cpu, `${server.url}?preset=lenet-mnist&rounds=0&steps=${steps}&eval=${steps}&backend=cpu`));
     }
+    const stepMs = (runs[1].wallMs - runs[0].wallMs) / (STEP_RUNS[1] - STEP_RUNS[0]);
+    out.lenet_cpu = {
+      step_ms: round(stepMs),
+      fixed_cost_ms: round(runs[0].wallMs - STEP_RUNS[0] * stepMs, 0),
+      runs: STEP_RUNS.map((st, i) => ({ steps: st, wall_ms: round(runs[i].wallMs, 0), round_end: runs[i].roundEnds[0] })),
+      backend: runs[0].backend,
+    };
+    if (process.env.BENCH_LENET === '1') {
+      const l = await runOnce(cpu, `${server.url}?preset=lenet-mnist&backend=cpu`, { timeoutMs: 3_600_000 });
+      out.lenet_preset_cpu = { wall_s: round(l.wallMs / 1000, 1), backend: l.backend, round_ends: l.roundEnds };
+    }
+  } finally {
+    await cpu.close();
+  }
+  const gpu = await launch({ webgpu: true });
+  try {
+    out.webgpu = [
+      await webgpuPerStep(gpu, `${server.url}?preset=digits`, 'digits'),
+      await webgpuPerStep(gpu, `${server.url}?preset=lenet-mnist&n=1000`, 'lenet-mnist'),
+    ];
+    // What auto picks on this machine (SwiftShader against burn-flex), and why.
+    const auto = await runOnce(gpu, `${server.url}?preset=spiral&rounds=0&steps=100&backend=auto`);
+    out.auto_spiral = { kind: auto.kind, backend: auto.backend };
+  } finally {
+    await gpu.close();
   }
 } finally {
   server.stop();

@@ -100,7 +100,7 @@ test('hidden controls and bad link values', { timeout: 60_000 }, async () => {
 test('on WebGPU (SwiftShader) a tiny run fills the same views', { timeout: 420_000 }, async () => {
   const gpu = await launch({ webgpu: true });
   try {
-    const { page, errors } = await open(gpu, `${server.url}?data=xor&n=100&noise=0&hidden=6&steps=12&eval=6&rounds=2&reinit=0&lr=0.05&rate=0.3&orate=0.15`);
+    const { page, errors } = await open(gpu, `${server.url}?data=xor&n=100&noise=0&hidden=6&steps=12&eval=6&rounds=2&reinit=0&lr=0.05&rate=0.3&orate=0.15&backend=webgpu`);
     const end = await trainToEnd(page, 400_000);
     assert.equal(end.state, 'done', end.text);
     assert.equal(await page.$eval('#backend', (el) => el.dataset.kind), 'webgpu');

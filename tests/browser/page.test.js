@@ -24,7 +24,7 @@ test('without WebGPU the CPU path trains and the label says so', { timeout: 240_
     const kind = await page.$eval('#backend', (el) => el.dataset.kind);
     const label = await page.textContent('#backend');
     assert.equal(kind, 'cpu');
-    assert.match(label, /^CPU \(burn-ndarray\): .*(no WebGPU|no adapter)/);
+    assert.match(label, /^CPU \(burn-flex\): .*(no WebGPU|no adapter)/);
     const loss = await lossOf(page);
     assert.ok(loss.points >= 5, `only ${loss.points} loss points`);
     assert.ok(loss.last < 0.7 * loss.first, `loss went from ${loss.first} to ${loss.last}`);
@@ -41,13 +41,13 @@ test('without WebGPU the CPU path trains and the label says so', { timeout: 240_
 test('with --enable-unsafe-webgpu it trains on WebGPU (SwiftShader)', { timeout: 420_000 }, async () => {
   const browser = await launch({ webgpu: true });
   try {
-    const { page, errors } = await open(browser, `${server.url}?data=xor&n=100&noise=0&hidden=6&steps=16&eval=8&rounds=0&reinit=0&lr=0.05&batch=32`);
+    const { page, errors } = await open(browser, `${server.url}?data=xor&n=100&noise=0&hidden=6&steps=16&eval=8&rounds=0&reinit=0&lr=0.05&batch=32&backend=webgpu`);
     const end = await trainToEnd(page, 400_000);
     assert.equal(end.state, 'done', end.text);
     const kind = await page.$eval('#backend', (el) => el.dataset.kind);
     const label = await page.textContent('#backend');
     assert.equal(kind, 'webgpu', label);
-    assert.match(label, /^WebGPU/);
+    assert.match(label, /^WebGPU \(.*swiftshader.*\): chosen in the settings$/);
     const loss = await lossOf(page);
     assert.equal(loss.points, 3);
     assert.ok(loss.last < 0.95 * loss.first, `loss went from ${loss.first} to ${loss.last}`);

@@ -185,7 +185,7 @@ test('the GPU device destroyed mid-run: a notice, and the run finishes on the CP
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('request', (r) => requests.push(r.url()));
-    await page.goto(`${server.url}?data=xor&n=100&noise=0&hidden=6&steps=12&eval=6&rounds=3&reinit=0&lr=0.05&rate=0.3&orate=0.15`);
+    await page.goto(`${server.url}?data=xor&n=100&noise=0&hidden=6&steps=12&eval=6&rounds=3&reinit=0&lr=0.05&rate=0.3&orate=0.15&backend=webgpu`);
     await page.click('#train');
     await page.waitForFunction(() => document.querySelectorAll('#rounds tbody tr').length >= 1, null, { timeout: 400_000, polling: 100 });
     assert.equal(await page.$eval('#backend', (el) => el.dataset.kind), 'webgpu');

@@ -24,7 +24,7 @@ try {
   const rounds = times.map((t, i) => ({ round: i, seconds: +(t - (i ? times[i - 1] : firstStep)).toFixed(2) }));
   console.log(`time to first step: ${firstStep.toFixed(2)} s`);
   for (const r of rounds) console.log(`round ${String(r.round).padStart(2)}: ${r.seconds.toFixed(2)} s`);
-  console.log(`total: ${times.at(-1).toFixed(2)} s for ${rounds.length} rounds (CPU path, burn-ndarray in wasm)`);
+  console.log(`total: ${times.at(-1).toFixed(2)} s for ${rounds.length} rounds (CPU path, burn-flex in wasm)`);
   writeFileSync(join(artifacts, 'spiral-timing.json'), JSON.stringify({ firstStep, rounds, total: times.at(-1) }, null, 2));
 } finally {
   await browser.close();

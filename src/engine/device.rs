@@ -16,9 +16,11 @@ pub fn cpu() -> Device {
 }
 
 /// The native wgpu backend (Vulkan, Metal, DX12; lavapipe on a CPU-only box).
+/// burn's wgpu runtime starts once per process; every caller shares it.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn wgpu() -> Result<Device, String> {
-    Device::wgpu_options().init().map_err(|e| e.to_string())
+    static WGPU: std::sync::OnceLock<Result<Device, String>> = std::sync::OnceLock::new();
+    WGPU.get_or_init(|| Device::wgpu_options().init().map_err(|e| e.to_string())).clone()
 }
 
 /// The browser's WebGPU. Initialise once and keep the device: a second init

@@ -17,7 +17,8 @@ use base64::Engine as _;
 /// Where training runs, as the page offers it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum BackendChoice {
-    /// WebGPU when the browser gives an adapter, else the CPU.
+    /// Time a few steps on WebGPU and on the CPU, keep the faster (the CPU
+    /// alone where the browser gives no adapter).
     #[default]
     Auto,
     Cpu,
@@ -412,8 +413,8 @@ pub static CONTROLS: &[Control] = &[
     Control { key: "reinit", label: "Control: random reinit", help: "Train the same mask from fresh random weights: does θ0 matter?", choices: ON_OFF },
     Control { key: "random", label: "Control: random mask", help: "Train a random mask of the same sparsity: does the mask matter?", choices: ON_OFF },
     Control { key: "seed", label: "Seed", help: "Same seed and settings, same ticket.", choices: &[] },
-    Control { key: "backend", label: "Backend", help: "WebGPU trains on your graphics card; the CPU path always works.",
-        choices: &[("auto", "auto (WebGPU if available)"), ("webgpu", "WebGPU"), ("cpu", "CPU")] },
+    Control { key: "backend", label: "Backend", help: "auto times a few steps on your graphics card (WebGPU) and on the CPU, and keeps the faster; the CPU path always works.",
+        choices: &[("auto", "auto (the faster, timed at the start)"), ("webgpu", "WebGPU"), ("cpu", "CPU")] },
 ];
 
 /// The current value of `key` as the URL writes it.

@@ -1,6 +1,7 @@
 // Page figures for `make bench` (never asserted). Prints one JSON line.
 //   node tests/browser/bench-page.mjs            everything but the whole lenet-mnist preset
 //   BENCH_LENET=1 node tests/browser/bench-page.mjs   also the whole lenet-mnist preset (minutes)
+//   BENCH_ONLY=webgpu (or cpu) node tests/browser/bench-page.mjs   one half
 //
 // - load: first paint, app ready, first step after Train (spiral, CPU path);
 // - WebGPU work per training step, counted in the real page on Chromium's
@@ -98,7 +99,9 @@ async function webgpuPerStep(browser, base, name) {
 
 const server = await serve();
 const out = {};
+const only = process.env.BENCH_ONLY;
 try {
+  if (only !== 'webgpu') {
   const cpu = await launch({ webgpu: false });
   try {
     // Load and the spiral preset on the CPU path (the whole preset: 8 rounds, ticket and controls).
@@ -124,6 +127,8 @@ try {
   } finally {
     await cpu.close();
   }
+  }
+  if (only !== 'cpu') {
   const gpu = await launch({ webgpu: true });
   try {
     out.webgpu = [
@@ -135,6 +140,7 @@ try {
     out.auto_spiral = { kind: auto.kind, backend: auto.backend };
   } finally {
     await gpu.close();
+  }
   }
 } finally {
   server.stop();

@@ -195,6 +195,7 @@ def print_table(r):
               f"buffer writes {g['buffer_writes_per_step']}, new buffers {g['buffers_created_per_step']}, buffer maps {g['buffer_maps_per_step']}, "
               f"new pipelines {g['pipelines_created_per_step']}")
         print("  kernels: " + ", ".join(f"{k} ×{v}" for k, v in g["kernels_per_step"].items()))
+        print("  new buffers: " + ", ".join(f"{k} ×{v}" for k, v in g.get("buffers_created_per_step_by_kind", {}).items()))
     print()
     if lc:
         print(f"page_cpu_step_ms[lenet-mnist]: {fmt(lc.get('step_ms'))}  (native {fmt(m('burn_flex'))}: "

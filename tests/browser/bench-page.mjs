@@ -49,7 +49,14 @@ function countWebgpu() {
   wrap(P, 'dispatchWorkgroupsIndirect', dispatch);
   wrap(globalThis.GPUQueue?.prototype, 'submit', function () { c.submits++; });
   wrap(globalThis.GPUQueue?.prototype, 'writeBuffer', function () { c.writes++; });
-  wrap(globalThis.GPUDevice?.prototype, 'createBuffer', function () { c.buffers++; });
+  // New buffers by usage (GPUBufferUsage bits: 1 MAP_READ, 4 COPY_SRC, 8 COPY_DST, 64 UNIFORM, 128 STORAGE)
+  // and size, so each one can be named.
+  c.bufferKinds = {};
+  wrap(globalThis.GPUDevice?.prototype, 'createBuffer', function (desc) {
+    c.buffers++;
+    const k = `usage ${desc?.usage} size ${desc?.size}${desc?.mappedAtCreation ? ' mapped' : ''}`;
+    c.bufferKinds[k] = (c.bufferKinds[k] ?? 0) + 1;
+  });
   wrap(globalThis.GPUBuffer?.prototype, 'mapAsync', function () { c.maps++; });
 }
 
@@ -89,8 +96,10 @@ async function webgpuPerStep(browser, base, name) {
   const per = (k) => round((y[k] - x[k]) / n, 2);
   const kernels = Object.fromEntries(Object.keys(y.kernels).map((k) => [k, round((y.kernels[k] - (x.kernels[k] ?? 0)) / n, 2)])
     .filter(([, v]) => v > 0).sort((p, q) => q[1] - p[1]));
+  const bufferKinds = Object.fromEntries(Object.keys(y.bufferKinds).map((k) => [k, round((y.bufferKinds[k] - (x.bufferKinds[k] ?? 0)) / n, 2)])
+    .filter(([, v]) => v > 0).sort((p, q) => q[1] - p[1]));
   return {
-    preset: name, backend: runs[1].backend, runs: GPU_RUNS,
+    preset: name, backend: runs[1].backend, runs: GPU_RUNS, buffers_created_per_step_by_kind: bufferKinds,
     dispatches_per_step: per('dispatches'), submits_per_step: per('submits'), buffer_writes_per_step: per('writes'),
     buffers_created_per_step: per('buffers'), buffer_maps_per_step: per('maps'), pipelines_created_per_step: per('pipelines'),
     kernels_per_step: kernels,

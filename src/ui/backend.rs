@@ -70,6 +70,14 @@ thread_local! {
     static WEBGPU: RefCell<Option<(Device, String)>> = const { RefCell::new(None) };
     /// Why the GPU was lost, once it was: later runs go to the CPU.
     static LOST: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// What `auto` found for each network on this page (by [`trial_key`]), so
+    /// Restart and Continue do not time the same network again.
+    static TIMED: RefCell<std::collections::HashMap<String, (BackendKind, String)>> = RefCell::new(std::collections::HashMap::new());
+}
+
+/// What decides a step's cost: the layer shapes, the batch and the optimizer.
+fn trial_key(config: &ExperimentConfig) -> String {
+    format!("{:?} batch {} {:?}", config.shapes(), config.train.batch, config.train.optimizer)
 }
 
 /// Why the page's WebGPU device was lost, if it was. `web/gpu-watch.js`
@@ -152,6 +160,14 @@ pub async fn select(choice: BackendChoice, config: &ExperimentConfig, data: &Dat
     if choice == BackendChoice::Webgpu {
         return (gpu, BackendInfo::webgpu(&adapter, "chosen in the settings"));
     }
+    let key = trial_key(config);
+    if let Some((kind, why)) = TIMED.with(|t| t.borrow().get(&key).cloned()) {
+        let why = format!("{why} (timed earlier on this page)");
+        return match kind {
+            BackendKind::Webgpu => (gpu, BackendInfo::webgpu(&adapter, why)),
+            _ => (device::cpu(), BackendInfo::cpu(why)),
+        };
+    }
     // auto: the CPU first (it cannot fail), then the GPU.
     let cpu = device::cpu();
     let on_cpu = match speed_probe::measure(config, data, &cpu, &now_ms).await {
@@ -162,11 +178,15 @@ pub async fn select(choice: BackendChoice, config: &ExperimentConfig, data: &Dat
         Ok(s) => s,
         Err(e) => return (cpu, BackendInfo::cpu(format!("the GPU failed a trial run ({e})"))),
     };
-    if on_gpu.ms_per_step < on_cpu.ms_per_step {
-        let why = format!("{} steps/s against {} on the CPU for this network (timed at the start)", rate(&on_gpu), rate(&on_cpu));
-        (gpu, BackendInfo::webgpu(&adapter, why))
+    let (kind, why) = if on_gpu.ms_per_step < on_cpu.ms_per_step {
+        (BackendKind::Webgpu, format!("{} steps/s against {} on the CPU for this network", rate(&on_gpu), rate(&on_cpu)))
     } else {
-        let why = format!("{} steps/s against {} on this GPU ({adapter}) for this network (timed at the start)", rate(&on_cpu), rate(&on_gpu));
-        (cpu, BackendInfo::cpu(why))
+        (BackendKind::Cpu, format!("{} steps/s against {} on this GPU ({adapter}) for this network", rate(&on_cpu), rate(&on_gpu)))
+    };
+    TIMED.with(|t| t.borrow_mut().insert(key, (kind, why.clone())));
+    let why = format!("{why} (timed at the start)");
+    match kind {
+        BackendKind::Webgpu => (gpu, BackendInfo::webgpu(&adapter, why)),
+        _ => (cpu, BackendInfo::cpu(why)),
     }
 }

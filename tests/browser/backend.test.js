@@ -25,6 +25,12 @@ test('auto times both devices, keeps the faster and says so', { timeout: 420_000
     assert.equal(kind, m[1].startsWith('CPU') ? 'cpu' : 'webgpu', label);
     assert.ok(parseFloat(m[2]) >= parseFloat(m[3]), `kept the slower one: ${label}`);
     await screenshot(page, 'backend-auto');
+    assert.match(label, /\(timed at the start\)$/);
+    // Training the same network again keeps the choice instead of timing it again.
+    const again = await trainToEnd(page, 400_000);
+    assert.equal(again.state, 'done', again.text);
+    assert.equal(await page.$eval('#backend', (el) => el.dataset.kind), kind);
+    assert.equal(await page.textContent('#backend'), label.replace('(timed at the start)', '(timed earlier on this page)'));
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

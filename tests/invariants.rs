@@ -229,3 +229,29 @@ fn conv_net_trains_with_pruned_kernels_staying_zero() {
     let s = block_on(prune::prune_synflow(&theta0, &Mask::for_shapes(&shapes), &keep, PruneScope::Layer, 5, &cpu())).unwrap();
     assert_eq!(s.layers.iter().map(|l| l.remaining()).collect::<Vec<_>>(), keep);
 }
+
+/// The training step's loss has the cross-entropy's gradient with respect to
+/// the logits, and the loss it reports is the cross-entropy itself.
+#[test]
+fn the_step_loss_has_the_cross_entropy_gradient() {
+    use burn::tensor::{Tensor, TensorData};
+    use lottery_ticket_lab::engine::train::{cross_entropy, cross_entropy_surrogate};
+    let device = cpu().autodiff();
+    let (b, c) = (5, 4);
+    let z: Vec<f32> = (0..b * c).map(|i| ((i * 37 % 11) as f32 - 5.0) * 0.7).collect();
+    let mut y = vec![0.0f32; b * c];
+    for r in 0..b {
+        y[r * c + (r * 3) % c] = 1.0;
+    }
+    let grad_of = |surrogate: bool| {
+        let logits = Tensor::<2>::from_data(TensorData::new(z.clone(), [b, c]), &device).require_grad();
+        let targets = Tensor::<2>::from_data(TensorData::new(y.clone(), [b, c]), &device);
+        let loss = if surrogate { cross_entropy_surrogate(logits.clone(), targets) } else { cross_entropy(logits.clone(), targets) };
+        let grads = loss.backward();
+        block_on(lottery_ticket_lab::engine::read_f32(logits.grad(&grads).expect("a gradient"))).unwrap()
+    };
+    let (exact, step) = (grad_of(false), grad_of(true));
+    for (i, (a, s)) in exact.iter().zip(&step).enumerate() {
+        assert!((a - s).abs() <= 1e-6, "logit {i}: cross-entropy gradient {a}, step's {s}");
+    }
+}

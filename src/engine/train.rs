@@ -7,7 +7,7 @@
 use burn::optim::{AdamConfig, GradientsParams, SgdConfig, momentum::MomentumConfig};
 use burn::module::Module;
 use burn::optim::ModuleOptimizer;
-use burn::tensor::activation::log_softmax;
+use burn::tensor::activation::{log_softmax, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +57,22 @@ pub fn cross_entropy(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<1> {
     (log_softmax(logits, 1) * one_hot).sum().mul_scalar(-1.0 / batch)
 }
 
+/// A loss whose gradient with respect to the logits is exactly the
+/// cross-entropy's, `(softmax(z) − y) / batch`, computed outside the autodiff
+/// graph: `sum(z ⊙ g)` with `g` held constant. The backward pass then starts
+/// at the logits instead of running log-softmax's own backward op by op
+/// (on WebGPU each of those ops is a kernel: burn's fusion runs a reduction
+/// that broadcasts back as separate kernels). Its value is not the loss; the
+/// loss is computed from the same logits when it is read.
+///
+/// # Shapes
+/// - logits `[batch, classes]`, one_hot `[batch, classes]` → `[1]`
+pub fn cross_entropy_surrogate(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<1> {
+    let batch = logits.dims()[0] as f64;
+    let gradient = (softmax(logits.clone().detach(), 1) - one_hot).div_scalar(batch); // ∂CE/∂z, no graph
+    (logits * gradient).sum()
+}
+
 fn one_hot(labels: &[u8], classes: usize) -> Vec<f32> {
     let mut out = vec![0.0; labels.len() * classes];
     for (i, &y) in labels.iter().enumerate() {
@@ -103,7 +119,9 @@ pub struct TrainRun {
     cursor: usize,
     epoch: u64,
     order_seed: u64,
-    last_loss: Option<Tensor<1>>,
+    /// The last batch's logits and one-hot targets (no graph): its loss is
+    /// computed only when read, at evaluation points.
+    last_batch: Option<(Tensor<2>, Tensor<2>)>,
     /// Take a host snapshot of the weights when `iteration` reaches this.
     snapshot_at: Option<usize>,
     snapshot: Option<Weights>,
@@ -135,7 +153,7 @@ impl TrainRun {
             cursor: 0,
             epoch: 0,
             order_seed,
-            last_loss: None,
+            last_batch: None,
             snapshot_at: None,
             snapshot: None,
             curve: Vec::new(),
@@ -200,29 +218,27 @@ impl TrainRun {
         let y = Tensor::<2>::from_data(TensorData::new(one_hot(&labels, data.classes), [b, data.classes]), &self.device);
 
         let model = self.model.take().expect("model present between steps");
-        let loss = cross_entropy(model.forward(x), y);
-        let mut grads = GradientsParams::from_grads(loss.backward(), &model);
+        let logits = model.forward(x); // [batch, classes]
+        let surrogate = cross_entropy_surrogate(logits.clone(), y.clone());
+        let mut grads = GradientsParams::from_grads(surrogate.backward(), &model);
         model.mask_gradients(&mut grads); // pruned weights stay exactly 0
         self.model = Some(self.optim.step(self.lr, model, grads));
-        self.last_loss = Some(loss.without_autodiff());
+        self.last_batch = Some((logits.without_autodiff(), y.without_autodiff()));
         self.iteration += 1;
     }
 
     /// The last batch's loss, read back (which also waits for the device to
     /// finish the steps queued so far). None before the first step.
     pub async fn last_loss(&self) -> Result<Option<f32>, EngineError> {
-        match self.last_loss.clone() {
-            Some(l) => Ok(Some(read_f32(l).await?[0])),
+        match self.last_batch.clone() {
+            Some((logits, y)) => Ok(Some(read_f32(cross_entropy(logits, y)).await?[0])),
             None => Ok(None),
         }
     }
 
     /// Evaluate now and append a curve point.
     pub async fn record(&mut self, data: &Dataset) -> Result<(), EngineError> {
-        let train_loss = match self.last_loss.clone() {
-            Some(l) => Some(read_f32(l).await?[0] as f64),
-            None => None,
-        };
+        let train_loss = self.last_loss().await?.map(f64::from);
         let (f, c) = (data.features, data.classes);
         let val = evaluate(self.model(), &data.val, f, c, &self.device).await?;
         let test = evaluate(self.model(), &data.test, f, c, &self.device).await?;

@@ -13,7 +13,7 @@ use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, Ro
 use super::page_url;
 use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunFlags, Status};
-use super::saved::{self, Resumable, SavedRounds};
+use super::saved::{self, Resumable, RoundsSource, SavedRounds};
 use super::ticket_file::TicketFile;
 use crate::engine::Checkpoint;
 
@@ -40,7 +40,7 @@ pub fn App() -> impl IntoView {
         Ok(Some(checkpoint)) => {
             lab.rounds.set(checkpoint.rounds.clone());
             lab.checkpoint.set(Some(checkpoint.clone()));
-            resumable.set(Some(Resumable { checkpoint, source: "saved in this browser".into() }));
+            resumable.set(Some(Resumable { checkpoint, source: RoundsSource::Browser }));
         }
         Ok(None) => {}
         Err(e) => lab.save_message.set(Some(e)),
@@ -82,7 +82,7 @@ pub fn App() -> impl IntoView {
         lab.live_weights.set(None);
         lab.rounds.set(c.rounds.clone());
         lab.checkpoint.set(Some(c.clone()));
-        resumable.set(Some(Resumable { checkpoint: c, source: format!("imported from {name}") }));
+        resumable.set(Some(Resumable { checkpoint: c, source: RoundsSource::TicketFile(name) }));
     });
     let current = Signal::derive(move || lab.checkpoint.get());
     let pause = move |_| {

@@ -107,8 +107,25 @@ pub fn count() -> usize {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resumable {
     pub checkpoint: Checkpoint,
-    /// "saved in this browser" or "imported from ticket.json".
-    pub source: String,
+    pub source: RoundsSource,
+}
+
+/// Where rounds shown before a run came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RoundsSource {
+    /// This browser's storage (cleared by "Clear saved rounds").
+    Browser,
+    /// A ticket file, by its name.
+    TicketFile(String),
+}
+
+impl std::fmt::Display for RoundsSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Browser => write!(f, "saved in this browser"),
+            Self::TicketFile(name) => write!(f, "imported from {name}"),
+        }
+    }
 }
 
 /// The banner over restored or imported rounds: continue from the last
@@ -131,7 +148,7 @@ pub fn SavedRounds(
         }
         saved.set(count());
         resumable.update(|r| {
-            if r.as_ref().is_some_and(|r| r.source.contains("browser")) {
+            if r.as_ref().is_some_and(|r| r.source == RoundsSource::Browser) {
                 *r = None;
             }
         });

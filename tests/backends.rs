@@ -94,7 +94,6 @@ fn speed_probe_times_both_devices() {
     for device in [cpu(), wgpu()] {
         let s = block_on(speed_probe::measure(&c, &data, &device, &clock)).unwrap();
         assert!(s.ms_per_step.is_finite() && s.ms_per_step > 0.0, "{s:?}");
-        assert!(s.steps >= 1 && s.probe_ms >= s.ms_per_step, "{s:?}");
-        assert!(s.probe_ms < speed_probe::MAX_PROBE_MS + 60_000.0, "a probe ends: {s:?}");
+        assert!(s.steps.is_power_of_two() && s.probe_ms >= s.ms_per_step, "blocks double from one step: {s:?}");
     }
 }

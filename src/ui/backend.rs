@@ -18,6 +18,8 @@ use crate::engine::speed_probe::{self, StepSpeed};
 use crate::engine::{Dataset, ExperimentConfig};
 use crate::url::BackendChoice;
 
+use super::now_ms;
+
 /// The device a run trains on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BackendKind {
@@ -136,10 +138,6 @@ async fn webgpu() -> Result<(Device, String), String> {
     let device = device::webgpu().await.map_err(|e| format!("WebGPU would not start ({e})"))?;
     WEBGPU.with(|w| *w.borrow_mut() = Some((device.clone(), adapter.clone())));
     Ok((device, adapter))
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
 fn rate(speed: &StepSpeed) -> String {

@@ -18,6 +18,11 @@ pub use app::App;
 
 use crate::engine::RoundReport;
 
+/// The page's clock (`performance.now()`), in milliseconds.
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
 /// The round the views show: the selected one, else the newest.
 fn round_shown(rounds: &[RoundReport], selected: Option<usize>) -> Option<&RoundReport> {
     selected.and_then(|i| rounds.get(i)).or(rounds.last())

@@ -14,7 +14,7 @@ use crate::engine::{self, Checkpoint, EngineError, Event, Experiment, Progress, 
 use crate::url::{BackendChoice, UrlState};
 
 use super::backend::{self, BackendInfo, BackendKind};
-use super::saved;
+use super::{now_ms, saved};
 
 /// What the run is doing, as the page (and the browser tests) read it.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,10 +86,6 @@ pub struct RunFlags {
     pub stop: Cell<bool>,
     /// Pause when the round in progress ends ("Step").
     pub pause_after_round: Cell<bool>,
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
 fn mark(name: &str) {

@@ -4,7 +4,7 @@
 // module gets a message instead of a page stuck on "Loading…".
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, screenshot, serve, trainToEnd } from './harness.js';
+import { open, screenshot, serve, trainToEnd, withBrowser } from './harness.js';
 
 let server;
 before(async () => { server = await serve(); });
@@ -13,8 +13,7 @@ after(() => server?.stop());
 const TINY = 'data=xor&n=100&noise=0&hidden=6&steps=30&eval=10&rounds=0&reinit=0&lr=0.05&batch=32';
 
 test('auto times both devices, keeps the faster and says so', { timeout: 420_000 }, async () => {
-  const browser = await launch({ webgpu: true });
-  try {
+  await withBrowser({ webgpu: true }, async (browser) => {
     const { page, errors } = await open(browser, `${server.url}?${TINY}&backend=auto`);
     const end = await trainToEnd(page, 400_000);
     assert.equal(end.state, 'done', end.text);
@@ -32,14 +31,11 @@ test('auto times both devices, keeps the faster and says so', { timeout: 420_000
     assert.equal(await page.$eval('#backend', (el) => el.dataset.kind), kind);
     assert.equal(await page.textContent('#backend'), label.replace('(timed at the start)', '(timed earlier on this page)'));
     assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('backend=cpu is taken as asked, even where WebGPU is there', { timeout: 120_000 }, async () => {
-  const browser = await launch({ webgpu: true });
-  try {
+  await withBrowser({ webgpu: true }, async (browser) => {
     const { page, errors } = await open(browser, `${server.url}?${TINY}&backend=cpu`);
     const end = await trainToEnd(page, 100_000);
     assert.equal(end.state, 'done', end.text);
@@ -47,14 +43,11 @@ test('backend=cpu is taken as asked, even where WebGPU is there', { timeout: 120
     assert.equal(await page.textContent('#backend'), 'CPU (burn-flex): chosen in the settings');
     await screenshot(page, 'backend-cpu');
     assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('a browser without wasm SIMD gets a message, not a stuck page', { timeout: 60_000 }, async () => {
-  const browser = await launch({ webgpu: false });
-  try {
+  await withBrowser({ webgpu: false }, async (browser) => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     // Such a browser: SIMD128 does not validate, and the module does not compile.
     await context.addInitScript(() => { WebAssembly.validate = () => false; });
@@ -71,7 +64,5 @@ test('a browser without wasm SIMD gets a message, not a stuck page', { timeout: 
     await p2.goto(server.url);
     await p2.waitForSelector('#boot-error');
     assert.match(await p2.textContent('#boot-error'), /^The lab could not start: /);
-  } finally {
-    await browser.close();
-  }
+  });
 });

@@ -38,6 +38,16 @@ export async function launch({ webgpu }) {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
 }
 
+/** Run `f(browser)` with a fresh Chromium, closed afterwards whatever happens. */
+export async function withBrowser({ webgpu }, f) {
+  const browser = await launch({ webgpu });
+  try {
+    return await f(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Open a page that records console errors, uncaught exceptions and requests.
  *  `init` (a function) runs in the page before any of its scripts. */
 export async function open(browser, url, { init } = {}) {

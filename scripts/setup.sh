@@ -98,8 +98,17 @@ setup_vulkan() {
   if command -v apt-get >/dev/null; then apt_install mesa-vulkan-drivers; fi
 }
 
+# `make test` checks formatting and lints, natively and for wasm32 (scripts/lint.sh).
+setup_lints() {
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    say "rustup component add rustfmt clippy"
+    rustup component add rustfmt clippy
+  fi
+  if [ "$(wasm_route)" = debian ] && [ ! -x /usr/bin/cargo-clippy ]; then apt_install rust-web-clippy; fi
+}
+
 setup_wasm_std
 setup_host_tools
 setup_wasm_opt
-if [ "$WHAT" = all ]; then setup_browser; setup_vulkan; fi
+if [ "$WHAT" = all ]; then setup_browser; setup_vulkan; setup_lints; fi
 say "ready"

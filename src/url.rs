@@ -1,14 +1,17 @@
 //! The URL form of an experiment: the one table of query keys.
 //!
-//! Only this module knows key names. Each key appears once in [`KEYS`] with
-//! how to read and write it; one loop decodes, one encodes. Decoding never
+//! Only this module knows key names. Each setting is one row of [`SETTINGS`]:
+//! its key, its label and help on the page, its menu (from the enum's
+//! [`Choice`] table) and how to read and write it, with the range from
+//! `config::limits` that `validate` also checks; one loop decodes, one encodes. Decoding never
 //! fails: unknown keys are listed, out-of-range values are clamped, and
 //! malformed ones keep their default, each with a [`Notice`] saying which
 //! key, what was wrong, and what was used instead. Shipped keys are never
 //! renamed (the URL is a public format).
 
+use crate::engine::Choice;
 use crate::engine::config::{
-    ExperimentConfig, Init, OptimizerKind, PruneMethod, PruneScope, ResetMode, Schedule, caps, preset,
+    Bounds, ExperimentConfig, Init, OptimizerKind, PruneMethod, PruneScope, ResetMode, Schedule, caps, limits, preset,
 };
 use crate::engine::data::DatasetName;
 use crate::engine::mask::Mask;
@@ -25,15 +28,11 @@ pub enum BackendChoice {
     Webgpu,
 }
 
-impl BackendChoice {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Cpu => "cpu",
-            Self::Webgpu => "webgpu",
-        }
-    }
-}
+crate::choices!(BackendChoice {
+    Auto => "auto", "auto (the faster, timed at the start)";
+    Webgpu => "webgpu", "WebGPU";
+    Cpu => "cpu", "CPU";
+});
 
 /// Everything a link carries.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -48,14 +47,17 @@ pub struct UrlState {
 }
 
 /// Networks up to this many weights carry their masks in links.
-pub const MAX_LINK_WEIGHTS: usize = 4096;
+pub const MAX_LINK_WEIGHTS: usize = crate::engine::model::SMALL_NET_WEIGHTS;
 
 /// Encode nested masks (round 0 first) as `ROUNDS.BASE64URL(deflate(d))`,
 /// where `d[i]` is how many rounds weight `i` survived. Masks that do not
 /// nest, or nets over [`MAX_LINK_WEIGHTS`], give `None`.
 pub fn encode_masks(masks: &[Mask]) -> Option<String> {
     let first = masks.first()?;
-    if first.total() > MAX_LINK_WEIGHTS || masks.len() > 255 || masks.windows(2).any(|w| !w[1].is_subset_of(&w[0])) {
+    if first.total() > MAX_LINK_WEIGHTS
+        || masks.len() > u8::MAX as usize
+        || masks.windows(2).any(|w| !w[1].is_subset_of(&w[0]))
+    {
         return None;
     }
     let mut survived = Vec::with_capacity(first.total());
@@ -79,28 +81,28 @@ pub fn decode_masks(text: &str, shapes: &[crate::engine::model::LayerShape]) -> 
     if total > MAX_LINK_WEIGHTS {
         return Err(format!("the network has {total} weights; links carry masks up to {MAX_LINK_WEIGHTS}"));
     }
-    let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64).map_err(|_| "not base64url".to_string())?;
-    let survived = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_WEIGHTS + 1).map_err(|_| "not a compressed mask".to_string())?;
+    let packed =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64).map_err(|_| "not base64url".to_string())?;
+    let survived = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LINK_WEIGHTS + 1)
+        .map_err(|_| "not a compressed mask".to_string())?;
     if survived.len() != total {
         return Err(format!("holds {} weights, the network has {total}", survived.len()));
     }
     if let Some(bad) = survived.iter().find(|&&d| d as usize > n) {
         return Err(format!("a weight survives {bad} of {n} rounds"));
     }
-    let mut masks: Vec<Mask> = (0..n).map(|_| Mask::for_shapes(shapes)).collect();
-    let mut i = 0;
-    for l in 0..shapes.len() {
-        for k in 0..shapes[l].weights() {
+    let mut masks: Vec<Mask> = (0..n).map(|_| Mask::dense(shapes)).collect();
+    let mut rounds_survived = survived.iter();
+    for (l, shape) in shapes.iter().enumerate() {
+        for k in 0..shape.weights() {
+            let d = usize::from(*rounds_survived.next().expect("length checked above"));
             for (r, m) in masks.iter_mut().enumerate() {
-                m.layers[l].keep[k] = (survived[i] as usize) > r;
+                m.layers[l].keep[k] = d > r;
             }
-            i += 1;
         }
     }
     Ok(masks)
 }
-
-
 
 /// Something the decoder changed or ignored, for the page to show.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,15 +117,52 @@ pub const MAX_QUERY_LEN: usize = 16_384;
 type Get = fn(&UrlState) -> String;
 /// Ok(None): taken as is; Ok(Some(msg)): clamped, msg says to what; Err(msg): malformed, default kept.
 type Set = fn(&mut UrlState, &str) -> Result<Option<String>, String>;
+/// A menu's entries, (value, label); empty for a text field.
+type Menu = fn() -> Vec<(&'static str, &'static str)>;
 
-pub struct Key {
-    pub name: &'static str,
+/// Where the page offers a setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// A control on the bench.
+    Bench,
+    /// Only in links and `--set` (rarely changed).
+    LinkOnly,
+}
+
+/// One setting: its URL key, how the page and the CLI present it, and how
+/// it is read from and written to a [`UrlState`].
+pub struct Setting {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// One line for a classroom.
+    pub help: &'static str,
+    pub shown: Shown,
+    pub menu: Menu,
     get: Get,
     set: Set,
 }
 
-fn num<T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display>(v: &str, lo: T, hi: T, slot: &mut T) -> Result<Option<String>, String> {
+/// A number that a link may carry.
+trait Number: std::str::FromStr + PartialOrd + Copy + std::fmt::Display {
+    fn finite(self) -> bool {
+        true
+    }
+}
+impl Number for usize {}
+impl Number for u64 {}
+impl Number for f64 {
+    fn finite(self) -> bool {
+        self.is_finite()
+    }
+}
+
+/// Parse a number and clamp it into `bounds`, saying so.
+fn number<T: Number>(v: &str, bounds: Bounds<T>, slot: &mut T) -> Result<Option<String>, String> {
     let x: T = v.trim().parse().map_err(|_| format!("'{}' is not a number", clip(v)))?;
+    if !x.finite() {
+        return Err(format!("'{}' is not a finite number", clip(v)));
+    }
+    let Bounds { lo, hi } = bounds;
     if x < lo {
         *slot = lo;
         Ok(Some(format!("{x} is below {lo}; using {lo}")))
@@ -136,16 +175,14 @@ fn num<T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display>(v: &str, lo
     }
 }
 
-fn real(v: &str, lo: f64, hi: f64, slot: &mut f64) -> Result<Option<String>, String> {
-    let x: f64 = v.trim().parse().map_err(|_| format!("'{}' is not a number", clip(v)))?;
-    if !x.is_finite() {
-        return Err(format!("'{}' is not a finite number", clip(v)));
-    }
-    num(&x.to_string(), lo, hi, slot)
-}
-
-/// A comma-separated list of at most `max_len` sizes in 1..=hi ("" is none).
-fn list(v: &str, what: &str, max_len: usize, hi: usize, slot: &mut Vec<usize>) -> Result<Option<String>, String> {
+/// A comma-separated list of at most `max_len` sizes in `bounds` ("" is none).
+fn sizes(
+    v: &str,
+    what: &str,
+    max_len: usize,
+    bounds: Bounds<usize>,
+    slot: &mut Vec<usize>,
+) -> Result<Option<String>, String> {
     if v.trim().is_empty() {
         slot.clear();
         return Ok(None);
@@ -154,16 +191,16 @@ fn list(v: &str, what: &str, max_len: usize, hi: usize, slot: &mut Vec<usize>) -
     if parts.len() > max_len {
         return Err(format!("{} {what}; at most {max_len}", parts.len()));
     }
-    let mut sizes = Vec::with_capacity(parts.len());
+    let mut list = Vec::with_capacity(parts.len());
     let mut clamped = None;
     for p in parts {
         let mut x = 0usize;
-        if let Some(m) = num(p, 1, hi, &mut x)? {
+        if let Some(m) = number(p, bounds, &mut x)? {
             clamped = Some(m);
         }
-        sizes.push(x);
+        list.push(x);
     }
-    *slot = sizes;
+    *slot = list;
     Ok(clamped)
 }
 
@@ -180,21 +217,16 @@ fn flag(v: &str, slot: &mut bool) -> Result<Option<String>, String> {
     Ok(None)
 }
 
-fn choice<T: Copy>(v: &str, options: &[(&str, T)], slot: &mut T) -> Result<Option<String>, String> {
-    match options.iter().find(|(n, _)| *n == v) {
-        Some((_, x)) => {
-            *slot = *x;
-            Ok(None)
-        }
-        None => {
-            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-            Err(format!("'{}' is not one of {}", clip(v), names.join(", ")))
-        }
-    }
+fn choice<T: Choice>(v: &str, slot: &mut T) -> Result<Option<String>, String> {
+    *slot = T::parse(v).ok_or_else(|| {
+        let names: Vec<&str> = T::OPTIONS.iter().map(|o| o.name).collect();
+        format!("'{}' is not one of {}", clip(v), names.join(", "))
+    })?;
+    Ok(None)
 }
 
-fn name_of<T: PartialEq + Copy>(x: T, options: &[(&'static str, T)]) -> String {
-    options.iter().find(|(_, o)| *o == x).map(|(n, _)| n.to_string()).unwrap_or_default()
+fn on_off() -> Vec<(&'static str, &'static str)> {
+    vec![("1", "on"), ("0", "off")]
 }
 
 /// Shorten a hostile value for a message (the page renders it as text, never HTML).
@@ -206,64 +238,113 @@ fn clip(v: &str) -> String {
     s
 }
 
-const DATASETS: [(&str, DatasetName); 8] = [
-    ("circle", DatasetName::Circle),
-    ("xor", DatasetName::Xor),
-    ("gauss", DatasetName::Gauss),
-    ("spiral", DatasetName::Spiral),
-    ("moons", DatasetName::Moons),
-    ("digits", DatasetName::Digits),
-    ("mnist", DatasetName::Mnist),
-    ("fashion", DatasetName::Fashion),
-];
-const INITS: [(&str, Init); 2] = [("glorot", Init::Glorot), ("kaiming", Init::Kaiming)];
-const OPTIMIZERS: [(&str, OptimizerKind); 2] = [("adam", OptimizerKind::Adam), ("sgd", OptimizerKind::Sgd)];
-const METHODS: [(&str, PruneMethod); 3] =
-    [("magnitude", PruneMethod::Magnitude), ("snip", PruneMethod::Snip), ("synflow", PruneMethod::Synflow)];
-const SCOPES: [(&str, PruneScope); 2] = [("layer", PruneScope::Layer), ("global", PruneScope::Global)];
-const SCHEDULES: [(&str, Schedule); 2] = [("iterative", Schedule::Iterative), ("oneshot", Schedule::Oneshot)];
-const RESETS: [(&str, ResetMode); 2] = [("init", ResetMode::Init), ("rewind", ResetMode::Rewind)];
-const BACKENDS: [(&str, BackendChoice); 3] =
-    [("auto", BackendChoice::Auto), ("cpu", BackendChoice::Cpu), ("webgpu", BackendChoice::Webgpu)];
+/// One row of [`SETTINGS`]: `setting!(Shown key, label, help, kind field…)` where kind is
+/// `choice Enum = field`, `number field in BOUNDS`, `sizes field in BOUNDS, at most N "what"`
+/// or `flag field`, and `field` is a path into [`UrlState`].
+macro_rules! setting {
+    ($shown:ident $key:literal, $label:literal, $help:literal, choice $ty:ty = $($f:ident).+) => {
+        Setting {
+            key: $key, label: $label, help: $help, shown: Shown::$shown, menu: <$ty as Choice>::menu,
+            get: |s| s.$($f).+.name().to_string(),
+            set: |s, v| choice(v, &mut s.$($f).+),
+        }
+    };
+    ($shown:ident $key:literal, $label:literal, $help:literal, number $($f:ident).+ in $bounds:expr) => {
+        Setting {
+            key: $key, label: $label, help: $help, shown: Shown::$shown, menu: Vec::new,
+            get: |s| s.$($f).+.to_string(),
+            set: |s, v| number(v, $bounds, &mut s.$($f).+),
+        }
+    };
+    ($shown:ident $key:literal, $label:literal, $help:literal,
+     sizes $($f:ident).+ in $bounds:expr, at most $max_len:expr, $what:literal) => {
+        Setting {
+            key: $key, label: $label, help: $help, shown: Shown::$shown, menu: Vec::new,
+            get: |s| join(&s.$($f).+),
+            set: |s, v| sizes(v, $what, $max_len, $bounds, &mut s.$($f).+),
+        }
+    };
+    ($shown:ident $key:literal, $label:literal, $help:literal, flag $($f:ident).+) => {
+        Setting {
+            key: $key, label: $label, help: $help, shown: Shown::$shown, menu: on_off,
+            get: |s| u8::from(s.$($f).+).to_string(),
+            set: |s, v| flag(v, &mut s.$($f).+),
+        }
+    };
+}
 
-/// The one table of URL keys, in the order links list them.
-pub static KEYS: &[Key] = &[
-    Key { name: "data", get: |s| name_of(s.config.data.dataset, &DATASETS), set: |s, v| choice(v, &DATASETS, &mut s.config.data.dataset) },
-    Key { name: "n", get: |s| s.config.data.samples.to_string(), set: |s, v| num(v, 20, caps::MAX_SAMPLES_IMAGES, &mut s.config.data.samples) },
-    Key { name: "noise", get: |s| s.config.data.noise.to_string(), set: |s, v| real(v, 0.0, 1.0, &mut s.config.data.noise) },
-    Key { name: "val", get: |s| s.config.data.val_frac.to_string(), set: |s, v| real(v, 0.01, 0.4, &mut s.config.data.val_frac) },
-    Key { name: "test", get: |s| s.config.data.test_frac.to_string(), set: |s, v| real(v, 0.01, 0.5, &mut s.config.data.test_frac) },
-    Key {
-        name: "hidden",
-        get: |s| join(&s.config.model.hidden),
-        set: |s, v| list(v, "hidden layers", caps::MAX_LAYERS, caps::MAX_WIDTH, &mut s.config.model.hidden),
-    },
-    Key {
-        name: "conv",
-        get: |s| join(&s.config.model.conv),
-        set: |s, v| list(v, "conv layers", caps::MAX_CONV_LAYERS, caps::MAX_CHANNELS, &mut s.config.model.conv),
-    },
-    Key { name: "init", get: |s| name_of(s.config.model.init, &INITS), set: |s, v| choice(v, &INITS, &mut s.config.model.init) },
-    Key { name: "opt", get: |s| name_of(s.config.train.optimizer, &OPTIMIZERS), set: |s, v| choice(v, &OPTIMIZERS, &mut s.config.train.optimizer) },
-    Key { name: "lr", get: |s| s.config.train.lr.to_string(), set: |s, v| real(v, 1e-6, 10.0, &mut s.config.train.lr) },
-    Key { name: "mom", get: |s| s.config.train.momentum.to_string(), set: |s, v| real(v, 0.0, 0.99, &mut s.config.train.momentum) },
-    Key { name: "batch", get: |s| s.config.train.batch.to_string(), set: |s, v| num(v, 1, caps::MAX_BATCH, &mut s.config.train.batch) },
-    Key { name: "steps", get: |s| s.config.train.steps.to_string(), set: |s, v| num(v, 1, caps::MAX_STEPS, &mut s.config.train.steps) },
-    Key { name: "eval", get: |s| s.config.train.eval_every.to_string(), set: |s, v| num(v, 1, caps::MAX_STEPS, &mut s.config.train.eval_every) },
-    Key { name: "method", get: |s| name_of(s.config.prune.method, &METHODS), set: |s, v| choice(v, &METHODS, &mut s.config.prune.method) },
-    Key { name: "scope", get: |s| name_of(s.config.prune.scope, &SCOPES), set: |s, v| choice(v, &SCOPES, &mut s.config.prune.scope) },
-    Key { name: "sched", get: |s| name_of(s.config.prune.schedule, &SCHEDULES), set: |s, v| choice(v, &SCHEDULES, &mut s.config.prune.schedule) },
-    Key { name: "rate", get: |s| s.config.prune.rate.to_string(), set: |s, v| real(v, 0.01, 0.95, &mut s.config.prune.rate) },
-    Key { name: "orate", get: |s| s.config.prune.output_rate.to_string(), set: |s, v| real(v, 0.0, 0.95, &mut s.config.prune.output_rate) },
-    Key { name: "cvrate", get: |s| s.config.prune.conv_rate.to_string(), set: |s, v| real(v, 0.0, 0.95, &mut s.config.prune.conv_rate) },
-    Key { name: "rounds", get: |s| s.config.prune.rounds.to_string(), set: |s, v| num(v, 0, caps::MAX_ROUNDS, &mut s.config.prune.rounds) },
-    Key { name: "reset", get: |s| name_of(s.config.prune.reset, &RESETS), set: |s, v| choice(v, &RESETS, &mut s.config.prune.reset) },
-    Key { name: "k", get: |s| s.config.prune.rewind_step.to_string(), set: |s, v| num(v, 0, caps::MAX_STEPS, &mut s.config.prune.rewind_step) },
-    Key { name: "reinit", get: |s| u8::from(s.config.prune.control_reinit).to_string(), set: |s, v| flag(v, &mut s.config.prune.control_reinit) },
-    Key { name: "random", get: |s| u8::from(s.config.prune.control_random).to_string(), set: |s, v| flag(v, &mut s.config.prune.control_random) },
-    Key { name: "seed", get: |s| s.config.seed.to_string(), set: |s, v| num(v, 0, u32::MAX as u64, &mut s.config.seed) },
-    Key { name: "backend", get: |s| name_of(s.backend, &BACKENDS), set: |s, v| choice(v, &BACKENDS, &mut s.backend) },
+/// Every setting, in the order links list them and the bench shows them.
+/// A new knob: its field, default and range in `engine::config`, and one row here.
+#[rustfmt::skip]
+pub static SETTINGS: &[Setting] = &[
+    setting!(Bench "data", "Dataset",
+        "What the network learns. 2D sets are drawn from the seed; image sets ship with the page.",
+        choice DatasetName = config.data.dataset),
+    setting!(Bench "n", "Samples", "Points generated (2D) or images used (subset of the shipped set).",
+        number config.data.samples in limits::SAMPLES),
+    setting!(Bench "noise", "Noise", "How much the 2D classes overlap, 0 to 1.",
+        number config.data.noise in limits::NOISE),
+    setting!(LinkOnly "val", "Validation share", "Fraction of the samples held out to pick the early-stop iteration.",
+        number config.data.val_frac in limits::VAL_FRAC),
+    setting!(LinkOnly "test", "Test share", "Fraction of the samples held out for the reported accuracy.",
+        number config.data.test_frac in limits::TEST_FRAC),
+    setting!(Bench "hidden", "Hidden layers",
+        "Widths of the hidden layers, comma-separated (300,100 is LeNet-300-100).",
+        sizes config.model.hidden in limits::WIDTH, at most caps::MAX_LAYERS, "hidden layers"),
+    setting!(Bench "conv", "Conv channels",
+        "3×3 conv layers before the MLP, comma-separated channels (image sets; 16,16 is a small Conv-2).",
+        sizes config.model.conv in limits::CHANNELS, at most caps::MAX_CONV_LAYERS, "conv layers"),
+    setting!(Bench "init", "Initialisation", "How θ0 is drawn: Glorot uniform (the paper's) or Kaiming normal.",
+        choice Init = config.model.init),
+    setting!(Bench "opt", "Optimizer", "Adam (the paper's) or SGD with momentum.",
+        choice OptimizerKind = config.train.optimizer),
+    setting!(Bench "lr", "Learning rate", "Step size of the optimizer.",
+        number config.train.lr in limits::LR),
+    setting!(LinkOnly "mom", "Momentum", "SGD's momentum (Adam ignores it).",
+        number config.train.momentum in limits::MOMENTUM),
+    setting!(Bench "batch", "Batch size", "Examples per training step.",
+        number config.train.batch in limits::BATCH),
+    setting!(Bench "steps", "Steps per round", "Training iterations in every round.",
+        number config.train.steps in limits::STEPS),
+    setting!(Bench "eval", "Evaluate every",
+        "Steps between validation checks (the early-stop iteration is found on these).",
+        number config.train.eval_every in limits::EVAL_EVERY),
+    setting!(Bench "method", "Pruning by",
+        "Magnitude of trained weights (the paper), or SNIP / SynFlow scores at initialisation.",
+        choice PruneMethod = config.prune.method),
+    setting!(Bench "scope", "Pruning scope", "Each layer loses its own share, or one threshold across all layers.",
+        choice PruneScope = config.prune.scope),
+    setting!(Bench "sched", "Schedule",
+        "Iterative: a little after every round. One-shot: straight from the dense net to each sparsity.",
+        choice Schedule = config.prune.schedule),
+    setting!(Bench "rate", "Prune rate", "Fraction of the remaining weights removed per round (hidden layers).",
+        number config.prune.rate in limits::RATE),
+    setting!(Bench "orate", "Output-layer rate",
+        "Fraction removed from the output layer per round (the paper: half the rate).",
+        number config.prune.output_rate in limits::OUTPUT_RATE),
+    setting!(Bench "cvrate", "Conv rate", "Fraction removed from conv layers per round (the paper: 10–15%).",
+        number config.prune.conv_rate in limits::CONV_RATE),
+    setting!(Bench "rounds", "Rounds", "Pruning rounds after the dense round 0.",
+        number config.prune.rounds in limits::ROUNDS),
+    setting!(Bench "reset", "Reset to",
+        "Survivors restart from θ0, or from θk, their values at step k (rewinding).",
+        choice ResetMode = config.prune.reset),
+    setting!(Bench "k", "Rewind step k", "The training step whose weights rewinding restores.",
+        number config.prune.rewind_step in limits::REWIND_STEP),
+    setting!(Bench "reinit", "Control: random reinit", "Train the same mask from fresh random weights: does θ0 matter?",
+        flag config.prune.control_reinit),
+    setting!(Bench "random", "Control: random mask", "Train a random mask of the same sparsity: does the mask matter?",
+        flag config.prune.control_random),
+    setting!(Bench "seed", "Seed", "Same seed and settings, same ticket.",
+        number config.seed in limits::SEED),
+    setting!(Bench "backend", "Backend",
+        "auto times a few steps on your graphics card (WebGPU) and on the CPU, and keeps the faster; the CPU path always works.",
+        choice BackendChoice = backend),
 ];
+
+fn setting(key: &str) -> Option<&'static Setting> {
+    SETTINGS.iter().find(|s| s.key == key)
+}
 
 /// Read a query string (with or without the leading `?`). Never fails.
 pub fn decode(query: &str) -> (UrlState, Vec<Notice>) {
@@ -274,7 +355,10 @@ pub fn decode(query: &str) -> (UrlState, Vec<Notice>) {
         while !query.is_char_boundary(cut) {
             cut -= 1;
         }
-        notices.push(Notice { key: "(link)".into(), message: format!("the link is {} characters long; only the first {MAX_QUERY_LEN} were read", query.len()) });
+        notices.push(Notice {
+            key: "(link)".into(),
+            message: format!("the link is {} characters long; only the first {MAX_QUERY_LEN} were read", query.len()),
+        });
         query = &query[..cut];
     }
     let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
@@ -283,7 +367,10 @@ pub fn decode(query: &str) -> (UrlState, Vec<Notice>) {
     if let Some((_, name)) = pairs.iter().find(|(k, _)| k == "preset") {
         match preset(name) {
             Some(c) => state.config = c,
-            None => notices.push(Notice { key: "preset".into(), message: format!("no preset called '{}'; using the default experiment", clip(name)) }),
+            None => notices.push(Notice {
+                key: "preset".into(),
+                message: format!("no preset called '{}'; using the default experiment", clip(name)),
+            }),
         }
     }
     let mut seen: Vec<&str> = Vec::new();
@@ -292,7 +379,7 @@ pub fn decode(query: &str) -> (UrlState, Vec<Notice>) {
             continue;
         }
         if let Some(control) = k.strip_suffix("_hide") {
-            if KEYS.iter().any(|key| key.name == control) && v != "0" {
+            if setting(control).is_some() && v != "0" {
                 if !state.hidden.iter().any(|h| h == control) {
                     state.hidden.push(control.to_string());
                 }
@@ -301,20 +388,22 @@ pub fn decode(query: &str) -> (UrlState, Vec<Notice>) {
             }
             continue;
         }
-        let Some(key) = KEYS.iter().find(|key| key.name == k) else {
+        let Some(key) = setting(k) else {
             notices.push(Notice { key: clip(k), message: "is not a key this lab knows; ignored".into() });
             continue;
         };
-        if seen.contains(&key.name) {
-            notices.push(Notice { key: key.name.into(), message: "appears more than once; the last value counts".into() });
+        if seen.contains(&key.key) {
+            notices
+                .push(Notice { key: key.key.into(), message: "appears more than once; the last value counts".into() });
         } else {
-            seen.push(key.name);
+            seen.push(key.key);
         }
         let before = (key.get)(&state);
         match (key.set)(&mut state, v) {
             Ok(None) => {}
-            Ok(Some(msg)) => notices.push(Notice { key: key.name.into(), message: msg }),
-            Err(msg) => notices.push(Notice { key: key.name.into(), message: format!("{msg}; using {}", display_or_empty(&before)) }),
+            Ok(Some(msg)) => notices.push(Notice { key: key.key.into(), message: msg }),
+            Err(msg) => notices
+                .push(Notice { key: key.key.into(), message: format!("{msg}; using {}", display_or_empty(&before)) }),
         }
     }
     repair(&mut state, &mut notices);
@@ -322,7 +411,9 @@ pub fn decode(query: &str) -> (UrlState, Vec<Notice>) {
     if let Some((_, t)) = pairs.iter().rev().find(|(k, _)| k == "t") {
         match decode_masks(t, &state.config.shapes()) {
             Ok(m) => state.masks = m,
-            Err(e) => notices.push(Notice { key: "t".into(), message: format!("the ticket in the link was not used: {e}") }),
+            Err(e) => {
+                notices.push(Notice { key: "t".into(), message: format!("the ticket in the link was not used: {e}") })
+            }
         }
     }
     (state, notices)
@@ -332,108 +423,94 @@ fn display_or_empty(v: &str) -> String {
     if v.is_empty() { "none".into() } else { v.into() }
 }
 
-/// Fix combinations that each key alone cannot see, so the result always validates.
+/// Fix combinations that each key alone cannot see, so the result always
+/// validates. Each rule is `ExperimentConfig`'s own, the one `validate` checks.
 fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
     let c = &mut state.config;
-    if c.data.dataset.is_2d() && c.data.samples > caps::MAX_SAMPLES_2D {
-        notices.push(Notice { key: "n".into(), message: format!("{} points is above {} for a 2D set; using {}", c.data.samples, caps::MAX_SAMPLES_2D, caps::MAX_SAMPLES_2D) });
-        c.data.samples = caps::MAX_SAMPLES_2D;
+    let mut note = |key: &str, message: String| notices.push(Notice { key: key.into(), message });
+    let samples = c.samples_bounds();
+    if c.data.samples > samples.hi {
+        note("n", format!("{} points is above {} for a 2D set; using {}", c.data.samples, samples.hi, samples.hi));
+        c.data.samples = samples.hi;
     }
-    if c.data.val_frac + c.data.test_frac > 0.8 {
-        notices.push(Notice { key: "val".into(), message: "validation and test leave too little to train on; using 0.15 and 0.25".into() });
-        c.data.val_frac = 0.15;
-        c.data.test_frac = 0.25;
+    if c.data.val_frac + c.data.test_frac > limits::MAX_HELD_OUT {
+        c.data.val_frac = limits::FALLBACK_VAL_FRAC;
+        c.data.test_frac = limits::FALLBACK_TEST_FRAC;
+        let message = format!(
+            "validation and test leave too little to train on; using {} and {}",
+            c.data.val_frac, c.data.test_frac
+        );
+        note("val", message);
     }
-    let n_train = (c.data.samples as f64 * (1.0 - c.data.val_frac - c.data.test_frac)).floor();
-    if n_train < 10.0 {
-        notices.push(Notice { key: "n".into(), message: format!("{} samples leave fewer than 10 to train on; using 100", c.data.samples) });
-        c.data.samples = 100;
+    if c.train_samples() < limits::MIN_TRAIN_SAMPLES {
+        let min = limits::MIN_TRAIN_SAMPLES;
+        note(
+            "n",
+            format!(
+                "{} samples leave fewer than {min} to train on; using {}",
+                c.data.samples,
+                limits::FALLBACK_SAMPLES
+            ),
+        );
+        c.data.samples = limits::FALLBACK_SAMPLES;
     }
-    if !c.model.conv.is_empty() && c.data.dataset.is_2d() {
-        notices.push(Notice { key: "conv".into(), message: "conv layers need an image dataset; using none".into() });
-        c.model.conv.clear();
-    }
-    if c.model.conv.len() * 2 + 2 > c.data.dataset.side().max(2) && !c.model.conv.is_empty() {
-        notices.push(Notice { key: "conv".into(), message: format!("{} conv layers leave nothing of a {}-pixel image; using none", c.model.conv.len(), c.data.dataset.side()) });
+    if !c.conv_fits() {
+        let message = match c.data.dataset.is_2d() {
+            true => "conv layers need an image dataset; using none".to_string(),
+            false => format!(
+                "{} conv layers leave nothing of a {}-pixel image; using none",
+                c.model.conv.len(),
+                c.data.dataset.side()
+            ),
+        };
+        note("conv", message);
         c.model.conv.clear();
     }
     if c.weight_count() > caps::MAX_WEIGHTS {
         let d = ExperimentConfig::default();
-        notices.push(Notice { key: "hidden".into(), message: format!("{} weights is above the cap of {}; using {:?}", c.weight_count(), caps::MAX_WEIGHTS, d.model.hidden) });
+        note(
+            "hidden",
+            format!(
+                "{} weights is above the cap of {}; using {:?}",
+                c.weight_count(),
+                caps::MAX_WEIGHTS,
+                d.model.hidden
+            ),
+        );
         c.model.hidden = d.model.hidden;
         c.model.conv.clear();
     }
-    if c.train.eval_every > c.train.steps {
+    if !c.eval_fits() {
         c.train.eval_every = c.train.steps;
-        notices.push(Notice { key: "eval".into(), message: format!("above the steps per round; using {}", c.train.steps) });
+        note("eval", format!("above the steps per round; using {}", c.train.steps));
     }
-    if c.prune.reset == ResetMode::Rewind && c.prune.rewind_step >= c.train.steps {
+    if !c.rewind_fits() {
         c.prune.rewind_step = c.train.steps - 1;
-        notices.push(Notice { key: "k".into(), message: format!("must be below the steps per round; using {}", c.prune.rewind_step) });
+        note("k", format!("must be below the steps per round; using {}", c.prune.rewind_step));
     }
     debug_assert!(c.validate().is_ok(), "repair left an invalid config: {:?}", c.validate());
 }
 
-/// How the page shows one key as a control: label, one-line explanation for
-/// a classroom, and its choices (empty: a text field).
-pub struct Control {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub help: &'static str,
-    pub choices: &'static [(&'static str, &'static str)],
-}
-
-const ON_OFF: &[(&str, &str)] = &[("1", "on"), ("0", "off")];
-
-/// The bench's controls, in display order (the backend has its own).
-pub static CONTROLS: &[Control] = &[
-    Control { key: "data", label: "Dataset", help: "What the network learns. 2D sets are drawn from the seed; image sets ship with the page.",
-        choices: &[("spiral", "spiral"), ("circle", "circle"), ("xor", "xor"), ("gauss", "gauss"), ("moons", "moons"), ("digits", "8×8 digits"), ("mnist", "MNIST (10k)"), ("fashion", "Fashion-MNIST (12k)")] },
-    Control { key: "n", label: "Samples", help: "Points generated (2D) or images used (subset of the shipped set).", choices: &[] },
-    Control { key: "noise", label: "Noise", help: "How much the 2D classes overlap, 0 to 1.", choices: &[] },
-    Control { key: "hidden", label: "Hidden layers", help: "Widths of the hidden layers, comma-separated (300,100 is LeNet-300-100).", choices: &[] },
-    Control { key: "conv", label: "Conv channels", help: "3×3 conv layers before the MLP, comma-separated channels (image sets; 16,16 is a small Conv-2).", choices: &[] },
-    Control { key: "init", label: "Initialisation", help: "How θ0 is drawn: Glorot uniform (the paper's) or Kaiming normal.", choices: &[("glorot", "Glorot"), ("kaiming", "Kaiming")] },
-    Control { key: "opt", label: "Optimizer", help: "Adam (the paper's) or SGD with momentum.", choices: &[("adam", "Adam"), ("sgd", "SGD + momentum")] },
-    Control { key: "lr", label: "Learning rate", help: "Step size of the optimizer.", choices: &[] },
-    Control { key: "batch", label: "Batch size", help: "Examples per training step.", choices: &[] },
-    Control { key: "steps", label: "Steps per round", help: "Training iterations in every round.", choices: &[] },
-    Control { key: "eval", label: "Evaluate every", help: "Steps between validation checks (the early-stop iteration is found on these).", choices: &[] },
-    Control { key: "method", label: "Pruning by", help: "Magnitude of trained weights (the paper), or SNIP / SynFlow scores at initialisation.",
-        choices: &[("magnitude", "magnitude"), ("snip", "SNIP"), ("synflow", "SynFlow")] },
-    Control { key: "scope", label: "Pruning scope", help: "Each layer loses its own share, or one threshold across all layers.", choices: &[("layer", "layer-wise"), ("global", "global")] },
-    Control { key: "sched", label: "Schedule", help: "Iterative: a little after every round. One-shot: straight from the dense net to each sparsity.",
-        choices: &[("iterative", "iterative"), ("oneshot", "one-shot")] },
-    Control { key: "rate", label: "Prune rate", help: "Fraction of the remaining weights removed per round (hidden layers).", choices: &[] },
-    Control { key: "orate", label: "Output-layer rate", help: "Fraction removed from the output layer per round (the paper: half the rate).", choices: &[] },
-    Control { key: "cvrate", label: "Conv rate", help: "Fraction removed from conv layers per round (the paper: 10–15%).", choices: &[] },
-    Control { key: "rounds", label: "Rounds", help: "Pruning rounds after the dense round 0.", choices: &[] },
-    Control { key: "reset", label: "Reset to", help: "Survivors restart from θ0, or from θk, their values at step k (rewinding).", choices: &[("init", "θ0 (initial values)"), ("rewind", "θk (rewind to step k)")] },
-    Control { key: "k", label: "Rewind step k", help: "The training step whose weights rewinding restores.", choices: &[] },
-    Control { key: "reinit", label: "Control: random reinit", help: "Train the same mask from fresh random weights: does θ0 matter?", choices: ON_OFF },
-    Control { key: "random", label: "Control: random mask", help: "Train a random mask of the same sparsity: does the mask matter?", choices: ON_OFF },
-    Control { key: "seed", label: "Seed", help: "Same seed and settings, same ticket.", choices: &[] },
-    Control { key: "backend", label: "Backend", help: "auto times a few steps on your graphics card (WebGPU) and on the CPU, and keeps the faster; the CPU path always works.",
-        choices: &[("auto", "auto (the faster, timed at the start)"), ("webgpu", "WebGPU"), ("cpu", "CPU")] },
-];
-
 /// The current value of `key` as the URL writes it.
 pub fn get(state: &UrlState, key: &str) -> Option<String> {
-    KEYS.iter().find(|k| k.name == key).map(|k| (k.get)(state))
+    setting(key).map(|k| (k.get)(state))
 }
 
 /// Set one key from a control, as a link would, and repair what that breaks.
 /// Returns what was changed or refused, for the page to show.
 pub fn apply(state: &mut UrlState, key: &str, value: &str) -> Vec<Notice> {
     let mut notices = Vec::new();
-    match KEYS.iter().find(|k| k.name == key) {
+    match setting(key) {
         None => notices.push(Notice { key: clip(key), message: "is not a key this lab knows; ignored".into() }),
         Some(k) => {
             let before = (k.get)(state);
             match (k.set)(state, value) {
                 Ok(None) => {}
-                Ok(Some(msg)) => notices.push(Notice { key: k.name.into(), message: msg }),
-                Err(msg) => notices.push(Notice { key: k.name.into(), message: format!("{msg}; keeping {}", display_or_empty(&before)) }),
+                Ok(Some(msg)) => notices.push(Notice { key: k.key.into(), message: msg }),
+                Err(msg) => notices.push(Notice {
+                    key: k.key.into(),
+                    message: format!("{msg}; keeping {}", display_or_empty(&before)),
+                }),
             }
         }
     }
@@ -444,8 +521,8 @@ pub fn apply(state: &mut UrlState, key: &str, value: &str) -> Vec<Notice> {
 /// Write the full state as a query string (without `?`), keys in table order.
 pub fn encode(state: &UrlState) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
-    for key in KEYS {
-        out.append_pair(key.name, &(key.get)(state));
+    for key in SETTINGS {
+        out.append_pair(key.key, &(key.get)(state));
     }
     for h in &state.hidden {
         out.append_pair(&format!("{h}_hide"), "1");

@@ -28,12 +28,19 @@ fn wgpu_backend_runs_the_same_experiment() {
         assert_eq!(a.layer_remaining, b.layer_remaining);
         let curve = &a.ticket.curve;
         assert!(curve.last().unwrap().val_loss < curve[0].val_loss, "round {} did not learn on wgpu", a.round);
-        assert!((a.ticket.test_accuracy - b.ticket.test_accuracy).abs() < 0.1, "round {}: {} vs {}", a.round, a.ticket.test_accuracy, b.ticket.test_accuracy);
+        assert!(
+            (a.ticket.test_accuracy - b.ticket.test_accuracy).abs() < 0.1,
+            "round {}: {} vs {}",
+            a.round,
+            a.ticket.test_accuracy,
+            b.ticket.test_accuracy
+        );
     }
 }
 
 fn wgpu() -> burn::tensor::Device {
-    device::wgpu().unwrap_or_else(|e| panic!("no wgpu adapter ({e}); scripts/setup.sh installs mesa-vulkan-drivers for one"))
+    device::wgpu()
+        .unwrap_or_else(|e| panic!("no wgpu adapter ({e}); scripts/setup.sh installs mesa-vulkan-drivers for one"))
 }
 
 /// The invariants hold on the fused wgpu backend too (burn's `fusion`
@@ -49,8 +56,8 @@ fn fused_wgpu_keeps_pruned_weights_exactly_zero() {
     let c = tiny(11);
     let data = dataset(&c);
     let shapes = c.shapes();
-    let theta0 = c.model.init_weights(&c.widths(), c.seed);
-    let dense = lottery_ticket_lab::engine::Mask::for_shapes(&shapes);
+    let theta0 = lottery_ticket_lab::engine::Weights::theta0(&c);
+    let dense = lottery_ticket_lab::engine::Mask::dense(&shapes);
     let keep: Vec<usize> = dense.layers.iter().map(|l| l.len() / 2).collect();
     let mask = prune::prune_magnitude(&theta0, &dense, &keep, c.prune.scope);
     let back = block_on(MaskedNet::new(&theta0, &mask, &device).to_weights()).unwrap();
@@ -62,7 +69,10 @@ fn fused_wgpu_keeps_pruned_weights_exactly_zero() {
         let w = block_on(run.model().to_weights()).unwrap();
         for (l, (lw, m)) in w.layers.iter().zip(&mask.layers).enumerate() {
             for (i, (&v, &k)) in lw.w.iter().zip(&m.keep).enumerate() {
-                assert!(k || v.to_bits() & 0x7fff_ffff == 0, "layer {l} weight {i} regrew to {v} after step {step} on wgpu");
+                assert!(
+                    k || v.to_bits() & 0x7fff_ffff == 0,
+                    "layer {l} weight {i} regrew to {v} after step {step} on wgpu"
+                );
             }
         }
     }

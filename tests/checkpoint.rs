@@ -50,7 +50,11 @@ fn interrupted(c: &ExperimentConfig, rounds_done: usize, extra: usize) -> Value 
 
 #[test]
 fn resuming_after_a_round_gives_the_uninterrupted_rounds() {
-    for (reset, schedule) in [(ResetMode::Init, Schedule::Iterative), (ResetMode::Rewind, Schedule::Iterative), (ResetMode::Init, Schedule::Oneshot)] {
+    for (reset, schedule) in [
+        (ResetMode::Init, Schedule::Iterative),
+        (ResetMode::Rewind, Schedule::Iterative),
+        (ResetMode::Init, Schedule::Oneshot),
+    ] {
         let c = config(reset, schedule);
         let whole = uninterrupted(&c);
         assert_eq!(whole.as_array().unwrap().len(), 4);
@@ -67,7 +71,8 @@ fn a_finished_experiment_resumes_as_finished() {
     block_on(e.run_to_end(50, |_| {})).unwrap();
     let cp = e.checkpoint("cpu");
     assert!(!cp.can_continue());
-    let mut again = Experiment::resume(Checkpoint::from_compact(&cp.to_compact()).unwrap(), dataset(&c), &cpu()).unwrap();
+    let mut again =
+        Experiment::resume(Checkpoint::from_compact(&cp.to_compact()).unwrap(), dataset(&c), &cpu()).unwrap();
     assert!(matches!(block_on(again.advance(10)).unwrap(), Event::Finished));
     assert_eq!(rounds_json(&again), rounds_json(&e));
 }
@@ -82,7 +87,9 @@ fn weights_survive_the_file_bit_for_bit() {
     let cp = e.checkpoint("cpu");
     let theta_k = cp.theta_k.clone().expect("θk is saved when rewinding");
     let back = Checkpoint::from_json(&cp.to_json()).unwrap();
-    let bits = |w: &lottery_ticket_lab::engine::Weights| -> Vec<u32> { w.layers.iter().flat_map(|l| l.w.iter().chain(&l.b)).map(|x| x.to_bits()).collect() };
+    let bits = |w: &lottery_ticket_lab::engine::Weights| -> Vec<u32> {
+        w.layers.iter().flat_map(|l| l.w.iter().chain(&l.b)).map(|x| x.to_bits()).collect()
+    };
     assert_eq!(bits(back.theta_k.as_ref().unwrap()), bits(&theta_k));
     assert_eq!(back, cp);
 }
@@ -113,7 +120,13 @@ fn bad_ticket_files_are_refused_with_the_reason() {
     let cases: Vec<(&str, Value, &str)> = vec![
         ("future version", with(&|v| v["version"] = json!(2)), "version 2 is not supported"),
         ("other format", with(&|v| v["format"] = json!("something-else")), "not a Lottery Ticket Lab ticket"),
-        ("no format", with(&|v| { v.as_object_mut().unwrap().remove("format"); }), "not a Lottery Ticket Lab ticket"),
+        (
+            "no format",
+            with(&|v| {
+                v.as_object_mut().unwrap().remove("format");
+            }),
+            "not a Lottery Ticket Lab ticket",
+        ),
         ("layer shape", with(&|v| v["rounds"][1]["mask"]["layers"][0]["fan_out"] = json!(9)), "layer 1"),
         ("mask length", with(&|v| v["rounds"][1]["mask"]["layers"][0]["keep"] = json!("3:AA")), "layer 1"),
         ("bad mask text", with(&|v| v["rounds"][1]["mask"]["layers"][0]["keep"] = json!("nonsense")), "mask"),
@@ -122,9 +135,21 @@ fn bad_ticket_files_are_refused_with_the_reason() {
         ("accuracy", with(&|v| v["rounds"][0]["ticket"]["test_accuracy"] = json!(7.5)), "between 0 and 1"),
         ("too many rounds", with(&|v| v["config"]["prune"]["rounds"] = json!(0)), "rounds"),
         ("config", with(&|v| v["config"]["train"]["lr"] = json!(-1.0)), "lr"),
-        ("missing θk", with(&|v| { v.as_object_mut().unwrap().remove("theta_k"); }), "θk"),
+        (
+            "missing θk",
+            with(&|v| {
+                v.as_object_mut().unwrap().remove("theta_k");
+            }),
+            "θk",
+        ),
         ("θk shape", with(&|v| v["theta_k"]["layers"][0]["w"] = json!("AAAAAA")), "θk"),
-        ("no rounds field", with(&|v| { v.as_object_mut().unwrap().remove("rounds"); }), "rounds"),
+        (
+            "no rounds field",
+            with(&|v| {
+                v.as_object_mut().unwrap().remove("rounds");
+            }),
+            "rounds",
+        ),
     ];
     for (name, file, says) in cases {
         let err = refused(&file).to_string();

@@ -2,6 +2,7 @@
 //! with the file named.
 
 use lottery_ticket_lab::engine::data::{self, DataError, DatasetName};
+use lottery_ticket_lab::engine::{self, Choice};
 
 fn path(f: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/data").join(f)
@@ -9,8 +10,11 @@ fn path(f: &str) -> std::path::PathBuf {
 
 #[test]
 fn shipped_sets_load_with_their_shapes() {
-    for (name, n, px) in [(DatasetName::Digits, 1797, 64), (DatasetName::Mnist, 10_000, 784), (DatasetName::Fashion, 12_000, 784)] {
-        let s = data::load_image_set(&path(""), name).unwrap();
+    for (name, n, px) in
+        [(DatasetName::Digits, 1797, 64), (DatasetName::Mnist, 10_000, 784), (DatasetName::Fashion, 12_000, 784)]
+    {
+        let file = name.file_name().unwrap();
+        let s = data::decode_image_set(file, &std::fs::read(path(file)).unwrap()).unwrap();
         assert_eq!((s.len(), s.features, s.classes), (n, px, 10), "{name:?}");
         assert!(s.x.iter().all(|v| (0.0..=1.0).contains(v)));
         // Every class is present in the first 1,000 (the files are shuffled).
@@ -46,13 +50,14 @@ fn corrupt_file_is_refused_with_its_name() {
 
 #[test]
 fn missing_file_is_named() {
-    let err = data::load_image_set(std::path::Path::new("/nonexistent"), DatasetName::Mnist).unwrap_err();
+    let config = engine::preset("lenet-mnist").unwrap();
+    let err = engine::load_dataset(&config, std::path::Path::new("/nonexistent")).unwrap_err();
     assert!(err.to_string().contains("/nonexistent/mnist.ltd"), "{err}");
 }
 
 #[test]
 fn two_d_generators_are_seeded_and_labelled() {
-    for name in DatasetName::ALL.into_iter().filter(|d| d.is_2d()) {
+    for name in DatasetName::all().filter(|d| d.is_2d()) {
         let a = data::generate_2d(name, 200, 0.3, 5);
         let b = data::generate_2d(name, 200, 0.3, 5);
         assert_eq!(a.x, b.x, "{name:?} is not deterministic");

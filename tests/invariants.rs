@@ -4,15 +4,15 @@
 mod common;
 
 use common::*;
-use lottery_ticket_lab::engine::config::{OptimizerKind, PruneScope, ResetMode};
+use lottery_ticket_lab::engine::config::{ExperimentConfig, OptimizerKind, PruneScope, ResetMode};
 use lottery_ticket_lab::engine::mask::Mask;
 use lottery_ticket_lab::engine::model::{MaskedNet, Weights};
 use lottery_ticket_lab::engine::rewind::ResetPoint;
 use lottery_ticket_lab::engine::train::TrainRun;
 use lottery_ticket_lab::engine::{Event, Experiment, prune};
 
-fn half_mask(widths: &[usize], seed: u64) -> Mask {
-    let mut m = Mask::dense(widths);
+fn half_mask(c: &ExperimentConfig, seed: u64) -> Mask {
+    let mut m = Mask::dense(&c.shapes());
     for l in &mut m.layers {
         let n = l.len();
         l.keep.iter_mut().take(n / 2).for_each(|k| *k = false);
@@ -35,9 +35,8 @@ fn pruned_weights_stay_zero(optimizer: OptimizerKind) {
     c.train.optimizer = optimizer;
     c.train.lr = if optimizer == OptimizerKind::Sgd { 0.1 } else { 0.02 };
     let data = dataset(&c);
-    let widths = c.widths();
-    let mask = half_mask(&widths, 9);
-    let theta0 = c.model.init_weights(&widths, c.seed);
+    let mask = half_mask(&c, 9);
+    let theta0 = Weights::theta0(&c);
     let device = cpu().autodiff();
     let mut run = TrainRun::new(&c.train, &theta0, &mask, 0, 40, c.seed, &device);
     let mut moved = false;
@@ -45,7 +44,8 @@ fn pruned_weights_stay_zero(optimizer: OptimizerKind) {
         run.step(&data);
         let w = block_on(run.model().to_weights()).unwrap();
         assert_pruned_zero(&w, &mask, step);
-        moved |= w.layers[0].w.iter().zip(&theta0.layers[0].w).zip(&mask.layers[0].keep).any(|((a, b), k)| *k && a != b);
+        moved |=
+            w.layers[0].w.iter().zip(&theta0.layers[0].w).zip(&mask.layers[0].keep).any(|((a, b), k)| *k && a != b);
     }
     assert!(moved, "the surviving weights should train");
 }
@@ -63,9 +63,8 @@ fn pruned_weights_stay_zero_under_sgd_with_momentum() {
 #[test]
 fn upload_and_readback_are_bit_exact() {
     let c = tiny(5);
-    let widths = c.widths();
-    let theta0 = c.model.init_weights(&widths, c.seed);
-    let mask = half_mask(&widths, 1);
+    let theta0 = Weights::theta0(&c);
+    let mask = half_mask(&c, 1);
     let model = MaskedNet::new(&theta0, &mask, &cpu());
     let back = block_on(model.to_weights()).unwrap();
     assert_eq!(back, theta0.masked(&mask));
@@ -74,9 +73,8 @@ fn upload_and_readback_are_bit_exact() {
 #[test]
 fn reset_restores_survivors_to_theta0_bit_for_bit() {
     let c = tiny(11);
-    let widths = c.widths();
-    let theta0 = c.model.init_weights(&widths, c.seed);
-    let mask = half_mask(&widths, 2);
+    let theta0 = Weights::theta0(&c);
+    let mask = half_mask(&c, 2);
     let point = ResetPoint { theta0: theta0.clone(), theta_k: None };
     let (reset, start) = point.reset(&c, &mask);
     assert_eq!(start, 0);
@@ -108,12 +106,21 @@ fn experiment_round_one_starts_from_theta0_and_masks_nest() {
     .unwrap();
     assert_eq!(reports.len(), 4);
     for pair in reports.windows(2) {
-        assert!(pair[1].mask.is_subset_of(&pair[0].mask), "round {} mask is not inside round {}'s", pair[1].round, pair[0].round);
+        assert!(
+            pair[1].mask.is_subset_of(&pair[0].mask),
+            "round {} mask is not inside round {}'s",
+            pair[1].round,
+            pair[0].round
+        );
         // Each round prunes the configured fraction of each layer's remaining weights, to within one weight.
         let layers = pair[0].mask.layers.len();
         for (l, (a, b)) in pair[0].mask.layers.iter().zip(&pair[1].mask.layers).enumerate() {
             let expected = a.remaining() as f64 * (1.0 - c.layer_rate(l, layers));
-            assert!((b.remaining() as f64 - expected).abs() <= 1.0, "layer {l}: {} kept, expected {expected}", b.remaining());
+            assert!(
+                (b.remaining() as f64 - expected).abs() <= 1.0,
+                "layer {l}: {} kept, expected {expected}",
+                b.remaining()
+            );
         }
     }
 }
@@ -123,8 +130,8 @@ fn global_pruning_removes_the_rate_over_all_layers() {
     let mut c = tiny(2);
     c.prune.scope = PruneScope::Global;
     let widths = c.widths();
-    let w = c.model.init_weights(&widths, 4);
-    let mask = Mask::dense(&widths);
+    let w = Weights::init(&c.shapes(), c.model.init, 4, 0);
+    let mask = Mask::dense(&c.shapes());
     let keep = prune::keep_counts_iterative(&c, &mask);
     let next = prune::prune_magnitude(&w, &mask, &keep, PruneScope::Global);
     let expected = mask.total() as f64 * (1.0 - c.prune.rate);
@@ -142,8 +149,7 @@ fn global_pruning_removes_the_rate_over_all_layers() {
 #[test]
 fn random_mask_control_keeps_per_layer_counts() {
     let c = tiny(1);
-    let widths = c.widths();
-    let mask = half_mask(&widths, 3);
+    let mask = half_mask(&c, 3);
     let r = prune::random_mask(&mask, 8, 2);
     for (a, b) in mask.layers.iter().zip(&r.layers) {
         assert_eq!(a.remaining(), b.remaining());
@@ -157,9 +163,8 @@ fn rewinding_to_k_gives_theta_k() {
     c.prune.reset = ResetMode::Rewind;
     c.prune.rewind_step = 7;
     let data = dataset(&c);
-    let widths = c.widths();
-    let theta0 = c.model.init_weights(&widths, c.seed);
-    let dense = Mask::dense(&widths);
+    let theta0 = Weights::theta0(&c);
+    let dense = Mask::dense(&c.shapes());
     let device = cpu().autodiff();
     // A run that snapshots at k, and a second that simply stops at k.
     let mut a = TrainRun::new(&c.train, &theta0, &dense, 0, 20, c.seed, &device).snapshot_at(7);
@@ -170,7 +175,7 @@ fn rewinding_to_k_gives_theta_k() {
     assert_eq!(block_on(b.model().to_weights()).unwrap(), theta_k);
     assert_ne!(theta_k, theta0);
     // Reset with rewinding restores survivors to θk and restarts at iteration k.
-    let mask = half_mask(&widths, 4);
+    let mask = half_mask(&c, 4);
     let point = ResetPoint { theta0, theta_k: Some(theta_k.clone()) };
     let (w, start) = point.reset(&c, &mask);
     assert_eq!(start, 7);
@@ -181,14 +186,13 @@ fn rewinding_to_k_gives_theta_k() {
 fn synflow_and_snip_reach_the_target_counts() {
     let c = tiny(21);
     let data = dataset(&c);
-    let widths = c.widths();
-    let w = c.model.init_weights(&widths, c.seed);
-    let mask = Mask::dense(&widths);
+    let w = Weights::theta0(&c);
+    let mask = Mask::dense(&c.shapes());
     let keep = prune::keep_counts_oneshot(&c, &mask, 3);
     let s = block_on(prune::prune_synflow(&w, &mask, &keep, PruneScope::Layer, 10, &cpu())).unwrap();
     let counts: Vec<usize> = s.layers.iter().map(|l| l.remaining()).collect();
     assert_eq!(counts, keep);
-    let scores = block_on(prune::snip_scores(&w, &mask, &data.train, data.features, data.classes, 64, 1, &cpu())).unwrap();
+    let scores = block_on(prune::snip_scores(&w, &mask, prune::snip_batch(&data, 64, 1), &cpu())).unwrap();
     assert!(scores.iter().flatten().any(|s| *s > 0.0), "SNIP scores should not all be zero");
     let m = prune::keep_top(&scores, &mask, &keep, PruneScope::Layer);
     assert_eq!(m.layers.iter().map(|l| l.remaining()).collect::<Vec<_>>(), keep);
@@ -206,15 +210,19 @@ fn conv_net_trains_with_pruned_kernels_staying_zero() {
     assert_eq!(shapes.len(), 4);
     assert_eq!(shapes[2].fan_in, 6 * 2 * 2, "8 → 6 → 4 → pool → 2×2×6");
     let data = dataset(&c);
-    let theta0 = Weights::init_shapes(&shapes, c.model.init, c.seed, 0);
-    let mask = prune::random_mask(&{
-        let mut m = Mask::for_shapes(&shapes);
-        for l in &mut m.layers {
-            let n = l.len();
-            l.keep.iter_mut().take(n / 3).for_each(|k| *k = false);
-        }
-        m
-    }, 5, 0);
+    let theta0 = Weights::theta0(&c);
+    let mask = prune::random_mask(
+        &{
+            let mut m = Mask::dense(&shapes);
+            for l in &mut m.layers {
+                let n = l.len();
+                l.keep.iter_mut().take(n / 3).for_each(|k| *k = false);
+            }
+            m
+        },
+        5,
+        0,
+    );
     let device = cpu().autodiff();
     let mut run = TrainRun::new(&c.train, &theta0, &mask, 0, 30, c.seed, &device);
     for step in 1..=30 {
@@ -225,8 +233,9 @@ fn conv_net_trains_with_pruned_kernels_staying_zero() {
     assert_eq!(w.shapes(), shapes, "readback keeps the conv shapes");
     assert_ne!(w.layers[0].w, theta0.masked(&mask).layers[0].w, "the conv kernels train");
     // SynFlow on a conv net reaches its per-layer targets.
-    let keep = prune::keep_counts_oneshot(&c, &Mask::for_shapes(&shapes), 2);
-    let s = block_on(prune::prune_synflow(&theta0, &Mask::for_shapes(&shapes), &keep, PruneScope::Layer, 5, &cpu())).unwrap();
+    let keep = prune::keep_counts_oneshot(&c, &Mask::dense(&shapes), 2);
+    let s =
+        block_on(prune::prune_synflow(&theta0, &Mask::dense(&shapes), &keep, PruneScope::Layer, 5, &cpu())).unwrap();
     assert_eq!(s.layers.iter().map(|l| l.remaining()).collect::<Vec<_>>(), keep);
 }
 
@@ -246,7 +255,11 @@ fn the_step_loss_has_the_cross_entropy_gradient() {
     let grad_of = |surrogate: bool| {
         let logits = Tensor::<2>::from_data(TensorData::new(z.clone(), [b, c]), &device).require_grad();
         let targets = Tensor::<2>::from_data(TensorData::new(y.clone(), [b, c]), &device);
-        let loss = if surrogate { cross_entropy_surrogate(logits.clone(), targets) } else { cross_entropy(logits.clone(), targets) };
+        let loss = if surrogate {
+            cross_entropy_surrogate(logits.clone(), targets)
+        } else {
+            cross_entropy(logits.clone(), targets)
+        };
         let grads = loss.backward();
         block_on(lottery_ticket_lab::engine::read_f32(logits.grad(&grads).expect("a gradient"))).unwrap()
     };

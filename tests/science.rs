@@ -45,7 +45,12 @@ fn winning_ticket_matches_dense_while_reinit_falls_behind() {
         .filter(|&r| remaining[r] <= 0.20)
         .find(|&r| dense - ticket[r] <= 1.0 && ticket[r] - reinit[r] >= 1.5);
     let r = found.expect("no sparsity ≤ 20% where the ticket is within 1 pp of dense and reinit ≥ 1.5 pp behind");
-    println!("round {r}: {:.2}% of weights, ticket {:.2}% vs dense {dense:.2}%, reinit {:.2}%", remaining[r] * 100.0, ticket[r], reinit[r]);
+    println!(
+        "round {r}: {:.2}% of weights, ticket {:.2}% vs dense {dense:.2}%, reinit {:.2}%",
+        remaining[r] * 100.0,
+        ticket[r],
+        reinit[r]
+    );
     // And the ticket never collapses in this range.
     assert!(ticket[rounds] > dense - 3.0, "ticket at {:.1}% fell to {:.2}%", remaining[rounds] * 100.0, ticket[rounds]);
 }

@@ -1,12 +1,13 @@
 //! The URL codec: every configuration round-trips; hostile input never
 //! panics and always yields a valid configuration plus messages.
 
+use lottery_ticket_lab::engine::Choice;
 use lottery_ticket_lab::engine::config::{self, ExperimentConfig};
 use lottery_ticket_lab::url::{self, BackendChoice, UrlState};
 use proptest::prelude::*;
 
 fn arb_state() -> impl Strategy<Value = UrlState> {
-    let datasets = prop::sample::select(lottery_ticket_lab::engine::DatasetName::ALL.to_vec());
+    let datasets = prop::sample::select(lottery_ticket_lab::engine::DatasetName::all().collect::<Vec<_>>());
     (
         (datasets, 20usize..3000, 0.0f64..1.0, 0.05f64..0.3, 0.05f64..0.4),
         (prop::collection::vec(1usize..40, 0..4), any::<bool>(), any::<bool>(), prop::collection::vec(1usize..8, 0..3)),
@@ -22,7 +23,9 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
             c.data.val_frac = d.3;
             c.data.test_frac = d.4;
             c.model.hidden = m.0;
-            if !c.data.dataset.is_2d() { c.model.conv = m.3; }
+            if !c.data.dataset.is_2d() {
+                c.model.conv = m.3;
+            }
             c.prune.conv_rate = p.4 / 2.0;
             c.model.init = if m.1 { config::Init::Glorot } else { config::Init::Kaiming };
             c.train.optimizer = if m.2 { config::OptimizerKind::Adam } else { config::OptimizerKind::Sgd };
@@ -31,7 +34,13 @@ fn arb_state() -> impl Strategy<Value = UrlState> {
             c.train.batch = t.2;
             c.train.steps = t.3;
             c.train.eval_every = (t.3 / 3).max(1);
-            c.prune.method = if p.0 { config::PruneMethod::Magnitude } else if p.1 { config::PruneMethod::Snip } else { config::PruneMethod::Synflow };
+            c.prune.method = if p.0 {
+                config::PruneMethod::Magnitude
+            } else if p.1 {
+                config::PruneMethod::Snip
+            } else {
+                config::PruneMethod::Synflow
+            };
             c.prune.scope = if p.2 { config::PruneScope::Layer } else { config::PruneScope::Global };
             c.prune.rate = p.3;
             c.prune.output_rate = p.4;
@@ -69,7 +78,7 @@ proptest! {
     }
 
     #[test]
-    fn hostile_values_for_known_keys(key in prop::sample::select(url::KEYS.iter().map(|k| k.name).collect::<Vec<_>>()),
+    fn hostile_values_for_known_keys(key in prop::sample::select(url::SETTINGS.iter().map(|k| k.key).collect::<Vec<_>>()),
                                      value in prop_oneof![".{0,40}", "-?[0-9]{1,30}", Just("NaN".to_string()), Just("inf".to_string()), Just("1e309".to_string()), Just("<script>alert(1)</script>".to_string())]) {
         let q = format!("{}={}", key, urlencode(&value));
         let (state, notices) = url::decode(&q);
@@ -90,13 +99,29 @@ fn bad_values_get_specific_messages() {
     let text: Vec<String> = n.iter().map(|n| format!("{}: {}", n.key, n.message)).collect();
     assert!(text.iter().any(|t| t.starts_with("steps: 'abc' is not a number; using 600")), "{text:?}");
     assert!(text.iter().any(|t| t.starts_with("rate: 5 is above 0.95; using 0.95")), "{text:?}");
-    assert!(text.iter().any(|t| t.starts_with("data: 'cifar' is not one of circle")), "{text:?}");
+    assert!(text.iter().any(|t| t.starts_with("data: 'cifar' is not one of spiral")), "{text:?}");
     assert!(text.iter().any(|t| t == "zzz: is not a key this lab knows; ignored"), "{text:?}");
     assert!(text.iter().any(|t| t.starts_with("seed: appears more than once")), "{text:?}");
     assert!(text.iter().any(|t| t.starts_with("hidden: 3000 is above 1024")), "{text:?}");
     assert_eq!(s.config.seed, 8);
     assert_eq!(s.config.prune.rate, 0.95);
     assert!(s.config.validate().is_ok());
+}
+
+/// The table drives everything: every menu entry of every setting is taken
+/// as given and written back as given, and every label and help is filled in.
+#[test]
+fn every_setting_reads_back_what_it_writes() {
+    for s in url::SETTINGS {
+        assert!(!s.label.is_empty() && !s.help.is_empty(), "{} needs a label and help", s.key);
+        let default = url::get(&UrlState::default(), s.key).unwrap();
+        for value in (s.menu)().into_iter().map(|(v, _)| v.to_string()).chain([default]) {
+            let mut state = UrlState::default();
+            let notices = url::apply(&mut state, s.key, &value);
+            assert!(notices.is_empty(), "{}={value}: {notices:?}", s.key);
+            assert_eq!(url::get(&state, s.key).as_deref(), Some(value.as_str()), "{}", s.key);
+        }
+    }
 }
 
 #[test]

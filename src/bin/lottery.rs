@@ -22,7 +22,7 @@ mod cli {
 
     use clap::{Parser, Subcommand, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
-    use lottery_ticket_lab::engine::{self, Event, Experiment, Report, config::PRESETS, device};
+    use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
     use lottery_ticket_lab::url;
 
     #[derive(Parser)]
@@ -36,8 +36,8 @@ mod cli {
     enum Command {
         /// Run an experiment and print its table of rounds.
         Run {
-            /// Starting configuration (spiral, digits, lenet-mnist, lenet-fashion, xor-tiny).
-            #[arg(long, default_value = "spiral")]
+            // The help lists config::PRESETS, so it names every preset the page offers.
+            #[arg(long, default_value = "spiral", help = format!("Starting configuration: {}.", PRESETS.join(", ")))]
             preset: String,
             /// Override a knob with its URL key, e.g. --set rounds=5 --set hidden=300,100.
             #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -54,7 +54,7 @@ mod cli {
             #[arg(long, default_value_t = 50)]
             chunk: usize,
         },
-        /// List the presets and the keys --set accepts.
+        /// List the presets, and the settings --set accepts: key, label and help.
         Keys,
         /// Time one LeNet-300-100 training step (batch 60, forward, backward,
         /// Adam, masks kept) and print the figures as one JSON line.
@@ -84,17 +84,20 @@ mod cli {
         match Cli::parse().command {
             Command::Keys => {
                 println!("presets: {}", PRESETS.join(", "));
-                let keys: Vec<&str> = url::KEYS.iter().map(|k| k.name).collect();
-                println!("keys: {}", keys.join(", "));
+                for s in url::SETTINGS.iter() {
+                    println!("{:8} {}: {}", s.key, s.label, s.help);
+                }
                 ExitCode::SUCCESS
             }
-            Command::BenchStep { backend, blocks, steps, data_dir } => match bench_step(backend, blocks, steps, &data_dir) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("lottery: {e}");
-                    ExitCode::FAILURE
+            Command::BenchStep { backend, blocks, steps, data_dir } => {
+                match bench_step(backend, blocks, steps, &data_dir) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("lottery: {e}");
+                        ExitCode::FAILURE
+                    }
                 }
-            },
+            }
             Command::Run { preset, set, backend, out, data_dir, chunk } => {
                 match run(&preset, &set, backend, out, &data_dir, chunk) {
                     Ok(()) => ExitCode::SUCCESS,
@@ -107,7 +110,14 @@ mod cli {
         }
     }
 
-    fn run(preset: &str, set: &[String], backend: Backend, out: Option<PathBuf>, data_dir: &std::path::Path, chunk: usize) -> Result<(), String> {
+    fn run(
+        preset: &str,
+        set: &[String],
+        backend: Backend,
+        out: Option<PathBuf>,
+        data_dir: &std::path::Path,
+        chunk: usize,
+    ) -> Result<(), String> {
         if engine::preset(preset).is_none() {
             return Err(format!("no preset called '{preset}'; try one of {}", PRESETS.join(", ")));
         }
@@ -132,7 +142,7 @@ mod cli {
         let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
         eprintln!(
             "{}: {} train / {} val / {} test, network {:?} ({} weights), {} rounds of {} steps, on {backend_name}",
-            config.data.dataset.as_str(),
+            config.data.dataset.name(),
             data.train.len(),
             data.val.len(),
             data.test.len(),
@@ -190,15 +200,17 @@ mod cli {
     fn bench_step(backend: Backend, blocks: usize, per_block: usize, data_dir: &std::path::Path) -> Result<(), String> {
         use lottery_ticket_lab::engine::train::TrainRun;
         use lottery_ticket_lab::engine::{Mask, Weights, prune};
+        // Untimed steps first (at least this many, or a block's worth):
+        // first allocations, kernel compilation.
+        const MIN_WARMUP_STEPS: usize = 5;
         let config = engine::preset("lenet-mnist").expect("preset");
         let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
         let (device, name) = match backend {
             Backend::Cpu => (device::cpu(), "flex"),
             Backend::Wgpu => (device::wgpu().map_err(|e| format!("no wgpu adapter: {e}"))?, "wgpu"),
         };
-        let shapes = config.shapes();
-        let theta0 = Weights::init_shapes(&shapes, config.model.init, config.seed, 0);
-        let dense = Mask::for_shapes(&shapes);
+        let theta0 = Weights::theta0(&config);
+        let dense = Mask::dense(&config.shapes());
         let keep = prune::keep_counts_iterative(&config, &dense);
         let mask = prune::prune_magnitude(&theta0, &dense, &keep, config.prune.scope);
         let device = device.autodiff();
@@ -211,7 +223,7 @@ mod cli {
             pollster::block_on(run.last_loss()).map_err(|e| e.to_string())?;
             Ok(t.elapsed().as_secs_f64() * 1000.0 / n as f64)
         };
-        block(per_block.max(5))?; // warm-up: first allocations, kernel compilation
+        block(per_block.max(MIN_WARMUP_STEPS))?; // warm-up
         let mut ms: Vec<f64> = (0..blocks.max(1)).map(|_| block(per_block.max(1))).collect::<Result<_, _>>()?;
         ms.sort_by(f64::total_cmp);
         let threads = std::env::var("MATMUL_NUM_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(1usize);

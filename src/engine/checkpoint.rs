@@ -25,6 +25,8 @@ pub const VERSION: u32 = 1;
 /// Larger files are refused before parsing (a LeNet ticket of 30 rounds with
 /// θk is about 6 MB).
 pub const MAX_FILE_BYTES: usize = 64 << 20;
+/// miniz's deflate level (0–10) for browser storage: zlib's default balance of size and time.
+const DEFLATE_LEVEL: u8 = 6;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
@@ -105,12 +107,14 @@ impl Checkpoint {
     /// The compact form the page keeps in browser storage: deflated JSON, base64.
     pub fn to_compact(&self) -> String {
         let json = serde_json::to_vec(self).expect("a checkpoint serialises");
-        let packed = miniz_oxide::deflate::compress_to_vec(&json, 6);
+        let packed = miniz_oxide::deflate::compress_to_vec(&json, DEFLATE_LEVEL);
         format!("v{VERSION}:{}", base64::engine::general_purpose::STANDARD_NO_PAD.encode(packed))
     }
 
     pub fn from_compact(text: &str) -> Result<Self, TicketError> {
-        let body = text.strip_prefix(&format!("v{VERSION}:")).ok_or_else(|| content("saved data of another version".into()))?;
+        let body = text
+            .strip_prefix(&format!("v{VERSION}:"))
+            .ok_or_else(|| content("saved data of another version".into()))?;
         let packed = base64::engine::general_purpose::STANDARD_NO_PAD
             .decode(body)
             .map_err(|e| content(format!("saved data is damaged ({e})")))?;
@@ -126,11 +130,19 @@ impl Checkpoint {
         let shapes = cfg.shapes();
         let max_rounds = cfg.prune.rounds + 1;
         if self.rounds.len() > max_rounds {
-            return Err(content(format!("{} rounds, but its configuration has only {max_rounds} (0..={})", self.rounds.len(), cfg.prune.rounds)));
+            return Err(content(format!(
+                "{} rounds, but its configuration has only {max_rounds} (0..={})",
+                self.rounds.len(),
+                cfg.prune.rounds
+            )));
         }
         let check_mask = |what: &str, mask: &Mask| -> Result<(), TicketError> {
             if mask.layers.len() != shapes.len() {
-                return Err(content(format!("{what} has {} layers; the configuration has {}", mask.layers.len(), shapes.len())));
+                return Err(content(format!(
+                    "{what} has {} layers; the configuration has {}",
+                    mask.layers.len(),
+                    shapes.len()
+                )));
             }
             for (l, (m, s)) in mask.layers.iter().zip(&shapes).enumerate() {
                 if (m.fan_in, m.fan_out) != (s.fan_in, s.fan_out) || m.keep.len() != s.weights() {
@@ -154,7 +166,9 @@ impl Checkpoint {
                 Some(w) => {
                     let ok = w.layers.len() == shapes.len()
                         && w.layers.iter().zip(&shapes).all(|(l, s)| {
-                            (l.fan_in, l.fan_out, l.conv) == (s.fan_in, s.fan_out, s.conv) && l.w.len() == s.weights() && l.b.len() == s.biases()
+                            (l.fan_in, l.fan_out, l.conv) == (s.fan_in, s.fan_out, s.conv)
+                                && l.w.len() == s.weights()
+                                && l.b.len() == s.biases()
                         });
                     if !ok {
                         return Err(content(format!("{what} does not have the configuration's layer shapes")));
@@ -169,19 +183,33 @@ impl Checkpoint {
         let mut outer: Option<&Mask> = None;
         for (i, r) in self.rounds.iter().enumerate() {
             if r.round != i {
-                return Err(content(format!("rounds must be numbered 0, 1, 2, …; entry {} says round {}", i + 1, r.round)));
+                return Err(content(format!(
+                    "rounds must be numbered 0, 1, 2, …; entry {} says round {}",
+                    i + 1,
+                    r.round
+                )));
             }
             let what = format!("round {i}");
             check_mask(&what, &r.mask)?;
             if r.remaining != r.mask.remaining() || r.total != r.mask.total() {
-                return Err(content(format!("{what} says {} of {} weights remain, but its mask keeps {} of {}", r.remaining, r.total, r.mask.remaining(), r.mask.total())));
+                return Err(content(format!(
+                    "{what} says {} of {} weights remain, but its mask keeps {} of {}",
+                    r.remaining,
+                    r.total,
+                    r.mask.remaining(),
+                    r.mask.total()
+                )));
             }
             if outer.is_some_and(|o| !r.mask.is_subset_of(o)) {
                 return Err(content(format!("{what}'s mask keeps weights that round {} had pruned", i - 1)));
             }
-            for (name, s) in [("ticket", Some(&r.ticket)), ("reinit", r.reinit.as_ref()), ("random mask", r.random_mask.as_ref())] {
+            for (name, s) in
+                [("ticket", Some(&r.ticket)), ("reinit", r.reinit.as_ref()), ("random mask", r.random_mask.as_ref())]
+            {
                 let Some(s) = s else { continue };
-                let accs = [s.test_accuracy, s.early_stop_test_accuracy].into_iter().chain(s.curve.iter().flat_map(|p| [p.val_accuracy, p.test_accuracy]));
+                let accs = [s.test_accuracy, s.early_stop_test_accuracy]
+                    .into_iter()
+                    .chain(s.curve.iter().flat_map(|p| [p.val_accuracy, p.test_accuracy]));
                 if let Some(bad) = accs.into_iter().find(|a| !(0.0..=1.0).contains(a)) {
                     return Err(content(format!("{what}, {name}: accuracy {bad} is not between 0 and 1")));
                 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::data::DatasetName;
-use super::model::{ConvShape, LayerShape, dense_shapes};
+use super::model::{CONV_KERNEL, ConvShape, LayerShape, POOL, dense_shapes};
 
 /// Everything that determines a run. Config + seed + backend ⇒ the same ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -132,6 +132,32 @@ pub struct PruneConfig {
     pub control_random: bool,
 }
 
+crate::choices!(Init {
+    Glorot => "glorot", "Glorot";
+    Kaiming => "kaiming", "Kaiming";
+});
+crate::choices!(OptimizerKind {
+    Adam => "adam", "Adam";
+    Sgd => "sgd", "SGD + momentum";
+});
+crate::choices!(PruneMethod {
+    Magnitude => "magnitude", "magnitude";
+    Snip => "snip", "SNIP";
+    Synflow => "synflow", "SynFlow";
+});
+crate::choices!(PruneScope {
+    Layer => "layer", "layer-wise";
+    Global => "global", "global";
+});
+crate::choices!(Schedule {
+    Iterative => "iterative", "iterative";
+    Oneshot => "oneshot", "one-shot";
+});
+crate::choices!(ResetMode {
+    Init => "init", "θ0 (initial values)";
+    Rewind => "rewind", "θk (rewind to step k)";
+});
+
 impl Default for DataConfig {
     fn default() -> Self {
         Self { dataset: DatasetName::Spiral, samples: 600, noise: 0.2, val_frac: 0.15, test_frac: 0.25 }
@@ -195,6 +221,67 @@ pub mod caps {
     pub const MAX_SAMPLES_IMAGES: usize = 70_000;
 }
 
+/// The inclusive range of a numeric setting. [`ExperimentConfig::validate`]
+/// refuses a value outside it; the URL decoder clamps into it and says so.
+/// One table for both, so the two cannot drift.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds<T> {
+    pub lo: T,
+    pub hi: T,
+}
+
+impl<T: PartialOrd + Copy + std::fmt::Display> Bounds<T> {
+    pub const fn new(lo: T, hi: T) -> Self {
+        Self { lo, hi }
+    }
+
+    pub fn contains(&self, x: T) -> bool {
+        self.lo <= x && x <= self.hi
+    }
+
+    fn check(&self, key: &'static str, x: T) -> Result<(), ConfigError> {
+        check(self.contains(x), key, || format!("{x} is outside {}..={}", self.lo, self.hi))
+    }
+}
+
+/// The range of every numeric setting (see [`Bounds`]), and the rules that
+/// join two settings, each written once for `validate` and the URL repair.
+pub mod limits {
+    use super::{Bounds, caps::*};
+
+    pub const SAMPLES: Bounds<usize> = Bounds::new(20, MAX_SAMPLES_IMAGES);
+    /// 2D sets are generated in the page; fewer points keep that quick.
+    pub const SAMPLES_2D: Bounds<usize> = Bounds::new(20, MAX_SAMPLES_2D);
+    pub const NOISE: Bounds<f64> = Bounds::new(0.0, 1.0);
+    pub const VAL_FRAC: Bounds<f64> = Bounds::new(0.01, 0.4);
+    pub const TEST_FRAC: Bounds<f64> = Bounds::new(0.01, 0.5);
+    /// Validation and test together hold out at most this fraction.
+    pub const MAX_HELD_OUT: f64 = 0.8;
+    /// What a repair uses when validation and test leave too little to train on.
+    pub const FALLBACK_VAL_FRAC: f64 = 0.15;
+    pub const FALLBACK_TEST_FRAC: f64 = 0.25;
+    /// At least this many training samples.
+    pub const MIN_TRAIN_SAMPLES: usize = 10;
+    /// What a repair uses when there are too few samples to train on.
+    pub const FALLBACK_SAMPLES: usize = 100;
+    pub const WIDTH: Bounds<usize> = Bounds::new(1, MAX_WIDTH);
+    pub const CHANNELS: Bounds<usize> = Bounds::new(1, MAX_CHANNELS);
+    pub const LR: Bounds<f64> = Bounds::new(1e-6, 10.0);
+    pub const MOMENTUM: Bounds<f64> = Bounds::new(0.0, 0.99);
+    pub const BATCH: Bounds<usize> = Bounds::new(1, MAX_BATCH);
+    pub const STEPS: Bounds<usize> = Bounds::new(1, MAX_STEPS);
+    /// Also at most the steps per round ([`super::ExperimentConfig::eval_fits`]).
+    pub const EVAL_EVERY: Bounds<usize> = Bounds::new(1, MAX_STEPS);
+    pub const RATE: Bounds<f64> = Bounds::new(0.01, 0.95);
+    pub const OUTPUT_RATE: Bounds<f64> = Bounds::new(0.0, 0.95);
+    pub const CONV_RATE: Bounds<f64> = Bounds::new(0.0, 0.95);
+    pub const ROUNDS: Bounds<usize> = Bounds::new(0, MAX_ROUNDS);
+    /// Also below the steps per round when rewinding ([`super::ExperimentConfig::rewind_fits`]).
+    pub const REWIND_STEP: Bounds<usize> = Bounds::new(0, MAX_STEPS);
+    /// Seeds fit in 32 bits, so a link's seed is exact in any language.
+    pub const SEED: Bounds<u64> = Bounds::new(0, u32::MAX as u64);
+}
+
 /// A configuration the engine refuses, with the knob and the reason.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{key}: {reason}")]
@@ -220,7 +307,7 @@ impl ExperimentConfig {
     /// Side of the image after the convs and the 2×2 pool (0 if it vanished).
     fn pooled_side(&self) -> usize {
         let side = self.data.dataset.side();
-        side.saturating_sub(2 * self.model.conv.len()) / 2
+        side.saturating_sub((CONV_KERNEL - 1) * self.model.conv.len()) / POOL
     }
 
     fn dense_input(&self) -> usize {
@@ -235,9 +322,14 @@ impl ExperimentConfig {
         let mut shapes = Vec::new();
         let (mut in_ch, mut side) = (1, self.data.dataset.side());
         for &out_ch in &self.model.conv {
-            shapes.push(LayerShape { fan_in: in_ch * 9, fan_out: out_ch, conv: Some(ConvShape { in_ch, out_ch, k: 3, side }) });
+            let k = CONV_KERNEL;
+            shapes.push(LayerShape {
+                fan_in: in_ch * k * k,
+                fan_out: out_ch,
+                conv: Some(ConvShape { in_ch, out_ch, k, side }),
+            });
             in_ch = out_ch;
-            side = side.saturating_sub(2);
+            side = side.saturating_sub(k - 1);
         }
         shapes.extend(dense_shapes(&self.widths()));
         shapes
@@ -251,9 +343,7 @@ impl ExperimentConfig {
     /// Fraction of weights expected to remain after `round` rounds, per layer.
     pub fn expected_density(&self, round: usize) -> Vec<f64> {
         let layers = self.shapes().len();
-        (0..layers)
-            .map(|l| (1.0 - self.layer_rate(l, layers)).powi(round as i32))
-            .collect()
+        (0..layers).map(|l| (1.0 - self.layer_rate(l, layers)).powi(round as i32)).collect()
     }
 
     /// The per-round pruning rate of layer `l` of `layers` (convs first).
@@ -269,47 +359,85 @@ impl ExperimentConfig {
         }
     }
 
+    /// Samples in the training split.
+    pub fn train_samples(&self) -> usize {
+        (self.data.samples as f64 * (1.0 - self.data.val_frac - self.data.test_frac)).floor() as usize
+    }
+
+    /// The sample range of this configuration's dataset.
+    pub fn samples_bounds(&self) -> Bounds<usize> {
+        if self.data.dataset.is_2d() { limits::SAMPLES_2D } else { limits::SAMPLES }
+    }
+
+    /// Conv layers need an image set, and an image big enough that the
+    /// convs (each shrinks it by the kernel less one) and the pool leave a pixel.
+    pub fn conv_fits(&self) -> bool {
+        self.model.conv.is_empty() || (!self.data.dataset.is_2d() && self.pooled_side() >= 1)
+    }
+
+    /// Evaluation happens within a round.
+    pub fn eval_fits(&self) -> bool {
+        self.train.eval_every <= self.train.steps
+    }
+
+    /// Rewinding restores a step the round reaches.
+    pub fn rewind_fits(&self) -> bool {
+        self.prune.reset == ResetMode::Init || self.prune.rewind_step < self.train.steps
+    }
+
     pub fn validate(&self) -> Result<(), ConfigError> {
         use caps::*;
         let d = &self.data;
-        let n_max = if d.dataset.is_2d() { MAX_SAMPLES_2D } else { MAX_SAMPLES_IMAGES };
-        check(d.samples >= 20 && d.samples <= n_max, "samples", || {
-            format!("{} is outside 20..={n_max}", d.samples)
+        self.samples_bounds().check("samples", d.samples)?;
+        limits::NOISE.check("noise", d.noise)?;
+        limits::VAL_FRAC.check("val_frac", d.val_frac)?;
+        limits::TEST_FRAC.check("test_frac", d.test_frac)?;
+        check(d.val_frac + d.test_frac <= limits::MAX_HELD_OUT, "val_frac", || {
+            format!("validation and test hold out {}; at most {}", d.val_frac + d.test_frac, limits::MAX_HELD_OUT)
         })?;
-        check((0.0..=1.0).contains(&d.noise), "noise", || format!("{} is outside 0..=1", d.noise))?;
-        check(d.val_frac > 0.0 && d.val_frac <= 0.4, "val_frac", || format!("{} is outside (0, 0.4]", d.val_frac))?;
-        check(d.test_frac > 0.0 && d.test_frac <= 0.5, "test_frac", || format!("{} is outside (0, 0.5]", d.test_frac))?;
-        let n_train = d.samples as f64 * (1.0 - d.val_frac - d.test_frac);
-        check(n_train >= 10.0, "samples", || format!("only {n_train:.0} samples are left for training"))?;
+        let n_train = self.train_samples();
+        check(n_train >= limits::MIN_TRAIN_SAMPLES, "samples", || {
+            format!("only {n_train} samples are left for training; at least {}", limits::MIN_TRAIN_SAMPLES)
+        })?;
         let m = &self.model;
-        check(m.hidden.len() <= MAX_LAYERS, "hidden", || format!("{} hidden layers; at most {MAX_LAYERS}", m.hidden.len()))?;
-        check(m.hidden.iter().all(|&w| (1..=MAX_WIDTH).contains(&w)), "hidden", || {
-            format!("widths must be in 1..={MAX_WIDTH}, got {:?}", m.hidden)
+        check(m.hidden.len() <= MAX_LAYERS, "hidden", || {
+            format!("{} hidden layers; at most {MAX_LAYERS}", m.hidden.len())
         })?;
-        check(m.conv.is_empty() || !d.dataset.is_2d(), "conv", || "conv layers need an image dataset".into())?;
-        check(m.conv.len() <= MAX_CONV_LAYERS, "conv", || format!("{} conv layers; at most {MAX_CONV_LAYERS}", m.conv.len()))?;
-        check(m.conv.iter().all(|&c| (1..=MAX_CHANNELS).contains(&c)), "conv", || {
-            format!("channels must be in 1..={MAX_CHANNELS}, got {:?}", m.conv)
+        for &w in &m.hidden {
+            limits::WIDTH.check("hidden", w)?;
+        }
+        check(m.conv.len() <= MAX_CONV_LAYERS, "conv", || {
+            format!("{} conv layers; at most {MAX_CONV_LAYERS}", m.conv.len())
         })?;
-        check(m.conv.is_empty() || self.pooled_side() >= 1, "conv", || "the image is too small for that many conv layers".into())?;
+        for &c in &m.conv {
+            limits::CHANNELS.check("conv", c)?;
+        }
+        check(self.conv_fits(), "conv", || match d.dataset.is_2d() {
+            true => "conv layers need an image dataset".into(),
+            false => format!("{} conv layers leave nothing of a {}-pixel image", m.conv.len(), d.dataset.side()),
+        })?;
         let weights = self.weight_count();
         check(weights <= MAX_WEIGHTS, "hidden", || format!("{weights} weights; at most {MAX_WEIGHTS}"))?;
         let t = &self.train;
-        check(t.lr.is_finite() && t.lr > 0.0 && t.lr <= 10.0, "lr", || format!("{} is outside (0, 10]", t.lr))?;
-        check((0.0..1.0).contains(&t.momentum), "momentum", || format!("{} is outside [0, 1)", t.momentum))?;
-        check((1..=MAX_BATCH).contains(&t.batch), "batch", || format!("{} is outside 1..={MAX_BATCH}", t.batch))?;
-        check((1..=MAX_STEPS).contains(&t.steps), "steps", || format!("{} is outside 1..={MAX_STEPS}", t.steps))?;
-        check(t.eval_every >= 1 && t.eval_every <= t.steps, "eval_every", || {
-            format!("{} is outside 1..={} (the steps per round)", t.eval_every, t.steps)
+        check(t.lr.is_finite(), "lr", || format!("{} is not a finite number", t.lr))?;
+        limits::LR.check("lr", t.lr)?;
+        limits::MOMENTUM.check("momentum", t.momentum)?;
+        limits::BATCH.check("batch", t.batch)?;
+        limits::STEPS.check("steps", t.steps)?;
+        limits::EVAL_EVERY.check("eval_every", t.eval_every)?;
+        check(self.eval_fits(), "eval_every", || {
+            format!("{} is above the steps per round ({})", t.eval_every, t.steps)
         })?;
         let p = &self.prune;
-        check(p.rate > 0.0 && p.rate < 1.0, "rate", || format!("{} is outside (0, 1)", p.rate))?;
-        check((0.0..1.0).contains(&p.output_rate), "output_rate", || format!("{} is outside [0, 1)", p.output_rate))?;
-        check((0.0..1.0).contains(&p.conv_rate), "conv_rate", || format!("{} is outside [0, 1)", p.conv_rate))?;
-        check(p.rounds <= MAX_ROUNDS, "rounds", || format!("{} rounds; at most {MAX_ROUNDS}", p.rounds))?;
-        check(p.reset == ResetMode::Init || p.rewind_step < t.steps, "rewind_step", || {
+        limits::RATE.check("rate", p.rate)?;
+        limits::OUTPUT_RATE.check("output_rate", p.output_rate)?;
+        limits::CONV_RATE.check("conv_rate", p.conv_rate)?;
+        limits::ROUNDS.check("rounds", p.rounds)?;
+        limits::REWIND_STEP.check("rewind_step", p.rewind_step)?;
+        check(self.rewind_fits(), "rewind_step", || {
             format!("{} must be below the steps per round ({})", p.rewind_step, t.steps)
         })?;
+        limits::SEED.check("seed", self.seed)?;
         Ok(())
     }
 }
@@ -330,9 +458,17 @@ pub fn preset(name: &str) -> Option<ExperimentConfig> {
             c.prune.rounds = 3;
         }
         "digits" => {
-            c.data = DataConfig { dataset: DatasetName::Digits, samples: 1797, noise: 0.0, val_frac: 0.15, test_frac: 0.25 };
+            c.data =
+                DataConfig { dataset: DatasetName::Digits, samples: 1797, noise: 0.0, val_frac: 0.15, test_frac: 0.25 };
             c.model.hidden = vec![100, 50];
-            c.train = TrainConfig { optimizer: OptimizerKind::Adam, lr: 2e-3, momentum: 0.9, batch: 32, steps: 1500, eval_every: 100 };
+            c.train = TrainConfig {
+                optimizer: OptimizerKind::Adam,
+                lr: 2e-3,
+                momentum: 0.9,
+                batch: 32,
+                steps: 1500,
+                eval_every: 100,
+            };
             c.prune.rounds = 10;
         }
         "lenet-mnist" => {
@@ -342,24 +478,58 @@ pub fn preset(name: &str) -> Option<ExperimentConfig> {
             // ~4× past the dense network's early-stop iteration; on 6,500 digits
             // the dense net early-stops near iteration 450, so 1,500 iterations.
             // Validation every 50 iterations resolves the early-stop iteration.
-            c.data = DataConfig { dataset: DatasetName::Mnist, samples: 10_000, noise: 0.0, val_frac: 0.1, test_frac: 0.25 };
+            c.data =
+                DataConfig { dataset: DatasetName::Mnist, samples: 10_000, noise: 0.0, val_frac: 0.1, test_frac: 0.25 };
             c.model.hidden = vec![300, 100];
-            c.train = TrainConfig { optimizer: OptimizerKind::Adam, lr: 1.2e-3, momentum: 0.9, batch: 60, steps: 1500, eval_every: 50 };
+            c.train = TrainConfig {
+                optimizer: OptimizerKind::Adam,
+                lr: 1.2e-3,
+                momentum: 0.9,
+                batch: 60,
+                steps: 1500,
+                eval_every: 50,
+            };
             c.prune = PruneConfig { rounds: 15, ..PruneConfig::default() };
         }
         "lenet-fashion" => {
-            c.data = DataConfig { dataset: DatasetName::Fashion, samples: 12_000, noise: 0.0, val_frac: 0.1, test_frac: 1.0 / 6.0 };
+            c.data = DataConfig {
+                dataset: DatasetName::Fashion,
+                samples: 12_000,
+                noise: 0.0,
+                val_frac: 0.1,
+                test_frac: 1.0 / 6.0,
+            };
             c.model.hidden = vec![300, 100];
-            c.train = TrainConfig { optimizer: OptimizerKind::Adam, lr: 1.2e-3, momentum: 0.9, batch: 60, steps: 1500, eval_every: 50 };
+            c.train = TrainConfig {
+                optimizer: OptimizerKind::Adam,
+                lr: 1.2e-3,
+                momentum: 0.9,
+                batch: 60,
+                steps: 1500,
+                eval_every: 50,
+            };
             c.prune = PruneConfig { rounds: 12, ..PruneConfig::default() };
         }
         "conv2-fashion" => {
             // Conv-2's shape (two 3×3 convs, a 2×2 max-pool, FC 256-256-10) with
             // 16 channels instead of 64 so a browser tab can train it; the paper's
             // rates: 10% of conv, 20% of FC and 10% of output weights per round.
-            c.data = DataConfig { dataset: DatasetName::Fashion, samples: 12_000, noise: 0.0, val_frac: 0.1, test_frac: 1.0 / 6.0 };
+            c.data = DataConfig {
+                dataset: DatasetName::Fashion,
+                samples: 12_000,
+                noise: 0.0,
+                val_frac: 0.1,
+                test_frac: 1.0 / 6.0,
+            };
             c.model = ModelConfig { conv: vec![16, 16], hidden: vec![256, 256], init: Init::Glorot };
-            c.train = TrainConfig { optimizer: OptimizerKind::Adam, lr: 3e-4, momentum: 0.9, batch: 60, steps: 2000, eval_every: 200 };
+            c.train = TrainConfig {
+                optimizer: OptimizerKind::Adam,
+                lr: 3e-4,
+                momentum: 0.9,
+                batch: 60,
+                steps: 2000,
+                eval_every: 200,
+            };
             c.prune = PruneConfig { rounds: 10, conv_rate: 0.1, ..PruneConfig::default() };
         }
         _ => return None,
@@ -367,4 +537,5 @@ pub fn preset(name: &str) -> Option<ExperimentConfig> {
     Some(c)
 }
 
+/// The presets the page links to. `preset()` also knows `xor-tiny`, a tiny run for the tests.
 pub const PRESETS: [&str; 5] = ["spiral", "digits", "lenet-mnist", "lenet-fashion", "conv2-fashion"];

@@ -25,35 +25,18 @@ pub enum DatasetName {
     Fashion,
 }
 
+crate::choices!(DatasetName {
+    Spiral => "spiral", "spiral";
+    Circle => "circle", "circle";
+    Xor => "xor", "xor";
+    Gauss => "gauss", "gauss";
+    Moons => "moons", "moons";
+    Digits => "digits", "8×8 digits";
+    Mnist => "mnist", "MNIST (10k)";
+    Fashion => "fashion", "Fashion-MNIST (12k)";
+});
+
 impl DatasetName {
-    pub const ALL: [DatasetName; 8] = [
-        Self::Circle,
-        Self::Xor,
-        Self::Gauss,
-        Self::Spiral,
-        Self::Moons,
-        Self::Digits,
-        Self::Mnist,
-        Self::Fashion,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Circle => "circle",
-            Self::Xor => "xor",
-            Self::Gauss => "gauss",
-            Self::Spiral => "spiral",
-            Self::Moons => "moons",
-            Self::Digits => "digits",
-            Self::Mnist => "mnist",
-            Self::Fashion => "fashion",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|d| d.as_str() == s)
-    }
-
     /// Generated on the fly from (samples, noise, seed), as opposed to loaded.
     pub fn is_2d(self) -> bool {
         matches!(self, Self::Circle | Self::Xor | Self::Gauss | Self::Spiral | Self::Moons)
@@ -115,8 +98,6 @@ pub struct Dataset {
     pub name: DatasetName,
     pub features: usize,
     pub classes: usize,
-    /// Height and width for image sets, for drawing receptive fields.
-    pub image: Option<(usize, usize)>,
     pub train: Split,
     pub val: Split,
     pub test: Split,
@@ -127,7 +108,6 @@ pub struct Dataset {
 pub struct Samples {
     pub features: usize,
     pub classes: usize,
-    pub image: Option<(usize, usize)>,
     pub x: Vec<f32>,
     pub y: Vec<u8>,
 }
@@ -155,7 +135,7 @@ impl Samples {
         let test = take(&order[..n_test]);
         let val = take(&order[n_test..n_test + n_val]);
         let train = take(&order[n_test + n_val..]);
-        Dataset { name, features: f, classes: self.classes, image: self.image, train, val, test }
+        Dataset { name, features: f, classes: self.classes, train, val, test }
     }
 }
 
@@ -234,7 +214,7 @@ pub fn generate_2d(name: DatasetName, samples: usize, noise: f64, seed: u64) -> 
         }
         _ => unreachable!("generate_2d called with image set {name:?}"),
     }
-    Samples { features: 2, classes: 2, image: None, x, y }
+    Samples { features: 2, classes: 2, x, y }
 }
 
 // ---------------------------------------------------------------------------
@@ -245,7 +225,7 @@ pub fn generate_2d(name: DatasetName, samples: usize, noise: f64, seed: u64) -> 
 pub enum DataError {
     #[error("{file}: not a Lottery Ticket Lab data file (bad magic bytes)")]
     BadMagic { file: String },
-    #[error("{file}: format version {found} is not supported (this build reads version 1)")]
+    #[error("{file}: format version {found} is not supported (this build reads version {FORMAT_VERSION})")]
     BadVersion { file: String, found: u8 },
     #[error("{file}: truncated: expected {expected} bytes, found {found}")]
     Truncated { file: String, expected: usize, found: usize },
@@ -260,23 +240,29 @@ pub enum DataError {
 }
 
 pub const MAGIC: &[u8; 4] = b"LTLD";
+/// The format version this build reads (the byte after the magic).
+pub const FORMAT_VERSION: u8 = 1;
 const HEADER: usize = 16;
+/// The CRC-32 at the end of the file.
+const CHECKSUM: usize = 4;
 
 /// Decode an image set.
 ///
-/// Written by `scripts/make_data.py`. Layout, little-endian: `"LTLD"`, version `u8` (1), classes `u8`, height
-/// `u8`, width `u8`, samples `u32`, max pixel value `u8`, 3 zero bytes; then
-/// `samples × height × width` pixels (`u8`), `samples` labels (`u8`), and the
-/// CRC-32 of everything before it. Pixels become `value / max` in [0, 1].
+/// Written by `scripts/make_data.py`. Layout, little-endian: `"LTLD"`,
+/// version `u8` ([`FORMAT_VERSION`]), classes `u8`, height `u8`, width `u8`,
+/// samples `u32`, max pixel value `u8`, 3 zero bytes (16 bytes of header);
+/// then `samples × height × width` pixels (`u8`), `samples` labels
+/// (`u8`), and the CRC-32 of everything before it. Pixels become
+/// `value / max` in [0, 1].
 pub fn decode_image_set(file: &str, bytes: &[u8]) -> Result<Samples, DataError> {
     let file = file.to_string();
-    if bytes.len() < 4 || &bytes[..4] != MAGIC {
+    if !bytes.starts_with(MAGIC) {
         return Err(DataError::BadMagic { file });
     }
     if bytes.len() < HEADER {
         return Err(DataError::Truncated { file, expected: HEADER, found: bytes.len() });
     }
-    if bytes[4] != 1 {
+    if bytes[4] != FORMAT_VERSION {
         return Err(DataError::BadVersion { file, found: bytes[4] });
     }
     let classes = bytes[5];
@@ -287,11 +273,11 @@ pub fn decode_image_set(file: &str, bytes: &[u8]) -> Result<Samples, DataError> 
         let what = format!("{n} samples of {h}×{w} pixels, {classes} classes, max value {max}");
         return Err(DataError::BadHeader { file, what });
     }
-    let expected = HEADER + n * (h * w + 1) + 4;
+    let expected = HEADER + n * (h * w + 1) + CHECKSUM;
     if bytes.len() != expected {
         return Err(DataError::Truncated { file, expected, found: bytes.len() });
     }
-    let body = expected - 4;
+    let body = expected - CHECKSUM;
     let recorded = u32::from_le_bytes(bytes[body..].try_into().unwrap());
     let found = crc32fast::hash(&bytes[..body]);
     if recorded != found {
@@ -306,7 +292,6 @@ pub fn decode_image_set(file: &str, bytes: &[u8]) -> Result<Samples, DataError> 
     Ok(Samples {
         features: h * w,
         classes: classes as usize,
-        image: Some((h, w)),
         x: pixels.iter().map(|&p| p as f32 * scale).collect(),
         y: labels.to_vec(),
     })
@@ -319,16 +304,4 @@ pub fn truncate(mut samples: Samples, limit: usize) -> Samples {
         samples.y.truncate(limit);
     }
     samples
-}
-
-/// Read a shipped image set from `dir` (native only; the page fetches it).
-#[cfg(not(target_arch = "wasm32"))]
-pub fn load_image_set(dir: &std::path::Path, name: DatasetName) -> Result<Samples, DataError> {
-    let file_name = name.file_name().expect("an image set");
-    let path = dir.join(file_name);
-    let bytes = std::fs::read(&path).map_err(|e| DataError::Unreadable {
-        file: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    decode_image_set(&path.display().to_string(), &bytes)
 }

@@ -4,6 +4,8 @@
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
+use super::model::LayerShape;
+
 /// The mask of one weight matrix, `fan_in × fan_out`, row-major.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerMask {
@@ -42,12 +44,9 @@ impl LayerMask {
 }
 
 impl Mask {
-    /// All weights kept, for layer widths `widths` (input to output).
-    pub fn dense(widths: &[usize]) -> Self {
-        Self { layers: widths.windows(2).map(|p| LayerMask::dense(p[0], p[1])).collect() }
-    }
-    /// All weights kept, for any layer shapes (convs included).
-    pub fn for_shapes(shapes: &[crate::engine::model::LayerShape]) -> Self {
+    /// All weights kept, for a network's layer shapes (convs included; an
+    /// experiment's are `config.shapes()`).
+    pub fn dense(shapes: &[LayerShape]) -> Self {
         Self { layers: shapes.iter().map(|s| LayerMask::dense(s.fan_in, s.fan_out)).collect() }
     }
     pub fn total(&self) -> usize {
@@ -66,9 +65,11 @@ impl Mask {
     /// Every weight kept here is kept in `outer` (masks shrink across rounds).
     pub fn is_subset_of(&self, outer: &Mask) -> bool {
         self.layers.len() == outer.layers.len()
-            && self.layers.iter().zip(&outer.layers).all(|(a, b)| {
-                a.len() == b.len() && a.keep.iter().zip(&b.keep).all(|(&x, &y)| !x || y)
-            })
+            && self
+                .layers
+                .iter()
+                .zip(&outer.layers)
+                .all(|(a, b)| a.len() == b.len() && a.keep.iter().zip(&b.keep).all(|(&x, &y)| !x || y))
     }
     /// Normalised Hamming distance: the fraction of weights whose flag differs.
     pub fn hamming(&self, other: &Mask) -> f64 {

@@ -4,6 +4,7 @@
 //! CPU, and natively.
 
 pub mod checkpoint;
+pub mod choice;
 pub mod config;
 pub mod data;
 pub mod device;
@@ -17,6 +18,7 @@ pub mod speed_probe;
 pub mod train;
 
 pub use checkpoint::{Checkpoint, TicketError};
+pub use choice::Choice;
 pub use config::{ExperimentConfig, preset};
 pub use data::{Dataset, DatasetName};
 pub use mask::Mask;
@@ -67,10 +69,8 @@ pub fn load_dataset(config: &ExperimentConfig, data_dir: &std::path::Path) -> Re
         None => build_dataset(config, None),
         Some(f) => {
             let path = data_dir.join(f);
-            let bytes = std::fs::read(&path).map_err(|e| data::DataError::Unreadable {
-                file: path.display().to_string(),
-                reason: e.to_string(),
-            })?;
+            let bytes = std::fs::read(&path)
+                .map_err(|e| data::DataError::Unreadable { file: path.display().to_string(), reason: e.to_string() })?;
             build_dataset(config, Some((&path.display().to_string(), &bytes)))
         }
     }

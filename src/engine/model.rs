@@ -14,11 +14,23 @@ use burn::tensor::ops::{ConvOptions, MaxPoolOptions};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::config::{Init, ModelConfig};
+use super::config::{ExperimentConfig, Init};
 use super::mask::Mask;
 use super::rng::{self, Stream};
 
-/// A 3×3 (or k×k) valid convolution's shape.
+/// Height = width of every conv kernel: 3×3, as in the paper's Conv-2/4/6.
+pub const CONV_KERNEL: usize = 3;
+
+/// Height = width (and stride) of the one max-pool after the convs: 2×2, as in Conv-2/4/6.
+pub const POOL: usize = 2;
+
+/// Networks up to this many weights are small: small enough to draw
+/// connection by connection, to keep their trained weights in saved reports
+/// and checkpoints, to carry their masks in links, and to be drawn live while
+/// they train.
+pub const SMALL_NET_WEIGHTS: usize = 4096;
+
+/// A k×k valid (unpadded, stride 1) convolution's shape; k is [`CONV_KERNEL`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConvShape {
     pub in_ch: usize,
@@ -26,6 +38,18 @@ pub struct ConvShape {
     pub k: usize,
     /// Height = width of this layer's input feature map.
     pub side: usize,
+}
+
+impl ConvShape {
+    /// A [`CONV_KERNEL`]-square conv from `in_ch` to `out_ch` channels on a `side`×`side` input.
+    pub fn new(in_ch: usize, out_ch: usize, side: usize) -> Self {
+        Self { in_ch, out_ch, k: CONV_KERNEL, side }
+    }
+
+    /// Height = width of the output feature map (a valid conv loses k − 1).
+    pub fn out_side(&self) -> usize {
+        self.side.saturating_sub(self.k - 1)
+    }
 }
 
 /// The shape of one prunable layer. Dense: weight `[fan_in][fan_out]`.
@@ -41,6 +65,10 @@ pub struct LayerShape {
 impl LayerShape {
     pub fn dense(fan_in: usize, fan_out: usize) -> Self {
         Self { fan_in, fan_out, conv: None }
+    }
+    /// A conv layer: `fan_in = in_ch·k·k`, `fan_out = out_ch`.
+    pub fn conv(c: ConvShape) -> Self {
+        Self { fan_in: c.in_ch * c.k * c.k, fan_out: c.out_ch, conv: Some(c) }
     }
     pub fn weights(&self) -> usize {
         self.fan_in * self.fan_out
@@ -69,22 +97,23 @@ pub struct LayerWeights {
     pub b: Vec<f32>,
 }
 
-/// All parameters of an MLP, on the host.
+/// All parameters of a network (convs first, then the MLP), on the host.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
     pub layers: Vec<LayerWeights>,
 }
 
 impl Weights {
-    /// Fresh weights for `widths` (input to output) from `seed`'s init stream
-    /// `index` (0 for θ0; other indices for the random-reinit control).
-    /// Biases start at zero.
-    pub fn init(widths: &[usize], init: Init, seed: u64, index: u64) -> Self {
-        Self::init_shapes(&dense_shapes(widths), init, seed, index)
+    /// θ0 of an experiment: its layer shapes (convs included), drawn from
+    /// init stream 0 of its seed.
+    pub fn theta0(config: &ExperimentConfig) -> Self {
+        Self::init(&config.shapes(), config.model.init, config.seed, 0)
     }
 
-    /// Fresh weights for any stack of layer shapes (conv layers first).
-    pub fn init_shapes(shapes: &[LayerShape], init: Init, seed: u64, index: u64) -> Self {
+    /// Fresh weights for a stack of layer shapes (convs first) from `seed`'s
+    /// init stream `index`: 0 for θ0 (see [`Weights::theta0`]), 1 + round for
+    /// the random-reinit control. Biases start at zero.
+    pub fn init(shapes: &[LayerShape], init: Init, seed: u64, index: u64) -> Self {
         let mut r = rng::stream(seed, Stream::Init, index);
         let layers = shapes
             .iter()
@@ -111,8 +140,8 @@ impl Weights {
         Self { layers }
     }
 
-    /// Class probabilities of an MLP for one input, computed on the host
-    /// (for drawing decision regions; training never uses this).
+    /// Class probabilities of an MLP (no conv layers) for one input, computed
+    /// on the host (for drawing decision regions; training never uses this).
     pub fn predict(&self, x: &[f32]) -> Vec<f32> {
         let mut a: Vec<f32> = x.to_vec();
         let last = self.layers.len() - 1;
@@ -139,6 +168,11 @@ impl Weights {
         self.layers.iter().map(|l| LayerShape { fan_in: l.fan_in, fan_out: l.fan_out, conv: l.conv }).collect()
     }
 
+    /// Prunable weights (biases excluded).
+    pub fn weight_count(&self) -> usize {
+        self.layers.iter().map(|l| l.w.len()).sum()
+    }
+
     /// θ ⊙ m: pruned weights become exactly +0.0, survivors keep their bits.
     pub fn masked(&self, mask: &Mask) -> Self {
         let mut out = self.clone();
@@ -150,19 +184,6 @@ impl Weights {
             }
         }
         out
-    }
-
-    pub fn widths(&self) -> Vec<usize> {
-        let mut w = vec![self.layers[0].fan_in];
-        w.extend(self.layers.iter().map(|l| l.fan_out));
-        w
-    }
-}
-
-impl ModelConfig {
-    /// θ0 for an MLP of these widths.
-    pub fn init_weights(&self, widths: &[usize], seed: u64) -> Weights {
-        Weights::init(widths, self.init, seed, 0)
     }
 }
 
@@ -205,12 +226,14 @@ impl MaskedConv {
     /// # Shapes
     /// - input `[batch, in_ch, h, w]` → output `[batch, out_ch, h - k + 1, w - k + 1]`
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        conv2d(x, self.weight.val(), Some(self.bias.val()), ConvOptions::new([1, 1], [0, 0], [1, 1], 1))
+        let valid = ConvOptions::new([1, 1], [0, 0], [1, 1], 1); // stride 1, no padding, dilation 1, 1 group
+        conv2d(x, self.weight.val(), Some(self.bias.val()), valid)
     }
 }
 
-/// The masked network: optional 3×3 conv layers (ReLU each, then one 2×2
-/// max-pool, as Conv-2/4/6 blocks do), then a ReLU MLP.
+/// The masked network: optional [`CONV_KERNEL`]-square conv layers (ReLU
+/// each, then one [`POOL`]-square max-pool, as Conv-2/4/6 blocks do), then a
+/// ReLU MLP.
 #[derive(Module, Debug)]
 pub struct MaskedNet {
     pub convs: Vec<MaskedConv>,
@@ -264,7 +287,7 @@ impl MaskedNet {
             for conv in &self.convs {
                 y = relu(conv.forward(y)); // [batch, out_ch, h', w']
             }
-            y = max_pool2d(y, MaxPoolOptions::new([2, 2])); // [batch, out_ch, h'/2, w'/2]
+            y = max_pool2d(y, MaxPoolOptions::new([POOL, POOL])); // [batch, out_ch, h'/2, w'/2]
             let [b, c, h, w] = y.dims();
             x = y.reshape([b, c * h * w]); // [batch, flat]
         }
@@ -298,7 +321,7 @@ impl MaskedNet {
 
     /// The weight tensors' gradient-carrying values, layer order (convs first).
     pub fn weight_params(&self) -> Vec<WeightRef<'_>> {
-        self.convs.iter().map(|c| WeightRef::Conv(c)).chain(self.layers.iter().map(|l| WeightRef::Dense(l))).collect()
+        self.convs.iter().map(WeightRef::Conv).chain(self.layers.iter().map(WeightRef::Dense)).collect()
     }
 
     /// Read the raw parameters back to the host (async: the browser needs it).
@@ -308,7 +331,7 @@ impl MaskedNet {
         for c in &self.convs {
             let [out_ch, in_ch, k, _] = c.weight.val().dims();
             let shape = ConvShape { in_ch, out_ch, k, side };
-            side -= k - 1;
+            side = shape.out_side();
             let w = super::read_f32(c.weight.val()).await?;
             let b = super::read_f32(c.bias.val()).await?;
             layers.push(LayerWeights { fan_in: in_ch * k * k, fan_out: out_ch, conv: Some(shape), w, b });

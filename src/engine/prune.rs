@@ -6,15 +6,27 @@
 //! keep; [`keep_top`] does the rest, breaking ties by index so the result is
 //! deterministic.
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 
+use super::EngineError;
 use super::config::{ExperimentConfig, PruneScope};
-use super::data::Split;
+use super::data::Dataset;
 use super::mask::{LayerMask, Mask};
 use super::model::{MaskedNet, Weights};
 use super::rng::{self, Stream};
-use super::train::cross_entropy;
-use super::EngineError;
+use super::train::{Batch, cross_entropy};
+
+/// SynFlow's rescoring steps on the way to the target. Tanaka et al. (2020)
+/// use 100; fewer keep the cut quick in a browser tab (each step is a
+/// forward and backward pass and a readback), while still pruning in small
+/// enough steps to avoid the layer collapse a single cut can cause.
+pub const SYNFLOW_ITERATIONS: usize = 20;
+
+/// SNIP scores on one batch of at least this many training rows (or the
+/// training batch, if larger; or the whole training split, if smaller).
+/// Lee et al. (2019) score on one minibatch; a training batch of a few dozen
+/// rows would make the scores, and so the mask, depend on the few rows drawn.
+pub const SNIP_MIN_BATCH: usize = 256;
 
 /// How many weights each layer keeps after pruning `rate_l` of the remaining
 /// ones, rounded to the nearest weight (never below one per layer).
@@ -46,9 +58,8 @@ pub fn keep_counts_oneshot(config: &ExperimentConfig, mask: &Mask, round: usize)
 /// layer (layer scope) or their sum over all layers (global scope).
 pub fn keep_top(scores: &[Vec<f64>], mask: &Mask, keep: &[usize], scope: PruneScope) -> Mask {
     let mut out = mask.clone();
-    let rank = |a: &(f64, usize, usize), b: &(f64, usize, usize)| {
-        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-    };
+    let rank =
+        |a: &(f64, usize, usize), b: &(f64, usize, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2));
     match scope {
         PruneScope::Layer => {
             for (l, (m, s)) in out.layers.iter_mut().zip(scores).enumerate() {
@@ -133,38 +144,46 @@ pub async fn synflow_scores(weights: &Weights, mask: &Mask, device: &Device) -> 
 
 /// SynFlow pruning to `keep` in `iterations` steps of an exponential
 /// schedule, rescoring after each (Tanaka et al. 2020, which avoids layer
-/// collapse).
-pub async fn prune_synflow(weights: &Weights, mask: &Mask, keep: &[usize], scope: PruneScope, iterations: usize, device: &Device) -> Result<Mask, EngineError> {
+/// collapse). The experiment uses [`SYNFLOW_ITERATIONS`].
+pub async fn prune_synflow(
+    weights: &Weights,
+    mask: &Mask,
+    keep: &[usize],
+    scope: PruneScope,
+    iterations: usize,
+    device: &Device,
+) -> Result<Mask, EngineError> {
     let start: Vec<f64> = mask.layers.iter().map(|m| m.remaining() as f64).collect();
     let mut current = mask.clone();
     for it in 1..=iterations {
         let frac = it as f64 / iterations as f64;
-        let step_keep: Vec<usize> = start
-            .iter()
-            .zip(keep)
-            .map(|(&s, &k)| (s * (k as f64 / s).powf(frac)).round() as usize)
-            .collect();
+        let step_keep: Vec<usize> =
+            start.iter().zip(keep).map(|(&s, &k)| (s * (k as f64 / s).powf(frac)).round() as usize).collect();
         let scores = synflow_scores(weights, &current, device).await?;
         current = keep_top(&scores, &current, &step_keep, scope);
     }
     Ok(current)
 }
 
-/// SNIP scores |g ⊙ w| at θ ⊙ m on one batch of training data.
-pub async fn snip_scores(weights: &Weights, mask: &Mask, split: &Split, features: usize, classes: usize, batch: usize, seed: u64, device: &Device) -> Result<Vec<Vec<f64>>, EngineError> {
-    let n = split.len();
-    let mut idx: Vec<usize> = (0..n).collect();
-    rng::shuffle(&mut rng::stream(seed, Stream::Snip, 0), &mut idx);
-    idx.truncate(batch.min(n));
-    let x: Vec<f32> = idx.iter().flat_map(|&i| split.x[i * features..(i + 1) * features].iter().copied()).collect();
-    let mut y = vec![0.0f32; idx.len() * classes];
-    for (r, &i) in idx.iter().enumerate() {
-        y[r * classes + split.y[i] as usize] = 1.0;
-    }
+/// SNIP's one batch: `size` rows of the training split (all of them if it
+/// has fewer), drawn by the seed's SNIP stream.
+pub fn snip_batch(data: &Dataset, size: usize, seed: u64) -> Batch {
+    let mut rows: Vec<usize> = (0..data.train.len()).collect();
+    rng::shuffle(&mut rng::stream(seed, Stream::Snip, 0), &mut rows);
+    rows.truncate(size);
+    Batch::gather(data, &rows)
+}
+
+/// SNIP scores |g ⊙ w| at θ ⊙ m on one batch of training data ([`snip_batch`]).
+pub async fn snip_scores(
+    weights: &Weights,
+    mask: &Mask,
+    batch: Batch,
+    device: &Device,
+) -> Result<Vec<Vec<f64>>, EngineError> {
     let device = device.clone().autodiff();
     let model = MaskedNet::new(weights, mask, &device);
-    let x = Tensor::<2>::from_data(TensorData::new(x, [idx.len(), features]), &device);
-    let y = Tensor::<2>::from_data(TensorData::new(y, [idx.len(), classes]), &device);
+    let (x, y) = batch.into_tensors(&device); // [rows, features], [rows, classes]
     let grads = cross_entropy(model.forward(x), y).backward();
     let masked = weights.masked(mask);
     let mut scores = Vec::with_capacity(masked.layers.len());

@@ -32,7 +32,7 @@ impl ResetPoint {
 }
 
 /// The random-reinitialisation control: the same mask on a fresh θ0′ drawn
-/// from another init stream of the same seed.
+/// from another init stream of the same seed (1 + round; θ0 is stream 0).
 pub fn reinit(config: &ExperimentConfig, mask: &Mask, round: usize) -> Weights {
-    Weights::init_shapes(&config.shapes(), config.model.init, config.seed, 1 + round as u64).masked(mask)
+    Weights::init(&config.shapes(), config.model.init, config.seed, 1 + round as u64).masked(mask)
 }

@@ -5,15 +5,15 @@
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
+use super::EngineError;
 use super::checkpoint::{self, Checkpoint};
 use super::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
 use super::data::Dataset;
 use super::mask::Mask;
-use super::model::Weights;
+use super::model::{self, Weights};
 use super::prune;
 use super::rewind::{self, ResetPoint};
 use super::train::{RunSummary, TrainRun};
-use super::EngineError;
 
 /// What one round found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,11 +39,24 @@ pub struct RoundReport {
     pub trained: Option<Weights>,
 }
 
-/// Trained weights of networks up to this size go into reports and checkpoints.
-pub const SERIALISE_TRAINED_WEIGHTS: usize = 4096;
+impl RoundReport {
+    /// The network that trained last in this round, and its summary. The
+    /// ticket trains first, then the controls that ran: reinit, then random mask.
+    pub fn last_trained(&self) -> (Phase, &RunSummary) {
+        match (&self.random_mask, &self.reinit) {
+            (Some(s), _) => (Phase::RandomMask, s),
+            (None, Some(s)) => (Phase::Reinit, s),
+            (None, None) => (Phase::Ticket, &self.ticket),
+        }
+    }
+}
+
+/// Trained weights of networks up to this size go into reports and
+/// checkpoints: the small networks the page draws.
+pub const SERIALISE_TRAINED_WEIGHTS: usize = model::SMALL_NET_WEIGHTS;
 
 fn not_drawn(w: &Option<Weights>) -> bool {
-    w.as_ref().is_none_or(|w| w.layers.iter().map(|l| l.w.len()).sum::<usize>() > SERIALISE_TRAINED_WEIGHTS)
+    w.as_ref().is_none_or(|w| w.weight_count() > SERIALISE_TRAINED_WEIGHTS)
 }
 
 /// Networks up to this many weights keep their trained weights in reports.
@@ -96,6 +109,55 @@ pub enum Event {
     Finished,
 }
 
+/// The controls, in the order they train after the ticket (from round 1 on).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Control {
+    /// The ticket's mask on a fresh initialisation.
+    Reinit,
+    /// A random mask with the ticket's per-layer counts, reset as the ticket is.
+    RandomMask,
+}
+
+impl Control {
+    fn phase(self) -> Phase {
+        match self {
+            Control::Reinit => Phase::Reinit,
+            Control::RandomMask => Phase::RandomMask,
+        }
+    }
+}
+
+/// What the round is training. Between rounds nothing is: the next call to
+/// [`Experiment::advance`] starts the round's ticket.
+enum Stage {
+    /// The ticket trains.
+    Ticket(TrainRun),
+    /// A control trains. The ticket's report waits for the controls' results,
+    /// and its trained weights for the next mask.
+    Control { control: Control, run: TrainRun, report: Box<RoundReport>, ticket: Weights },
+}
+
+impl Stage {
+    fn phase(&self) -> Phase {
+        match self {
+            Stage::Ticket(_) => Phase::Ticket,
+            Stage::Control { control, .. } => control.phase(),
+        }
+    }
+
+    fn run(&self) -> &TrainRun {
+        match self {
+            Stage::Ticket(run) | Stage::Control { run, .. } => run,
+        }
+    }
+
+    fn run_mut(&mut self) -> &mut TrainRun {
+        match self {
+            Stage::Ticket(run) | Stage::Control { run, .. } => run,
+        }
+    }
+}
+
 pub struct Experiment {
     config: ExperimentConfig,
     data: Dataset,
@@ -104,9 +166,9 @@ pub struct Experiment {
     /// The ticket's mask for the current round.
     mask: Mask,
     round: usize,
-    job: Option<(Phase, TrainRun)>,
-    pending: Option<RoundReport>,
-    ticket_trained: Option<Weights>,
+    /// None between rounds.
+    stage: Option<Stage>,
+    /// The dense network after round 0's training (one-shot magnitude pruning reads it).
     dense_trained: Option<Weights>,
     reports: Vec<RoundReport>,
     steps_done: usize,
@@ -116,18 +178,14 @@ impl Experiment {
     /// A new experiment on `device` (autodiff is enabled here).
     pub fn new(config: ExperimentConfig, data: Dataset, device: &Device) -> Result<Self, EngineError> {
         config.validate()?;
-        let shapes = config.shapes();
-        let theta0 = Weights::init_shapes(&shapes, config.model.init, config.seed, 0);
         Ok(Self {
-            mask: Mask::for_shapes(&shapes),
-            reset: ResetPoint { theta0, theta_k: None },
+            mask: Mask::dense(&config.shapes()),
+            reset: ResetPoint { theta0: Weights::theta0(&config), theta_k: None },
             config,
             data,
             device: device.clone().autodiff(),
             round: 0,
-            job: None,
-            pending: None,
-            ticket_trained: None,
+            stage: None,
             dense_trained: None,
             reports: Vec::new(),
             steps_done: 0,
@@ -154,15 +212,15 @@ impl Experiment {
     }
     /// The ticket network training now (None between runs or while a control trains).
     pub fn live_ticket(&self) -> Option<&super::model::MaskedNet> {
-        match &self.job {
-            Some((Phase::Ticket, run)) => Some(run.model()),
+        match &self.stage {
+            Some(Stage::Ticket(run)) => Some(run.model()),
             _ => None,
         }
     }
 
     /// The live training curve of the network now training.
     pub fn live_curve(&self) -> Option<(Phase, &[super::train::CurvePoint])> {
-        self.job.as_ref().map(|(p, r)| (*p, r.curve()))
+        self.stage.as_ref().map(|s| (s.phase(), s.run().curve()))
     }
 
     fn controls(&self) -> usize {
@@ -179,8 +237,8 @@ impl Experiment {
     }
 
     fn progress(&self) -> Progress {
-        let (phase, iteration, end) = match &self.job {
-            Some((p, r)) => (*p, r.iteration(), r.end()),
+        let (phase, iteration, end) = match &self.stage {
+            Some(s) => (s.phase(), s.run().iteration(), s.run().end()),
             None => (Phase::Ticket, 0, self.config.train.steps),
         };
         Progress {
@@ -193,30 +251,45 @@ impl Experiment {
         }
     }
 
-    fn start(&mut self, phase: Phase) {
+    /// The round's ticket: the survivors reset to θ0 (or θk). Round 0 saves θk
+    /// on the way when rewinding.
+    fn ticket_run(&self) -> TrainRun {
+        let cfg = &self.config;
+        let (w, start) = self.reset.reset(cfg, &self.mask);
+        let run = TrainRun::new(&cfg.train, &w, &self.mask, start, cfg.train.steps, cfg.seed, &self.device);
+        if self.round == 0 && cfg.prune.reset == ResetMode::Rewind {
+            run.snapshot_at(cfg.prune.rewind_step)
+        } else {
+            run
+        }
+    }
+
+    fn control_run(&self, control: Control) -> TrainRun {
         let cfg = &self.config;
         let steps = cfg.train.steps;
-        let run = match phase {
-            Phase::Ticket => {
-                let (w, start) = self.reset.reset(cfg, &self.mask);
-                let run = TrainRun::new(&cfg.train, &w, &self.mask, start, steps, cfg.seed, &self.device);
-                if self.round == 0 && cfg.prune.reset == ResetMode::Rewind {
-                    run.snapshot_at(cfg.prune.rewind_step)
-                } else {
-                    run
-                }
-            }
-            Phase::Reinit => {
+        match control {
+            Control::Reinit => {
                 let w = rewind::reinit(cfg, &self.mask, self.round);
                 TrainRun::new(&cfg.train, &w, &self.mask, 0, steps, cfg.seed, &self.device)
             }
-            Phase::RandomMask => {
+            Control::RandomMask => {
                 let mask = prune::random_mask(&self.mask, cfg.seed, self.round as u64);
                 let (w, start) = self.reset.reset(cfg, &mask);
                 TrainRun::new(&cfg.train, &w, &mask, start, steps, cfg.seed, &self.device)
             }
-        };
-        self.job = Some((phase, run));
+        }
+    }
+
+    /// The control that trains after the ticket (`after` None) or after
+    /// control `after`, if any. Round 0 trains the dense network alone.
+    fn next_control(&self, after: Option<Control>) -> Option<Control> {
+        let p = &self.config.prune;
+        match after {
+            _ if self.round == 0 => None,
+            None if p.control_reinit => Some(Control::Reinit),
+            None | Some(Control::Reinit) if p.control_random => Some(Control::RandomMask),
+            _ => None,
+        }
     }
 
     /// Train up to `max_steps` steps, then say where things stand. A round
@@ -225,75 +298,96 @@ impl Experiment {
         if self.is_finished() {
             return Ok(Event::Finished);
         }
-        if self.job.is_none() {
-            self.start(Phase::Ticket);
-        }
-        let (phase, run) = self.job.as_mut().expect("a job");
-        let phase = *phase;
-        let taken = run.advance(&self.data, max_steps).await?;
-        self.steps_done += taken;
-        if !run.is_done() {
-            return Ok(Event::Progress(self.progress()));
-        }
-        let (_, mut run) = self.job.take().expect("a job");
-        let summary = run.summary();
-        match phase {
-            Phase::Ticket => {
-                if let Some(k) = run.take_snapshot() {
-                    self.reset.theta_k = Some(k);
-                }
-                let trained = run.model().to_weights().await?;
-                if self.round == 0 {
-                    self.dense_trained = Some(trained.clone());
-                }
-                let keep = (self.mask.total() <= KEEP_TRAINED_WEIGHTS).then(|| trained.clone());
-                self.ticket_trained = Some(trained);
-                self.pending = Some(RoundReport {
-                    round: self.round,
-                    weights_remaining: self.mask.density(),
-                    layer_remaining: self.mask.layer_densities(),
-                    remaining: self.mask.remaining(),
-                    total: self.mask.total(),
-                    ticket: summary,
-                    reinit: None,
-                    random_mask: None,
-                    mask: self.mask.clone(),
-                    trained: keep,
-                });
-            }
-            Phase::Reinit => self.pending.as_mut().expect("pending").reinit = Some(summary),
-            Phase::RandomMask => self.pending.as_mut().expect("pending").random_mask = Some(summary),
-        }
-        let next = match phase {
-            _ if self.round == 0 => None,
-            Phase::Ticket if self.config.prune.control_reinit => Some(Phase::Reinit),
-            Phase::Ticket | Phase::Reinit if self.config.prune.control_random => Some(Phase::RandomMask),
-            _ => None,
+        let mut stage = match self.stage.take() {
+            Some(stage) => stage,
+            None => Stage::Ticket(self.ticket_run()),
         };
-        if let Some(next) = next {
-            self.start(next);
+        let trained = stage.run_mut().advance(&self.data, max_steps).await;
+        let taken = match trained {
+            Ok(taken) => taken,
+            Err(e) => {
+                self.stage = Some(stage); // as it was: a caller may try again
+                return Err(e);
+            }
+        };
+        self.steps_done += taken;
+        if !stage.run().is_done() {
+            self.stage = Some(stage);
             return Ok(Event::Progress(self.progress()));
         }
-        self.finish_round().await
+        match stage {
+            Stage::Ticket(run) => self.ticket_done(run).await,
+            Stage::Control { control, run, mut report, ticket } => {
+                let summary = run.summary();
+                match control {
+                    Control::Reinit => report.reinit = Some(summary),
+                    Control::RandomMask => report.random_mask = Some(summary),
+                }
+                self.after_run(Some(control), report, ticket).await
+            }
+        }
     }
 
-    async fn finish_round(&mut self) -> Result<Event, EngineError> {
+    /// The ticket has trained: keep θk (when rewinding) and its weights, start its report.
+    async fn ticket_done(&mut self, mut run: TrainRun) -> Result<Event, EngineError> {
+        let summary = run.summary();
+        if let Some(k) = run.take_snapshot() {
+            self.reset.theta_k = Some(k);
+        }
+        let trained = run.model().to_weights().await?;
+        if self.round == 0 {
+            self.dense_trained = Some(trained.clone());
+        }
+        let keep = (self.mask.total() <= KEEP_TRAINED_WEIGHTS).then(|| trained.clone());
+        let report = Box::new(RoundReport {
+            round: self.round,
+            weights_remaining: self.mask.density(),
+            layer_remaining: self.mask.layer_densities(),
+            remaining: self.mask.remaining(),
+            total: self.mask.total(),
+            ticket: summary,
+            reinit: None,
+            random_mask: None,
+            mask: self.mask.clone(),
+            trained: keep,
+        });
+        self.after_run(None, report, trained).await
+    }
+
+    /// After the ticket (`after` None) or a control: start the next control,
+    /// or end the round.
+    async fn after_run(
+        &mut self,
+        after: Option<Control>,
+        report: Box<RoundReport>,
+        ticket: Weights,
+    ) -> Result<Event, EngineError> {
+        match self.next_control(after) {
+            Some(control) => {
+                let run = self.control_run(control);
+                self.stage = Some(Stage::Control { control, run, report, ticket });
+                Ok(Event::Progress(self.progress()))
+            }
+            None => self.finish_round(report, &ticket).await,
+        }
+    }
+
+    async fn finish_round(&mut self, report: Box<RoundReport>, ticket: &Weights) -> Result<Event, EngineError> {
         // The next mask first: if the device fails here, the round is not yet
         // recorded and a checkpoint still describes a consistent state.
         if self.round < self.config.prune.rounds {
-            self.mask = self.next_mask().await?;
+            self.mask = self.next_mask(ticket).await?;
         }
-        let report = self.pending.take().expect("a finished ticket");
-        self.reports.push(report.clone());
+        self.reports.push((*report).clone());
         self.round += 1;
-        Ok(Event::RoundDone(Box::new(report)))
+        Ok(Event::RoundDone(report))
     }
 
-    /// The mask of the next round.
-    async fn next_mask(&self) -> Result<Mask, EngineError> {
+    /// The mask of the next round, from this round's trained ticket.
+    async fn next_mask(&self, ticket: &Weights) -> Result<Mask, EngineError> {
         let cfg = &self.config;
         let p = &cfg.prune;
-        let dense = Mask::for_shapes(&cfg.shapes());
+        let dense = Mask::dense(&cfg.shapes());
         let (base, keep) = match p.schedule {
             Schedule::Iterative => (self.mask.clone(), prune::keep_counts_iterative(cfg, &self.mask)),
             Schedule::Oneshot => {
@@ -304,15 +398,19 @@ impl Experiment {
         let mask = match p.method {
             PruneMethod::Magnitude => {
                 let trained = match p.schedule {
-                    Schedule::Iterative => self.ticket_trained.as_ref(),
-                    Schedule::Oneshot => self.dense_trained.as_ref(),
+                    Schedule::Iterative => ticket,
+                    // Kept from round 0 (or restored by `resume`); round 0's ticket is the dense network.
+                    Schedule::Oneshot => self.dense_trained.as_ref().unwrap_or(ticket),
                 };
-                prune::prune_magnitude(trained.expect("trained weights"), &base, &keep, p.scope)
+                prune::prune_magnitude(trained, &base, &keep, p.scope)
             }
-            PruneMethod::Synflow => prune::prune_synflow(&self.reset.theta0, &base, &keep, p.scope, 20, &self.device).await?,
+            PruneMethod::Synflow => {
+                let iterations = prune::SYNFLOW_ITERATIONS;
+                prune::prune_synflow(&self.reset.theta0, &base, &keep, p.scope, iterations, &self.device).await?
+            }
             PruneMethod::Snip => {
-                let d = &self.data;
-                let scores = prune::snip_scores(&self.reset.theta0, &base, &d.train, d.features, d.classes, 256.max(cfg.train.batch), cfg.seed, &self.device).await?;
+                let batch = prune::snip_batch(&self.data, prune::SNIP_MIN_BATCH.max(cfg.train.batch), cfg.seed);
+                let scores = prune::snip_scores(&self.reset.theta0, &base, batch, &self.device).await?;
                 prune::keep_top(&scores, &base, &keep, p.scope)
             }
         };
@@ -332,7 +430,10 @@ impl Experiment {
             rounds: self.reports.clone(),
             next_mask: self.mask.clone(),
             theta_k: self.reset.theta_k.clone().filter(|_| started),
-            dense_trained: self.dense_trained.clone().filter(|_| started && self.config.prune.schedule == Schedule::Oneshot),
+            dense_trained: self
+                .dense_trained
+                .clone()
+                .filter(|_| started && self.config.prune.schedule == Schedule::Oneshot),
         }
     }
 
@@ -367,6 +468,11 @@ impl Experiment {
     }
 
     pub fn report(&self, backend: &str) -> Report {
-        Report { config: self.config.clone(), seed: self.config.seed, backend: backend.to_string(), rounds: self.reports.clone() }
+        Report {
+            config: self.config.clone(),
+            seed: self.config.seed,
+            backend: backend.to_string(),
+            rounds: self.reports.clone(),
+        }
     }
 }

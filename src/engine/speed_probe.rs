@@ -45,10 +45,14 @@ impl StepSpeed {
 /// device is made here). `now_ms` is the caller's clock (`performance.now()`
 /// in the page, `Instant` natively). Every timed block ends with a readback,
 /// so queued GPU work is counted.
-pub async fn measure(config: &ExperimentConfig, data: &Dataset, device: &Device, now_ms: &dyn Fn() -> f64) -> Result<StepSpeed, EngineError> {
-    let shapes = config.shapes();
-    let theta0 = Weights::init_shapes(&shapes, config.model.init, config.seed, 0);
-    let mask = Mask::for_shapes(&shapes);
+pub async fn measure(
+    config: &ExperimentConfig,
+    data: &Dataset,
+    device: &Device,
+    now_ms: &dyn Fn() -> f64,
+) -> Result<StepSpeed, EngineError> {
+    let theta0 = Weights::theta0(config);
+    let mask = Mask::dense(&config.shapes());
     let device = device.clone().autodiff();
     let mut run = TrainRun::new(&config.train, &theta0, &mask, 0, usize::MAX, config.seed, &device);
     let start = now_ms();

@@ -4,9 +4,9 @@
 //!
 //! The loss is read back only at evaluation points, never inside a step.
 
-use burn::optim::{AdamConfig, GradientsParams, SgdConfig, momentum::MomentumConfig};
 use burn::module::Module;
 use burn::optim::ModuleOptimizer;
+use burn::optim::{AdamConfig, GradientsParams, SgdConfig, momentum::MomentumConfig};
 use burn::tensor::activation::{log_softmax, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
@@ -73,25 +73,65 @@ pub fn cross_entropy_surrogate(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<
     (logits * gradient).sum()
 }
 
-fn one_hot(labels: &[u8], classes: usize) -> Vec<f32> {
-    let mut out = vec![0.0; labels.len() * classes];
-    for (i, &y) in labels.iter().enumerate() {
-        out[i * classes + y as usize] = 1.0;
-    }
-    out
+/// A minibatch on the host: rows of the training split, gathered in the
+/// order given, with one-hot targets. A training step and SNIP both upload
+/// their batch through this.
+pub struct Batch {
+    rows: usize,
+    features: usize,
+    classes: usize,
+    /// `[rows, features]`, row-major.
+    x: Vec<f32>,
+    /// `[rows, classes]`, one-hot.
+    y: Vec<f32>,
 }
 
+impl Batch {
+    /// The training rows `rows` of `data`, in that order.
+    pub fn gather(data: &Dataset, rows: &[usize]) -> Self {
+        let (f, c) = (data.features, data.classes);
+        let mut x = Vec::with_capacity(rows.len() * f); // one allocation, row copies
+        for &i in rows {
+            x.extend_from_slice(&data.train.x[i * f..(i + 1) * f]);
+        }
+        let mut y = vec![0.0; rows.len() * c];
+        for (r, &i) in rows.iter().enumerate() {
+            y[r * c + data.train.y[i] as usize] = 1.0;
+        }
+        Self { rows: rows.len(), features: f, classes: c, x, y }
+    }
+
+    /// Upload to `device`.
+    ///
+    /// # Shapes
+    /// → inputs `[rows, features]`, one-hot targets `[rows, classes]`
+    pub fn into_tensors(self, device: &Device) -> (Tensor<2>, Tensor<2>) {
+        let x = Tensor::<2>::from_data(TensorData::new(self.x, [self.rows, self.features]), device);
+        let y = Tensor::<2>::from_data(TensorData::new(self.y, [self.rows, self.classes]), device);
+        (x, y)
+    }
+}
+
+/// Rows per evaluation forward pass: bounds the logits read back at once.
+const EVAL_CHUNK: usize = 2048;
+
 /// Evaluate on a whole split in chunks, reading the logits back.
-pub async fn evaluate(model: &MaskedNet, split: &Split, features: usize, classes: usize, device: &Device) -> Result<Evaluation, EngineError> {
-    const CHUNK: usize = 2048;
+pub async fn evaluate(
+    model: &MaskedNet,
+    split: &Split,
+    features: usize,
+    classes: usize,
+    device: &Device,
+) -> Result<Evaluation, EngineError> {
     let model = model.valid();
     let device = device.clone().inner(); // evaluation builds no graph
     let n = split.len();
     let (mut loss, mut correct) = (0.0f64, 0usize);
     let mut start = 0;
     while start < n {
-        let end = (start + CHUNK).min(n);
-        let x = Tensor::<2>::from_data(TensorData::new(split.x[start * features..end * features].to_vec(), [end - start, features]), &device);
+        let end = (start + EVAL_CHUNK).min(n);
+        let inputs = split.x[start * features..end * features].to_vec();
+        let x = Tensor::<2>::from_data(TensorData::new(inputs, [end - start, features]), &device);
         let logits = read_f32(model.forward(x)).await?;
         for (row, &y) in logits.chunks_exact(classes).zip(&split.y[start..end]) {
             let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
@@ -132,7 +172,15 @@ pub struct TrainRun {
 impl TrainRun {
     /// Start a run from θ (masked by `mask`) at iteration `start` up to `end`.
     /// `device` should have autodiff enabled (`Device::autodiff`).
-    pub fn new(config: &TrainConfig, weights: &Weights, mask: &Mask, start: usize, end: usize, order_seed: u64, device: &Device) -> Self {
+    pub fn new(
+        config: &TrainConfig,
+        weights: &Weights,
+        mask: &Mask,
+        start: usize,
+        end: usize,
+        order_seed: u64,
+        device: &Device,
+    ) -> Self {
         let optim = match config.optimizer {
             OptimizerKind::Adam => AdamConfig::new().init(),
             OptimizerKind::Sgd => {
@@ -189,7 +237,7 @@ impl TrainRun {
 
     /// The next minibatch's row indices: a fresh permutation every epoch,
     /// drawn from the order stream (the same for every round of a seed).
-    fn next_batch(&mut self, n: usize) -> Vec<usize> {
+    fn next_rows(&mut self, n: usize) -> Vec<usize> {
         let mut rows = Vec::with_capacity(self.batch);
         while rows.len() < self.batch.min(n) {
             if self.cursor >= self.order.len() {
@@ -206,16 +254,8 @@ impl TrainRun {
 
     /// One optimizer step. No readback.
     pub fn step(&mut self, data: &Dataset) {
-        let rows = self.next_batch(data.train.len());
-        let f = data.features;
-        let mut x = Vec::with_capacity(rows.len() * f); // one allocation, row copies
-        for &i in &rows {
-            x.extend_from_slice(&data.train.x[i * f..(i + 1) * f]);
-        }
-        let labels: Vec<u8> = rows.iter().map(|&i| data.train.y[i]).collect();
-        let b = rows.len();
-        let x = Tensor::<2>::from_data(TensorData::new(x, [b, f]), &self.device); // [batch, features]
-        let y = Tensor::<2>::from_data(TensorData::new(one_hot(&labels, data.classes), [b, data.classes]), &self.device);
+        let rows = self.next_rows(data.train.len());
+        let (x, y) = Batch::gather(data, &rows).into_tensors(&self.device); // [batch, features], [batch, classes]
 
         let model = self.model.take().expect("model present between steps");
         let logits = model.forward(x); // [batch, classes]
@@ -264,7 +304,7 @@ impl TrainRun {
             self.step(data);
             taken += 1;
             self.take_snapshot_if_due().await?;
-            if self.iteration % self.eval_every == 0 || self.is_done() {
+            if self.iteration.is_multiple_of(self.eval_every) || self.is_done() {
                 self.record(data).await?;
             }
         }

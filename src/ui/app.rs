@@ -6,7 +6,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::engine::config::PRESETS;
-use crate::url::{self, Notice, UrlState};
+use crate::url::{self, Notice, Shown, UrlState};
 
 use super::charts::{AccuracyChart, EarlyStopChart, LossChart, SparsityChart};
 use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
@@ -15,7 +15,99 @@ use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunFlags, Status};
 use super::saved::{self, Resumable, RoundsSource, SavedRounds};
 use super::ticket_file::TicketFile;
-use crate::engine::Checkpoint;
+use crate::engine::{Checkpoint, Mask, RoundReport};
+
+/// What the buttons do to the experiment. Copy, so every handler can hold it.
+#[derive(Clone, Copy)]
+struct Controller {
+    lab: LabSignals,
+    state: RwSignal<UrlState>,
+    /// A link's masks, drawn until a run replaces them.
+    restored: RwSignal<Vec<Mask>>,
+    /// The round the views show; None follows the newest.
+    selected: RwSignal<Option<usize>>,
+    /// Finished rounds that can be continued, and where they came from.
+    resumable: RwSignal<Option<Resumable>>,
+    /// The running loop's flags (not Send: a local stored value keeps the handlers Copy).
+    flags: StoredValue<Option<Rc<RunFlags>>, LocalStorage>,
+}
+
+impl Controller {
+    fn new(lab: LabSignals, state: RwSignal<UrlState>, restored: RwSignal<Vec<Mask>>) -> Self {
+        let resumable = RwSignal::new(None);
+        Self { lab, state, restored, selected: RwSignal::new(None), resumable, flags: StoredValue::new_local(None) }
+    }
+
+    /// Rounds this browser saved for this configuration come back after a reload.
+    fn restore_saved(self) {
+        match saved::load(&self.state.get_untracked().config) {
+            Ok(Some(checkpoint)) => {
+                self.lab.clear(Status::Idle, Some(&checkpoint));
+                self.resumable.set(Some(Resumable { checkpoint, source: RoundsSource::Browser }));
+            }
+            Ok(None) => {}
+            Err(e) => self.lab.save_message.set(Some(e)),
+        }
+    }
+
+    fn running(self) -> bool {
+        matches!(self.lab.status.get(), Status::Preparing | Status::Running | Status::Paused)
+    }
+
+    fn stop(self) {
+        if let Some(old) = self.flags.try_update_value(Option::take).flatten() {
+            old.stop.set(true);
+        }
+    }
+
+    fn with_flags(self, f: impl Fn(&RunFlags)) {
+        self.flags.with_value(|fl| fl.as_deref().map(f));
+    }
+
+    /// Forget what the views showed (a link's masks, the selected round, a resumable run).
+    fn forget_shown(self) {
+        self.restored.set(Vec::new());
+        self.selected.set(None);
+        self.resumable.set(None);
+    }
+
+    /// Train the configuration from round 0, or go on from a checkpoint.
+    fn launch(self, from: Option<Checkpoint>) {
+        self.stop();
+        if let Some(c) = &from {
+            self.state.update(|s| s.config = c.config.clone());
+        }
+        self.forget_shown();
+        self.flags.set_value(Some(runner::start(self.lab, self.state.get_untracked(), from)));
+    }
+
+    /// An imported ticket replaces the experiment only once it has passed every check.
+    fn import(self, checkpoint: Checkpoint, file_name: String) {
+        self.stop();
+        self.state.update(|s| s.config = checkpoint.config.clone());
+        self.forget_shown();
+        self.lab.clear(Status::Idle, Some(&checkpoint));
+        self.resumable.set(Some(Resumable { checkpoint, source: RoundsSource::TicketFile(file_name) }));
+    }
+
+    fn reset(self) {
+        self.stop();
+        self.lab.clear(Status::Idle, None);
+        self.forget_shown();
+    }
+
+    fn toggle_pause(self) {
+        self.with_flags(|fl| fl.pause.set(!fl.pause.get()));
+    }
+
+    /// Run on to the end of the round in progress, then pause.
+    fn step_round(self) {
+        self.with_flags(|fl| {
+            fl.pause_after_round.set(true);
+            fl.pause.set(false);
+        });
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -25,86 +117,21 @@ pub fn App() -> impl IntoView {
     let state = RwSignal::new(initial);
     let notices = RwSignal::new(notices);
     let lab = LabSignals::new();
-    // The running loop's flags (not Send: a local stored value keeps the handlers Copy).
-    let flags: StoredValue<Option<Rc<RunFlags>>, LocalStorage> = StoredValue::new_local(None);
-    let stop_run = move || {
-        if let Some(old) = flags.try_update_value(Option::take).flatten() {
-            old.stop.set(true);
-        }
-    };
-    let with_flags = move |f: &dyn Fn(&RunFlags)| flags.with_value(|fl| fl.as_deref().map(f));
-
-    // Rounds this browser saved for this configuration come back after a reload.
-    let resumable: RwSignal<Option<Resumable>> = RwSignal::new(None);
-    match saved::load(&state.get_untracked().config) {
-        Ok(Some(checkpoint)) => {
-            lab.rounds.set(checkpoint.rounds.clone());
-            lab.checkpoint.set(Some(checkpoint.clone()));
-            resumable.set(Some(Resumable { checkpoint, source: RoundsSource::Browser }));
-        }
-        Ok(None) => {}
-        Err(e) => lab.save_message.set(Some(e)),
-    }
+    let control = Controller::new(lab, state, restored);
+    control.restore_saved();
 
     // The URL follows the controls (replaced, so no history entry and no scroll).
     Effect::new(move |_| state.with(page_url::replace));
 
     let config = Signal::derive(move || state.get().config);
-    // The round the views show; None follows the newest.
-    let selected: RwSignal<Option<usize>> = RwSignal::new(None);
+    let selected = control.selected;
     let masks = Signal::derive(move || {
-        let from_run: Vec<crate::engine::Mask> = lab.rounds.with(|r| r.iter().map(|x| x.mask.clone()).collect());
+        let from_run: Vec<Mask> = lab.rounds.with(|r| r.iter().map(|x| x.mask.clone()).collect());
         if from_run.is_empty() { restored.get() } else { from_run }
     });
-    let running = move || matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
-
-    let launch = move |from: Option<Checkpoint>| {
-        stop_run();
-        if let Some(c) = &from {
-            state.update(|s| s.config = c.config.clone());
-        }
-        restored.set(Vec::new());
-        selected.set(None);
-        resumable.set(None);
-        flags.set_value(Some(runner::start(lab, state.get_untracked(), from)));
-    };
-    let train = move |_| launch(None);
-    let on_continue = Callback::new(move |c: Checkpoint| launch(Some(c)));
-    // An imported ticket replaces the experiment only once it has passed every check.
-    let on_import = Callback::new(move |(c, name): (Checkpoint, String)| {
-        stop_run();
-        state.update(|s| s.config = c.config.clone());
-        restored.set(Vec::new());
-        selected.set(None);
-        lab.status.set(Status::Idle);
-        lab.progress.set(None);
-        lab.live.update(|l| l.1.clear());
-        lab.live_weights.set(None);
-        lab.rounds.set(c.rounds.clone());
-        lab.checkpoint.set(Some(c.clone()));
-        resumable.set(Some(Resumable { checkpoint: c, source: RoundsSource::TicketFile(name) }));
-    });
+    let on_continue = Callback::new(move |c: Checkpoint| control.launch(Some(c)));
+    let on_import = Callback::new(move |(c, name): (Checkpoint, String)| control.import(c, name));
     let current = Signal::derive(move || lab.checkpoint.get());
-    let pause = move |_| {
-        with_flags(&|fl| fl.pause.set(!fl.pause.get()));
-    };
-    let step = move |_| {
-        with_flags(&|fl| {
-            fl.pause_after_round.set(true);
-            fl.pause.set(false);
-        });
-    };
-    let reset = move |_| {
-        stop_run();
-        lab.status.set(Status::Idle);
-        lab.rounds.set(Vec::new());
-        lab.progress.set(None);
-        lab.live.update(|l| l.1.clear());
-        lab.live_weights.set(None);
-        lab.checkpoint.set(None);
-        resumable.set(None);
-        selected.set(None);
-    };
 
     view! {
         <header>
@@ -117,14 +144,9 @@ pub fn App() -> impl IntoView {
             <section class="bench">
                 <h2>"Experiment"</h2>
                 <Presets state=state />
-                <div class="buttons">
-                    <button id="train" on:click=train>{move || if running() { "Restart" } else { "Train" }}</button>
-                    <button id="pause" on:click=pause disabled=move || !running()>{move || if lab.status.get() == Status::Paused { "Resume" } else { "Pause" }}</button>
-                    <button id="step" on:click=step disabled=move || !running()>"Step (one round)"</button>
-                    <button id="reset" on:click=reset>"Reset"</button>
-                </div>
+                <RunButtons control=control />
                 <StatusLine lab=lab />
-                <SavedRounds resumable=resumable on_continue=on_continue message=lab.save_message last_checkpoint=lab.checkpoint />
+                <SavedRounds resumable=control.resumable on_continue=on_continue message=lab.save_message last_checkpoint=lab.checkpoint />
                 <ShareLink state=state rounds=lab.rounds />
                 <TicketFile current=current on_import=on_import />
                 <Bench state=state notices=notices />
@@ -145,6 +167,23 @@ pub fn App() -> impl IntoView {
             </section>
         </main>
         <About />
+    }
+}
+
+/// Train / Pause / Step / Reset.
+#[component]
+fn RunButtons(control: Controller) -> impl IntoView {
+    let running = move || control.running();
+    let paused = move || control.lab.status.get() == Status::Paused;
+    view! {
+        <div class="buttons">
+            <button id="train" on:click=move |_| control.launch(None)>{move || if running() { "Restart" } else { "Train" }}</button>
+            <button id="pause" on:click=move |_| control.toggle_pause() disabled=move || !running()>
+                {move || if paused() { "Resume" } else { "Pause" }}
+            </button>
+            <button id="step" on:click=move |_| control.step_round() disabled=move || !running()>"Step (one round)"</button>
+            <button id="reset" on:click=move |_| control.reset()>"Reset"</button>
+        </div>
     }
 }
 
@@ -207,12 +246,13 @@ fn Bench(state: RwSignal<UrlState>, notices: RwSignal<Vec<Notice>>) -> impl Into
     };
     view! {
         <div class="controls">
-            {url::CONTROLS.iter().map(|c| {
+            {url::SETTINGS.iter().filter(|c| c.shown == Shown::Bench).map(|c| {
                 let key = c.key;
+                let menu = (c.menu)();
                 let id = format!("ctl-{key}");
                 let shown = move || !state.with(|s| s.hidden.iter().any(|h| h == key));
                 let value = move || state.with(|s| url::get(s, key).unwrap_or_default());
-                let field = if c.choices.is_empty() {
+                let field = if menu.is_empty() {
                     view! {
                         <input id=id.clone() name=key type="text" prop:value=value
                             on:change=move |ev| set(key, event_target_value(&ev)) />
@@ -220,7 +260,7 @@ fn Bench(state: RwSignal<UrlState>, notices: RwSignal<Vec<Notice>>) -> impl Into
                 } else {
                     view! {
                         <select id=id.clone() name=key prop:value=value on:change=move |ev| set(key, event_target_value(&ev))>
-                            {c.choices.iter().map(|(v, label)| view! { <option value=*v>{*label}</option> }).collect::<Vec<_>>()}
+                            {menu.into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect::<Vec<_>>()}
                         </select>
                     }.into_any()
                 };
@@ -237,26 +277,38 @@ fn Bench(state: RwSignal<UrlState>, notices: RwSignal<Vec<Notice>>) -> impl Into
 }
 
 /// "Copy link": the whole experiment as a URL, on the clipboard and in a
-/// field to copy by hand.
+/// field to copy by hand. The line under it says whether the clipboard took it.
 #[component]
-fn ShareLink(state: RwSignal<UrlState>, rounds: RwSignal<Vec<crate::engine::RoundReport>>) -> impl IntoView {
+fn ShareLink(state: RwSignal<UrlState>, rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
     let link = RwSignal::new(String::new());
+    let copied: RwSignal<Option<bool>> = RwSignal::new(None);
     let copy = move |_| {
         let mut shared = state.get_untracked();
         // Small tickets travel in the link, so it draws before anything re-runs.
         shared.masks = rounds.with_untracked(|r| r.iter().map(|x| x.mask.clone()).collect());
         let l = page_url::link(&shared);
         link.set(l.clone());
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&l);
+        copied.set(None);
+        let Some(window) = web_sys::window() else { return };
+        let promise = window.navigator().clipboard().write_text(&l);
+        leptos::task::spawn_local(async move {
+            let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+            copied.set(Some(ok));
+        });
+    };
+    let message = move || match copied.get() {
+        Some(true) => "Copied. Anyone who opens it gets the same experiment and the same ticket.",
+        Some(false) => {
+            "The browser did not let the page copy it: select the link and copy it. Anyone who opens it gets the same experiment and the same ticket."
         }
+        None => "Anyone who opens it gets the same experiment and the same ticket.",
     };
     view! {
         <div class="share">
             <button id="copy-link" on:click=copy>"Copy link"</button>
             <Show when=move || !link.with(String::is_empty)>
                 <input id="share-link" type="text" readonly prop:value=move || link.get() />
-                <small>"Copied. Anyone who opens it gets the same experiment and the same ticket."</small>
+                <small id="share-message">{message}</small>
             </Show>
         </div>
     }

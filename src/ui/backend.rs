@@ -52,7 +52,10 @@ pub struct BackendInfo {
 impl BackendInfo {
     /// Shown while `auto` times the network on both devices.
     pub fn timing() -> Self {
-        Self { kind: BackendKind::Timing, label: "Timing a few steps of this network on the GPU and on the CPU…".into() }
+        Self {
+            kind: BackendKind::Timing,
+            label: "Timing a few steps of this network on the GPU and on the CPU…".into(),
+        }
     }
     fn cpu(why: impl std::fmt::Display) -> Self {
         Self { kind: BackendKind::Cpu, label: format!("CPU ({CPU_BACKEND}): {why}") }
@@ -107,7 +110,8 @@ async fn probe_adapter() -> Result<String, String> {
     if gpu.is_undefined() || gpu.is_null() {
         return Err("this browser has no WebGPU".into());
     }
-    let request: Function = get(&gpu, "requestAdapter").dyn_into().map_err(|_| "navigator.gpu.requestAdapter is missing")?;
+    let request: Function =
+        get(&gpu, "requestAdapter").dyn_into().map_err(|_| "navigator.gpu.requestAdapter is missing")?;
     let promise: Promise = request.call0(&gpu).map_err(|e| format!("requestAdapter threw {e:?}"))?.into();
     let adapter = JsFuture::from(promise).await.map_err(|e| format!("requestAdapter failed: {e:?}"))?;
     if adapter.is_null() || adapter.is_undefined() {
@@ -115,8 +119,12 @@ async fn probe_adapter() -> Result<String, String> {
     }
     let info = get(&adapter, "info");
     let text = |k: &str| get(&info, k).as_string().unwrap_or_default();
-    let fallback = get(&adapter, "isFallbackAdapter").as_bool().or_else(|| get(&info, "isFallbackAdapter").as_bool()).unwrap_or(false);
-    let mut name = [text("vendor"), text("architecture")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+    let fallback = get(&adapter, "isFallbackAdapter")
+        .as_bool()
+        .or_else(|| get(&info, "isFallbackAdapter").as_bool())
+        .unwrap_or(false);
+    let mut name =
+        [text("vendor"), text("architecture")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
     if name.is_empty() {
         name = "adapter".into();
     }
@@ -177,9 +185,15 @@ pub async fn select(choice: BackendChoice, config: &ExperimentConfig, data: &Dat
         Err(e) => return (cpu, BackendInfo::cpu(format!("the GPU failed a trial run ({e})"))),
     };
     let (kind, why) = if on_gpu.ms_per_step < on_cpu.ms_per_step {
-        (BackendKind::Webgpu, format!("{} steps/s against {} on the CPU for this network", rate(&on_gpu), rate(&on_cpu)))
+        (
+            BackendKind::Webgpu,
+            format!("{} steps/s against {} on the CPU for this network", rate(&on_gpu), rate(&on_cpu)),
+        )
     } else {
-        (BackendKind::Cpu, format!("{} steps/s against {} on this GPU ({adapter}) for this network", rate(&on_cpu), rate(&on_gpu)))
+        (
+            BackendKind::Cpu,
+            format!("{} steps/s against {} on this GPU ({adapter}) for this network", rate(&on_cpu), rate(&on_gpu)),
+        )
     };
     TIMED.with(|t| t.borrow_mut().insert(key, (kind, why.clone())));
     let why = format!("{why} (timed at the start)");

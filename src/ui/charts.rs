@@ -1,125 +1,256 @@
-//! The charts, as plain SVG: the live loss curve and accuracy against the
-//! fraction of weights remaining (log axis, as in the paper).
+//! The charts, as plain SVG: the live loss curve, and test accuracy and
+//! early-stop iteration against the fraction of weights remaining (log axis,
+//! as in the paper). Each chart computes what it draws once per change, in a
+//! `Memo` of a named struct, and the view reads its fields.
 
 use leptos::prelude::*;
 
 use crate::engine::RoundReport;
 use crate::engine::round::Phase;
-use crate::engine::train::CurvePoint;
+use crate::engine::train::{CurvePoint, RunSummary};
 
+use super::round_shown;
+
+/// Every chart's SVG box and the margin for the axes' labels.
 const W: f64 = 360.0;
 const H: f64 = 180.0;
 const PAD: f64 = 30.0;
+/// The accuracy axis starts at a multiple of this (percent)…
+const ACCURACY_STEP: f64 = 5.0;
+/// …at least this far below the lowest point…
+const ACCURACY_MARGIN: f64 = 2.0;
+/// …and never above this.
+const ACCURACY_FLOOR_MAX: f64 = 90.0;
+/// Ticks of the weights-remaining axis, in percent.
+const REMAINING_TICKS: [f64; 10] = [100.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5, 0.2, 0.1];
 
-fn polyline(points: &[(f64, f64)], x: (f64, f64), y: (f64, f64)) -> String {
-    let sx = |v: f64| PAD + (v - x.0) / (x.1 - x.0).max(1e-12) * (W - 2.0 * PAD);
-    let sy = |v: f64| H - PAD - (v - y.0) / (y.1 - y.0).max(1e-12) * (H - 2.0 * PAD);
-    points.iter().filter(|p| p.1.is_finite()).map(|(a, b)| format!("{:.1},{:.1}", sx(*a), sy(*b))).collect::<Vec<_>>().join(" ")
+/// A data range mapped onto the plot area.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Range {
+    lo: f64,
+    hi: f64,
+}
+
+impl Range {
+    fn span(self) -> f64 {
+        (self.hi - self.lo).max(1e-12)
+    }
+}
+
+/// SVG x of a data value on `x`.
+fn sx(v: f64, x: Range) -> f64 {
+    PAD + (v - x.lo) / x.span() * (W - 2.0 * PAD)
+}
+
+/// SVG y of a data value on `y` (up is larger).
+fn sy(v: f64, y: Range) -> f64 {
+    H - PAD - (v - y.lo) / y.span() * (H - 2.0 * PAD)
+}
+
+/// One series, ready to draw: the `points` attribute of a polyline.
+#[derive(Clone, Debug, PartialEq)]
+struct Line {
+    points: String,
+    /// How many points it has (the browser tests read this).
+    len: usize,
+}
+
+impl Line {
+    fn new(data: &[(f64, f64)], x: Range, y: Range) -> Self {
+        let points = data
+            .iter()
+            .filter(|p| p.1.is_finite())
+            .map(|&(a, b)| format!("{:.1},{:.1}", sx(a, x), sy(b, y)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self { points, len: data.len() }
+    }
+}
+
+/// A labelled tick on the x axis, at SVG x.
+#[derive(Clone, Debug, PartialEq)]
+struct Tick {
+    x: f64,
+    label: String,
 }
 
 /// Validation and training loss of the network training now.
+#[derive(Clone, Debug, PartialEq)]
+struct LossPlot {
+    phase: Phase,
+    val: Line,
+    train: Line,
+    first_val: Option<f64>,
+    last_val: Option<f64>,
+    y_max: f64,
+    x_max: f64,
+}
+
+impl LossPlot {
+    fn new(phase: Phase, curve: &[CurvePoint]) -> Self {
+        let x_max = curve.last().map_or(1.0, |p| p.iteration as f64).max(1.0);
+        let x_min = curve.first().map_or(0.0, |p| p.iteration as f64);
+        let losses = curve.iter().flat_map(|p| [Some(p.val_loss), p.train_loss]).flatten();
+        let y_max = losses.filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-3);
+        let (x, y) = (Range { lo: x_min, hi: x_max }, Range { lo: 0.0, hi: y_max });
+        let val: Vec<(f64, f64)> = curve.iter().map(|p| (p.iteration as f64, p.val_loss)).collect();
+        let train: Vec<(f64, f64)> =
+            curve.iter().filter_map(|p| p.train_loss.map(|l| (p.iteration as f64, l))).collect();
+        Self {
+            phase,
+            val: Line::new(&val, x, y),
+            train: Line::new(&train, x, y),
+            first_val: curve.first().map(|p| p.val_loss),
+            last_val: curve.last().map(|p| p.val_loss),
+            y_max,
+            x_max,
+        }
+    }
+}
+
+fn loss_text(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.4}")).unwrap_or_default()
+}
+
 #[component]
 pub fn LossChart(
     /// Which network is training, and its curve so far.
     live: RwSignal<(Phase, Vec<CurvePoint>)>,
 ) -> impl IntoView {
-    let data = move || live.get();
-    let first = move || data().1.first().map(|p| format!("{:.4}", p.val_loss)).unwrap_or_default();
-    let last = move || data().1.last().map(|p| format!("{:.4}", p.val_loss)).unwrap_or_default();
-    let lines = move || {
-        let (_, c) = data();
-        let xmax = c.last().map(|p| p.iteration as f64).unwrap_or(1.0).max(1.0);
-        let xmin = c.first().map(|p| p.iteration as f64).unwrap_or(0.0);
-        let ymax = c.iter().flat_map(|p| [Some(p.val_loss), p.train_loss]).flatten().filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-3);
-        let val: Vec<(f64, f64)> = c.iter().map(|p| (p.iteration as f64, p.val_loss)).collect();
-        let train: Vec<(f64, f64)> = c.iter().filter_map(|p| p.train_loss.map(|l| (p.iteration as f64, l))).collect();
-        (polyline(&val, (xmin, xmax), (0.0, ymax)), polyline(&train, (xmin, xmax), (0.0, ymax)), format!("{ymax:.2}"), format!("{xmax:.0}"))
-    };
+    let plot = Memo::new(move |_| live.with(|(phase, curve)| LossPlot::new(*phase, curve)));
+    let phase = move || plot.with(|p| p.phase.label());
     view! {
-        <figure class="chart" id="loss-chart" data-first-loss=first data-last-loss=last data-points=move || data().1.len()>
-            <figcaption>{move || format!("Loss of the {} training now", data().0.label())}</figcaption>
+        <figure class="chart" id="loss-chart"
+            data-first-loss=move || plot.with(|p| loss_text(p.first_val))
+            data-last-loss=move || plot.with(|p| loss_text(p.last_val))
+            data-points=move || plot.with(|p| p.val.len)>
+            <figcaption>{move || format!("Loss of the {} training now", phase())}</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="loss curve">
-                <line class="axis" x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} />
-                <line class="axis" x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} />
-                <text class="tick" x=2 y={PAD + 4.0}>{move || lines().2}</text>
-                <text class="tick" x={W - PAD - 20.0} y={H - 8.0}>{move || lines().3}</text>
+                <Axes />
+                <text class="tick" x=2 y={PAD + 4.0}>{move || plot.with(|p| format!("{:.2}", p.y_max))}</text>
+                <text class="tick" x={W - PAD - 20.0} y={H - 8.0}>{move || plot.with(|p| format!("{:.0}", p.x_max))}</text>
                 <text class="tick" x={W / 2.0 - 20.0} y={H - 8.0}>"iteration"</text>
-                <polyline class="series train" points=move || lines().1 />
-                <polyline class="series val" points=move || lines().0 />
+                <polyline class="series train" points=move || plot.with(|p| p.train.points.clone()) />
+                <polyline class="series val" points=move || plot.with(|p| p.val.points.clone()) />
             </svg>
             <p class="legend"><span class="swatch train"></span>"train batch " <span class="swatch val"></span>"validation"</p>
         </figure>
     }
 }
 
+/// The two axis lines every chart has.
+#[component]
+fn Axes() -> impl IntoView {
+    view! {
+        <line class="axis" x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} />
+        <line class="axis" x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} />
+    }
+}
+
 /// A log x-axis of % weights remaining: 100% on the left, sparser to the right.
 struct LogAxis {
-    min_log: f64,
+    range: Range,
 }
 
 impl LogAxis {
+    /// log10 of 100%: the left end.
+    const FULL: f64 = 2.0;
+
     fn new(rounds: &[RoundReport]) -> Self {
         let min = rounds.iter().map(|r| r.weights_remaining * 100.0).fold(100.0f64, f64::min);
-        Self { min_log: min.max(0.01).log10().min(1.0).floor().min(1.7) }
+        // Whole decades, and at least down to 50%, so a first round has room.
+        let min_log = min.max(0.01).log10().min(1.0).floor().min(1.7);
+        Self { range: Range { lo: 0.0, hi: Self::FULL - min_log } }
     }
-    /// Data x (log10 of %) → the value polyline() maps, increasing to the right.
+
+    /// The data x of a fraction remaining, increasing to the right.
     fn x(&self, remaining: f64) -> f64 {
-        2.0 - (remaining * 100.0).max(1e-3).log10()
+        Self::FULL - (remaining * 100.0).max(1e-3).log10()
     }
-    fn range(&self) -> (f64, f64) {
-        (0.0, 2.0 - self.min_log)
-    }
-    fn ticks(&self) -> Vec<(f64, String)> {
-        let (lo, hi) = self.range();
-        [100.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5, 0.2, 0.1]
+
+    fn ticks(&self) -> Vec<Tick> {
+        let Range { lo, hi } = self.range;
+        REMAINING_TICKS
             .iter()
-            .map(|&p: &f64| (2.0 - p.log10(), p))
+            .map(|&p| (Self::FULL - p.log10(), p))
             .filter(|(x, _)| *x >= lo - 1e-9 && *x <= hi + 1e-9)
-            .map(|(x, p)| (PAD + (x - lo) / (hi - lo).max(1e-9) * (W - 2.0 * PAD), format!("{p}%")))
+            .map(|(x, p)| Tick { x: sx(x, self.range), label: format!("{p}%") })
             .collect()
+    }
+}
+
+/// One value per round for the ticket and each control, against weights remaining.
+#[derive(Clone, Debug, PartialEq)]
+struct SparsityPlot {
+    ticket: Line,
+    reinit: Line,
+    random: Line,
+    /// The y axis, in the chart's unit.
+    y: (f64, f64),
+    ticks: Vec<Tick>,
+}
+
+impl SparsityPlot {
+    /// `value` reads one network's result; `y_range` picks the axis from all values.
+    fn new(
+        rounds: &[RoundReport],
+        value: impl Fn(&RunSummary) -> f64,
+        y_range: impl Fn(&mut dyn Iterator<Item = f64>) -> (f64, f64),
+    ) -> Self {
+        let axis = LogAxis::new(rounds);
+        let series = |network: &dyn Fn(&RoundReport) -> Option<&RunSummary>| -> Vec<(f64, f64)> {
+            rounds.iter().filter_map(|r| network(r).map(|n| (axis.x(r.weights_remaining), value(n)))).collect()
+        };
+        let ticket = series(&|r| Some(&r.ticket));
+        let reinit = series(&|r| r.reinit.as_ref());
+        let random = series(&|r| r.random_mask.as_ref());
+        let y = y_range(&mut ticket.iter().chain(&reinit).chain(&random).map(|p| p.1));
+        let y_axis = Range { lo: y.0, hi: y.1 };
+        Self {
+            ticket: Line::new(&ticket, axis.range, y_axis),
+            reinit: Line::new(&reinit, axis.range, y_axis),
+            random: Line::new(&random, axis.range, y_axis),
+            y,
+            ticks: axis.ticks(),
+        }
+    }
+}
+
+/// The axis below the lowest accuracy, in steps of [`ACCURACY_STEP`], up to 100%.
+fn accuracy_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
+    let lowest = values.fold(100.0f64, f64::min);
+    let floor = ((lowest - ACCURACY_MARGIN) / ACCURACY_STEP).floor() * ACCURACY_STEP;
+    (floor.clamp(0.0, ACCURACY_FLOOR_MAX), 100.0)
+}
+
+/// The three series of a sparsity chart, with the ticks of its log axis.
+#[component]
+fn SparsitySeries(plot: Memo<SparsityPlot>) -> impl IntoView {
+    view! {
+        <Axes />
+        {move || plot.with(|p| p.ticks.iter().map(|t| view! {
+            <text class="tick" x=format!("{:.1}", t.x - 8.0) y={H - 14.0}>{t.label.clone()}</text>
+        }).collect::<Vec<_>>())}
+        <polyline class="series ticket" points=move || plot.with(|p| p.ticket.points.clone()) />
+        <polyline class="series reinit" points=move || plot.with(|p| p.reinit.points.clone()) />
+        <polyline class="series random" points=move || plot.with(|p| p.random.points.clone()) />
     }
 }
 
 /// Test accuracy against % of weights remaining (log axis), one series per network.
 #[component]
 pub fn AccuracyChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
-    let series = move || {
-        let r = rounds.get();
-        let axis = LogAxis::new(&r);
-        let pts = |f: &dyn Fn(&RoundReport) -> Option<f64>| -> Vec<(f64, f64)> {
-            r.iter().filter_map(|x| f(x).map(|a| (axis.x(x.weights_remaining), a * 100.0))).collect()
-        };
-        let ticket = pts(&|x| Some(x.ticket.test_accuracy));
-        let reinit = pts(&|x| x.reinit.as_ref().map(|s| s.test_accuracy));
-        let random = pts(&|x| x.random_mask.as_ref().map(|s| s.test_accuracy));
-        let lowest = ticket.iter().chain(&reinit).chain(&random).map(|p| p.1).fold(100.0f64, f64::min);
-        let ymin = ((lowest - 2.0) / 5.0).floor().clamp(0.0, 18.0) * 5.0;
-        let y = (ymin, 100.0);
-        let x = axis.range();
-        (
-            polyline(&ticket, x, y),
-            polyline(&reinit, x, y),
-            polyline(&random, x, y),
-            [ticket.len(), reinit.len(), random.len()],
-            ymin,
-            axis.ticks(),
-        )
-    };
+    let plot = Memo::new(move |_| rounds.with(|r| SparsityPlot::new(r, |n| n.test_accuracy * 100.0, accuracy_range)));
     view! {
         <figure class="chart" id="accuracy-chart"
-            data-ticket-points=move || series().3[0]
-            data-reinit-points=move || series().3[1]
-            data-random-points=move || series().3[2]>
+            data-ticket-points=move || plot.with(|p| p.ticket.len)
+            data-reinit-points=move || plot.with(|p| p.reinit.len)
+            data-random-points=move || plot.with(|p| p.random.len)>
             <figcaption>"Test accuracy (%) vs. weights remaining (log scale)"</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="accuracy against weights remaining">
-                <line class="axis" x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} />
-                <line class="axis" x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} />
-                {move || series().5.into_iter().map(|(x, t)| view! { <text class="tick" x=format!("{:.1}", x - 8.0) y={H - 14.0}>{t}</text> }).collect::<Vec<_>>()}
+                <SparsitySeries plot=plot />
                 <text class="tick" x=2 y={PAD + 4.0}>"100"</text>
-                <text class="tick" x=2 y={H - PAD}>{move || format!("{:.0}", series().4)}</text>
-                <polyline class="series ticket" points=move || series().0 />
-                <polyline class="series reinit" points=move || series().1 />
-                <polyline class="series random" points=move || series().2 />
+                <text class="tick" x=2 y={H - PAD}>{move || plot.with(|p| format!("{:.0}", p.y.0))}</text>
             </svg>
             <p class="legend"><span class="swatch ticket"></span>"winning ticket "
                 <span class="swatch reinit"></span>"random reinit "
@@ -132,31 +263,16 @@ pub fn AccuracyChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
 /// remaining: tickets learn faster, so theirs comes earlier.
 #[component]
 pub fn EarlyStopChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
-    let series = move || {
-        let r = rounds.get();
-        let axis = LogAxis::new(&r);
-        let pts = |f: &dyn Fn(&RoundReport) -> Option<usize>| -> Vec<(f64, f64)> {
-            r.iter().filter_map(|x| f(x).map(|i| (axis.x(x.weights_remaining), i as f64))).collect()
-        };
-        let ticket = pts(&|x| Some(x.ticket.early_stop_iteration));
-        let reinit = pts(&|x| x.reinit.as_ref().map(|s| s.early_stop_iteration));
-        let random = pts(&|x| x.random_mask.as_ref().map(|s| s.early_stop_iteration));
-        let ymax = ticket.iter().chain(&reinit).chain(&random).map(|p| p.1).fold(1.0f64, f64::max);
-        let (x, y) = (axis.range(), (0.0, ymax));
-        (polyline(&ticket, x, y), polyline(&reinit, x, y), polyline(&random, x, y), ymax, axis.ticks())
-    };
+    let plot = Memo::new(move |_| {
+        rounds.with(|r| SparsityPlot::new(r, |n| n.early_stop_iteration as f64, |v| (0.0, v.fold(1.0f64, f64::max))))
+    });
     view! {
         <figure class="chart" id="early-stop-chart">
             <figcaption>"Early-stop iteration vs. weights remaining"</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="early-stop iteration against weights remaining">
-                <line class="axis" x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} />
-                <line class="axis" x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} />
-                {move || series().4.into_iter().map(|(x, t)| view! { <text class="tick" x=format!("{:.1}", x - 8.0) y={H - 14.0}>{t}</text> }).collect::<Vec<_>>()}
-                <text class="tick" x=2 y={PAD + 4.0}>{move || format!("{:.0}", series().3)}</text>
+                <SparsitySeries plot=plot />
+                <text class="tick" x=2 y={PAD + 4.0}>{move || plot.with(|p| format!("{:.0}", p.y.1))}</text>
                 <text class="tick" x=2 y={H - PAD}>"0"</text>
-                <polyline class="series ticket" points=move || series().0 />
-                <polyline class="series reinit" points=move || series().1 />
-                <polyline class="series random" points=move || series().2 />
             </svg>
         </figure>
     }
@@ -165,20 +281,18 @@ pub fn EarlyStopChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
 /// Per-layer % of weights remaining in the round shown.
 #[component]
 pub fn SparsityChart(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
-    let bars = move || {
-        rounds.with(|r| {
-            super::round_shown(r, selected.get()).map(|x| x.layer_remaining.clone()).unwrap_or_default()
-        })
-    };
+    let layers = Memo::new(move |_| {
+        rounds.with(|r| round_shown(r, selected.get()).map(|x| x.layer_remaining.clone()).unwrap_or_default())
+    });
     view! {
         <figure class="chart" id="sparsity-chart">
             <figcaption>"Weights remaining per layer"</figcaption>
             <div class="bars">
-                {move || bars().into_iter().enumerate().map(|(l, d)| view! {
+                {move || layers.get().into_iter().enumerate().map(|(l, kept)| view! {
                     <div class="bar-row">
                         <span class="bar-label">{format!("layer {}", l + 1)}</span>
-                        <span class="bar-track"><span class="bar-fill" style:width=format!("{:.1}%", d * 100.0)></span></span>
-                        <span class="bar-value">{format!("{:.1}%", d * 100.0)}</span>
+                        <span class="bar-track"><span class="bar-fill" style:width=format!("{:.1}%", kept * 100.0)></span></span>
+                        <span class="bar-value">{format!("{:.1}%", kept * 100.0)}</span>
                     </div>
                 }).collect::<Vec<_>>()}
             </div>

@@ -9,6 +9,7 @@ mod backend;
 mod charts;
 mod network_view;
 mod page_url;
+mod palette;
 mod rounds_table;
 mod runner;
 mod saved;

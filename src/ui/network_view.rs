@@ -1,23 +1,52 @@
 //! The winning ticket, drawn.
-//! - [`NetworkView`]: networks up to [`MAX_DRAWN`] weights, every surviving
-//!   connection as a line, width by |θ0|, orange negative / blue positive
-//!   (TensorFlow Playground's convention); connections that die in the next
-//!   round are dashed; hovering a neuron lists its surviving fan-in and fan-out.
+//! - [`NetworkView`]: networks up to [`SMALL_NET_WEIGHTS`] weights, every
+//!   surviving connection as a line, width by |θ0|, orange negative / blue
+//!   positive (TensorFlow Playground's convention); connections that die in
+//!   the next round are dashed; hovering a neuron lists its surviving fan-in
+//!   and fan-out.
 //! - [`DecisionView`]: the ticket's decision regions over the plane (2D sets).
-//! - [`MaskMaps`]: for larger nets, how many first-layer connections survive
+//! - [`MaskMaps`]: for image sets, how many first-layer connections survive
 //!   at each input pixel, and each hidden unit's surviving receptive field.
+//! - [`LayerHeatmaps`]: for larger nets, each layer's mask in blocks.
 //! - [`RoundSlider`]: scrubs every view through the rounds.
+//!
+//! Each view computes what it draws in a `Memo` of a named struct, once per
+//! change of its inputs.
 
 use leptos::prelude::*;
 
 use crate::engine::config::ExperimentConfig;
+use crate::engine::mask::LayerMask;
+use crate::engine::model::SMALL_NET_WEIGHTS;
 use crate::engine::{self, Mask, RoundReport, Weights};
 
-use super::round_shown;
+use super::{palette, round_shown};
 
-pub const MAX_DRAWN: usize = 4096;
-const W: f64 = 420.0;
-const H: f64 = 300.0;
+/// The network drawing's SVG box, and its margins.
+const NET_W: f64 = 420.0;
+const NET_H: f64 = 300.0;
+const NET_MARGIN_X: f64 = 20.0;
+const NET_MARGIN_Y: f64 = 15.0;
+/// Link widths: the thinnest, and how much the largest |θ0| adds.
+const LINK_MIN_WIDTH: f64 = 0.3;
+const LINK_WIDTH_RANGE: f64 = 2.7;
+const NEURON_RADIUS: f64 = 4.0;
+
+/// The decision-region plot: the plane from -EXTENT to EXTENT on both axes,
+/// in GRID×GRID cells, drawn SIDE units wide.
+const PLANE_EXTENT: f64 = 1.2;
+const REGION_GRID: usize = 36;
+const REGION_SIDE: f64 = 220.0;
+/// Cells overlap by this much so no seams show between them.
+const CELL_OVERLAP: f64 = 0.3;
+const POINT_RADIUS: f64 = 2.2;
+
+/// The per-pixel map's SVG side, and how many receptive fields it shows.
+const PIXEL_MAP_SIDE: f64 = 200.0;
+const FIELDS_SHOWN: usize = 16;
+
+/// A layer's mask heatmap has at most this many blocks per side.
+const HEATMAP_CELLS: usize = 48;
 
 #[component]
 pub fn RoundSlider(
@@ -42,6 +71,111 @@ pub fn RoundSlider(
     }
 }
 
+/// A neuron: its layer (0 = inputs) and its index in the layer.
+type NeuronId = (usize, usize);
+
+#[derive(Clone, Debug, PartialEq)]
+struct Link {
+    from: (f64, f64),
+    to: (f64, f64),
+    width: f64,
+    negative: bool,
+    /// Pruned in the next round.
+    dies: bool,
+    ends: [NeuronId; 2],
+}
+
+impl Link {
+    fn class(&self) -> &'static str {
+        match (self.negative, self.dies) {
+            (true, false) => "link neg",
+            (false, false) => "link pos",
+            (true, true) => "link neg dies",
+            (false, true) => "link pos dies",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Neuron {
+    id: NeuronId,
+    at: (f64, f64),
+}
+
+/// The ticket of one round, connection by connection.
+#[derive(Clone, Debug, PartialEq)]
+struct NetworkDrawing {
+    links: Vec<Link>,
+    neurons: Vec<Neuron>,
+    mask: Mask,
+}
+
+impl NetworkDrawing {
+    /// `None` for conv nets and networks over [`SMALL_NET_WEIGHTS`], or a mask that does not fit.
+    fn new(cfg: &ExperimentConfig, mask: Option<&Mask>, next: Option<&Mask>) -> Option<Self> {
+        if !cfg.model.conv.is_empty() {
+            return None;
+        }
+        let widths = cfg.widths();
+        let shapes = cfg.shapes();
+        let mask = mask.cloned().unwrap_or_else(|| Mask::dense(&shapes));
+        let fits = mask.total() <= SMALL_NET_WEIGHTS
+            && mask.layers.len() == shapes.len()
+            && mask.layers.iter().zip(&shapes).all(|(m, s)| m.fan_in == s.fan_in && m.fan_out == s.fan_out);
+        if !fits {
+            return None;
+        }
+        let theta0 = Weights::theta0(cfg);
+        let all = theta0.layers.iter().flat_map(|l| l.w.iter());
+        let max_w = all.fold(0.0f32, |a, w| a.max(w.abs())).max(1e-6);
+        let columns = widths.len() as f64;
+        let at = |(layer, i): NeuronId| {
+            let n = widths[layer] as f64;
+            let x = NET_MARGIN_X + layer as f64 * (NET_W - 2.0 * NET_MARGIN_X) / (columns - 1.0);
+            let y = NET_H / 2.0 + (i as f64 - (n - 1.0) / 2.0) * (NET_H - 2.0 * NET_MARGIN_Y) / n.max(1.0);
+            (x, y)
+        };
+        let mut links = Vec::new();
+        for (l, (m, lw)) in mask.layers.iter().zip(&theta0.layers).enumerate() {
+            for i in 0..m.fan_in {
+                for j in 0..m.fan_out {
+                    let k = i * m.fan_out + j;
+                    if !m.keep[k] {
+                        continue;
+                    }
+                    let w = lw.w[k];
+                    let ends = [(l, i), (l + 1, j)];
+                    links.push(Link {
+                        from: at(ends[0]),
+                        to: at(ends[1]),
+                        width: LINK_MIN_WIDTH + LINK_WIDTH_RANGE * f64::from(w.abs() / max_w),
+                        negative: w < 0.0,
+                        dies: next.is_some_and(|n| !n.layers[l].keep[k]),
+                        ends,
+                    });
+                }
+            }
+        }
+        let ids = widths.iter().enumerate().flat_map(|(l, &n)| (0..n).map(move |i| (l, i)));
+        let neurons = ids.map(|id| Neuron { id, at: at(id) }).collect();
+        Some(Self { links, neurons, mask })
+    }
+
+    /// "Layer l, neuron i: … surviving inputs, … surviving outputs".
+    fn fan(&self, (l, i): NeuronId) -> String {
+        let fan_in = match l {
+            0 => 0,
+            _ => {
+                let m = &self.mask.layers[l - 1];
+                (0..m.fan_in).filter(|&r| m.keep[r * m.fan_out + i]).count()
+            }
+        };
+        let fan_out =
+            self.mask.layers.get(l).map_or(0, |m| (0..m.fan_out).filter(|&c| m.keep[i * m.fan_out + c]).count());
+        format!("Layer {l}, neuron {i}: {fan_in} surviving inputs, {fan_out} surviving outputs")
+    }
+}
+
 #[component]
 pub fn NetworkView(
     config: Signal<ExperimentConfig>,
@@ -53,87 +187,87 @@ pub fn NetworkView(
         let n = masks.with(Vec::len);
         (n > 0).then(|| selected.get().unwrap_or(n - 1).min(n - 1))
     };
-    let hovered: RwSignal<Option<(usize, usize)>> = RwSignal::new(None);
-    let drawing = move || {
-        let cfg = config.get();
-        if !cfg.model.conv.is_empty() {
-            return None;
-        }
-        let widths = cfg.widths();
-        let (mask, next) = masks.with(|m| match shown_index() {
-            Some(i) => (m.get(i).cloned(), m.get(i + 1).cloned()),
-            None => (None, None),
-        });
-        let mask = mask.unwrap_or_else(|| Mask::dense(&widths));
-        let fits = mask.total() <= MAX_DRAWN
-            && mask.layers.len() + 1 == widths.len()
-            && mask.layers.iter().zip(widths.windows(2)).all(|(m, w)| m.fan_in == w[0] && m.fan_out == w[1]);
-        if !fits {
-            return None;
-        }
-        let theta0 = Weights::init(&widths, cfg.model.init, cfg.seed, 0);
-        let max_w = theta0.layers.iter().flat_map(|l| l.w.iter()).fold(0.0f32, |a, w| a.max(w.abs())).max(1e-6);
-        let cols = widths.len() as f64;
-        let pos = |layer: usize, i: usize| {
-            let n = widths[layer] as f64;
-            let x = 20.0 + layer as f64 * (W - 40.0) / (cols - 1.0);
-            let y = H / 2.0 + (i as f64 - (n - 1.0) / 2.0) * (H - 30.0) / n.max(1.0);
-            (x, y)
-        };
-        let mut lines = Vec::new();
-        for (l, (m, lw)) in mask.layers.iter().zip(&theta0.layers).enumerate() {
-            for i in 0..m.fan_in {
-                for j in 0..m.fan_out {
-                    let k = i * m.fan_out + j;
-                    if m.keep[k] {
-                        let (x1, y1) = pos(l, i);
-                        let (x2, y2) = pos(l + 1, j);
-                        let w = lw.w[k];
-                        let width = 0.3 + 2.7 * (w.abs() / max_w) as f64;
-                        let dies = next.as_ref().is_some_and(|n| !n.layers[l].keep[k]);
-                        let class = match (w < 0.0, dies) {
-                            (true, false) => "link neg",
-                            (false, false) => "link pos",
-                            (true, true) => "link neg dies",
-                            (false, true) => "link pos dies",
-                        };
-                        lines.push((x1, y1, x2, y2, width, class, (l, i), (l + 1, j)));
-                    }
-                }
-            }
-        }
-        let nodes: Vec<(usize, usize, f64, f64)> =
-            (0..widths.len()).flat_map(|l| (0..widths[l]).map(move |i| (l, i))).map(|(l, i)| { let (x, y) = pos(l, i); (l, i, x, y) }).collect();
-        Some((lines, nodes, mask))
+    let hovered: RwSignal<Option<NeuronId>> = RwSignal::new(None);
+    let drawing = Memo::new(move |_| {
+        let i = shown_index();
+        config.with(|cfg| {
+            masks.with(|m| NetworkDrawing::new(cfg, i.and_then(|i| m.get(i)), i.and_then(|i| m.get(i + 1))))
+        })
+    });
+    let caption = move || {
+        masks.with(|m| match shown_index().and_then(|i| m.get(i).map(|x| (i, x))) {
+            Some((i, x)) => format!(
+                "The ticket after round {i}: {} of {} weights ({:.1}%)",
+                x.remaining(),
+                x.total(),
+                x.density() * 100.0
+            ),
+            None => "The dense network before any pruning".into(),
+        })
     };
-    let fan = move || {
-        let (l, i) = hovered.get()?;
-        let (_, _, mask) = drawing()?;
-        let fan_in = if l == 0 { 0 } else { let m = &mask.layers[l - 1]; (0..m.fan_in).filter(|&r| m.keep[r * m.fan_out + i]).count() };
-        let fan_out = mask.layers.get(l).map_or(0, |m| (0..m.fan_out).filter(|&c| m.keep[i * m.fan_out + c]).count());
-        Some(format!("Layer {l}, neuron {i}: {fan_in} surviving inputs, {fan_out} surviving outputs"))
-    };
+    let fan = move || hovered.get().and_then(|id| drawing.with(|d| d.as_ref().map(|d| d.fan(id))));
+    let lit = move |ends: [NeuronId; 2]| hovered.get().is_some_and(|h| ends.contains(&h));
     view! {
         <figure class="network" id="network">
-            <figcaption>{move || masks.with(|m| match shown_index().and_then(|i| m.get(i).map(|x| (i, x))) {
-                Some((i, x)) => format!("The ticket after round {i}: {} of {} weights ({:.1}%)", x.remaining(), x.total(), x.density() * 100.0),
-                None => "The dense network before any pruning".into(),
-            })}</figcaption>
-            {move || drawing().map(|(lines, nodes, mask)| view! {
-                <svg viewBox=format!("0 0 {W} {H}") data-connections=mask.remaining() role="img" aria-label="surviving connections">
-                    {lines.into_iter().map(|(x1, y1, x2, y2, w, c, a, b)| view! {
-                        <line class=c class:lit=move || hovered.get() == Some(a) || hovered.get() == Some(b)
-                            x1=format!("{x1:.1}") y1=format!("{y1:.1}") x2=format!("{x2:.1}") y2=format!("{y2:.1}") stroke-width=format!("{w:.2}") />
+            <figcaption>{caption}</figcaption>
+            {move || drawing.get().map(|d| view! {
+                <svg viewBox=format!("0 0 {NET_W} {NET_H}") data-connections=d.mask.remaining() role="img" aria-label="surviving connections">
+                    {d.links.into_iter().map(|link| view! {
+                        <line class=link.class() class:lit=move || lit(link.ends)
+                            x1=format!("{:.1}", link.from.0) y1=format!("{:.1}", link.from.1)
+                            x2=format!("{:.1}", link.to.0) y2=format!("{:.1}", link.to.1)
+                            stroke-width=format!("{:.2}", link.width) />
                     }).collect::<Vec<_>>()}
-                    {nodes.into_iter().map(|(l, i, x, y)| view! {
-                        <circle class="neuron" cx=format!("{x:.1}") cy=format!("{y:.1}") r="4"
-                            on:mouseenter=move |_| hovered.set(Some((l, i))) on:mouseleave=move |_| hovered.set(None) />
+                    {d.neurons.into_iter().map(|n| view! {
+                        <circle class="neuron" cx=format!("{:.1}", n.at.0) cy=format!("{:.1}", n.at.1) r=NEURON_RADIUS
+                            on:mouseenter=move |_| hovered.set(Some(n.id)) on:mouseleave=move |_| hovered.set(None) />
                     }).collect::<Vec<_>>()}
                 </svg>
             })}
             <p class="hint" id="fan">{move || fan().unwrap_or_else(|| "Hover a neuron to see its surviving connections. Dashed lines die in the next round.".into())}</p>
         </figure>
     }
+}
+
+/// Which weights the decision view draws, and its caption.
+#[derive(Clone, Debug, PartialEq)]
+struct Predictor {
+    caption: String,
+    weights: Weights,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct RegionCell {
+    x: f64,
+    y: f64,
+    fill: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct TestPoint {
+    x: f64,
+    y: f64,
+    class_one: bool,
+}
+
+/// Plane coordinate → SVG coordinate (y up).
+fn plane_to_svg(v: f64) -> f64 {
+    (v + PLANE_EXTENT) / (2.0 * PLANE_EXTENT) * REGION_SIDE
+}
+
+fn regions(weights: &Weights) -> Vec<RegionCell> {
+    let cell = REGION_SIDE / REGION_GRID as f64;
+    let step = 2.0 * PLANE_EXTENT / REGION_GRID as f64;
+    let mut cells = Vec::with_capacity(REGION_GRID * REGION_GRID);
+    for gy in 0..REGION_GRID {
+        for gx in 0..REGION_GRID {
+            let x = -PLANE_EXTENT + (gx as f64 + 0.5) * step;
+            let y = PLANE_EXTENT - (gy as f64 + 0.5) * step;
+            let p_one = f64::from(weights.predict(&[x as f32, y as f32])[1]);
+            cells.push(RegionCell { x: gx as f64 * cell, y: gy as f64 * cell, fill: palette::region(p_one) });
+        }
+    }
+    cells
 }
 
 /// The trained ticket's decision regions over the plane, with the test points.
@@ -145,54 +279,78 @@ pub fn DecisionView(
     /// The ticket training now, drawn while it trains (round, weights).
     live: RwSignal<Option<(usize, Weights)>>,
 ) -> impl IntoView {
-    // The training ticket while one trains and no past round is selected; else the round shown.
-    let source = move || -> Option<(String, Weights)> {
-        if selected.get().is_none() {
-            if let Some((r, w)) = live.get() {
-                return Some((format!("What the round {r} ticket predicts as it trains (test points on top)"), w));
-            }
-        }
-        rounds.with(|r| round_shown(r, selected.get()).and_then(|x| x.trained.clone().map(|w| (format!("What the round {} ticket predicts after training (test points on top)", x.round), w))))
-    };
-    const N: usize = 36;
-    const S: f64 = 220.0;
-    let regions = move || {
+    // The test points depend on the configuration alone, not on the weights.
+    let points = Memo::new(move |_| {
         let cfg = config.get();
         if !cfg.data.dataset.is_2d() {
+            return Vec::new();
+        }
+        let Ok(data) = engine::build_dataset(&cfg, None) else { return Vec::new() };
+        let t = &data.test;
+        let at = |i: usize, axis: usize| plane_to_svg(f64::from(t.x[2 * i + axis]));
+        t.y.iter()
+            .enumerate()
+            .map(|(i, &y)| TestPoint { x: at(i, 0), y: REGION_SIDE - at(i, 1), class_one: y == 1 })
+            .collect()
+    });
+    // The training ticket while one trains and no past round is selected; else the round shown.
+    let predictor = Memo::new(move |_| {
+        if !config.with(|c| c.data.dataset.is_2d()) {
             return None;
         }
-        let (caption, weights) = source()?;
-        let cell = S / N as f64;
-        let to = |v: f64| (v + 1.2) / 2.4 * S;
-        let mut cells = Vec::with_capacity(N * N);
-        for gy in 0..N {
-            for gx in 0..N {
-                let x = -1.2 + (gx as f64 + 0.5) * 2.4 / N as f64;
-                let y = 1.2 - (gy as f64 + 0.5) * 2.4 / N as f64;
-                let p = weights.predict(&[x as f32, y as f32])[1] as f64;
-                cells.push((gx as f64 * cell, gy as f64 * cell, cell, p));
-            }
+        if selected.get().is_none()
+            && let Some((r, w)) = live.get()
+        {
+            let caption = format!("What the round {r} ticket predicts as it trains (test points on top)");
+            return Some(Predictor { caption, weights: w });
         }
-        let data = engine::build_dataset(&cfg, None).ok()?;
-        let points: Vec<(f64, f64, u8)> = data.test.y.iter().enumerate()
-            .map(|(i, &y)| (to(data.test.x[2 * i] as f64), S - to(data.test.x[2 * i + 1] as f64), y)).collect();
-        Some((caption, cells, points))
-    };
+        rounds.with(|r| {
+            let shown = round_shown(r, selected.get())?;
+            let caption = format!("What the round {} ticket predicts after training (test points on top)", shown.round);
+            shown.trained.clone().map(|weights| Predictor { caption, weights })
+        })
+    });
+    let cells = Memo::new(move |_| predictor.with(|p| p.as_ref().map(|p| regions(&p.weights))));
+    let cell = REGION_SIDE / REGION_GRID as f64 + CELL_OVERLAP;
     view! {
-        {move || regions().map(|(caption, cells, points)| view! {
+        {move || cells.get().map(|cells| view! {
             <figure class="decision" id="decision">
-                <figcaption>{caption}</figcaption>
-                <svg viewBox=format!("0 0 {S} {S}") role="img" aria-label="decision regions">
-                    {cells.into_iter().map(|(x, y, c, p)| view! {
-                        <rect x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{:.2}", c + 0.3) height=format!("{:.2}", c + 0.3)
-                            fill=format!("rgba({},{},{},0.55)", (245.0 - 237.0 * p) as u8, (147.0 - 28.0 * p) as u8, (34.0 + 155.0 * p) as u8) />
+                <figcaption>{move || predictor.with(|p| p.as_ref().map(|p| p.caption.clone()))}</figcaption>
+                <svg viewBox=format!("0 0 {REGION_SIDE} {REGION_SIDE}") role="img" aria-label="decision regions">
+                    {cells.into_iter().map(|c| view! {
+                        <rect x=format!("{:.1}", c.x) y=format!("{:.1}", c.y) width=format!("{cell:.2}") height=format!("{cell:.2}") fill=c.fill />
                     }).collect::<Vec<_>>()}
-                    {points.into_iter().map(|(x, y, l)| view! {
-                        <circle class=if l == 1 { "pt one" } else { "pt zero" } cx=format!("{x:.1}") cy=format!("{y:.1}") r="2.2" />
+                    {move || points.get().into_iter().map(|p| view! {
+                        <circle class=if p.class_one { "pt one" } else { "pt zero" } cx=format!("{:.1}", p.x) cy=format!("{:.1}", p.y) r=POINT_RADIUS />
                     }).collect::<Vec<_>>()}
                 </svg>
             </figure>
         })}
+    }
+}
+
+/// What the image-set maps draw for the first layer's mask.
+#[derive(Clone, Debug, PartialEq)]
+struct PixelMaps {
+    side: usize,
+    fan_out: usize,
+    /// Surviving connections per input pixel.
+    kept_per_pixel: Vec<usize>,
+    /// The first hidden units' surviving inputs, one flag per pixel.
+    fields: Vec<Vec<bool>>,
+}
+
+impl PixelMaps {
+    fn new(side: usize, first: &LayerMask) -> Option<Self> {
+        if first.fan_in != side * side {
+            return None;
+        }
+        let row = |p: usize| &first.keep[p * first.fan_out..(p + 1) * first.fan_out];
+        let kept_per_pixel = (0..first.fan_in).map(|p| row(p).iter().filter(|k| **k).count()).collect();
+        let units = first.fan_out.min(FIELDS_SHOWN);
+        let fields =
+            (0..units).map(|u| (0..first.fan_in).map(|p| first.keep[p * first.fan_out + u]).collect()).collect();
+        Some(Self { side, fan_out: first.fan_out, kept_per_pixel, fields })
     }
 }
 
@@ -204,39 +362,30 @@ pub fn MaskMaps(
     rounds: RwSignal<Vec<RoundReport>>,
     selected: RwSignal<Option<usize>>,
 ) -> impl IntoView {
-    let maps = move || {
-        let cfg = config.get();
-        let side = cfg.data.dataset.side();
-        if side == 0 || !cfg.model.conv.is_empty() {
+    let maps = Memo::new(move |_| {
+        let (side, convs) = config.with(|c| (c.data.dataset.side(), !c.model.conv.is_empty()));
+        if side == 0 || convs {
             return None;
         }
-        let mask = rounds.with(|r| round_shown(r, selected.get()).map(|x| x.mask.clone()))?;
-        let first = mask.layers.first()?;
-        if first.fan_in != side * side {
-            return None;
-        }
-        let counts: Vec<usize> = (0..first.fan_in).map(|p| first.keep[p * first.fan_out..(p + 1) * first.fan_out].iter().filter(|k| **k).count()).collect();
-        let units = first.fan_out.min(16);
-        let fields: Vec<Vec<bool>> = (0..units).map(|u| (0..first.fan_in).map(|p| first.keep[p * first.fan_out + u]).collect()).collect();
-        Some((side, first.fan_out, counts, fields))
-    };
+        rounds.with(|r| PixelMaps::new(side, round_shown(r, selected.get())?.mask.layers.first()?))
+    });
     view! {
-        {move || maps().map(|(side, fan_out, counts, fields)| {
-            let px = 200.0 / side as f64;
+        {move || maps.get().map(|m| {
+            let px = PIXEL_MAP_SIDE / m.side as f64;
+            let side = m.side;
             view! {
                 <figure class="maskmaps" id="pixel-map">
-                    <figcaption>{format!("Surviving first-layer connections per input pixel (of {fan_out})")}</figcaption>
-                    <svg viewBox="0 0 200 200" role="img" aria-label="connections per pixel">
-                        {counts.iter().enumerate().map(|(p, &c)| {
-                            let v = c as f64 / fan_out.max(1) as f64;
+                    <figcaption>{format!("Surviving first-layer connections per input pixel (of {})", m.fan_out)}</figcaption>
+                    <svg viewBox=format!("0 0 {PIXEL_MAP_SIDE} {PIXEL_MAP_SIDE}") role="img" aria-label="connections per pixel">
+                        {m.kept_per_pixel.iter().enumerate().map(|(p, &kept)| {
+                            let fill = palette::pixel_survival(kept as f64 / m.fan_out.max(1) as f64);
                             view! { <rect x=format!("{:.2}", (p % side) as f64 * px) y=format!("{:.2}", (p / side) as f64 * px)
-                                width=format!("{:.2}", px + 0.2) height=format!("{:.2}", px + 0.2)
-                                fill=format!("rgb({0},{0},{1})", (255.0 * (1.0 - v)) as u8, (255.0 - 100.0 * v) as u8) /> }
+                                width=format!("{:.2}", px + 0.2) height=format!("{:.2}", px + 0.2) fill=fill /> }
                         }).collect::<Vec<_>>()}
                     </svg>
-                    <figcaption>"Receptive fields of the first 16 hidden units (dark: kept)"</figcaption>
+                    <figcaption>{format!("Receptive fields of the first {FIELDS_SHOWN} hidden units (dark: kept)")}</figcaption>
                     <div class="fields">
-                        {fields.into_iter().map(|f| view! {
+                        {m.fields.into_iter().map(|f| view! {
                             <svg viewBox=format!("0 0 {side} {side}") class="field">
                                 {f.iter().enumerate().filter(|(_, k)| **k).map(|(p, _)| view! {
                                     <rect x=(p % side).to_string() y=(p / side).to_string() width="1" height="1" />
@@ -250,52 +399,62 @@ pub fn MaskMaps(
     }
 }
 
+/// One layer's mask in blocks of at most [`HEATMAP_CELLS`] per side.
+#[derive(Clone, Debug, PartialEq)]
+struct LayerHeatmap {
+    fan_in: usize,
+    fan_out: usize,
+    rows: usize,
+    cols: usize,
+    /// The fraction each block keeps, row-major.
+    block_kept: Vec<f64>,
+    kept: f64,
+}
+
+impl LayerHeatmap {
+    fn new(m: &LayerMask) -> Self {
+        let (rows, cols) = (m.fan_in.min(HEATMAP_CELLS), m.fan_out.min(HEATMAP_CELLS));
+        let mut kept = vec![0usize; rows * cols];
+        let mut all = vec![0usize; rows * cols];
+        for i in 0..m.fan_in {
+            for j in 0..m.fan_out {
+                let block = (i * rows / m.fan_in) * cols + j * cols / m.fan_out;
+                all[block] += 1;
+                kept[block] += usize::from(m.keep[i * m.fan_out + j]);
+            }
+        }
+        let block_kept = kept.iter().zip(&all).map(|(k, a)| *k as f64 / (*a).max(1) as f64).collect();
+        Self { fan_in: m.fan_in, fan_out: m.fan_out, rows, cols, block_kept, kept: m.density() }
+    }
+}
+
 /// For networks too large to draw line by line: each layer's mask as a
-/// heatmap, rows = inputs, columns = outputs, in blocks of at most 48×48
-/// cells; darker blocks keep more of their weights.
+/// heatmap, rows = inputs, columns = outputs; darker blocks keep more of their weights.
 #[component]
 pub fn LayerHeatmaps(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
-    const CELLS: usize = 48;
-    let maps = move || {
-        let mask = rounds.with(|r| round_shown(r, selected.get()).map(|x| x.mask.clone()))?;
-        if mask.total() <= MAX_DRAWN {
-            return None;
-        }
-        Some(
-            mask.layers
-                .iter()
-                .map(|m| {
-                    let (rows, cols) = (m.fan_in.min(CELLS), m.fan_out.min(CELLS));
-                    let mut kept = vec![0usize; rows * cols];
-                    let mut all = vec![0usize; rows * cols];
-                    for i in 0..m.fan_in {
-                        for j in 0..m.fan_out {
-                            let c = (i * rows / m.fan_in) * cols + j * cols / m.fan_out;
-                            all[c] += 1;
-                            kept[c] += usize::from(m.keep[i * m.fan_out + j]);
-                        }
-                    }
-                    let density: Vec<f64> = kept.iter().zip(&all).map(|(k, a)| *k as f64 / (*a).max(1) as f64).collect();
-                    (m.fan_in, m.fan_out, rows, cols, density, m.density())
-                })
-                .collect::<Vec<_>>(),
-        )
-    };
+    let maps = Memo::new(move |_| {
+        rounds.with(|r| {
+            let mask = &round_shown(r, selected.get())?.mask;
+            (mask.total() > SMALL_NET_WEIGHTS).then(|| mask.layers.iter().map(LayerHeatmap::new).collect::<Vec<_>>())
+        })
+    });
     view! {
-        {move || maps().map(|layers| view! {
+        {move || maps.get().map(|layers| view! {
             <figure class="heatmaps" id="layer-heatmaps">
                 <figcaption>"Each layer's mask (rows: inputs, columns: outputs; darker keeps more)"</figcaption>
                 <div class="heatmap-row">
-                    {layers.into_iter().enumerate().map(|(l, (fan_in, fan_out, rows, cols, density, d))| view! {
-                        <div class="heatmap">
-                            <svg viewBox=format!("0 0 {cols} {rows}") preserveAspectRatio="none" role="img" aria-label=format!("layer {} mask", l + 1)>
-                                {density.into_iter().enumerate().map(|(c, v)| view! {
-                                    <rect x=(c % cols).to_string() y=(c / cols).to_string() width="1.02" height="1.02"
-                                        fill=format!("rgb({0},{1},{2})", (240.0 - 216.0 * v) as u8, (244.0 - 183.0 * v) as u8, (248.0 - 170.0 * v) as u8) />
-                                }).collect::<Vec<_>>()}
-                            </svg>
-                            <small>{format!("layer {}: {fan_in}×{fan_out}, {:.1}% kept", l + 1, d * 100.0)}</small>
-                        </div>
+                    {layers.into_iter().enumerate().map(|(l, h)| {
+                        let cols = h.cols;
+                        view! {
+                            <div class="heatmap">
+                                <svg viewBox=format!("0 0 {} {}", h.cols, h.rows) preserveAspectRatio="none" role="img" aria-label=format!("layer {} mask", l + 1)>
+                                    {h.block_kept.iter().enumerate().map(|(c, &v)| view! {
+                                        <rect x=(c % cols).to_string() y=(c / cols).to_string() width="1.02" height="1.02" fill=palette::mask_density(v) />
+                                    }).collect::<Vec<_>>()}
+                                </svg>
+                                <small>{format!("layer {}: {}×{}, {:.1}% kept", l + 1, h.fan_in, h.fan_out, h.kept * 100.0)}</small>
+                            </div>
+                        }
                     }).collect::<Vec<_>>()}
                 </div>
             </figure>

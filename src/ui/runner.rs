@@ -9,8 +9,12 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::engine::config::ExperimentConfig;
+use crate::engine::model::SMALL_NET_WEIGHTS;
 use crate::engine::train::CurvePoint;
-use crate::engine::{self, Checkpoint, EngineError, Event, Experiment, Progress, RoundReport, Weights, device, round::Phase};
+use crate::engine::{
+    self, Checkpoint, Dataset, EngineError, Event, Experiment, Progress, RoundReport, Weights, device, round::Phase,
+};
 use crate::url::{BackendChoice, UrlState};
 
 use super::backend::{self, BackendInfo, BackendKind};
@@ -77,6 +81,19 @@ impl LabSignals {
             device_notice: RwSignal::new(None),
         }
     }
+
+    /// The one place the run's signals are reset: to `status`, showing the
+    /// finished rounds of `from` (none: an empty lab). The backend line and a
+    /// storage message stay until something replaces them.
+    pub fn clear(&self, status: Status, from: Option<&Checkpoint>) {
+        self.status.set(status);
+        self.rounds.set(from.map(|c| c.rounds.clone()).unwrap_or_default());
+        self.checkpoint.set(from.cloned());
+        self.live.set((Phase::Ticket, Vec::new()));
+        self.progress.set(None);
+        self.live_weights.set(None);
+        self.device_notice.set(None);
+    }
 }
 
 /// Buttons talk to a running loop through these flags.
@@ -87,6 +104,19 @@ pub struct RunFlags {
     /// Pause when the round in progress ends ("Step").
     pub pause_after_round: Cell<bool>,
 }
+
+/// Chunks start this small, so the first progress shows at once…
+const FIRST_CHUNK_STEPS: usize = 4;
+/// …then grow or shrink to about this much work between repaints…
+const CHUNK_TARGET_MS: f64 = 40.0;
+/// …within these bounds.
+const MIN_CHUNK_STEPS: usize = 1;
+const MAX_CHUNK_STEPS: usize = 200;
+/// How often a paused run looks at its buttons.
+const PAUSE_POLL_MS: u32 = 50;
+/// Small 2D tickets are read back this often while they train, so the
+/// decision regions move.
+const LIVE_DRAW_EVERY_MS: f64 = 300.0;
 
 fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
@@ -112,13 +142,21 @@ impl RoundEndTiming {
         use wasm_bindgen::JsCast;
         let Some(window) = web_sys::window() else { return };
         let key = wasm_bindgen::JsValue::from_str("__lotteryRoundEnds");
-        let list = js_sys::Reflect::get(&window, &key).ok().and_then(|v| v.dyn_into::<js_sys::Array>().ok()).unwrap_or_else(|| {
-            let list = js_sys::Array::new();
-            let _ = js_sys::Reflect::set(&window, &key, &list);
-            list
-        });
+        let list = js_sys::Reflect::get(&window, &key)
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+            .unwrap_or_else(|| {
+                let list = js_sys::Array::new();
+                let _ = js_sys::Reflect::set(&window, &key, &list);
+                list
+            });
         let entry = js_sys::Object::new();
-        for (k, v) in [("round", self.round as f64), ("chunk_ms", self.chunk_ms), ("save_ms", self.save_ms), ("draw_ms", self.draw_ms)] {
+        for (k, v) in [
+            ("round", self.round as f64),
+            ("chunk_ms", self.chunk_ms),
+            ("save_ms", self.save_ms),
+            ("draw_ms", self.draw_ms),
+        ] {
             let _ = js_sys::Reflect::set(&entry, &k.into(), &v.into());
         }
         list.push(&entry);
@@ -134,7 +172,9 @@ async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     if !resp.ok() {
         return Err(format!("{path}: HTTP {}", resp.status()));
     }
-    let buf = JsFuture::from(resp.array_buffer().map_err(|e| format!("{path}: {e:?}"))?).await.map_err(|e| format!("{path}: {e:?}"))?;
+    let buf = JsFuture::from(resp.array_buffer().map_err(|e| format!("{path}: {e:?}"))?)
+        .await
+        .map_err(|e| format!("{path}: {e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
@@ -143,13 +183,7 @@ async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
 pub fn start(lab: LabSignals, state: UrlState, from: Option<Checkpoint>) -> Rc<RunFlags> {
     let flags = Rc::new(RunFlags::default());
     let f = flags.clone();
-    lab.status.set(Status::Preparing);
-    lab.rounds.set(from.as_ref().map(|c| c.rounds.clone()).unwrap_or_default());
-    lab.checkpoint.set(from.clone());
-    lab.live.set((Phase::Ticket, Vec::new()));
-    lab.progress.set(None);
-    lab.live_weights.set(None);
-    lab.device_notice.set(None);
+    lab.clear(Status::Preparing, from.as_ref());
     spawn_local(async move {
         if let Err(e) = run(lab, state, from, f).await {
             lab.status.set(Status::Failed(e));
@@ -171,13 +205,20 @@ fn move_to_cpu(lab: LabSignals, experiment: &Experiment, why: &EngineError) -> R
         1 => "the finished round is kept".to_string(),
         n => format!("all {n} finished rounds are kept"),
     };
-    lab.device_notice.set(Some(format!("The GPU was lost during round {from} ({why}). The run continues on the CPU from round {from}; {kept}.")));
+    lab.device_notice.set(Some(format!(
+        "The GPU was lost during round {from} ({why}). The run continues on the CPU from round {from}; {kept}."
+    )));
     lab.live_weights.set(None);
     Experiment::resume(checkpoint, experiment.data().clone(), &device::cpu()).map_err(|e| e.to_string())
 }
 
 /// One chunk of training, and the live drawing's readback.
-async fn train_chunk(experiment: &mut Experiment, chunk: usize, draw: bool, on_gpu: bool) -> Result<(Event, Option<Weights>), EngineError> {
+async fn train_chunk(
+    experiment: &mut Experiment,
+    chunk: usize,
+    draw: bool,
+    on_gpu: bool,
+) -> Result<(Event, Option<Weights>), EngineError> {
     // A lost device may not fail the calls that use it; web/gpu-watch.js records the loss.
     let gpu_alive = || match backend::lost().filter(|_| on_gpu) {
         Some(lost) => Err(EngineError::Device(lost)),
@@ -193,59 +234,144 @@ async fn train_chunk(experiment: &mut Experiment, chunk: usize, draw: bool, on_g
     Ok((event, weights))
 }
 
-async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: Rc<RunFlags>) -> Result<(), String> {
-    // Going on from a checkpoint: its configuration is the experiment's.
-    let config = from.as_ref().map(|c| c.config.clone()).unwrap_or(state.config);
+/// The experiment's data: generated, or fetched from the page's `data/`.
+async fn load_data(config: &ExperimentConfig) -> Result<Dataset, String> {
     let data = match config.data.dataset.file_name() {
-        None => engine::build_dataset(&config, None),
+        None => engine::build_dataset(config, None),
         Some(f) => {
             let path = format!("data/{f}");
             let bytes = fetch_bytes(&path).await?;
-            engine::build_dataset(&config, Some((&path, &bytes)))
+            engine::build_dataset(config, Some((&path, &bytes)))
         }
+    };
+    data.map_err(|e| e.to_string())
+}
+
+/// Wait while the run is paused. False: the run was stopped.
+async fn wait_while_paused(lab: LabSignals, flags: &RunFlags) -> bool {
+    if flags.pause.get() && !flags.stop.get() {
+        lab.status.set(Status::Paused);
+        while flags.pause.get() && !flags.stop.get() {
+            TimeoutFuture::new(PAUSE_POLL_MS).await;
+        }
+        if flags.stop.get() {
+            return false;
+        }
+        lab.status.set(Status::Running);
     }
-    .map_err(|e| e.to_string())?;
+    !flags.stop.get()
+}
+
+/// How many steps the next chunk trains.
+struct Pace {
+    steps: usize,
+}
+
+impl Pace {
+    fn new() -> Self {
+        Self { steps: FIRST_CHUNK_STEPS }
+    }
+
+    /// After a chunk that took `ms`: its speed in steps/s, and the next chunk sized to [`CHUNK_TARGET_MS`].
+    fn after_chunk(&mut self, ms: f64) -> f64 {
+        let ms = ms.max(0.1);
+        let speed = self.steps as f64 * 1000.0 / ms;
+        let next = (self.steps as f64 * CHUNK_TARGET_MS / ms).round() as usize;
+        self.steps = next.clamp(MIN_CHUNK_STEPS, MAX_CHUNK_STEPS);
+        speed
+    }
+}
+
+/// When the training ticket is next read back for the decision regions.
+struct LiveDraw {
+    enabled: bool,
+    last_ms: f64,
+}
+
+impl LiveDraw {
+    fn new(config: &ExperimentConfig) -> Self {
+        Self { enabled: config.data.dataset.is_2d() && config.weight_count() <= SMALL_NET_WEIGHTS, last_ms: 0.0 }
+    }
+
+    fn due(&self, now: f64) -> bool {
+        self.enabled && now - self.last_ms > LIVE_DRAW_EVERY_MS
+    }
+}
+
+/// A round finished: show it, save the experiment (so a reload or a crash
+/// loses at most the round in progress), and pause if "Step" asked to.
+fn publish_round(
+    lab: LabSignals,
+    experiment: &Experiment,
+    report: RoundReport,
+    kind: BackendKind,
+    flags: &RunFlags,
+) -> f64 {
+    if experiment.live_curve().is_none() {
+        let (phase, last) = report.last_trained();
+        lab.live.set((phase, last.curve.clone()));
+    }
+    lab.rounds.update(|r| r.push(report));
+    lab.live_weights.set(None);
+    let saving = now_ms();
+    let checkpoint = experiment.checkpoint(kind.as_str());
+    if let Err(e) = saved::save(&checkpoint) {
+        lab.save_message.set(Some(e));
+    }
+    lab.checkpoint.set(Some(checkpoint));
+    if flags.pause_after_round.get() {
+        flags.pause_after_round.set(false);
+        flags.pause.set(true);
+    }
+    now_ms() - saving
+}
+
+/// The run reached its last round.
+fn publish_finished(lab: LabSignals) {
+    lab.progress.update(|p| {
+        if let Some(p) = p {
+            p.overall = 1.0;
+            p.iteration = p.end;
+        }
+    });
+    lab.status.set(Status::Done);
+    mark("lottery:done");
+}
+
+/// Train `from` (or a new experiment of `state`) to the end, a chunk at a
+/// time, moving to the CPU if the GPU is lost.
+async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: Rc<RunFlags>) -> Result<(), String> {
+    // Going on from a checkpoint: its configuration is the experiment's.
+    let config = from.as_ref().map_or(state.config, |c| c.config.clone());
+    let data = load_data(&config).await?;
     if state.backend == BackendChoice::Auto {
         lab.backend.set(Some(BackendInfo::timing()));
     }
     let (device, info) = backend::select(state.backend, &config, &data).await;
-    let mut on_gpu = info.kind == BackendKind::Webgpu;
+    let mut kind = info.kind;
     lab.backend.set(Some(info));
-    let mut experiment = match from {
+    let experiment = match from {
         Some(checkpoint) => Experiment::resume(checkpoint, data, &device),
         None => Experiment::new(config, data, &device),
-    }
-    .map_err(|e| e.to_string())?;
+    };
+    let mut experiment = experiment.map_err(|e| e.to_string())?;
     lab.status.set(Status::Running);
-    let mut chunk = 4usize;
-    // Small 2D tickets are read back a few times a second so the decision
-    // regions move while they train.
-    let draw_live = experiment.config().data.dataset.is_2d() && experiment.config().weight_count() <= 4096;
-    let mut last_draw = 0.0;
+    let mut pace = Pace::new();
+    let mut live = LiveDraw::new(experiment.config());
     let mut first_chunk = true;
     let mut round_end: Option<(RoundEndTiming, f64)> = None;
     loop {
-        if flags.stop.get() {
+        if !wait_while_paused(lab, &flags).await {
             return Ok(());
         }
-        if flags.pause.get() {
-            lab.status.set(Status::Paused);
-            while flags.pause.get() && !flags.stop.get() {
-                TimeoutFuture::new(50).await;
-            }
-            if flags.stop.get() {
-                return Ok(());
-            }
-            lab.status.set(Status::Running);
-        }
         let t0 = now_ms();
-        let draw = draw_live && t0 - last_draw > 300.0;
-        let (event, live_weights) = match train_chunk(&mut experiment, chunk, draw, on_gpu).await {
+        let on_gpu = kind == BackendKind::Webgpu;
+        let (event, live_weights) = match train_chunk(&mut experiment, pace.steps, live.due(t0), on_gpu).await {
             Ok(done) => done,
             Err(e) if on_gpu => {
                 experiment = move_to_cpu(lab, &experiment, &e)?;
-                on_gpu = false;
-                chunk = 4;
+                kind = BackendKind::Cpu;
+                pace = Pace::new();
                 continue;
             }
             Err(e) => return Err(e.to_string()),
@@ -255,58 +381,25 @@ async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: 
             mark("lottery:first-step");
             first_chunk = false;
         }
-        let dt = (now_ms() - t0).max(0.1);
-        // Aim for ~40 ms of work between repaints.
-        lab.speed.set(chunk as f64 * 1000.0 / dt);
-        chunk = ((chunk as f64 * 40.0 / dt).round() as usize).clamp(1, 200);
+        lab.speed.set(pace.after_chunk(now_ms() - t0));
         if let Some(w) = live_weights {
             let round = lab.rounds.with_untracked(Vec::len);
             lab.live_weights.set(Some((round, w)));
-            last_draw = now_ms();
+            live.last_ms = now_ms();
         }
         if let Some((phase, curve)) = experiment.live_curve() {
-            let curve = curve.to_vec();
-            lab.live.set((phase, curve));
+            lab.live.set((phase, curve.to_vec()));
         }
         match event {
             Event::Progress(p) => lab.progress.set(Some(p)),
             Event::RoundDone(report) => {
                 let chunk_ms = now_ms() - t0;
-                // The run that just ended has left the experiment; show its whole curve.
-                let (phase, last) = match (&report.random_mask, &report.reinit) {
-                    (Some(s), _) => (Phase::RandomMask, s),
-                    (None, Some(s)) => (Phase::Reinit, s),
-                    _ => (Phase::Ticket, &report.ticket),
-                };
-                if experiment.live_curve().is_none() {
-                    lab.live.set((phase, last.curve.clone()));
-                }
-                let report_round = report.round;
-                lab.rounds.update(|r| r.push(*report));
-                lab.live_weights.set(None);
-                // Saved after every round, so a reload (or a crash) loses at most the round in progress.
-                let saving = now_ms();
-                let checkpoint = experiment.checkpoint(if on_gpu { BackendKind::Webgpu } else { BackendKind::Cpu }.as_str());
-                if let Err(e) = saved::save(&checkpoint) {
-                    lab.save_message.set(Some(e));
-                }
-                let save_ms = now_ms() - saving;
-                lab.checkpoint.set(Some(checkpoint));
-                round_end = Some((RoundEndTiming { round: report_round, chunk_ms, save_ms, draw_ms: 0.0 }, now_ms()));
-                if flags.pause_after_round.get() {
-                    flags.pause_after_round.set(false);
-                    flags.pause.set(true);
-                }
+                let round = report.round;
+                let save_ms = publish_round(lab, &experiment, *report, kind, &flags);
+                round_end = Some((RoundEndTiming { round, chunk_ms, save_ms, draw_ms: 0.0 }, now_ms()));
             }
             Event::Finished => {
-                lab.progress.update(|p| {
-                    if let Some(p) = p {
-                        p.overall = 1.0;
-                        p.iteration = p.end;
-                    }
-                });
-                lab.status.set(Status::Done);
-                mark("lottery:done");
+                publish_finished(lab);
                 return Ok(());
             }
         }

@@ -26,7 +26,8 @@ fn storage() -> Result<web_sys::Storage, String> {
 
 /// "QuotaExceededError: …" from a thrown DOMException (or whatever was thrown).
 fn js_error(e: &JsValue) -> String {
-    let get = |k: &str| js_sys::Reflect::get(e, &JsValue::from_str(k)).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let get =
+        |k: &str| js_sys::Reflect::get(e, &JsValue::from_str(k)).ok().and_then(|v| v.as_string()).unwrap_or_default();
     match (get("name"), get("message")) {
         (n, m) if !n.is_empty() => format!("{n}: {m}"),
         _ => format!("{e:?}"),
@@ -143,7 +144,8 @@ pub fn SavedRounds(
     let saved = RwSignal::new(count());
     let clear = move |_| {
         match clear_all() {
-            Ok(n) => message.set(Some(format!("Cleared {n} saved experiment{} from this browser.", if n == 1 { "" } else { "s" }))),
+            Ok(n) => message
+                .set(Some(format!("Cleared {n} saved experiment{} from this browser.", if n == 1 { "" } else { "s" }))),
             Err(e) => message.set(Some(format!("Could not clear saved rounds: {e}"))),
         }
         saved.set(count());

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::engine::Checkpoint;
+use crate::engine::{Checkpoint, Choice};
 
 /// Offer `text` as a download named `name`.
 fn download(name: &str, text: &str) -> Result<(), String> {
@@ -46,7 +46,7 @@ pub fn TicketFile(
     let message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
     let export = move |_| {
         let Some(cp) = current.get_untracked() else { return };
-        let name = format!("ticket-{}-round{}.json", cp.config.data.dataset.as_str(), cp.rounds.len().saturating_sub(1));
+        let name = format!("ticket-{}-round{}.json", cp.config.data.dataset.name(), cp.rounds.len().saturating_sub(1));
         match download(&name, &cp.to_json()) {
             Ok(()) => message.set(Some((true, format!("Exported {name}.")))),
             Err(e) => message.set(Some((false, format!("Could not export: {e}")))),
@@ -67,7 +67,9 @@ pub fn TicketFile(
                     message.set(Some((true, format!("Imported {name}: {} finished rounds.", cp.rounds.len()))));
                     on_import.run((cp, name));
                 }
-                Err(e) => message.set(Some((false, format!("Could not import {name}: {e}. The experiment is unchanged.")))),
+                Err(e) => {
+                    message.set(Some((false, format!("Could not import {name}: {e}. The experiment is unchanged."))))
+                }
             }
         });
     };

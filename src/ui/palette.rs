@@ -1,0 +1,55 @@
+//! The page's colour scales, named once (as TensorFlow Playground's
+//! `heatmap.ts` names its colours). The link colours themselves (orange
+//! negative, blue positive) live in `web/style.css` as the `link neg` /
+//! `link pos` classes; these are the scales the views compute per cell.
+
+/// An sRGB colour.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rgb(pub f64, pub f64, pub f64);
+
+/// Playground's orange, for class 0 and negative weights.
+pub const ORANGE: Rgb = Rgb(245.0, 147.0, 34.0);
+/// Playground's blue, for class 1 and positive weights.
+pub const BLUE: Rgb = Rgb(8.0, 119.0, 189.0);
+/// A cell where nothing survives.
+pub const PAPER: Rgb = Rgb(255.0, 255.0, 255.0);
+/// A pixel whose connections all survive (deep blue).
+pub const INK_BLUE: Rgb = Rgb(0.0, 0.0, 155.0);
+/// A mask block with nothing kept, and one with everything kept.
+pub const HEAT_EMPTY: Rgb = Rgb(240.0, 244.0, 248.0);
+pub const HEAT_FULL: Rgb = Rgb(24.0, 61.0, 78.0);
+/// How opaque the decision regions are drawn under the test points.
+pub const REGION_OPACITY: f64 = 0.55;
+
+impl Rgb {
+    /// The colour a fraction `t` (0..=1) of the way from `self` to `to`.
+    pub fn mix(self, to: Rgb, t: f64) -> Rgb {
+        let t = t.clamp(0.0, 1.0);
+        Rgb(self.0 + (to.0 - self.0) * t, self.1 + (to.1 - self.1) * t, self.2 + (to.2 - self.2) * t)
+    }
+
+    /// CSS `rgb(…)`.
+    pub fn css(self) -> String {
+        format!("rgb({},{},{})", self.0 as u8, self.1 as u8, self.2 as u8)
+    }
+
+    /// CSS `rgba(…)` with `alpha`.
+    pub fn css_alpha(self, alpha: f64) -> String {
+        format!("rgba({},{},{},{alpha})", self.0 as u8, self.1 as u8, self.2 as u8)
+    }
+}
+
+/// A decision region: the predicted probability of class 1, orange to blue.
+pub fn region(p_one: f64) -> String {
+    ORANGE.mix(BLUE, p_one).css_alpha(REGION_OPACITY)
+}
+
+/// A pixel by the fraction of its first-layer connections that survive.
+pub fn pixel_survival(kept: f64) -> String {
+    PAPER.mix(INK_BLUE, kept).css()
+}
+
+/// A block of a layer's mask by the fraction it keeps.
+pub fn mask_density(kept: f64) -> String {
+    HEAT_EMPTY.mix(HEAT_FULL, kept).css()
+}

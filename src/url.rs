@@ -331,14 +331,16 @@ pub static SETTINGS: &[Setting] = &[
         choice ResetMode = config.prune.reset),
     setting!(Bench "k", "Rewind step k", "The training step whose weights rewinding restores.",
         number config.prune.rewind_step in limits::REWIND_STEP),
-    setting!(Bench "reinit", "Control: random reinit", "Train the same mask from fresh random weights: does θ0 matter?",
+    setting!(Bench "reinit", "Control: random reinit",
+        "Train the same mask from fresh random weights: does θ0 matter?",
         flag config.prune.control_reinit),
     setting!(Bench "random", "Control: random mask", "Train a random mask of the same sparsity: does the mask matter?",
         flag config.prune.control_random),
     setting!(Bench "seed", "Seed", "Same seed and settings, same ticket.",
         number config.seed in limits::SEED),
     setting!(Bench "backend", "Backend",
-        "auto times a few steps on your graphics card (WebGPU) and on the CPU, and keeps the faster; the CPU path always works.",
+        "auto times a few steps on your graphics card (WebGPU) and on the CPU, and keeps the faster; \
+         the CPU path always works.",
         choice BackendChoice = backend),
 ];
 

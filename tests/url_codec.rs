@@ -78,8 +78,17 @@ proptest! {
     }
 
     #[test]
-    fn hostile_values_for_known_keys(key in prop::sample::select(url::SETTINGS.iter().map(|k| k.key).collect::<Vec<_>>()),
-                                     value in prop_oneof![".{0,40}", "-?[0-9]{1,30}", Just("NaN".to_string()), Just("inf".to_string()), Just("1e309".to_string()), Just("<script>alert(1)</script>".to_string())]) {
+    fn hostile_values_for_known_keys(
+        key in prop::sample::select(url::SETTINGS.iter().map(|k| k.key).collect::<Vec<_>>()),
+        value in prop_oneof![
+            ".{0,40}",
+            "-?[0-9]{1,30}",
+            Just("NaN".to_string()),
+            Just("inf".to_string()),
+            Just("1e309".to_string()),
+            Just("<script>alert(1)</script>".to_string()),
+        ],
+    ) {
         let q = format!("{}={}", key, urlencode(&value));
         let (state, notices) = url::decode(&q);
         prop_assert!(state.config.validate().is_ok(), "{q} gave {:?}", state.config.validate());

@@ -248,7 +248,8 @@ mod cli {
     pub fn table(report: &Report) -> String {
         let pct = |x: Option<f64>| x.map(|v| format!("{:.2}", v * 100.0)).unwrap_or_else(|| "–".into());
         let mut s = String::from(
-            "| round | weights remaining % | ticket test acc % | ticket early-stop acc % | early-stop iter | reinit acc % | random-mask acc % |\n|---:|---:|---:|---:|---:|---:|---:|\n",
+            "| round | weights remaining % | ticket test acc % | ticket early-stop acc % | early-stop iter \
+             | reinit acc % | random-mask acc % |\n|---:|---:|---:|---:|---:|---:|---:|\n",
         );
         for r in &report.rounds {
             s.push_str(&format!(

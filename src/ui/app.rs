@@ -15,7 +15,7 @@ use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunFlags, Status};
 use super::saved::{self, Resumable, RoundsSource, SavedRounds};
 use super::ticket_file::TicketFile;
-use crate::engine::{Checkpoint, Mask, RoundReport};
+use crate::engine::{Checkpoint, Mask, Progress, RoundReport};
 
 /// What the buttons do to the experiment. Copy, so every handler can hold it.
 #[derive(Clone, Copy)]
@@ -136,7 +136,7 @@ pub fn App() -> impl IntoView {
     view! {
         <header>
             <h1>"Lottery Ticket Lab"</h1>
-            <p class="tagline">"Train a network, prune its smallest weights, reset the survivors to their initial values, and train again: the "<em>"winning ticket"</em>" that remains learns as well as the whole."</p>
+            <p class="tagline">{TAGLINE_BEFORE}<em>"winning ticket"</em>" that remains learns as well as the whole."</p>
         </header>
         <Notices notices=notices />
         <DeviceNotice notice=lab.device_notice />
@@ -146,7 +146,8 @@ pub fn App() -> impl IntoView {
                 <Presets state=state />
                 <RunButtons control=control />
                 <StatusLine lab=lab />
-                <SavedRounds resumable=control.resumable on_continue=on_continue message=lab.save_message last_checkpoint=lab.checkpoint />
+                <SavedRounds resumable=control.resumable on_continue=on_continue
+                    message=lab.save_message last_checkpoint=lab.checkpoint />
                 <ShareLink state=state rounds=lab.rounds />
                 <TicketFile current=current on_import=on_import />
                 <Bench state=state notices=notices />
@@ -177,11 +178,15 @@ fn RunButtons(control: Controller) -> impl IntoView {
     let paused = move || control.lab.status.get() == Status::Paused;
     view! {
         <div class="buttons">
-            <button id="train" on:click=move |_| control.launch(None)>{move || if running() { "Restart" } else { "Train" }}</button>
+            <button id="train" on:click=move |_| control.launch(None)>
+                {move || if running() { "Restart" } else { "Train" }}
+            </button>
             <button id="pause" on:click=move |_| control.toggle_pause() disabled=move || !running()>
                 {move || if paused() { "Resume" } else { "Pause" }}
             </button>
-            <button id="step" on:click=move |_| control.step_round() disabled=move || !running()>"Step (one round)"</button>
+            <button id="step" on:click=move |_| control.step_round() disabled=move || !running()>
+                "Step (one round)"
+            </button>
             <button id="reset" on:click=move |_| control.reset()>"Reset"</button>
         </div>
     }
@@ -194,7 +199,9 @@ fn Notices(notices: RwSignal<Vec<Notice>>) -> impl IntoView {
         <Show when=move || !notices.with(Vec::is_empty)>
             <div class="notices" id="notices" role="status">
                 <p>"This link had settings the lab could not use as given:"</p>
-                <ul>{move || notices.get().into_iter().map(|n| view! { <li><code>{n.key}</code>" "{n.message}</li> }).collect::<Vec<_>>()}</ul>
+                <ul>{move || notices.get().into_iter().map(|n| view! {
+                    <li><code>{n.key}</code>" "{n.message}</li>
+                }).collect::<Vec<_>>()}</ul>
                 <button on:click=move |_| notices.set(Vec::new())>"Dismiss"</button>
             </div>
         </Show>
@@ -259,8 +266,11 @@ fn Bench(state: RwSignal<UrlState>, notices: RwSignal<Vec<Notice>>) -> impl Into
                     }.into_any()
                 } else {
                     view! {
-                        <select id=id.clone() name=key prop:value=value on:change=move |ev| set(key, event_target_value(&ev))>
-                            {menu.into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect::<Vec<_>>()}
+                        <select id=id.clone() name=key prop:value=value
+                            on:change=move |ev| set(key, event_target_value(&ev))>
+                            {menu.into_iter().map(|(v, label)| view! {
+                                <option value=v>{label}</option>
+                            }).collect::<Vec<_>>()}
                         </select>
                     }.into_any()
                 };
@@ -299,7 +309,8 @@ fn ShareLink(state: RwSignal<UrlState>, rounds: RwSignal<Vec<RoundReport>>) -> i
     let message = move || match copied.get() {
         Some(true) => "Copied. Anyone who opens it gets the same experiment and the same ticket.",
         Some(false) => {
-            "The browser did not let the page copy it: select the link and copy it. Anyone who opens it gets the same experiment and the same ticket."
+            "The browser did not let the page copy it: select the link and copy it. \
+             Anyone who opens it gets the same experiment and the same ticket."
         }
         None => "Anyone who opens it gets the same experiment and the same ticket.",
     };
@@ -314,6 +325,28 @@ fn ShareLink(state: RwSignal<UrlState>, rounds: RwSignal<Vec<RoundReport>>) -> i
     }
 }
 
+/// The status line: what the run is doing, where, and how fast.
+fn status_text(status: &Status, progress: Option<Progress>, steps_per_s: f64) -> String {
+    match status {
+        Status::Idle => "Ready.".into(),
+        Status::Preparing => "Preparing…".into(),
+        Status::Running | Status::Paused => match progress {
+            Some(p) => format!(
+                "{} round {} of {}: {} at iteration {} of {} ({steps_per_s:.0} steps/s)",
+                if *status == Status::Paused { "Paused in" } else { "Training" },
+                p.round,
+                p.rounds,
+                p.phase.label(),
+                p.iteration,
+                p.end
+            ),
+            None => "Starting…".into(),
+        },
+        Status::Done => "Done.".into(),
+        Status::Failed(e) => format!("Stopped: {e}"),
+    }
+}
+
 /// Backend, status and progress bars.
 #[component]
 fn StatusLine(lab: LabSignals) -> impl IntoView {
@@ -321,34 +354,38 @@ fn StatusLine(lab: LabSignals) -> impl IntoView {
     let round = move || lab.progress.get().map(|p| p.iteration as f64 / p.end.max(1) as f64).unwrap_or(0.0);
     view! {
         <p id="backend" data-kind=move || lab.backend.get().map(|b| b.kind.as_str()).unwrap_or("none")>
-            {move || lab.backend.get().map(|b| b.label).unwrap_or_else(|| "Backend: chosen when you press Train".into())}
+            {move || lab.backend.get().map_or_else(|| "Backend: chosen when you press Train".into(), |b| b.label)}
         </p>
         <p id="status" data-state=move || lab.status.get().key()>
-            {move || match lab.status.get() {
-                Status::Idle => "Ready.".to_string(),
-                Status::Preparing => "Preparing…".into(),
-                Status::Running | Status::Paused => lab.progress.get().map(|p| format!(
-                    "{} round {} of {}: {} at iteration {} of {} ({:.0} steps/s)",
-                    if lab.status.get() == Status::Paused { "Paused in" } else { "Training" },
-                    p.round, p.rounds, p.phase.label(), p.iteration, p.end, lab.speed.get())).unwrap_or_else(|| "Starting…".into()),
-                Status::Done => "Done.".into(),
-                Status::Failed(e) => format!("Stopped: {e}"),
-            }}
+            {move || status_text(&lab.status.get(), lab.progress.get(), lab.speed.get())}
         </p>
         <label class="bar">"This round" <progress id="round-progress" max="1" value=round></progress></label>
         <label class="bar">"Whole run" <progress id="run-progress" max="1" value=overall></progress></label>
     }
 }
 
+const TAGLINE_BEFORE: &str = "Train a network, prune its smallest weights, reset the survivors to their initial \
+    values, and train again: the ";
+const ABOUT_HYPOTHESIS: &str = ", that, trained in isolation from the same initial weights, reaches the accuracy of \
+    the whole network in at most as many iterations (Frankle & Carbin, ICLR 2019).";
+const ABOUT_METHOD: &str = "This lab finds tickets by iterative magnitude pruning: train, remove the \
+    smallest-magnitude remaining weights, reset the survivors to their initial values θ0 (or, with rewinding, to \
+    their values θk early in training), and train again. The controls show why the initial values matter: the same \
+    mask from a fresh random initialisation, or a random mask of the same sparsity, learns worse.";
+const ABOUT_DATA: &str = "Datasets: 8×8 digits (UCI, E. Alpaydin, via scikit-learn, BSD-3); MNIST (LeCun, Cortes, \
+    Burges; CC BY-SA 3.0); Fashion-MNIST (Zalando SE, MIT; Xiao, Rasul & Vollgraf 2017).";
+
 #[component]
 fn About() -> impl IntoView {
     view! {
         <details class="about" id="about">
             <summary>"About the lottery ticket hypothesis"</summary>
-            <p>"A randomly initialised dense network contains a sparse subnetwork, the "<em>"winning ticket"</em>
-               ", that, trained in isolation from the same initial weights, reaches the accuracy of the whole network in at most as many iterations (Frankle & Carbin, ICLR 2019)."</p>
-            <p>"This lab finds tickets by iterative magnitude pruning: train, remove the smallest-magnitude remaining weights, reset the survivors to their initial values θ0 (or, with rewinding, to their values θk early in training), and train again. The controls show why the initial values matter: the same mask from a fresh random initialisation, or a random mask of the same sparsity, learns worse."</p>
-            <p>"Datasets: 8×8 digits (UCI, E. Alpaydin, via scikit-learn, BSD-3); MNIST (LeCun, Cortes, Burges; CC BY-SA 3.0); Fashion-MNIST (Zalando SE, MIT; Xiao, Rasul & Vollgraf 2017)."</p>
+            <p>
+                "A randomly initialised dense network contains a sparse subnetwork, the "
+                <em>"winning ticket"</em>{ABOUT_HYPOTHESIS}
+            </p>
+            <p>{ABOUT_METHOD}</p>
+            <p>{ABOUT_DATA}</p>
         </details>
     }
 }

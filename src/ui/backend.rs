@@ -7,6 +7,7 @@
 //!   or software GPU trains faster on the CPU; a LeNet on a real GPU does not.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use burn::tensor::Device;
 use js_sys::{Function, Promise, Reflect};
@@ -77,7 +78,7 @@ thread_local! {
     static LOST: RefCell<Option<String>> = const { RefCell::new(None) };
     /// What `auto` found for each network on this page (by [`trial_key`]), so
     /// Restart and Continue do not time the same network again.
-    static TIMED: RefCell<std::collections::HashMap<String, (BackendKind, String)>> = RefCell::new(std::collections::HashMap::new());
+    static TIMED: RefCell<HashMap<String, (BackendKind, String)>> = RefCell::new(HashMap::new());
 }
 
 /// What decides a step's cost: the layer shapes, the batch and the optimizer.

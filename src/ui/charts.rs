@@ -128,12 +128,16 @@ pub fn LossChart(
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="loss curve">
                 <Axes />
                 <text class="tick" x=2 y={PAD + 4.0}>{move || plot.with(|p| format!("{:.2}", p.y_max))}</text>
-                <text class="tick" x={W - PAD - 20.0} y={H - 8.0}>{move || plot.with(|p| format!("{:.0}", p.x_max))}</text>
+                <text class="tick" x={W - PAD - 20.0} y={H - 8.0}>
+                    {move || plot.with(|p| format!("{:.0}", p.x_max))}
+                </text>
                 <text class="tick" x={W / 2.0 - 20.0} y={H - 8.0}>"iteration"</text>
                 <polyline class="series train" points=move || plot.with(|p| p.train.points.clone()) />
                 <polyline class="series val" points=move || plot.with(|p| p.val.points.clone()) />
             </svg>
-            <p class="legend"><span class="swatch train"></span>"train batch " <span class="swatch val"></span>"validation"</p>
+            <p class="legend">
+                <span class="swatch train"></span>"train batch " <span class="swatch val"></span>"validation"
+            </p>
         </figure>
     }
 }
@@ -291,7 +295,9 @@ pub fn SparsityChart(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Opti
                 {move || layers.get().into_iter().enumerate().map(|(l, kept)| view! {
                     <div class="bar-row">
                         <span class="bar-label">{format!("layer {}", l + 1)}</span>
-                        <span class="bar-track"><span class="bar-fill" style:width=format!("{:.1}%", kept * 100.0)></span></span>
+                        <span class="bar-track">
+                            <span class="bar-fill" style:width=format!("{:.1}%", kept * 100.0)></span>
+                        </span>
                         <span class="bar-value">{format!("{:.1}%", kept * 100.0)}</span>
                     </div>
                 }).collect::<Vec<_>>()}

@@ -36,7 +36,8 @@ pub fn show_crash(what: &str) {
     div.set_id("crash");
     div.set_class_name("notices");
     div.set_text_content(Some(&format!(
-        "The lab stopped on an internal error and must be reloaded. Finished rounds are saved in this browser and come back after the reload. ({what})"
+        "The lab stopped on an internal error and must be reloaded. Finished rounds are saved in this browser \
+         and come back after the reload. ({what})"
     )));
     let _ = body.prepend_with_node_1(&div);
 }

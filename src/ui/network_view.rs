@@ -45,6 +45,8 @@ const POINT_RADIUS: f64 = 2.2;
 const PIXEL_MAP_SIDE: f64 = 200.0;
 const FIELDS_SHOWN: usize = 16;
 
+const FAN_HINT: &str = "Hover a neuron to see its surviving connections. Dashed lines die in the next round.";
+
 /// A layer's mask heatmap has at most this many blocks per side.
 const HEATMAP_CELLS: usize = 48;
 
@@ -211,7 +213,8 @@ pub fn NetworkView(
         <figure class="network" id="network">
             <figcaption>{caption}</figcaption>
             {move || drawing.get().map(|d| view! {
-                <svg viewBox=format!("0 0 {NET_W} {NET_H}") data-connections=d.mask.remaining() role="img" aria-label="surviving connections">
+                <svg viewBox=format!("0 0 {NET_W} {NET_H}") data-connections=d.mask.remaining()
+                    role="img" aria-label="surviving connections">
                     {d.links.into_iter().map(|link| view! {
                         <line class=link.class() class:lit=move || lit(link.ends)
                             x1=format!("{:.1}", link.from.0) y1=format!("{:.1}", link.from.1)
@@ -224,7 +227,7 @@ pub fn NetworkView(
                     }).collect::<Vec<_>>()}
                 </svg>
             })}
-            <p class="hint" id="fan">{move || fan().unwrap_or_else(|| "Hover a neuron to see its surviving connections. Dashed lines die in the next round.".into())}</p>
+            <p class="hint" id="fan">{move || fan().unwrap_or_else(|| FAN_HINT.into())}</p>
         </figure>
     }
 }
@@ -318,10 +321,12 @@ pub fn DecisionView(
                 <figcaption>{move || predictor.with(|p| p.as_ref().map(|p| p.caption.clone()))}</figcaption>
                 <svg viewBox=format!("0 0 {REGION_SIDE} {REGION_SIDE}") role="img" aria-label="decision regions">
                     {cells.into_iter().map(|c| view! {
-                        <rect x=format!("{:.1}", c.x) y=format!("{:.1}", c.y) width=format!("{cell:.2}") height=format!("{cell:.2}") fill=c.fill />
+                        <rect x=format!("{:.1}", c.x) y=format!("{:.1}", c.y)
+                            width=format!("{cell:.2}") height=format!("{cell:.2}") fill=c.fill />
                     }).collect::<Vec<_>>()}
                     {move || points.get().into_iter().map(|p| view! {
-                        <circle class=if p.class_one { "pt one" } else { "pt zero" } cx=format!("{:.1}", p.x) cy=format!("{:.1}", p.y) r=POINT_RADIUS />
+                        <circle class=if p.class_one { "pt one" } else { "pt zero" }
+                            cx=format!("{:.1}", p.x) cy=format!("{:.1}", p.y) r=POINT_RADIUS />
                     }).collect::<Vec<_>>()}
                 </svg>
             </figure>
@@ -375,15 +380,21 @@ pub fn MaskMaps(
             let side = m.side;
             view! {
                 <figure class="maskmaps" id="pixel-map">
-                    <figcaption>{format!("Surviving first-layer connections per input pixel (of {})", m.fan_out)}</figcaption>
-                    <svg viewBox=format!("0 0 {PIXEL_MAP_SIDE} {PIXEL_MAP_SIDE}") role="img" aria-label="connections per pixel">
+                    <figcaption>
+                        {format!("Surviving first-layer connections per input pixel (of {})", m.fan_out)}
+                    </figcaption>
+                    <svg viewBox=format!("0 0 {PIXEL_MAP_SIDE} {PIXEL_MAP_SIDE}")
+                        role="img" aria-label="connections per pixel">
                         {m.kept_per_pixel.iter().enumerate().map(|(p, &kept)| {
                             let fill = palette::pixel_survival(kept as f64 / m.fan_out.max(1) as f64);
-                            view! { <rect x=format!("{:.2}", (p % side) as f64 * px) y=format!("{:.2}", (p / side) as f64 * px)
+                            let (x, y) = ((p % side) as f64 * px, (p / side) as f64 * px);
+                            view! { <rect x=format!("{x:.2}") y=format!("{y:.2}")
                                 width=format!("{:.2}", px + 0.2) height=format!("{:.2}", px + 0.2) fill=fill /> }
                         }).collect::<Vec<_>>()}
                     </svg>
-                    <figcaption>{format!("Receptive fields of the first {FIELDS_SHOWN} hidden units (dark: kept)")}</figcaption>
+                    <figcaption>
+                        {format!("Receptive fields of the first {FIELDS_SHOWN} hidden units (dark: kept)")}
+                    </figcaption>
                     <div class="fields">
                         {m.fields.into_iter().map(|f| view! {
                             <svg viewBox=format!("0 0 {side} {side}") class="field">
@@ -412,6 +423,11 @@ struct LayerHeatmap {
 }
 
 impl LayerHeatmap {
+    /// "layer 2: 300×100, 41.0% kept" for layer index `l`.
+    fn caption(&self, l: usize) -> String {
+        format!("layer {}: {}×{}, {:.1}% kept", l + 1, self.fan_in, self.fan_out, self.kept * 100.0)
+    }
+
     fn new(m: &LayerMask) -> Self {
         let (rows, cols) = (m.fan_in.min(HEATMAP_CELLS), m.fan_out.min(HEATMAP_CELLS));
         let mut kept = vec![0usize; rows * cols];
@@ -447,12 +463,16 @@ pub fn LayerHeatmaps(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Opti
                         let cols = h.cols;
                         view! {
                             <div class="heatmap">
-                                <svg viewBox=format!("0 0 {} {}", h.cols, h.rows) preserveAspectRatio="none" role="img" aria-label=format!("layer {} mask", l + 1)>
+                                <svg viewBox=format!("0 0 {} {}", h.cols, h.rows) preserveAspectRatio="none"
+                                    role="img" aria-label=format!("layer {} mask", l + 1)>
                                     {h.block_kept.iter().enumerate().map(|(c, &v)| view! {
-                                        <rect x=(c % cols).to_string() y=(c / cols).to_string() width="1.02" height="1.02" fill=palette::mask_density(v) />
+                                        <rect x=(c % cols).to_string() y=(c / cols).to_string()
+                                            width="1.02" height="1.02" fill=palette::mask_density(v) />
                                     }).collect::<Vec<_>>()}
                                 </svg>
-                                <small>{format!("layer {}: {}×{}, {:.1}% kept", l + 1, h.fan_in, h.fan_out, h.kept * 100.0)}</small>
+                                <small>
+                                    {h.caption(l)}
+                                </small>
                             </div>
                         }
                     }).collect::<Vec<_>>()}

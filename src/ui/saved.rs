@@ -78,7 +78,8 @@ pub fn save(checkpoint: &Checkpoint) -> Result<(), String> {
             }
             s.set_item(&key, &value).map_err(|e| {
                 format!(
-                    "round {} could not be saved in this browser: its storage is full ({}, {} KB needed). The run goes on; Export keeps the ticket in a file.",
+                    "round {} could not be saved in this browser: its storage is full ({}, {} KB needed). \
+                     The run goes on; Export keeps the ticket in a file.",
                     checkpoint.rounds.len().saturating_sub(1),
                     js_error(&e),
                     value.len() * 2 / 1024

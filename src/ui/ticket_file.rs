@@ -75,13 +75,16 @@ pub fn TicketFile(
     };
     view! {
         <div class="ticket-file">
-            <button id="export-ticket" on:click=export disabled=move || current.with(Option::is_none)>"Export ticket"</button>
+            <button id="export-ticket" on:click=export disabled=move || current.with(Option::is_none)>
+                "Export ticket"
+            </button>
             " "
             <label class="import">"Import ticket "
                 <input id="import-ticket" type="file" accept=".json,application/json" on:change=import />
             </label>
             <Show when=move || message.with(Option::is_some)>
-                <p id="ticket-message" class:error=move || message.with(|m| m.as_ref().is_some_and(|m| !m.0)) role="status">
+                <p id="ticket-message" role="status"
+                    class:error=move || message.with(|m| m.as_ref().is_some_and(|m| !m.0))>
                     {move || message.get().map(|m| m.1).unwrap_or_default()}
                 </p>
             </Show>

@@ -338,9 +338,13 @@ fn publish_finished(lab: LabSignals) {
     mark("lottery:done");
 }
 
-/// Train `from` (or a new experiment of `state`) to the end, a chunk at a
-/// time, moving to the CPU if the GPU is lost.
-async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: Rc<RunFlags>) -> Result<(), String> {
+/// Load the data, choose the device (saying why on the backend line) and
+/// build the experiment on it, or resume `from` there.
+async fn prepare(
+    lab: LabSignals,
+    state: UrlState,
+    from: Option<Checkpoint>,
+) -> Result<(Experiment, BackendKind), String> {
     // Going on from a checkpoint: its configuration is the experiment's.
     let config = from.as_ref().map_or(state.config, |c| c.config.clone());
     let data = load_data(&config).await?;
@@ -348,17 +352,35 @@ async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: 
         lab.backend.set(Some(BackendInfo::timing()));
     }
     let (device, info) = backend::select(state.backend, &config, &data).await;
-    let mut kind = info.kind;
+    let kind = info.kind;
     lab.backend.set(Some(info));
     let experiment = match from {
         Some(checkpoint) => Experiment::resume(checkpoint, data, &device),
         None => Experiment::new(config, data, &device),
     };
-    let mut experiment = experiment.map_err(|e| e.to_string())?;
+    Ok((experiment.map_err(|e| e.to_string())?, kind))
+}
+
+/// After a chunk: the live curve, and the training ticket's weights when they were read back.
+fn show_chunk(lab: LabSignals, experiment: &Experiment, weights: Option<Weights>, live: &mut LiveDraw) {
+    if let Some(w) = weights {
+        let round = lab.rounds.with_untracked(Vec::len);
+        lab.live_weights.set(Some((round, w)));
+        live.last_ms = now_ms();
+    }
+    if let Some((phase, curve)) = experiment.live_curve() {
+        lab.live.set((phase, curve.to_vec()));
+    }
+}
+
+/// Train `from` (or a new experiment of `state`) to the end, a chunk at a
+/// time, moving to the CPU if the GPU is lost.
+async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: Rc<RunFlags>) -> Result<(), String> {
+    let (mut experiment, mut kind) = prepare(lab, state, from).await?;
     lab.status.set(Status::Running);
     let mut pace = Pace::new();
     let mut live = LiveDraw::new(experiment.config());
-    let mut first_chunk = true;
+    let mut trained_any = false;
     let mut round_end: Option<(RoundEndTiming, f64)> = None;
     loop {
         if !wait_while_paused(lab, &flags).await {
@@ -376,20 +398,12 @@ async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: 
             }
             Err(e) => return Err(e.to_string()),
         };
-        if first_chunk {
+        if !std::mem::replace(&mut trained_any, true) {
             // For the benchmark (tests/browser/bench-page.mjs): the first steps are done.
             mark("lottery:first-step");
-            first_chunk = false;
         }
         lab.speed.set(pace.after_chunk(now_ms() - t0));
-        if let Some(w) = live_weights {
-            let round = lab.rounds.with_untracked(Vec::len);
-            lab.live_weights.set(Some((round, w)));
-            live.last_ms = now_ms();
-        }
-        if let Some((phase, curve)) = experiment.live_curve() {
-            lab.live.set((phase, curve.to_vec()));
-        }
+        show_chunk(lab, &experiment, live_weights, &mut live);
         match event {
             Event::Progress(p) => lab.progress.set(Some(p)),
             Event::RoundDone(report) => {

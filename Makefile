@@ -1,6 +1,6 @@
 # Lottery Ticket Lab: the two commands.
 #   make serve   set up what is missing, build the page, serve it on 127.0.0.1
-#   make test    set up, formatting and lints, native tests, page build, browser tests
+#   make test    set up, formatting and lints, native tests, a sweep on a real Slurm, page build, browser tests
 #   make bench   step time (burn vs JAX, PyTorch with BENCH_TORCH=1), page weight, browser timings
 # Compiled output lives under ~/.cache/lottery-ticket-lab (outside the clone),
 # so a fresh clone on the same machine reuses it.
@@ -13,12 +13,12 @@ PORT ?= 8080
 # rustup's cargo for native work where it exists (Debian's /usr/bin/cargo is for the wasm route).
 CARGO := $(shell test -x $(HOME)/.cargo/bin/cargo && echo $(HOME)/.cargo/bin/cargo || echo cargo)
 
-.PHONY: serve test setup setup-wasm lint page native-test browser-test bench lottery data
+.PHONY: serve test setup setup-wasm lint slurm-test page native-test browser-test bench lottery data
 
 serve: setup-wasm page
 	python3 scripts/serve.py --dir dist --port $(PORT)
 
-test: setup lint native-test page browser-test
+test: setup lint native-test slurm-test page browser-test
 
 setup:
 	scripts/setup.sh all
@@ -36,6 +36,10 @@ page:
 
 native-test:
 	CARGO_TARGET_DIR=$(NATIVE_TARGET) $(CARGO) test --release --locked
+
+# A sweep through sbatch on a single-node Slurm the script starts (root; slurm-wlm, munge).
+slurm-test:
+	LOTTERY=$(NATIVE_TARGET)/release/lottery tests/slurm/sweep-on-slurm.sh
 
 browser-test:
 	cd tests/browser && node --test --test-concurrency=1 --test-reporter=spec

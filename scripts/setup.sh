@@ -107,8 +107,13 @@ setup_lints() {
   if [ "$(wasm_route)" = debian ] && [ ! -x /usr/bin/cargo-clippy ]; then apt_install rust-web-clippy; fi
 }
 
+# The sweep test starts a real single-node Slurm (tests/slurm/sweep-on-slurm.sh).
+setup_slurm() {
+  apt_install slurm-wlm munge
+}
+
 setup_wasm_std
 setup_host_tools
 setup_wasm_opt
-if [ "$WHAT" = all ]; then setup_browser; setup_vulkan; setup_lints; fi
+if [ "$WHAT" = all ]; then setup_browser; setup_vulkan; setup_lints; setup_slurm; fi
 say "ready"

@@ -4,5 +4,9 @@
 pub mod engine;
 pub mod url;
 
+/// Sweeps over many runs: local pool, Slurm job arrays, merging (native only).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sweep;
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

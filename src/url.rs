@@ -338,6 +338,9 @@ pub static SETTINGS: &[Setting] = &[
         flag config.prune.control_random),
     setting!(Bench "seed", "Seed", "Same seed and settings, same ticket.",
         number config.seed in limits::SEED),
+    setting!(Bench "reps", "Replicates",
+        "Runs of the same settings from seeds seed, seed+1, …; the charts draw their mean and spread.",
+        number config.reps in limits::REPS),
     setting!(Bench "backend", "Backend",
         "auto times a few steps on your graphics card (WebGPU) and on the CPU, and keeps the faster; \
          the CPU path always works.",
@@ -498,6 +501,16 @@ pub fn get(state: &UrlState, key: &str) -> Option<String> {
     setting(key).map(|k| (k.get)(state))
 }
 
+/// Whether `key` takes `value` as given, before the rules that join two
+/// settings: Err says why not (malformed, or out of range and clamped).
+pub fn check_value(key: &str, value: &str) -> Result<(), String> {
+    let s = setting(key).ok_or_else(|| "is not a key this lab knows".to_string())?;
+    match (s.set)(&mut UrlState::default(), value) {
+        Ok(None) => Ok(()),
+        Ok(Some(why)) | Err(why) => Err(why),
+    }
+}
+
 /// Set one key from a control, as a link would, and repair what that breaks.
 /// Returns what was changed or refused, for the page to show.
 pub fn apply(state: &mut UrlState, key: &str, value: &str) -> Vec<Notice> {
@@ -520,11 +533,21 @@ pub fn apply(state: &mut UrlState, key: &str, value: &str) -> Vec<Notice> {
     notices
 }
 
+/// Keys added after links were first shared: written only when not at their
+/// default, so older links, the rounds a browser saved (stored under the
+/// configuration's link form) and ticket files keep meaning the same run.
+const WRITTEN_WHEN_SET: &[&str] = &["reps"];
+
 /// Write the full state as a query string (without `?`), keys in table order.
 pub fn encode(state: &UrlState) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
+    let defaults = UrlState::default();
     for key in SETTINGS {
-        out.append_pair(key.key, &(key.get)(state));
+        let value = (key.get)(state);
+        if WRITTEN_WHEN_SET.contains(&key.key) && value == (key.get)(&defaults) {
+            continue;
+        }
+        out.append_pair(key.key, &value);
     }
     for h in &state.hidden {
         out.append_pair(&format!("{h}_hide"), "1");

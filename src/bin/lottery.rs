@@ -22,8 +22,9 @@ mod cli {
 
     use clap::{Parser, Subcommand, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
+    use lottery_ticket_lab::engine::replicates;
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
-    use lottery_ticket_lab::url;
+    use lottery_ticket_lab::{sweep, url};
 
     #[derive(Parser)]
     #[command(name = "lottery", about = "Iterative magnitude pruning with rewinding: find winning lottery tickets.")]
@@ -56,6 +57,11 @@ mod cli {
         },
         /// List the presets, and the settings --set accepts: key, label and help.
         Keys,
+        /// Many runs of the engine: plan a grid, run it locally or on Slurm, merge.
+        Sweep {
+            #[command(subcommand)]
+            command: SweepCommand,
+        },
         /// Time one LeNet-300-100 training step (batch 60, forward, backward,
         /// Adam, masks kept) and print the figures as one JSON line.
         BenchStep {
@@ -72,12 +78,108 @@ mod cli {
         },
     }
 
+    #[derive(Subcommand)]
+    enum SweepCommand {
+        /// Expand a grid file (TOML: URL keys and `preset`; lists multiply) into DIR/manifest.jsonl.
+        Plan {
+            grid: PathBuf,
+            #[arg(long)]
+            out: PathBuf,
+        },
+        /// Run every unfinished run of the manifest in a local pool, then merge.
+        Run {
+            dir: PathBuf,
+            /// Runs at once (default: the cores).
+            #[arg(long)]
+            jobs: Option<usize>,
+            #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+            backend: Backend,
+            #[arg(long, default_value = "web/data")]
+            data_dir: PathBuf,
+        },
+        /// Run one line of the manifest (--index, or $SLURM_ARRAY_TASK_ID); a finished run is skipped.
+        RunOne {
+            dir: PathBuf,
+            #[arg(long)]
+            index: Option<usize>,
+            #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+            backend: Backend,
+            #[arg(long, default_value = "web/data")]
+            data_dir: PathBuf,
+        },
+        /// Write an sbatch job array over the manifest and a merge job after it; print how to submit them.
+        Slurm {
+            dir: PathBuf,
+            #[arg(long)]
+            partition: Option<String>,
+            /// Generic resources per task, e.g. gpu:1.
+            #[arg(long)]
+            gres: Option<String>,
+            /// At most this many tasks at once.
+            #[arg(long)]
+            max_parallel: Option<usize>,
+            /// Time limit per task, e.g. 00:30:00.
+            #[arg(long)]
+            time: Option<String>,
+            #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+            backend: Backend,
+            #[arg(long, default_value = "web/data")]
+            data_dir: PathBuf,
+        },
+        /// Write DIR/summary.json and DIR/summary.md: mean and sd over replicates; list missing and failed runs.
+        Merge { dir: PathBuf },
+    }
+
     #[derive(Clone, Copy, ValueEnum)]
     enum Backend {
         /// burn-flex on the CPU (`ndarray`, the old backend's name, still works).
         #[value(alias = "ndarray", alias = "flex")]
         Cpu,
+        /// wgpu: Vulkan, Metal or DX12, whichever the machine has (lavapipe on a CPU-only box).
         Wgpu,
+        /// NVIDIA GPUs through cubecl (built with --features cuda).
+        #[cfg(feature = "cuda")]
+        Cuda,
+        /// AMD GPUs through cubecl (built with --features rocm).
+        #[cfg(feature = "rocm")]
+        Rocm,
+        /// wgpu pinned to Vulkan (built with --features vulkan).
+        #[cfg(feature = "vulkan")]
+        Vulkan,
+        /// wgpu pinned to Metal (built with --features metal).
+        #[cfg(feature = "metal")]
+        Metal,
+    }
+
+    impl Backend {
+        fn native(self) -> device::Native {
+            match self {
+                Backend::Cpu => device::Native::Cpu,
+                Backend::Wgpu => device::Native::Wgpu,
+                #[cfg(feature = "cuda")]
+                Backend::Cuda => device::Native::Cuda,
+                #[cfg(feature = "rocm")]
+                Backend::Rocm => device::Native::Rocm,
+                #[cfg(feature = "vulkan")]
+                Backend::Vulkan => device::Native::Vulkan,
+                #[cfg(feature = "metal")]
+                Backend::Metal => device::Native::Metal,
+            }
+        }
+
+        fn name(self) -> &'static str {
+            self.native().name()
+        }
+    }
+
+    fn exit(result: Result<(), String>) -> ExitCode {
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("lottery: {e}");
+                ExitCode::FAILURE
+            }
+        }
     }
 
     pub fn main() -> ExitCode {
@@ -90,23 +192,12 @@ mod cli {
                 ExitCode::SUCCESS
             }
             Command::BenchStep { backend, blocks, steps, data_dir } => {
-                match bench_step(backend, blocks, steps, &data_dir) {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(e) => {
-                        eprintln!("lottery: {e}");
-                        ExitCode::FAILURE
-                    }
-                }
+                exit(bench_step(backend, blocks, steps, &data_dir))
             }
             Command::Run { preset, set, backend, out, data_dir, chunk } => {
-                match run(&preset, &set, backend, out, &data_dir, chunk) {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(e) => {
-                        eprintln!("lottery: {e}");
-                        ExitCode::FAILURE
-                    }
-                }
+                exit(run(&preset, &set, backend, out, &data_dir, chunk))
             }
+            Command::Sweep { command } => exit(sweep_command(command)),
         }
     }
 
@@ -135,13 +226,10 @@ mod cli {
             return Err(format!("the settings were not taken as given:\n{}", lines.join("\n")));
         }
         let config = state.config;
-        let (device, backend_name) = match backend {
-            Backend::Cpu => (device::cpu(), format!("{} (CPU)", device::CPU_BACKEND)),
-            Backend::Wgpu => (device::wgpu().map_err(|e| format!("no wgpu adapter: {e}"))?, "wgpu".to_string()),
-        };
+        let (device, backend_name) = backend.native().open()?;
         let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
         eprintln!(
-            "{}: {} train / {} val / {} test, network {:?} ({} weights), {} rounds of {} steps, on {backend_name}",
+            "{}: {} train / {} val / {} test, network {:?} ({} weights), {} rounds of {} steps, {} replicate(s), on {backend_name}",
             config.data.dataset.name(),
             data.train.len(),
             data.val.len(),
@@ -149,10 +237,55 @@ mod cli {
             config.widths(),
             config.weight_count(),
             config.prune.rounds,
-            config.train.steps
+            config.train.steps,
+            config.reps
         );
         let started = Instant::now();
-        let mut experiment = Experiment::new(config, data, &device).map_err(|e| e.to_string())?;
+        let mut reports = Vec::with_capacity(config.reps);
+        for i in 0..config.reps {
+            let replicate = replicates::replicate(&config, i);
+            if config.reps > 1 {
+                eprintln!("replicate {i}: seed {}", replicate.seed);
+            }
+            // 2D sets are drawn from the seed: each replicate has its own.
+            let data = match replicate.data.dataset.is_2d() {
+                true => engine::load_dataset(&replicate, data_dir).map_err(|e| e.to_string())?,
+                false => data.clone(),
+            };
+            let mut report = train_with_progress(replicate, data, &device, chunk)?;
+            report.backend = backend_name.clone();
+            print!("{}", table(&report));
+            reports.push(report);
+        }
+        eprintln!("finished in {:.1} s", started.elapsed().as_secs_f64());
+        let json = if config.reps == 1 {
+            serde_json::to_string_pretty(&reports[0])
+        } else {
+            let rounds: Vec<_> = reports.iter().map(|r| r.rounds.clone()).collect();
+            let summary = replicates::summarise(&rounds);
+            println!("\nOver {} replicates (mean ± sd):\n{}", config.reps, sweep::spread_table(&summary));
+            serde_json::to_string_pretty(&serde_json::json!({
+                "config": config,
+                "replicates": reports,
+                "summary": summary,
+            }))
+        }
+        .map_err(|e| e.to_string())?;
+        if let Some(path) = out {
+            std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("report written to {}", path.display());
+        }
+        Ok(())
+    }
+
+    /// Train one experiment with a progress bar per round.
+    fn train_with_progress(
+        config: engine::ExperimentConfig,
+        data: engine::Dataset,
+        device: &burn::tensor::Device,
+        chunk: usize,
+    ) -> Result<Report, String> {
+        let mut experiment = Experiment::new(config, data, device).map_err(|e| e.to_string())?;
         let style = ProgressStyle::with_template("round {prefix:>2} {bar:40.cyan/blue} {pos}/{len} {msg}").unwrap();
         let mut bar: Option<(usize, ProgressBar)> = None;
         pollster::block_on(experiment.run_to_end(chunk, |event| match event {
@@ -183,15 +316,132 @@ mod cli {
             Event::Finished => {}
         }))
         .map_err(|e| e.to_string())?;
-        let report = experiment.report(&backend_name);
-        print!("{}", table(&report));
-        eprintln!("finished in {:.1} s", started.elapsed().as_secs_f64());
-        if let Some(path) = out {
-            let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-            std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
-            eprintln!("report written to {}", path.display());
+        Ok(experiment.report(""))
+    }
+
+    fn sweep_command(command: SweepCommand) -> Result<(), String> {
+        match command {
+            SweepCommand::Plan { grid, out } => {
+                let text = std::fs::read_to_string(&grid).map_err(|e| format!("{}: {e}", grid.display()))?;
+                let runs = sweep::plan(&text).map_err(|e| format!("{}: {e}", grid.display()))?;
+                sweep::write_manifest(&out, &runs)?;
+                let configurations = runs.iter().filter(|r| r.replicate == 0).count();
+                println!(
+                    "{} runs ({configurations} configurations) in {}",
+                    runs.len(),
+                    out.join(sweep::MANIFEST).display()
+                );
+                Ok(())
+            }
+            SweepCommand::Run { dir, jobs, backend, data_dir } => {
+                let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+                run_local(&dir, jobs.max(1), backend, &data_dir)
+            }
+            SweepCommand::RunOne { dir, index, backend, data_dir } => {
+                let index = match index {
+                    Some(i) => i,
+                    None => std::env::var("SLURM_ARRAY_TASK_ID")
+                        .map_err(|_| "give --index, or run as a Slurm array task".to_string())?
+                        .parse()
+                        .map_err(|_| "SLURM_ARRAY_TASK_ID is not a number".to_string())?,
+                };
+                match sweep::run_one(&dir, index, backend.native(), &data_dir)? {
+                    sweep::Outcome::AlreadyDone => eprintln!("run {index}: already done"),
+                    sweep::Outcome::Trained => eprintln!("run {index}: done"),
+                }
+                Ok(())
+            }
+            SweepCommand::Slurm { dir, partition, gres, max_parallel, time, backend, data_dir } => {
+                let runs = sweep::read_manifest(&dir)?;
+                let options = sweep::SlurmOptions { partition, gres, time, max_parallel };
+                let absolute =
+                    |p: &std::path::Path| std::fs::canonicalize(p).map_err(|e| format!("{}: {e}", p.display()));
+                let lottery = std::env::current_exe().map_err(|e| e.to_string())?;
+                let (dir, data_dir) = (absolute(&dir)?, absolute(&data_dir)?);
+                let (array, merge) =
+                    sweep::write_slurm_scripts(&dir, runs.len(), &options, &lottery, backend.name(), &data_dir)?;
+                println!("Submit the array, then the merge after it (it runs whatever the tasks' fate):");
+                println!("  jobid=$(sbatch --parsable {})", array.display());
+                println!("  sbatch --dependency=afterany:$jobid {}", merge.display());
+                println!("Resubmit missing runs with: sbatch --array=<indices> {}", array.display());
+                Ok(())
+            }
+            SweepCommand::Merge { dir } => {
+                let summary = sweep::merge(&dir)?;
+                print!("{}", sweep::markdown(&summary));
+                eprintln!("{} and summary.md written", dir.join("summary.json").display());
+                Ok(())
+            }
         }
-        Ok(())
+    }
+
+    /// The local pool: `jobs` child processes at a time, each `lottery sweep
+    /// run-one` on one unfinished line, its output in DIR/logs/; then merge.
+    fn run_local(
+        dir: &std::path::Path,
+        jobs: usize,
+        backend: Backend,
+        data_dir: &std::path::Path,
+    ) -> Result<(), String> {
+        use std::process::{Child, Command, Stdio};
+        let runs = sweep::read_manifest(dir)?;
+        let todo: Vec<&sweep::Run> =
+            runs.iter().filter(|r| !matches!(sweep::state(dir, r), sweep::RunState::Done(_))).collect();
+        let logs = dir.join("logs");
+        std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let bar = ProgressBar::new(runs.len() as u64)
+            .with_style(ProgressStyle::with_template("sweep {bar:40.cyan/blue} {pos}/{len} runs {msg}").unwrap());
+        bar.set_position((runs.len() - todo.len()) as u64);
+        let mut queue = todo.into_iter();
+        let mut running: Vec<(usize, Child)> = Vec::new();
+        let mut failed = Vec::new();
+        loop {
+            while running.len() < jobs {
+                let Some(run) = queue.next() else { break };
+                let log = std::fs::File::create(logs.join(format!("local_{}.out", run.index)))
+                    .map_err(|e| format!("{}: {e}", logs.display()))?;
+                let child = Command::new(&exe)
+                    .args(["sweep", "run-one"])
+                    .arg(dir)
+                    .args(["--index", &run.index.to_string(), "--backend", backend.name(), "--data-dir"])
+                    .arg(data_dir)
+                    .stdout(log.try_clone().map_err(|e| e.to_string())?)
+                    .stderr(log)
+                    .stdin(Stdio::null())
+                    .spawn()
+                    .map_err(|e| format!("{}: {e}", exe.display()))?;
+                running.push((run.index, child));
+            }
+            if running.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let mut i = 0;
+            while i < running.len() {
+                match running[i].1.try_wait().map_err(|e| e.to_string())? {
+                    Some(status) => {
+                        let (index, _) = running.swap_remove(i);
+                        if !status.success() {
+                            failed.push(index);
+                            bar.set_message(format!("({} failed)", failed.len()));
+                        }
+                        bar.inc(1);
+                    }
+                    None => i += 1,
+                }
+            }
+        }
+        bar.finish();
+        let summary = sweep::merge(dir)?;
+        print!("{}", sweep::markdown(&summary));
+        match failed.len() {
+            0 => Ok(()),
+            n => Err(format!(
+                "{n} runs failed (indices {failed:?}); their errors are in {}/runs/*/error.txt",
+                dir.display()
+            )),
+        }
     }
 
     /// One LeNet-300-100 step, timed: the lenet-mnist preset's network,
@@ -205,9 +455,10 @@ mod cli {
         const MIN_WARMUP_STEPS: usize = 5;
         let config = engine::preset("lenet-mnist").expect("preset");
         let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
-        let (device, name) = match backend {
-            Backend::Cpu => (device::cpu(), "flex"),
-            Backend::Wgpu => (device::wgpu().map_err(|e| format!("no wgpu adapter: {e}"))?, "wgpu"),
+        let (device, _) = backend.native().open()?;
+        let name = match backend {
+            Backend::Cpu => "flex",
+            other => other.name(),
         };
         let theta0 = Weights::theta0(&config);
         let dense = Mask::dense(&config.shapes());

@@ -12,6 +12,8 @@ use super::model::{CONV_KERNEL, ConvShape, LayerShape, POOL, dense_shapes};
 #[serde(default)]
 pub struct ExperimentConfig {
     pub seed: u64,
+    /// Replicates: the same settings from seeds `seed`, `seed + 1`, … (see `replicates`).
+    pub reps: usize,
     pub data: DataConfig,
     pub model: ModelConfig,
     pub train: TrainConfig,
@@ -198,6 +200,7 @@ impl Default for ExperimentConfig {
     fn default() -> Self {
         Self {
             seed: 1,
+            reps: 1,
             data: DataConfig::default(),
             model: ModelConfig::default(),
             train: TrainConfig::default(),
@@ -219,6 +222,7 @@ pub mod caps {
     pub const MAX_BATCH: usize = 1024;
     pub const MAX_SAMPLES_2D: usize = 10_000;
     pub const MAX_SAMPLES_IMAGES: usize = 70_000;
+    pub const MAX_REPS: usize = 20;
 }
 
 /// The inclusive range of a numeric setting. [`ExperimentConfig::validate`]
@@ -280,6 +284,7 @@ pub mod limits {
     pub const REWIND_STEP: Bounds<usize> = Bounds::new(0, MAX_STEPS);
     /// Seeds fit in 32 bits, so a link's seed is exact in any language.
     pub const SEED: Bounds<u64> = Bounds::new(0, u32::MAX as u64);
+    pub const REPS: Bounds<usize> = Bounds::new(1, MAX_REPS);
 }
 
 /// A configuration the engine refuses, with the knob and the reason.
@@ -438,6 +443,7 @@ impl ExperimentConfig {
             format!("{} must be below the steps per round ({})", p.rewind_step, t.steps)
         })?;
         limits::SEED.check("seed", self.seed)?;
+        limits::REPS.check("reps", self.reps)?;
         Ok(())
     }
 }

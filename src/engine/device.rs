@@ -23,6 +23,82 @@ pub fn wgpu() -> Result<Device, String> {
     WGPU.get_or_init(|| Device::wgpu_options().init().map_err(|e| e.to_string())).clone()
 }
 
+/// Native GPU backends for sweeps on a cluster, each behind the cargo feature
+/// of its name (`cargo build --release --features cuda`), so the default build
+/// stays as it is. burn 0.22 offers CUDA and ROCm through cubecl, and Vulkan
+/// and Metal through wgpu pinned to that API. Only wgpu (on lavapipe) is
+/// tested here: this machine has no GPU.
+#[cfg(all(not(target_arch = "wasm32"), feature = "cuda"))]
+pub fn cuda() -> Device {
+    Device::cuda(0)
+}
+
+#[cfg(all(not(target_arch = "wasm32"), feature = "rocm"))]
+pub fn rocm() -> Device {
+    Device::rocm(0)
+}
+
+#[cfg(all(not(target_arch = "wasm32"), feature = "vulkan"))]
+pub fn vulkan() -> Device {
+    Device::vulkan(burn::tensor::DeviceKind::DefaultDevice)
+}
+
+#[cfg(all(not(target_arch = "wasm32"), feature = "metal"))]
+pub fn metal() -> Device {
+    Device::metal(burn::tensor::DeviceKind::DefaultDevice)
+}
+
+/// The devices `lottery` can train on, natively.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Native {
+    Cpu,
+    Wgpu,
+    #[cfg(feature = "cuda")]
+    Cuda,
+    #[cfg(feature = "rocm")]
+    Rocm,
+    #[cfg(feature = "vulkan")]
+    Vulkan,
+    #[cfg(feature = "metal")]
+    Metal,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Native {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Native::Cpu => "cpu",
+            Native::Wgpu => "wgpu",
+            #[cfg(feature = "cuda")]
+            Native::Cuda => "cuda",
+            #[cfg(feature = "rocm")]
+            Native::Rocm => "rocm",
+            #[cfg(feature = "vulkan")]
+            Native::Vulkan => "vulkan",
+            #[cfg(feature = "metal")]
+            Native::Metal => "metal",
+        }
+    }
+
+    /// The device, and how reports name it.
+    pub fn open(self) -> Result<(Device, String), String> {
+        Ok(match self {
+            Native::Cpu => (cpu(), format!("{CPU_BACKEND} (CPU)")),
+            Native::Wgpu => (wgpu().map_err(|e| format!("no wgpu adapter: {e}"))?, "wgpu".into()),
+            #[cfg(feature = "cuda")]
+            Native::Cuda => (cuda(), "cuda".into()),
+            #[cfg(feature = "rocm")]
+            Native::Rocm => (rocm(), "rocm".into()),
+            #[cfg(feature = "vulkan")]
+            Native::Vulkan => (vulkan(), "vulkan".into()),
+            #[cfg(feature = "metal")]
+            Native::Metal => (metal(), "metal".into()),
+        })
+    }
+}
+
 /// The browser's WebGPU. Initialise once and keep the device: a second init
 /// is an error.
 #[cfg(target_arch = "wasm32")]

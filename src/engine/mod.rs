@@ -11,6 +11,7 @@ pub mod device;
 pub mod mask;
 pub mod model;
 pub mod prune;
+pub mod replicates;
 pub mod rewind;
 pub mod rng;
 pub mod round;

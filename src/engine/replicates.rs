@@ -1,0 +1,112 @@
+//! Replicates: one configuration trained under several seeds, and the spread
+//! of what they found. A lottery-ticket claim rests on averages: the paper's
+//! figures average five trials and draw their spread, and a single small
+//! network is noisy.
+//!
+//! Replicate `i` of a configuration with seed `s` is the same configuration
+//! with seed `s + i` (so replicate 0 is the single-seed run, and `reps=5`
+//! from seed 1 runs seeds 1 to 5). Every replicate is an ordinary
+//! experiment; this module only names them and summarises their rounds.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::{ExperimentConfig, limits};
+use super::round::RoundReport;
+use super::train::RunSummary;
+
+/// The seed of replicate `i` of a run seeded `base`: the next seeds, wrapping
+/// within the seed range.
+pub fn seed(base: u64, i: usize) -> u64 {
+    (base + i as u64) % (limits::SEED.hi + 1)
+}
+
+/// Replicate `i` of `config`: one run, its own seed.
+pub fn replicate(config: &ExperimentConfig, i: usize) -> ExperimentConfig {
+    let mut c = config.clone();
+    c.seed = seed(config.seed, i);
+    c.reps = 1;
+    c
+}
+
+/// Mean, sample standard deviation (n − 1; 0 for one value), min and max of
+/// one figure over replicates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    pub mean: f64,
+    pub sd: f64,
+    pub min: f64,
+    pub max: f64,
+    pub n: usize,
+}
+
+impl Spread {
+    /// None for no values.
+    pub fn of(values: &[f64]) -> Option<Self> {
+        let n = values.len();
+        if n == 0 {
+            return None;
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let sd = match n {
+            1 => 0.0,
+            _ => (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt(),
+        };
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Some(Self { mean, sd, min, max, n })
+    }
+}
+
+/// One network's results over replicates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkSpread {
+    pub test_accuracy: Spread,
+    pub early_stop_iteration: Spread,
+    pub early_stop_test_accuracy: Spread,
+}
+
+impl NetworkSpread {
+    fn of(runs: &[&RunSummary]) -> Option<Self> {
+        let figure = |f: fn(&RunSummary) -> f64| Spread::of(&runs.iter().map(|r| f(r)).collect::<Vec<_>>());
+        Some(Self {
+            test_accuracy: figure(|r| r.test_accuracy)?,
+            early_stop_iteration: figure(|r| r.early_stop_iteration as f64)?,
+            early_stop_test_accuracy: figure(|r| r.early_stop_test_accuracy)?,
+        })
+    }
+}
+
+/// One round over replicates: the ticket and each control that ran.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoundSpread {
+    pub round: usize,
+    /// The same in every replicate (the counts pruned do not depend on the seed).
+    pub weights_remaining: f64,
+    pub ticket: NetworkSpread,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reinit: Option<NetworkSpread>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub random_mask: Option<NetworkSpread>,
+}
+
+/// Round by round, the spread over the replicates that reached that round
+/// (`replicates[i]` is replicate i's finished rounds).
+pub fn summarise(replicates: &[Vec<RoundReport>]) -> Vec<RoundSpread> {
+    let rounds = replicates.iter().map(Vec::len).max().unwrap_or(0);
+    (0..rounds)
+        .filter_map(|round| {
+            let reports: Vec<&RoundReport> = replicates.iter().filter_map(|r| r.get(round)).collect();
+            let first = reports.first()?;
+            let tickets: Vec<&RunSummary> = reports.iter().map(|r| &r.ticket).collect();
+            let reinits: Vec<&RunSummary> = reports.iter().filter_map(|r| r.reinit.as_ref()).collect();
+            let randoms: Vec<&RunSummary> = reports.iter().filter_map(|r| r.random_mask.as_ref()).collect();
+            Some(RoundSpread {
+                round,
+                weights_remaining: first.weights_remaining,
+                ticket: NetworkSpread::of(&tickets)?,
+                reinit: NetworkSpread::of(&reinits),
+                random_mask: NetworkSpread::of(&randoms),
+            })
+        })
+        .collect()
+}

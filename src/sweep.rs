@@ -1,0 +1,473 @@
+//! Sweeps: many runs of the same engine, planned from a grid, run by a local
+//! pool or a Slurm job array, and merged into means and spreads.
+//!
+//! A sweep lives in one folder:
+//! - `manifest.jsonl`: one run per line ([`Run`]), written by [`plan`];
+//! - `runs/<name>/report.json`: a finished run (written atomically: a
+//!   temporary file, then a rename), or `runs/<name>/error.txt`: why it failed;
+//! - `summary.json` and `summary.md`: what [`merge`] found.
+//!
+//! Runs are named as OpenLTH names them: a short hash of the settings that
+//! differ from the defaults, plus the replicate, so the same run always
+//! gets the same name and a finished run is never redone.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::engine::config::{ExperimentConfig, PRESETS, preset};
+use crate::engine::device::Native;
+use crate::engine::replicates::{self, RoundSpread};
+use crate::engine::{self, Experiment, Report};
+use crate::url::{self, UrlState};
+
+/// A grid may expand to at most this many runs.
+pub const MAX_RUNS: usize = 10_000;
+/// The manifest's name in a sweep folder.
+pub const MANIFEST: &str = "manifest.jsonl";
+/// The format tag of `summary.json` (the page's import recognises it).
+pub const SUMMARY_FORMAT: &str = "lottery-ticket-lab/sweep-summary";
+pub const SUMMARY_VERSION: u32 = 1;
+/// Hex digits of a configuration's name.
+const NAME_DIGITS: usize = 10;
+/// Settings that do not change what a run computes, or that the manifest
+/// expands itself: left out of a configuration's name.
+const UNNAMED_KEYS: &[&str] = &["reps", "backend"];
+
+/// One run of a sweep: a line of the manifest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub index: usize,
+    /// `<configuration>-r<replicate>`: the folder under `runs/`.
+    pub name: String,
+    /// The hash of the configuration's non-default settings, shared by its replicates.
+    pub configuration: String,
+    /// The non-default settings, as a query string (seed is the base seed).
+    pub settings: String,
+    pub replicate: usize,
+    /// The configuration this run trains: its own seed, one replicate.
+    pub config: ExperimentConfig,
+}
+
+/// The settings of a state that differ from the defaults, in table order.
+fn non_default(state: &UrlState) -> Vec<(String, String)> {
+    let defaults = UrlState::default();
+    url::SETTINGS
+        .iter()
+        .map(|s| (s.key, url::get(state, s.key).unwrap_or_default(), url::get(&defaults, s.key).unwrap_or_default()))
+        .filter(|(_, value, default)| value != default)
+        .map(|(k, v, _)| (k.to_string(), v))
+        .collect()
+}
+
+/// A configuration's name: the first digits of the SHA-256 of its non-default settings.
+fn configuration_name(settings: &str) -> String {
+    let digest = Sha256::digest(settings.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    hex[..NAME_DIGITS].to_string()
+}
+
+/// A grid value as the URL writes it, or why it cannot be one.
+fn url_value(key: &str, v: &toml::Value) -> Result<String, String> {
+    match v {
+        toml::Value::String(s) => Ok(s.clone()),
+        toml::Value::Integer(i) => Ok(i.to_string()),
+        toml::Value::Float(f) => Ok(f.to_string()),
+        toml::Value::Boolean(b) => Ok(if *b { "1" } else { "0" }.to_string()),
+        other => Err(format!("{key}: {other} is not a number, a word or true/false")),
+    }
+}
+
+/// Expand a grid (TOML: URL keys, plus `preset` for the base; a list
+/// multiplies) into runs. A bad grid is refused with a message naming the
+/// key, before anything runs.
+pub fn plan(grid: &str) -> Result<Vec<Run>, String> {
+    let table: toml::Table = grid.parse().map_err(|e: toml::de::Error| format!("not a grid file: {}", e.message()))?;
+    let base = match table.get("preset") {
+        None => String::new(),
+        Some(toml::Value::String(p)) if preset(p).is_some() => format!("preset={p}"),
+        Some(other) => {
+            return Err(format!("preset: {other} is not one of {}", PRESETS.join(", ")));
+        }
+    };
+    for key in table.keys().filter(|k| *k != "preset") {
+        if url::get(&UrlState::default(), key).is_none() {
+            let keys: Vec<&str> = url::SETTINGS.iter().map(|s| s.key).collect();
+            return Err(format!("{key}: not a setting; the keys are preset, {}", keys.join(", ")));
+        }
+    }
+    // Each key's values, in the settings' order, each checked alone first.
+    let mut axes: Vec<(&str, Vec<String>)> = Vec::new();
+    for setting in url::SETTINGS {
+        let Some(value) = table.get(setting.key) else { continue };
+        let values = match value {
+            toml::Value::Array(list) if list.is_empty() => return Err(format!("{}: an empty list", setting.key)),
+            toml::Value::Array(_) if setting.key == "reps" => {
+                return Err("reps: one number of replicates, not a list".into());
+            }
+            toml::Value::Array(list) => {
+                list.iter().map(|v| url_value(setting.key, v)).collect::<Result<Vec<_>, _>>()?
+            }
+            v => vec![url_value(setting.key, v)?],
+        };
+        for v in &values {
+            url::check_value(setting.key, v).map_err(|why| format!("{} = {v}: {why}", setting.key))?;
+        }
+        axes.push((setting.key, values));
+    }
+    let configurations: usize = axes.iter().map(|(_, v)| v.len()).product();
+    let (base_state, _) = url::decode(&base);
+    let reps = match axes.iter().find(|(k, _)| *k == "reps") {
+        Some((_, v)) => v[0].parse::<usize>().unwrap_or(1),
+        None => base_state.config.reps,
+    };
+    let total = configurations.saturating_mul(reps);
+    if total > MAX_RUNS {
+        return Err(format!("{total} runs ({configurations} configurations × {reps} replicates); at most {MAX_RUNS}"));
+    }
+    let mut runs = Vec::with_capacity(total);
+    for c in 0..configurations {
+        // The c-th combination, the last key varying fastest.
+        let mut query = base.clone();
+        let mut rest = c;
+        let mut picks = Vec::with_capacity(axes.len());
+        for (key, values) in axes.iter().rev() {
+            picks.push((*key, &values[rest % values.len()]));
+            rest /= values.len();
+        }
+        for (key, value) in picks.iter().rev() {
+            write!(query, "&{key}={}", url::encode_component(value)).expect("a String");
+        }
+        let (state, notices) = url::decode(&query);
+        if let Some(n) = notices.first() {
+            return Err(format!("{}: {} (in the combination {query})", n.key, n.message));
+        }
+        let named: Vec<(String, String)> =
+            non_default(&state).into_iter().filter(|(k, _)| !UNNAMED_KEYS.contains(&k.as_str())).collect();
+        let settings = form_urlencoded::Serializer::new(String::new()).extend_pairs(named).finish();
+        let configuration = configuration_name(&settings);
+        for r in 0..state.config.reps {
+            runs.push(Run {
+                index: runs.len(),
+                name: format!("{configuration}-r{r}"),
+                configuration: configuration.clone(),
+                settings: settings.clone(),
+                replicate: r,
+                config: replicates::replicate(&state.config, r),
+            });
+        }
+    }
+    Ok(runs)
+}
+
+fn manifest_text(runs: &[Run]) -> String {
+    runs.iter().map(|r| serde_json::to_string(r).expect("a run serialises") + "\n").collect()
+}
+
+/// Write the manifest into `dir` (created). A folder that already holds a
+/// different sweep is refused, so no finished run is mixed up or lost.
+pub fn write_manifest(dir: &Path, runs: &[Run]) -> Result<(), String> {
+    let path = dir.join(MANIFEST);
+    let text = manifest_text(runs);
+    if let Ok(old) = std::fs::read_to_string(&path) {
+        if old == text {
+            return Ok(());
+        }
+        return Err(format!("{} already holds a different sweep; plan into another folder", dir.display()));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    write_atomically(&path, &text)
+}
+
+/// The runs of a sweep folder.
+pub fn read_manifest(dir: &Path) -> Result<Vec<Run>, String> {
+    let path = dir.join(MANIFEST);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("{} line {}: {e}", path.display(), i + 1)))
+        .collect()
+}
+
+/// Write `text` to `path` so that a reader sees the old file or the whole
+/// new one, never half of it: a temporary file beside it, then a rename.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run_dir(dir: &Path, run: &Run) -> PathBuf {
+    dir.join("runs").join(&run.name)
+}
+
+/// Where a run stands, read from its folder.
+#[derive(Debug)]
+pub enum RunState {
+    Done(Box<Report>),
+    Failed(String),
+    Missing,
+}
+
+pub fn state(dir: &Path, run: &Run) -> RunState {
+    let folder = run_dir(dir, run);
+    if let Ok(text) = std::fs::read_to_string(folder.join("report.json")) {
+        // A report cut short by a crash does not parse: the run is redone.
+        if let Ok(report) = serde_json::from_str::<Report>(&text) {
+            return RunState::Done(Box::new(report));
+        }
+    }
+    match std::fs::read_to_string(folder.join("error.txt")) {
+        Ok(why) => RunState::Failed(why.trim().to_string()),
+        Err(_) => RunState::Missing,
+    }
+}
+
+/// Train one configuration to its end, headless.
+pub fn train(config: &ExperimentConfig, backend: Native, data_dir: &Path) -> Result<Report, String> {
+    let (device, name) = backend.open()?;
+    let data = engine::load_dataset(config, data_dir).map_err(|e| e.to_string())?;
+    let mut experiment = Experiment::new(config.clone(), data, &device).map_err(|e| e.to_string())?;
+    pollster::block_on(experiment.run_to_end(usize::MAX, |_| {})).map_err(|e| e.to_string())?;
+    Ok(experiment.report(&name))
+}
+
+/// What [`run_one`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Its report was already there.
+    AlreadyDone,
+    Trained,
+}
+
+/// Run line `index` of the manifest, unless its report is already written.
+/// A failure is written to the run's `error.txt` and returned.
+pub fn run_one(dir: &Path, index: usize, backend: Native, data_dir: &Path) -> Result<Outcome, String> {
+    let runs = read_manifest(dir)?;
+    let run =
+        runs.get(index).ok_or_else(|| format!("the manifest has {} runs; there is no run {index}", runs.len()))?;
+    if let RunState::Done(_) = state(dir, run) {
+        return Ok(Outcome::AlreadyDone);
+    }
+    let folder = run_dir(dir, run);
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let result = run.config.validate().map_err(|e| e.to_string()).and_then(|()| train(&run.config, backend, data_dir));
+    match result {
+        Ok(report) => {
+            let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            write_atomically(&folder.join("report.json"), &json)?;
+            let _ = std::fs::remove_file(folder.join("error.txt"));
+            Ok(Outcome::Trained)
+        }
+        Err(why) => {
+            let why = format!("run {index} ({}): {why}", run.name);
+            write_atomically(&folder.join("error.txt"), &format!("{why}\n"))?;
+            Err(why)
+        }
+    }
+}
+
+/// One configuration of a merged sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfigurationSummary {
+    pub configuration: String,
+    pub settings: String,
+    /// Replicate 0's configuration (its seed is the base seed).
+    pub config: ExperimentConfig,
+    pub replicates: usize,
+    pub replicates_planned: usize,
+    pub rounds: Vec<RoundSpread>,
+}
+
+/// A run that has no report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Unfinished {
+    pub index: usize,
+    pub name: String,
+    /// Why it failed; None: it never ran (or was cut short).
+    pub error: Option<String>,
+}
+
+/// `summary.json`: every configuration's rounds over its replicates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub format: String,
+    pub version: u32,
+    pub configurations: Vec<ConfigurationSummary>,
+    pub missing: Vec<Unfinished>,
+    pub failed: Vec<Unfinished>,
+}
+
+/// Merge what the runs wrote: `summary.json` and `summary.md` in `dir`.
+pub fn merge(dir: &Path) -> Result<Summary, String> {
+    let runs = read_manifest(dir)?;
+    // Configurations in manifest order, each with its runs' rounds.
+    struct Group<'a> {
+        first: &'a Run,
+        rounds: Vec<Vec<engine::RoundReport>>,
+        planned: usize,
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    let (mut missing, mut failed) = (Vec::new(), Vec::new());
+    for run in &runs {
+        let i = match groups.iter().position(|g| g.first.configuration == run.configuration) {
+            Some(i) => i,
+            None => {
+                groups.push(Group { first: run, rounds: Vec::new(), planned: 0 });
+                groups.len() - 1
+            }
+        };
+        groups[i].planned += 1;
+        match state(dir, run) {
+            RunState::Done(report) => groups[i].rounds.push(report.rounds),
+            RunState::Failed(why) => {
+                failed.push(Unfinished { index: run.index, name: run.name.clone(), error: Some(why) })
+            }
+            RunState::Missing => missing.push(Unfinished { index: run.index, name: run.name.clone(), error: None }),
+        }
+    }
+    let configurations = groups
+        .into_iter()
+        .map(|g| ConfigurationSummary {
+            configuration: g.first.configuration.clone(),
+            settings: g.first.settings.clone(),
+            config: g.first.config.clone(),
+            replicates: g.rounds.len(),
+            replicates_planned: g.planned,
+            rounds: replicates::summarise(&g.rounds),
+        })
+        .collect();
+    let summary = Summary { format: SUMMARY_FORMAT.into(), version: SUMMARY_VERSION, configurations, missing, failed };
+    let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
+    write_atomically(&dir.join("summary.json"), &json)?;
+    write_atomically(&dir.join("summary.md"), &markdown(&summary))?;
+    Ok(summary)
+}
+
+fn mean_sd(s: &replicates::Spread, scale: f64, digits: usize) -> String {
+    format!("{:.digits$} ± {:.digits$}", s.mean * scale, s.sd * scale)
+}
+
+/// Rounds over replicates as a Markdown table: mean ± sd.
+pub fn spread_table(rounds: &[RoundSpread]) -> String {
+    let mut md = String::from(
+        "| round | weights remaining % | ticket acc % | ticket early-stop iter | reinit acc % | random-mask acc % |\n\
+         |---:|---:|---:|---:|---:|---:|\n",
+    );
+    let control = |n: &Option<replicates::NetworkSpread>| {
+        n.as_ref().map_or_else(|| "–".to_string(), |n| mean_sd(&n.test_accuracy, 100.0, 2))
+    };
+    for r in rounds {
+        let _ = writeln!(
+            md,
+            "| {} | {:.2} | {} | {} | {} | {} |",
+            r.round,
+            r.weights_remaining * 100.0,
+            mean_sd(&r.ticket.test_accuracy, 100.0, 2),
+            mean_sd(&r.ticket.early_stop_iteration, 1.0, 0),
+            control(&r.reinit),
+            control(&r.random_mask)
+        );
+    }
+    md
+}
+
+/// The merged table: per configuration and round, mean ± sd over replicates.
+pub fn markdown(summary: &Summary) -> String {
+    let mut md = String::new();
+    for c in &summary.configurations {
+        let settings = if c.settings.is_empty() { "defaults".to_string() } else { c.settings.replace('&', " ") };
+        let _ = writeln!(
+            md,
+            "### {} ({settings}): {} of {} replicates\n",
+            c.configuration, c.replicates, c.replicates_planned
+        );
+        md.push_str(&spread_table(&c.rounds));
+        md.push('\n');
+    }
+    for (what, list) in [("Missing", &summary.missing), ("Failed", &summary.failed)] {
+        if list.is_empty() {
+            continue;
+        }
+        let indices: Vec<String> = list.iter().map(|u| u.index.to_string()).collect();
+        let _ = writeln!(
+            md,
+            "{what} runs (manifest indices {}; resubmit with `--array={}`):\n",
+            indices.join(", "),
+            indices.join(",")
+        );
+        for u in list {
+            let _ = writeln!(
+                md,
+                "- {} {}{}",
+                u.index,
+                u.name,
+                u.error.as_ref().map(|e| format!(": {e}")).unwrap_or_default()
+            );
+        }
+        md.push('\n');
+    }
+    md
+}
+
+/// What `lottery sweep slurm` writes.
+#[derive(Clone, Debug, Default)]
+pub struct SlurmOptions {
+    pub partition: Option<String>,
+    pub gres: Option<String>,
+    pub time: Option<String>,
+    /// At most this many array tasks at once (`%K`).
+    pub max_parallel: Option<usize>,
+}
+
+fn quote(path: &Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+}
+
+/// The job array over the manifest, and the merge job that runs after it
+/// whatever its tasks' fate (`afterany`). Returns the two scripts' paths.
+pub fn write_slurm_scripts(
+    dir: &Path,
+    runs: usize,
+    options: &SlurmOptions,
+    lottery: &Path,
+    backend: &str,
+    data_dir: &Path,
+) -> Result<(PathBuf, PathBuf), String> {
+    if runs == 0 {
+        return Err("the manifest has no runs".into());
+    }
+    let logs = dir.join("logs");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+    let mut header = String::from("#!/bin/bash\n");
+    for (flag, value) in [("partition", &options.partition), ("gres", &options.gres), ("time", &options.time)] {
+        if let Some(v) = value {
+            let _ = writeln!(header, "#SBATCH --{flag}={v}");
+        }
+    }
+    let throttle = options.max_parallel.map(|k| format!("%{k}")).unwrap_or_default();
+    let array = format!(
+        "{header}#SBATCH --job-name=lottery-sweep\n#SBATCH --array=0-{}{throttle}\n#SBATCH --output={}/%A_%a.out\n\
+         set -euo pipefail\n# Each task runs one line of the manifest ($SLURM_ARRAY_TASK_ID); a finished run is skipped.\n\
+         exec {} sweep run-one {} --backend {backend} --data-dir {}\n",
+        runs - 1,
+        logs.display(),
+        quote(lottery),
+        quote(dir),
+        quote(data_dir)
+    );
+    let merge = format!(
+        "#!/bin/bash\n#SBATCH --job-name=lottery-merge\n#SBATCH --output={}/merge_%j.out\nset -euo pipefail\n\
+         exec {} sweep merge {}\n",
+        logs.display(),
+        quote(lottery),
+        quote(dir)
+    );
+    let (array_path, merge_path) = (dir.join("sweep.sbatch"), dir.join("merge.sbatch"));
+    write_atomically(&array_path, &array)?;
+    write_atomically(&merge_path, &merge)?;
+    Ok((array_path, merge_path))
+}

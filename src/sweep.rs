@@ -379,7 +379,9 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
 pub fn markdown(summary: &Summary) -> String {
     let mut md = String::new();
     for c in &summary.configurations {
-        let settings = if c.settings.is_empty() { "defaults".to_string() } else { c.settings.replace('&', " ") };
+        let pairs: Vec<String> =
+            form_urlencoded::parse(c.settings.as_bytes()).map(|(k, v)| format!("{k}={v}")).collect();
+        let settings = if pairs.is_empty() { "defaults".to_string() } else { pairs.join(" ") };
         let _ = writeln!(
             md,
             "### {} ({settings}): {} of {} replicates\n",

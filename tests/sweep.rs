@@ -189,3 +189,36 @@ fn a_failing_run_fails_its_task_and_merge_lists_it() {
     assert!(sweep::write_manifest(&dir, &other).unwrap_err().contains("different sweep"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_checkpoint_with_replicates_goes_on_with_the_replicate_in_progress() {
+    use lottery_ticket_lab::engine::{self, Checkpoint, Event, Experiment};
+    let (state, _) = url::decode("preset=xor-tiny&rounds=1&reps=2&seed=3");
+    let config = state.config;
+    let first = sweep::train(&replicates::replicate(&config, 0), Native::Cpu, &data_dir()).unwrap();
+    let second = replicates::replicate(&config, 1);
+    let data = engine::load_dataset(&second, &data_dir()).unwrap();
+    let cpu = common::cpu();
+    let mut alone = Experiment::new(second.clone(), data.clone(), &cpu).unwrap();
+    common::block_on(alone.run_to_end(50, |_| {})).unwrap();
+
+    // Replicate 1 stopped after its round 0, as a page saves it.
+    let mut partial = Experiment::new(second.clone(), data.clone(), &cpu).unwrap();
+    while !matches!(common::block_on(partial.advance(50)).unwrap(), Event::RoundDone(_)) {}
+    let saved = partial.checkpoint("cpu").within_replicates(&config, std::slice::from_ref(&first.rounds));
+    let back = Checkpoint::from_json(&saved.to_json()).unwrap();
+    assert_eq!(back, saved);
+    assert_eq!((back.replicate(), back.config.reps, back.config.seed), (1, 2, 3));
+    assert!(back.can_continue());
+    assert_eq!(back.all_replicates().len(), 2);
+
+    let mut resumed = Experiment::resume(back, data, &cpu).unwrap();
+    assert_eq!(resumed.config().seed, 4, "replicate 1 trains seed 3 + 1");
+    common::block_on(resumed.run_to_end(50, |_| {})).unwrap();
+    assert_eq!(resumed.reports(), alone.reports(), "resuming replicate 1 gives its uninterrupted rounds");
+
+    let mut too_many = saved.clone();
+    too_many.finished_replicates.push(first.rounds.clone());
+    let e = too_many.validate().unwrap_err().to_string();
+    assert!(e.contains("2 finished replicates, but its configuration has 2"), "{e}");
+}

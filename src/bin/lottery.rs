@@ -247,10 +247,10 @@ mod cli {
             if config.reps > 1 {
                 eprintln!("replicate {i}: seed {}", replicate.seed);
             }
-            // 2D sets are drawn from the seed: each replicate has its own.
-            let data = match replicate.data.dataset.is_2d() {
-                true => engine::load_dataset(&replicate, data_dir).map_err(|e| e.to_string())?,
-                false => data.clone(),
+            // The seed draws a 2D set and splits an image set: each replicate has its own.
+            let data = match i {
+                0 => data.clone(),
+                _ => engine::load_dataset(&replicate, data_dir).map_err(|e| e.to_string())?,
             };
             let mut report = train_with_progress(replicate, data, &device, chunk)?;
             report.backend = backend_name.clone();

@@ -46,6 +46,12 @@ pub struct Checkpoint {
     /// The dense network after training, for one-shot magnitude pruning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dense_trained: Option<Weights>,
+    /// With replicates (`config.reps` > 1): the rounds of every replicate
+    /// finished before the one in progress, which is replicate number
+    /// `finished_replicates.len()`; `rounds`, `next_mask` and the weights
+    /// above are that replicate's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub finished_replicates: Vec<Vec<RoundReport>>,
 }
 
 /// Why a ticket file (or a saved experiment) was refused.
@@ -180,46 +186,73 @@ impl Checkpoint {
                 }
             }
         };
-        let mut outer: Option<&Mask> = None;
-        for (i, r) in self.rounds.iter().enumerate() {
-            if r.round != i {
-                return Err(content(format!(
-                    "rounds must be numbered 0, 1, 2, …; entry {} says round {}",
-                    i + 1,
-                    r.round
-                )));
+        let check_rounds = |rounds: &[RoundReport], replicate: Option<usize>| -> Result<(), TicketError> {
+            let prefix = replicate.map(|r| format!("replicate {r}, ")).unwrap_or_default();
+            if rounds.len() > max_rounds {
+                return Err(content(format!("{prefix}{} rounds; the configuration has {max_rounds}", rounds.len())));
             }
-            let what = format!("round {i}");
-            check_mask(&what, &r.mask)?;
-            if r.remaining != r.mask.remaining() || r.total != r.mask.total() {
-                return Err(content(format!(
-                    "{what} says {} of {} weights remain, but its mask keeps {} of {}",
-                    r.remaining,
-                    r.total,
-                    r.mask.remaining(),
-                    r.mask.total()
-                )));
-            }
-            if outer.is_some_and(|o| !r.mask.is_subset_of(o)) {
-                return Err(content(format!("{what}'s mask keeps weights that round {} had pruned", i - 1)));
-            }
-            for (name, s) in
-                [("ticket", Some(&r.ticket)), ("reinit", r.reinit.as_ref()), ("random mask", r.random_mask.as_ref())]
-            {
-                let Some(s) = s else { continue };
-                let accs = [s.test_accuracy, s.early_stop_test_accuracy]
-                    .into_iter()
-                    .chain(s.curve.iter().flat_map(|p| [p.val_accuracy, p.test_accuracy]));
-                if let Some(bad) = accs.into_iter().find(|a| !(0.0..=1.0).contains(a)) {
-                    return Err(content(format!("{what}, {name}: accuracy {bad} is not between 0 and 1")));
+            let mut outer: Option<&Mask> = None;
+            for (i, r) in rounds.iter().enumerate() {
+                if r.round != i {
+                    return Err(content(format!(
+                        "rounds must be numbered 0, 1, 2, …; entry {} says round {}",
+                        i + 1,
+                        r.round
+                    )));
                 }
-                if s.curve.iter().any(|p| !p.val_loss.is_finite() || p.train_loss.is_some_and(|l| !l.is_finite())) {
-                    return Err(content(format!("{what}, {name}: a loss is not a finite number")));
+                let what = format!("{prefix}round {i}");
+                check_mask(&what, &r.mask)?;
+                if r.remaining != r.mask.remaining() || r.total != r.mask.total() {
+                    return Err(content(format!(
+                        "{what} says {} of {} weights remain, but its mask keeps {} of {}",
+                        r.remaining,
+                        r.total,
+                        r.mask.remaining(),
+                        r.mask.total()
+                    )));
                 }
+                if outer.is_some_and(|o| !r.mask.is_subset_of(o)) {
+                    return Err(content(format!("{what}'s mask keeps weights that round {} had pruned", i - 1)));
+                }
+                for (name, s) in [
+                    ("ticket", Some(&r.ticket)),
+                    ("reinit", r.reinit.as_ref()),
+                    ("random mask", r.random_mask.as_ref()),
+                ] {
+                    let Some(s) = s else { continue };
+                    let accs = [s.test_accuracy, s.early_stop_test_accuracy]
+                        .into_iter()
+                        .chain(s.curve.iter().flat_map(|p| [p.val_accuracy, p.test_accuracy]));
+                    if let Some(bad) = accs.into_iter().find(|a| !(0.0..=1.0).contains(a)) {
+                        return Err(content(format!("{what}, {name}: accuracy {bad} is not between 0 and 1")));
+                    }
+                    if s.curve.iter().any(|p| !p.val_loss.is_finite() || p.train_loss.is_some_and(|l| !l.is_finite())) {
+                        return Err(content(format!("{what}, {name}: a loss is not a finite number")));
+                    }
+                }
+                check_weights(&format!("{what}'s trained weights"), &r.trained, false)?;
+                outer = Some(&r.mask);
             }
-            check_weights(&format!("{what}'s trained weights"), &r.trained, false)?;
-            outer = Some(&r.mask);
+            Ok(())
+        };
+        if self.finished_replicates.len() >= cfg.reps {
+            return Err(content(format!(
+                "{} finished replicates, but its configuration has {}",
+                self.finished_replicates.len(),
+                cfg.reps
+            )));
         }
+        for (r, rounds) in self.finished_replicates.iter().enumerate() {
+            if rounds.len() != max_rounds {
+                return Err(content(format!(
+                    "replicate {r} is finished but has {} of {max_rounds} rounds",
+                    rounds.len()
+                )));
+            }
+            check_rounds(rounds, Some(r))?;
+        }
+        check_rounds(&self.rounds, (cfg.reps > 1).then_some(self.replicate()))?;
+        let outer = self.rounds.last().map(|r| &r.mask);
         check_mask("the next round's mask", &self.next_mask)?;
         if outer.is_some_and(|o| !self.next_mask.is_subset_of(o)) {
             return Err(content("the next round's mask keeps weights the last round had pruned".into()));
@@ -235,9 +268,37 @@ impl Checkpoint {
         Ok(())
     }
 
-    /// Rounds finished, and whether the experiment has rounds left.
+    /// Whether the experiment has rounds left, in this replicate or another.
     pub fn can_continue(&self) -> bool {
-        self.rounds.len() <= self.config.prune.rounds
+        self.rounds.len() <= self.config.prune.rounds || self.finished_replicates.len() + 1 < self.config.reps
+    }
+
+    /// The replicate in progress: its number.
+    pub fn replicate(&self) -> usize {
+        self.finished_replicates.len()
+    }
+
+    /// The replicate in progress alone, as [`Experiment::resume`](super::Experiment::resume) takes it:
+    /// its own seed, one replicate.
+    pub fn replicate_checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            config: super::replicates::replicate(&self.config, self.replicate()),
+            finished_replicates: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// A replicate's checkpoint as part of the whole experiment `config`,
+    /// after the `finished` replicates.
+    pub fn within_replicates(self, config: &ExperimentConfig, finished: &[Vec<RoundReport>]) -> Checkpoint {
+        Checkpoint { config: config.clone(), finished_replicates: finished.to_vec(), ..self }
+    }
+
+    /// Every replicate's finished rounds, the one in progress last.
+    pub fn all_replicates(&self) -> Vec<Vec<RoundReport>> {
+        let mut all = self.finished_replicates.clone();
+        all.push(self.rounds.clone());
+        all
     }
 }
 

@@ -434,14 +434,16 @@ impl Experiment {
                 .dense_trained
                 .clone()
                 .filter(|_| started && self.config.prune.schedule == Schedule::Oneshot),
+            finished_replicates: Vec::new(),
         }
     }
 
     /// Go on from a checkpoint on `device`: the next round is the first one
     /// the checkpoint has not finished. θ0 is drawn again from the seed.
+    /// With replicates, this is the replicate in progress (its own seed; `data` must be its dataset).
     pub fn resume(checkpoint: Checkpoint, data: Dataset, device: &Device) -> Result<Self, EngineError> {
         checkpoint.validate()?;
-        let Checkpoint { config, rounds, next_mask, theta_k, dense_trained, .. } = checkpoint;
+        let Checkpoint { config, rounds, next_mask, theta_k, dense_trained, .. } = checkpoint.replicate_checkpoint();
         let mut experiment = Self::new(config, data, device)?;
         experiment.round = rounds.len();
         experiment.mask = next_mask;

@@ -158,12 +158,13 @@ pub fn App() -> impl IntoView {
                 <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights />
                 <LayerHeatmaps rounds=lab.rounds selected=selected />
                 <MaskMaps config=config rounds=lab.rounds selected=selected />
-                <RoundsTable rounds=lab.rounds />
+                <ReplicateNote lab=lab />
+                <RoundsTable rounds=lab.rounds others=lab.others />
             </section>
             <section class="charts">
                 <LossChart live=lab.live />
-                <AccuracyChart rounds=lab.rounds />
-                <EarlyStopChart rounds=lab.rounds />
+                <AccuracyChart rounds=lab.rounds others=lab.others />
+                <EarlyStopChart rounds=lab.rounds others=lab.others />
                 <SparsityChart rounds=lab.rounds selected=selected />
             </section>
         </main>
@@ -326,13 +327,22 @@ fn ShareLink(state: RwSignal<UrlState>, rounds: RwSignal<Vec<RoundReport>>) -> i
 }
 
 /// The status line: what the run is doing, where, and how fast.
-fn status_text(status: &Status, progress: Option<Progress>, steps_per_s: f64) -> String {
+fn status_text(
+    status: &Status,
+    progress: Option<Progress>,
+    (replicate, reps): (usize, usize),
+    steps_per_s: f64,
+) -> String {
+    let which = match reps {
+        1 => String::new(),
+        _ => format!("replicate {} of {reps}, ", replicate + 1),
+    };
     match status {
         Status::Idle => "Ready.".into(),
         Status::Preparing => "Preparing…".into(),
         Status::Running | Status::Paused => match progress {
             Some(p) => format!(
-                "{} round {} of {}: {} at iteration {} of {} ({steps_per_s:.0} steps/s)",
+                "{} {which}round {} of {}: {} at iteration {} of {} ({steps_per_s:.0} steps/s)",
                 if *status == Status::Paused { "Paused in" } else { "Training" },
                 p.round,
                 p.rounds,
@@ -347,17 +357,39 @@ fn status_text(status: &Status, progress: Option<Progress>, steps_per_s: f64) ->
     }
 }
 
+/// With replicates: which one the drawings show, and what the charts average.
+#[component]
+fn ReplicateNote(lab: LabSignals) -> impl IntoView {
+    let note = move || {
+        let (_, reps) = lab.replicate.get();
+        let seed = lab.checkpoint.with(|c| c.as_ref().map(|c| c.config.seed));
+        (reps > 1).then(|| {
+            let seed = seed.map(|s| format!(" (seed {s})")).unwrap_or_default();
+            format!(
+                "{reps} replicates: the drawings show replicate 1{seed}; the charts and the table summarise all \
+                 finished replicates (mean; bands min–max; table mean ± sd)."
+            )
+        })
+    };
+    view! { <p class="hint" id="replicate-note">{note}</p> }
+}
+
 /// Backend, status and progress bars.
 #[component]
 fn StatusLine(lab: LabSignals) -> impl IntoView {
-    let overall = move || lab.progress.get().map(|p| p.overall).unwrap_or(0.0);
+    // The whole run counts replicates: each is an equal share.
+    let overall = move || {
+        let (replicate, reps) = lab.replicate.get();
+        let within = lab.progress.get().map(|p| p.overall).unwrap_or(0.0);
+        (replicate as f64 + within) / reps.max(1) as f64
+    };
     let round = move || lab.progress.get().map(|p| p.iteration as f64 / p.end.max(1) as f64).unwrap_or(0.0);
     view! {
         <p id="backend" data-kind=move || lab.backend.get().map(|b| b.kind.as_str()).unwrap_or("none")>
             {move || lab.backend.get().map_or_else(|| "Backend: chosen when you press Train".into(), |b| b.label)}
         </p>
         <p id="status" data-state=move || lab.status.get().key()>
-            {move || status_text(&lab.status.get(), lab.progress.get(), lab.speed.get())}
+            {move || status_text(&lab.status.get(), lab.progress.get(), lab.replicate.get(), lab.speed.get())}
         </p>
         <label class="bar">"This round" <progress id="round-progress" max="1" value=round></progress></label>
         <label class="bar">"Whole run" <progress id="run-progress" max="1" value=overall></progress></label>

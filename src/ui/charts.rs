@@ -6,10 +6,11 @@
 use leptos::prelude::*;
 
 use crate::engine::RoundReport;
+use crate::engine::replicates::{self, NetworkSpread, RoundSpread, Spread};
 use crate::engine::round::Phase;
-use crate::engine::train::{CurvePoint, RunSummary};
+use crate::engine::train::CurvePoint;
 
-use super::round_shown;
+use super::{all_replicates, round_shown};
 
 /// Every chart's SVG box and the margin for the axes' labels.
 const W: f64 = 360.0;
@@ -160,8 +161,8 @@ impl LogAxis {
     /// log10 of 100%: the left end.
     const FULL: f64 = 2.0;
 
-    fn new(rounds: &[RoundReport]) -> Self {
-        let min = rounds.iter().map(|r| r.weights_remaining * 100.0).fold(100.0f64, f64::min);
+    fn new(remaining: impl Iterator<Item = f64>) -> Self {
+        let min = remaining.map(|r| r * 100.0).fold(100.0f64, f64::min);
         // Whole decades, and at least down to 50%, so a first round has room.
         let min_log = min.max(0.01).log10().min(1.0).floor().min(1.7);
         Self { range: Range { lo: 0.0, hi: Self::FULL - min_log } }
@@ -183,39 +184,96 @@ impl LogAxis {
     }
 }
 
-/// One value per round for the ticket and each control, against weights remaining.
+/// What a sparsity chart plots of each network.
+#[derive(Clone, Copy)]
+enum Figure {
+    /// Test accuracy at the end of training, in percent.
+    TestAccuracy,
+    EarlyStopIteration,
+}
+
+impl Figure {
+    fn spread(self, n: &NetworkSpread) -> &Spread {
+        match self {
+            Figure::TestAccuracy => &n.test_accuracy,
+            Figure::EarlyStopIteration => &n.early_stop_iteration,
+        }
+    }
+
+    fn scale(self) -> f64 {
+        match self {
+            Figure::TestAccuracy => 100.0,
+            Figure::EarlyStopIteration => 1.0,
+        }
+    }
+}
+
+/// One network across rounds: the mean over replicates as a line, and the
+/// min–max band around it (as the paper's error bars; empty for one replicate).
+#[derive(Clone, Debug, PartialEq)]
+struct Series {
+    mean: Line,
+    /// The band's polygon, upper edge left to right, lower edge back.
+    band: String,
+}
+
+impl Series {
+    fn new(points: &[(f64, &Spread)], scale: f64, x: Range, y: Range, replicates: usize) -> Self {
+        let mean: Vec<(f64, f64)> = points.iter().map(|(at, s)| (*at, s.mean * scale)).collect();
+        let band = match replicates {
+            0 | 1 => String::new(),
+            _ => {
+                let upper = points.iter().map(|(at, s)| (*at, s.max * scale));
+                let lower = points.iter().rev().map(|(at, s)| (*at, s.min * scale));
+                Line::new(&upper.chain(lower).collect::<Vec<_>>(), x, y).points
+            }
+        };
+        Self { mean: Line::new(&mean, x, y), band }
+    }
+}
+
+/// The ticket and each control, round by round, against weights remaining:
+/// over replicates when there are several.
 #[derive(Clone, Debug, PartialEq)]
 struct SparsityPlot {
-    ticket: Line,
-    reinit: Line,
-    random: Line,
+    ticket: Series,
+    reinit: Series,
+    random: Series,
     /// The y axis, in the chart's unit.
     y: (f64, f64),
     ticks: Vec<Tick>,
+    /// Replicates with at least one finished round.
+    replicates: usize,
 }
 
 impl SparsityPlot {
-    /// `value` reads one network's result; `y_range` picks the axis from all values.
+    /// `y_range` picks the axis from every value drawn (means and band edges).
     fn new(
-        rounds: &[RoundReport],
-        value: impl Fn(&RunSummary) -> f64,
-        y_range: impl Fn(&mut dyn Iterator<Item = f64>) -> (f64, f64),
+        replicates: &[Vec<RoundReport>],
+        figure: Figure,
+        y_range: fn(&mut dyn Iterator<Item = f64>) -> (f64, f64),
     ) -> Self {
-        let axis = LogAxis::new(rounds);
-        let series = |network: &dyn Fn(&RoundReport) -> Option<&RunSummary>| -> Vec<(f64, f64)> {
-            rounds.iter().filter_map(|r| network(r).map(|n| (axis.x(r.weights_remaining), value(n)))).collect()
+        let spreads = replicates::summarise(replicates);
+        let axis = LogAxis::new(spreads.iter().map(|r| r.weights_remaining));
+        let points = |network: fn(&RoundSpread) -> Option<&NetworkSpread>| -> Vec<(f64, &Spread)> {
+            spreads.iter().filter_map(|r| network(r).map(|n| (axis.x(r.weights_remaining), figure.spread(n)))).collect()
         };
-        let ticket = series(&|r| Some(&r.ticket));
-        let reinit = series(&|r| r.reinit.as_ref());
-        let random = series(&|r| r.random_mask.as_ref());
-        let y = y_range(&mut ticket.iter().chain(&reinit).chain(&random).map(|p| p.1));
+        let ticket = points(|r| Some(&r.ticket));
+        let reinit = points(|r| r.reinit.as_ref());
+        let random = points(|r| r.random_mask.as_ref());
+        let scale = figure.scale();
+        let mut all =
+            ticket.iter().chain(&reinit).chain(&random).flat_map(|(_, s)| [s.min, s.mean, s.max]).map(|v| v * scale);
+        let y = y_range(&mut all);
         let y_axis = Range { lo: y.0, hi: y.1 };
+        let count = replicates.iter().filter(|r| !r.is_empty()).count();
         Self {
-            ticket: Line::new(&ticket, axis.range, y_axis),
-            reinit: Line::new(&reinit, axis.range, y_axis),
-            random: Line::new(&random, axis.range, y_axis),
+            ticket: Series::new(&ticket, scale, axis.range, y_axis, count),
+            reinit: Series::new(&reinit, scale, axis.range, y_axis, count),
+            random: Series::new(&random, scale, axis.range, y_axis, count),
             y,
             ticks: axis.ticks(),
+            replicates: count,
         }
     }
 }
@@ -227,7 +285,11 @@ fn accuracy_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
     (floor.clamp(0.0, ACCURACY_FLOOR_MAX), 100.0)
 }
 
-/// The three series of a sparsity chart, with the ticks of its log axis.
+fn early_stop_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
+    (0.0, values.fold(1.0f64, f64::max))
+}
+
+/// The three series of a sparsity chart (bands under means), with the ticks of its log axis.
 #[component]
 fn SparsitySeries(plot: Memo<SparsityPlot>) -> impl IntoView {
     view! {
@@ -235,21 +297,40 @@ fn SparsitySeries(plot: Memo<SparsityPlot>) -> impl IntoView {
         {move || plot.with(|p| p.ticks.iter().map(|t| view! {
             <text class="tick" x=format!("{:.1}", t.x - 8.0) y={H - 14.0}>{t.label.clone()}</text>
         }).collect::<Vec<_>>())}
-        <polyline class="series ticket" points=move || plot.with(|p| p.ticket.points.clone()) />
-        <polyline class="series reinit" points=move || plot.with(|p| p.reinit.points.clone()) />
-        <polyline class="series random" points=move || plot.with(|p| p.random.points.clone()) />
+        <polygon class="band ticket" points=move || plot.with(|p| p.ticket.band.clone()) />
+        <polygon class="band reinit" points=move || plot.with(|p| p.reinit.band.clone()) />
+        <polygon class="band random" points=move || plot.with(|p| p.random.band.clone()) />
+        <polyline class="series ticket" points=move || plot.with(|p| p.ticket.mean.points.clone()) />
+        <polyline class="series reinit" points=move || plot.with(|p| p.reinit.mean.points.clone()) />
+        <polyline class="series random" points=move || plot.with(|p| p.random.mean.points.clone()) />
     }
 }
 
-/// Test accuracy against % of weights remaining (log axis), one series per network.
+/// "mean of 3 replicates, band: min–max", under a chart with replicates.
+fn replicates_note(plot: Memo<SparsityPlot>) -> impl Fn() -> Option<String> {
+    move || {
+        plot.with(|p| {
+            (p.replicates > 1).then(|| format!("Lines: the mean of {} replicates; bands: their min–max.", p.replicates))
+        })
+    }
+}
+
+/// Test accuracy against % of weights remaining (log axis), one series per
+/// network; with replicates, their mean and min–max band.
 #[component]
-pub fn AccuracyChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
-    let plot = Memo::new(move |_| rounds.with(|r| SparsityPlot::new(r, |n| n.test_accuracy * 100.0, accuracy_range)));
+pub fn AccuracyChart(
+    rounds: RwSignal<Vec<RoundReport>>,
+    /// Replicates 1, 2, …: their finished rounds.
+    others: RwSignal<Vec<Vec<RoundReport>>>,
+) -> impl IntoView {
+    let plot =
+        Memo::new(move |_| SparsityPlot::new(&all_replicates(rounds, others), Figure::TestAccuracy, accuracy_range));
     view! {
         <figure class="chart" id="accuracy-chart"
-            data-ticket-points=move || plot.with(|p| p.ticket.len)
-            data-reinit-points=move || plot.with(|p| p.reinit.len)
-            data-random-points=move || plot.with(|p| p.random.len)>
+            data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
+            data-random-points=move || plot.with(|p| p.random.mean.len)
+            data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Test accuracy (%) vs. weights remaining (log scale)"</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="accuracy against weights remaining">
                 <SparsitySeries plot=plot />
@@ -259,6 +340,7 @@ pub fn AccuracyChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
             <p class="legend"><span class="swatch ticket"></span>"winning ticket "
                 <span class="swatch reinit"></span>"random reinit "
                 <span class="swatch random"></span>"random mask"</p>
+            <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }
 }
@@ -266,18 +348,19 @@ pub fn AccuracyChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
 /// The early-stop iteration (minimum validation loss) against % of weights
 /// remaining: tickets learn faster, so theirs comes earlier.
 #[component]
-pub fn EarlyStopChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
+pub fn EarlyStopChart(rounds: RwSignal<Vec<RoundReport>>, others: RwSignal<Vec<Vec<RoundReport>>>) -> impl IntoView {
     let plot = Memo::new(move |_| {
-        rounds.with(|r| SparsityPlot::new(r, |n| n.early_stop_iteration as f64, |v| (0.0, v.fold(1.0f64, f64::max))))
+        SparsityPlot::new(&all_replicates(rounds, others), Figure::EarlyStopIteration, early_stop_range)
     });
     view! {
-        <figure class="chart" id="early-stop-chart">
+        <figure class="chart" id="early-stop-chart" data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Early-stop iteration vs. weights remaining"</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="early-stop iteration against weights remaining">
                 <SparsitySeries plot=plot />
                 <text class="tick" x=2 y={PAD + 4.0}>{move || plot.with(|p| format!("{:.0}", p.y.1))}</text>
                 <text class="tick" x=2 y={H - PAD}>"0"</text>
             </svg>
+            <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }
 }

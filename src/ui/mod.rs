@@ -29,6 +29,17 @@ fn round_shown(rounds: &[RoundReport], selected: Option<usize>) -> Option<&Round
     selected.and_then(|i| rounds.get(i)).or(rounds.last())
 }
 
+/// Every replicate's finished rounds: replicate 0's, then the others' (those with a round).
+fn all_replicates(
+    rounds: leptos::prelude::RwSignal<Vec<RoundReport>>,
+    others: leptos::prelude::RwSignal<Vec<Vec<RoundReport>>>,
+) -> Vec<Vec<RoundReport>> {
+    use leptos::prelude::Get;
+    let mut all = vec![rounds.get()];
+    all.extend(others.get().into_iter().filter(|r| !r.is_empty()));
+    all
+}
+
 /// Put a crash message at the top of the page (text only).
 pub fn show_crash(what: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };

@@ -1,12 +1,53 @@
-//! The table of finished rounds.
+//! The table of finished rounds: one experiment's figures, or with
+//! replicates their mean ± sample standard deviation.
 
 use leptos::prelude::*;
 
 use crate::engine::RoundReport;
+use crate::engine::replicates::{self, NetworkSpread, Spread};
+
+/// One row, as text.
+#[derive(Clone, Debug, PartialEq)]
+struct RoundRow {
+    round: usize,
+    remaining: String,
+    ticket: String,
+    early_stop: String,
+    reinit: String,
+    random: String,
+}
+
+/// `mean` alone for one replicate, `mean ± sd` for several.
+fn cell(spread: Option<&Spread>, scale: f64, digits: usize) -> String {
+    match spread {
+        None => "–".into(),
+        Some(s) if s.n == 1 => format!("{:.digits$}", s.mean * scale),
+        Some(s) => format!("{:.digits$} ± {:.digits$}", s.mean * scale, s.sd * scale),
+    }
+}
+
+fn rows(replicates: &[Vec<RoundReport>]) -> Vec<RoundRow> {
+    let accuracy = |n: Option<&NetworkSpread>| cell(n.map(|n| &n.test_accuracy), 100.0, 1);
+    replicates::summarise(replicates)
+        .iter()
+        .map(|r| RoundRow {
+            round: r.round,
+            remaining: format!("{:.1}", r.weights_remaining * 100.0),
+            ticket: accuracy(Some(&r.ticket)),
+            early_stop: cell(Some(&r.ticket.early_stop_iteration), 1.0, 0),
+            reinit: accuracy(r.reinit.as_ref()),
+            random: accuracy(r.random_mask.as_ref()),
+        })
+        .collect()
+}
 
 #[component]
-pub fn RoundsTable(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
-    let pct = |x: Option<f64>| x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_else(|| "–".into());
+pub fn RoundsTable(
+    rounds: RwSignal<Vec<RoundReport>>,
+    /// Replicates 1, 2, …: their finished rounds.
+    others: RwSignal<Vec<Vec<RoundReport>>>,
+) -> impl IntoView {
+    let table = Memo::new(move |_| rows(&super::all_replicates(rounds, others)));
     view! {
         <table id="rounds">
             <thead><tr>
@@ -14,14 +55,14 @@ pub fn RoundsTable(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
                 <th>"early stop"</th><th>"reinit acc %"</th><th>"random mask %"</th>
             </tr></thead>
             <tbody>
-                {move || rounds.get().into_iter().map(|r| view! {
+                {move || table.get().into_iter().map(|r| view! {
                     <tr>
                         <td>{r.round}</td>
-                        <td class="remaining">{format!("{:.1}", r.weights_remaining * 100.0)}</td>
-                        <td>{pct(Some(r.ticket.test_accuracy))}</td>
-                        <td>{r.ticket.early_stop_iteration}</td>
-                        <td>{pct(r.reinit.as_ref().map(|s| s.test_accuracy))}</td>
-                        <td>{pct(r.random_mask.as_ref().map(|s| s.test_accuracy))}</td>
+                        <td class="remaining">{r.remaining}</td>
+                        <td>{r.ticket}</td>
+                        <td>{r.early_stop}</td>
+                        <td>{r.reinit}</td>
+                        <td>{r.random}</td>
                     </tr>
                 }).collect::<Vec<_>>()}
             </tbody>

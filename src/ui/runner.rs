@@ -5,6 +5,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use burn::tensor::Device;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,7 +14,8 @@ use crate::engine::config::ExperimentConfig;
 use crate::engine::model::SMALL_NET_WEIGHTS;
 use crate::engine::train::CurvePoint;
 use crate::engine::{
-    self, Checkpoint, Dataset, EngineError, Event, Experiment, Progress, RoundReport, Weights, device, round::Phase,
+    self, Checkpoint, Dataset, EngineError, Event, Experiment, Progress, RoundReport, Weights, device, replicates,
+    round::Phase,
 };
 use crate::url::{BackendChoice, UrlState};
 
@@ -51,7 +53,13 @@ pub struct LabSignals {
     pub status: RwSignal<Status>,
     pub backend: RwSignal<Option<BackendInfo>>,
     pub progress: RwSignal<Option<Progress>>,
+    /// The finished rounds of replicate 0: what the drawings, the slider and links show.
     pub rounds: RwSignal<Vec<RoundReport>>,
+    /// The finished rounds of replicates 1, 2, … (`reps` > 1): the charts and
+    /// the table summarise them with `rounds`.
+    pub others: RwSignal<Vec<Vec<RoundReport>>>,
+    /// (the replicate training now, how many the experiment has).
+    pub replicate: RwSignal<(usize, usize)>,
     /// The curve of the network training now, and which one it is.
     pub live: RwSignal<(Phase, Vec<CurvePoint>)>,
     /// Steps per second over the last chunk.
@@ -73,6 +81,8 @@ impl LabSignals {
             backend: RwSignal::new(None),
             progress: RwSignal::new(None),
             rounds: RwSignal::new(Vec::new()),
+            others: RwSignal::new(Vec::new()),
+            replicate: RwSignal::new((0, 1)),
             live: RwSignal::new((Phase::Ticket, Vec::new())),
             speed: RwSignal::new(0.0),
             live_weights: RwSignal::new(None),
@@ -87,7 +97,10 @@ impl LabSignals {
     /// storage message stay until something replaces them.
     pub fn clear(&self, status: Status, from: Option<&Checkpoint>) {
         self.status.set(status);
-        self.rounds.set(from.map(|c| c.rounds.clone()).unwrap_or_default());
+        let mut replicates = from.map(Checkpoint::all_replicates).unwrap_or_default().into_iter();
+        self.rounds.set(replicates.next().unwrap_or_default());
+        self.others.set(replicates.collect());
+        self.replicate.set(from.map_or((0, 1), |c| (c.replicate(), c.config.reps)));
         self.checkpoint.set(from.cloned());
         self.live.set((Phase::Ticket, Vec::new()));
         self.progress.set(None);
@@ -234,17 +247,30 @@ async fn train_chunk(
     Ok((event, weights))
 }
 
-/// The experiment's data: generated, or fetched from the page's `data/`.
-async fn load_data(config: &ExperimentConfig) -> Result<Dataset, String> {
-    let data = match config.data.dataset.file_name() {
-        None => engine::build_dataset(config, None),
-        Some(f) => {
-            let path = format!("data/{f}");
-            let bytes = fetch_bytes(&path).await?;
-            engine::build_dataset(config, Some((&path, &bytes)))
-        }
-    };
-    data.map_err(|e| e.to_string())
+/// Where a configuration's data comes from: generated from the seed, or an
+/// image file fetched once from the page's `data/` and split by each
+/// replicate's seed.
+struct DataSource {
+    file: Option<(String, Vec<u8>)>,
+}
+
+impl DataSource {
+    async fn fetch(config: &ExperimentConfig) -> Result<Self, String> {
+        let file = match config.data.dataset.file_name() {
+            None => None,
+            Some(f) => {
+                let path = format!("data/{f}");
+                let bytes = fetch_bytes(&path).await?;
+                Some((path, bytes))
+            }
+        };
+        Ok(Self { file })
+    }
+
+    fn dataset(&self, config: &ExperimentConfig) -> Result<Dataset, String> {
+        let file = self.file.as_ref().map(|(path, bytes)| (path.as_str(), bytes.as_slice()));
+        engine::build_dataset(config, file).map_err(|e| e.to_string())
+    }
 }
 
 /// Wait while the run is paused. False: the run was stopped.
@@ -300,21 +326,21 @@ impl LiveDraw {
 
 /// A round finished: show it, save the experiment (so a reload or a crash
 /// loses at most the round in progress), and pause if "Step" asked to.
-fn publish_round(
-    lab: LabSignals,
-    experiment: &Experiment,
-    report: RoundReport,
-    kind: BackendKind,
-    flags: &RunFlags,
-) -> f64 {
-    if experiment.live_curve().is_none() {
+fn publish_round(lab: LabSignals, session: &Session, report: RoundReport, flags: &RunFlags) -> f64 {
+    if session.experiment.live_curve().is_none() {
         let (phase, last) = report.last_trained();
         lab.live.set((phase, last.curve.clone()));
     }
-    lab.rounds.update(|r| r.push(report));
+    match session.replicate() {
+        0 => lab.rounds.update(|r| r.push(report)),
+        i => lab.others.update(|o| {
+            o.resize(o.len().max(i), Vec::new());
+            o[i - 1].push(report);
+        }),
+    }
     lab.live_weights.set(None);
     let saving = now_ms();
-    let checkpoint = experiment.checkpoint(kind.as_str());
+    let checkpoint = session.checkpoint();
     if let Err(e) = saved::save(&checkpoint) {
         lab.save_message.set(Some(e));
     }
@@ -338,27 +364,66 @@ fn publish_finished(lab: LabSignals) {
     mark("lottery:done");
 }
 
-/// Load the data, choose the device (saying why on the backend line) and
-/// build the experiment on it, or resume `from` there.
-async fn prepare(
-    lab: LabSignals,
-    state: UrlState,
-    from: Option<Checkpoint>,
-) -> Result<(Experiment, BackendKind), String> {
-    // Going on from a checkpoint: its configuration is the experiment's.
-    let config = from.as_ref().map_or(state.config, |c| c.config.clone());
-    let data = load_data(&config).await?;
-    if state.backend == BackendChoice::Auto {
-        lab.backend.set(Some(BackendInfo::timing()));
+/// A run in progress: the experiment's settings (all replicates), the
+/// replicate training now, and the replicates finished before it.
+struct Session {
+    config: ExperimentConfig,
+    source: DataSource,
+    device: Device,
+    kind: BackendKind,
+    experiment: Experiment,
+    finished: Vec<Vec<RoundReport>>,
+    /// A chunk has trained in this run.
+    trained_any: bool,
+}
+
+impl Session {
+    /// Load the data, choose the device (saying why on the backend line) and
+    /// build the first replicate on it, or resume `from` there.
+    async fn prepare(lab: LabSignals, state: UrlState, from: Option<Checkpoint>) -> Result<Self, String> {
+        // Going on from a checkpoint: its configuration is the experiment's.
+        let config = from.as_ref().map_or(state.config, |c| c.config.clone());
+        let finished = from.as_ref().map(|c| c.finished_replicates.clone()).unwrap_or_default();
+        let source = DataSource::fetch(&config).await?;
+        let data = source.dataset(&replicates::replicate(&config, finished.len()))?;
+        if state.backend == BackendChoice::Auto {
+            lab.backend.set(Some(BackendInfo::timing()));
+        }
+        let (device, info) = backend::select(state.backend, &config, &data).await;
+        let kind = info.kind;
+        lab.backend.set(Some(info));
+        let experiment = match from {
+            Some(checkpoint) => Experiment::resume(checkpoint, data, &device),
+            None => Experiment::new(replicates::replicate(&config, 0), data, &device),
+        };
+        let experiment = experiment.map_err(|e| e.to_string())?;
+        Ok(Self { config, source, device, kind, experiment, finished, trained_any: false })
     }
-    let (device, info) = backend::select(state.backend, &config, &data).await;
-    let kind = info.kind;
-    lab.backend.set(Some(info));
-    let experiment = match from {
-        Some(checkpoint) => Experiment::resume(checkpoint, data, &device),
-        None => Experiment::new(config, data, &device),
-    };
-    Ok((experiment.map_err(|e| e.to_string())?, kind))
+
+    /// The number of the replicate training now.
+    fn replicate(&self) -> usize {
+        self.finished.len()
+    }
+
+    /// The replicate training now is done: start the next. False: it was the last.
+    fn next_replicate(&mut self, lab: LabSignals) -> Result<bool, String> {
+        self.finished.push(self.experiment.reports().to_vec());
+        let next = self.replicate();
+        if next >= self.config.reps {
+            return Ok(false);
+        }
+        let config = replicates::replicate(&self.config, next);
+        let data = self.source.dataset(&config)?;
+        self.experiment = Experiment::new(config, data, &self.device).map_err(|e| e.to_string())?;
+        lab.replicate.set((next, self.config.reps));
+        lab.others.update(|o| o.resize(next, Vec::new()));
+        Ok(true)
+    }
+
+    /// The state after the last finished round, of the whole experiment.
+    fn checkpoint(&self) -> Checkpoint {
+        self.experiment.checkpoint(self.kind.as_str()).within_replicates(&self.config, &self.finished)
+    }
 }
 
 /// After a chunk: the live curve, and the training ticket's weights when they were read back.
@@ -373,49 +438,63 @@ fn show_chunk(lab: LabSignals, experiment: &Experiment, weights: Option<Weights>
     }
 }
 
-/// Train `from` (or a new experiment of `state`) to the end, a chunk at a
-/// time, moving to the CPU if the GPU is lost.
+/// Train `from` (or a new experiment of `state`) to the end, replicate by
+/// replicate, a chunk at a time.
 async fn run(lab: LabSignals, state: UrlState, from: Option<Checkpoint>, flags: Rc<RunFlags>) -> Result<(), String> {
-    let (mut experiment, mut kind) = prepare(lab, state, from).await?;
+    let mut session = Session::prepare(lab, state, from).await?;
+    lab.replicate.set((session.replicate(), session.config.reps));
     lab.status.set(Status::Running);
-    let mut pace = Pace::new();
-    let mut live = LiveDraw::new(experiment.config());
-    let mut trained_any = false;
-    let mut round_end: Option<(RoundEndTiming, f64)> = None;
     loop {
-        if !wait_while_paused(lab, &flags).await {
+        if !train_replicate(lab, &mut session, &flags).await? {
             return Ok(());
         }
+        if !session.next_replicate(lab)? {
+            publish_finished(lab);
+            return Ok(());
+        }
+    }
+}
+
+/// Train the replicate in progress to its end, moving to the CPU if the GPU
+/// is lost. False: the run was stopped.
+async fn train_replicate(lab: LabSignals, session: &mut Session, flags: &RunFlags) -> Result<bool, String> {
+    let mut pace = Pace::new();
+    // The decision regions follow replicate 0, the one the drawings show.
+    let mut live = LiveDraw::new(session.experiment.config());
+    live.enabled &= session.replicate() == 0;
+    let mut round_end: Option<(RoundEndTiming, f64)> = None;
+    loop {
+        if !wait_while_paused(lab, flags).await {
+            return Ok(false);
+        }
         let t0 = now_ms();
-        let on_gpu = kind == BackendKind::Webgpu;
-        let (event, live_weights) = match train_chunk(&mut experiment, pace.steps, live.due(t0), on_gpu).await {
+        let on_gpu = session.kind == BackendKind::Webgpu;
+        let (event, live_weights) = match train_chunk(&mut session.experiment, pace.steps, live.due(t0), on_gpu).await {
             Ok(done) => done,
             Err(e) if on_gpu => {
-                experiment = move_to_cpu(lab, &experiment, &e)?;
-                kind = BackendKind::Cpu;
+                session.experiment = move_to_cpu(lab, &session.experiment, &e)?;
+                session.device = device::cpu();
+                session.kind = BackendKind::Cpu;
                 pace = Pace::new();
                 continue;
             }
             Err(e) => return Err(e.to_string()),
         };
-        if !std::mem::replace(&mut trained_any, true) {
-            // For the benchmark (tests/browser/bench-page.mjs): the first steps are done.
+        if !std::mem::replace(&mut session.trained_any, true) {
+            // For the benchmark (tests/browser/bench-page.mjs): the run's first steps are done.
             mark("lottery:first-step");
         }
         lab.speed.set(pace.after_chunk(now_ms() - t0));
-        show_chunk(lab, &experiment, live_weights, &mut live);
+        show_chunk(lab, &session.experiment, live_weights, &mut live);
         match event {
             Event::Progress(p) => lab.progress.set(Some(p)),
             Event::RoundDone(report) => {
                 let chunk_ms = now_ms() - t0;
                 let round = report.round;
-                let save_ms = publish_round(lab, &experiment, *report, kind, &flags);
+                let save_ms = publish_round(lab, session, *report, flags);
                 round_end = Some((RoundEndTiming { round, chunk_ms, save_ms, draw_ms: 0.0 }, now_ms()));
             }
-            Event::Finished => {
-                publish_finished(lab);
-                return Ok(());
-            }
+            Event::Finished => return Ok(true),
         }
         TimeoutFuture::new(0).await;
         if let Some((mut timing, shown_from)) = round_end.take() {

@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::engine::config::{ExperimentConfig, PRESETS, preset};
 use crate::engine::device::Native;
 use crate::engine::replicates::{self, RoundSpread};
+pub use crate::engine::sweep_summary::{ConfigurationSummary, SUMMARY_FORMAT, SUMMARY_VERSION, Summary, Unfinished};
 use crate::engine::{self, Experiment, Report};
 use crate::url::{self, UrlState};
 
@@ -27,9 +28,6 @@ use crate::url::{self, UrlState};
 pub const MAX_RUNS: usize = 10_000;
 /// The manifest's name in a sweep folder.
 pub const MANIFEST: &str = "manifest.jsonl";
-/// The format tag of `summary.json` (the page's import recognises it).
-pub const SUMMARY_FORMAT: &str = "lottery-ticket-lab/sweep-summary";
-pub const SUMMARY_VERSION: u32 = 1;
 /// Hex digits of a configuration's name.
 const NAME_DIGITS: usize = 10;
 /// Settings that do not change what a run computes, or that the manifest
@@ -270,37 +268,6 @@ pub fn run_one(dir: &Path, index: usize, backend: Native, data_dir: &Path) -> Re
     }
 }
 
-/// One configuration of a merged sweep.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConfigurationSummary {
-    pub configuration: String,
-    pub settings: String,
-    /// Replicate 0's configuration (its seed is the base seed).
-    pub config: ExperimentConfig,
-    pub replicates: usize,
-    pub replicates_planned: usize,
-    pub rounds: Vec<RoundSpread>,
-}
-
-/// A run that has no report.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Unfinished {
-    pub index: usize,
-    pub name: String,
-    /// Why it failed; None: it never ran (or was cut short).
-    pub error: Option<String>,
-}
-
-/// `summary.json`: every configuration's rounds over its replicates.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub format: String,
-    pub version: u32,
-    pub configurations: Vec<ConfigurationSummary>,
-    pub missing: Vec<Unfinished>,
-    pub failed: Vec<Unfinished>,
-}
-
 /// Merge what the runs wrote: `summary.json` and `summary.md` in `dir`.
 pub fn merge(dir: &Path) -> Result<Summary, String> {
     let runs = read_manifest(dir)?;
@@ -453,7 +420,8 @@ pub fn write_slurm_scripts(
     let throttle = options.max_parallel.map(|k| format!("%{k}")).unwrap_or_default();
     let array = format!(
         "{header}#SBATCH --job-name=lottery-sweep\n#SBATCH --array=0-{}{throttle}\n#SBATCH --output={}/%A_%a.out\n\
-         set -euo pipefail\n# Each task runs one line of the manifest ($SLURM_ARRAY_TASK_ID); a finished run is skipped.\n\
+         set -euo pipefail\n\
+         # Each task runs one line of the manifest ($SLURM_ARRAY_TASK_ID); a finished run is skipped.\n\
          exec {} sweep run-one {} --backend {backend} --data-dir {}\n",
         runs - 1,
         logs.display(),

@@ -87,7 +87,8 @@ fn a_grid_expands_into_named_runs_and_a_bad_one_is_refused_naming_the_key() {
     refused("preset = \"nope\"", "preset:");
     refused("reps = [1, 2]", "reps: one number");
     refused(
-        "seed = [1,2,3,4,5,6,7,8,9,10]\nrate = [0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95]\nreps = 20\nn=[100,200,300,400,500,600]",
+        "seed = [1,2,3,4,5,6,7,8,9,10]\nrate = [0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95]\n\
+         reps = 20\nn=[100,200,300,400,500,600]",
         "at most 10000",
     );
     refused("steps = 100\nk = 200\nreset = \"rewind\"", "k: must be below the steps per round");
@@ -221,4 +222,28 @@ fn a_checkpoint_with_replicates_goes_on_with_the_replicate_in_progress() {
     too_many.finished_replicates.push(first.rounds.clone());
     let e = too_many.validate().unwrap_err().to_string();
     assert!(e.contains("2 finished replicates, but its configuration has 2"), "{e}");
+}
+
+#[test]
+fn the_page_reads_a_merged_summary_back_and_refuses_a_damaged_one() {
+    use lottery_ticket_lab::engine::sweep_summary::{self, Summary};
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sweeps/lenet-mnist-5reps/summary.json"))
+        .unwrap();
+    assert!(sweep_summary::is_summary(&text));
+    let summary = Summary::from_json(&text).unwrap();
+    assert_eq!(summary.configurations[0].replicates, 5);
+    assert_eq!(summary.configurations[0].rounds.len(), 16);
+    assert!(!sweep_summary::is_summary(r#"{"format":"lottery-ticket-lab/ticket"}"#));
+
+    let mut newer: serde_json::Value = serde_json::from_str(&text).unwrap();
+    newer["version"] = 2.into();
+    let e = Summary::from_json(&newer.to_string()).unwrap_err();
+    assert!(e.contains("version 2 is not supported"), "{e}");
+    let mut damaged: serde_json::Value = serde_json::from_str(&text).unwrap();
+    damaged["configurations"][0]["rounds"][3]["reinit"]["test_accuracy"]["max"] = 1.5.into();
+    let e = Summary::from_json(&damaged.to_string()).unwrap_err();
+    assert!(e.contains("round 3: a figure is not a number in its range"), "{e}");
+    let mut empty: serde_json::Value = serde_json::from_str(&text).unwrap();
+    empty["configurations"] = serde_json::json!([]);
+    assert!(Summary::from_json(&empty.to_string()).unwrap_err().contains("no configurations"));
 }

@@ -229,7 +229,8 @@ mod cli {
         let (device, backend_name) = backend.native().open()?;
         let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
         eprintln!(
-            "{}: {} train / {} val / {} test, network {:?} ({} weights), {} rounds of {} steps, {} replicate(s), on {backend_name}",
+            "{}: {} train / {} val / {} test, network {:?} ({} weights), {} rounds of {} steps, \
+             {} replicate(s), on {backend_name}",
             config.data.dataset.name(),
             data.train.len(),
             data.val.len(),

@@ -16,6 +16,7 @@ pub mod rewind;
 pub mod rng;
 pub mod round;
 pub mod speed_probe;
+pub mod sweep_summary;
 pub mod train;
 
 pub use checkpoint::{Checkpoint, TicketError};

@@ -8,13 +8,14 @@ use leptos::prelude::*;
 use crate::engine::config::PRESETS;
 use crate::url::{self, Notice, Shown, UrlState};
 
-use super::charts::{AccuracyChart, EarlyStopChart, LossChart, SparsityChart};
+use super::charts::{AccuracyChart, EarlyStopChart, LossChart, SparsityChart, SweepChart};
 use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
 use super::page_url;
 use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunFlags, Status};
 use super::saved::{self, Resumable, RoundsSource, SavedRounds};
 use super::ticket_file::TicketFile;
+use crate::engine::sweep_summary::Summary;
 use crate::engine::{Checkpoint, Mask, Progress, RoundReport};
 
 /// What the buttons do to the experiment. Copy, so every handler can hold it.
@@ -131,6 +132,8 @@ pub fn App() -> impl IntoView {
     });
     let on_continue = Callback::new(move |c: Checkpoint| control.launch(Some(c)));
     let on_import = Callback::new(move |(c, name): (Checkpoint, String)| control.import(c, name));
+    let sweep: RwSignal<Option<(String, Summary)>> = RwSignal::new(None);
+    let on_sweep = Callback::new(move |(summary, name): (Summary, String)| sweep.set(Some((name, summary))));
     let current = Signal::derive(move || lab.checkpoint.get());
 
     view! {
@@ -149,7 +152,7 @@ pub fn App() -> impl IntoView {
                 <SavedRounds resumable=control.resumable on_continue=on_continue
                     message=lab.save_message last_checkpoint=lab.checkpoint />
                 <ShareLink state=state rounds=lab.rounds />
-                <TicketFile current=current on_import=on_import />
+                <TicketFile current=current on_import=on_import on_sweep=on_sweep />
                 <Bench state=state notices=notices />
             </section>
             <section class="middle">
@@ -166,6 +169,7 @@ pub fn App() -> impl IntoView {
                 <AccuracyChart rounds=lab.rounds others=lab.others />
                 <EarlyStopChart rounds=lab.rounds others=lab.others />
                 <SparsityChart rounds=lab.rounds selected=selected />
+                <SweepChart sweep=sweep />
             </section>
         </main>
         <About />

@@ -8,9 +8,11 @@ use leptos::prelude::*;
 use crate::engine::RoundReport;
 use crate::engine::replicates::{self, NetworkSpread, RoundSpread, Spread};
 use crate::engine::round::Phase;
+use crate::engine::sweep_summary::Summary;
 use crate::engine::train::CurvePoint;
+use crate::url::{self, UrlState};
 
-use super::{all_replicates, round_shown};
+use super::{all_replicates, palette, round_shown};
 
 /// Every chart's SVG box and the margin for the axes' labels.
 const W: f64 = 360.0;
@@ -310,7 +312,8 @@ fn SparsitySeries(plot: Memo<SparsityPlot>) -> impl IntoView {
 fn replicates_note(plot: Memo<SparsityPlot>) -> impl Fn() -> Option<String> {
     move || {
         plot.with(|p| {
-            (p.replicates > 1).then(|| format!("Lines: the mean of {} replicates; bands: their min–max.", p.replicates))
+            let n = p.replicates;
+            (n > 1).then(|| format!("Lines: the mean of {n} replicates; bands: their min–max."))
         })
     }
 }
@@ -386,5 +389,129 @@ pub fn SparsityChart(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Opti
                 }).collect::<Vec<_>>()}
             </div>
         </figure>
+    }
+}
+
+const SWEEP_HINT: &str =
+    "Solid: the ticket's mean over replicates, band min–max; dashed: the random-reinit control's mean.";
+
+/// One configuration of an imported sweep, drawn.
+#[derive(Clone, Debug, PartialEq)]
+struct ConfigurationPlot {
+    label: String,
+    colour: &'static str,
+    ticket: Series,
+    reinit: Series,
+}
+
+/// An imported sweep summary: each configuration's ticket (mean and min–max
+/// band) and random-reinit control (dashed mean), for comparison.
+#[derive(Clone, Debug, PartialEq)]
+struct SweepPlot {
+    file: String,
+    configurations: Vec<ConfigurationPlot>,
+    y: (f64, f64),
+    ticks: Vec<Tick>,
+}
+
+/// What tells the configurations apart: the settings whose values differ
+/// between them ("sched=oneshot"), or all non-default ones for a single configuration.
+fn configuration_labels(summary: &Summary) -> Vec<String> {
+    let values: Vec<Vec<(&str, String)>> = summary
+        .configurations
+        .iter()
+        .map(|c| {
+            let state = UrlState { config: c.config.clone(), ..UrlState::default() };
+            url::SETTINGS.iter().map(|s| (s.key, url::get(&state, s.key).unwrap_or_default())).collect()
+        })
+        .collect();
+    let differs = |k: usize| values.iter().any(|v| v[k].1 != values[0][k].1);
+    let keys: Vec<usize> = (0..url::SETTINGS.len()).filter(|&k| differs(k)).collect();
+    summary
+        .configurations
+        .iter()
+        .zip(&values)
+        .map(|(c, v)| {
+            let parts: Vec<String> = match keys.is_empty() {
+                true => form_urlencoded::parse(c.settings.as_bytes()).map(|(k, v)| format!("{k}={v}")).collect(),
+                false => keys.iter().map(|&k| format!("{}={}", v[k].0, v[k].1)).collect(),
+            };
+            format!("{} (n={})", parts.join(" "), c.replicates)
+        })
+        .collect()
+}
+
+impl SweepPlot {
+    fn new(file: &str, summary: &Summary) -> Self {
+        let all = summary.configurations.iter().flat_map(|c| &c.rounds);
+        let axis = LogAxis::new(all.clone().map(|r| r.weights_remaining));
+        let mut values = all.flat_map(|r| {
+            [Some(&r.ticket), r.reinit.as_ref()].into_iter().flatten().flat_map(|n| {
+                let s = &n.test_accuracy;
+                [s.min, s.mean, s.max]
+            })
+        });
+        let y = accuracy_range(&mut values.by_ref().map(|v| v * 100.0));
+        let y_axis = Range { lo: y.0, hi: y.1 };
+        let labels = configuration_labels(summary);
+        let configurations = summary
+            .configurations
+            .iter()
+            .zip(labels)
+            .enumerate()
+            .map(|(i, (c, label))| {
+                let points = |network: fn(&RoundSpread) -> Option<&NetworkSpread>| -> Vec<(f64, &Spread)> {
+                    c.rounds
+                        .iter()
+                        .filter_map(|r| network(r).map(|n| (axis.x(r.weights_remaining), &n.test_accuracy)))
+                        .collect()
+                };
+                ConfigurationPlot {
+                    label,
+                    colour: palette::sweep_colour(i),
+                    ticket: Series::new(&points(|r| Some(&r.ticket)), 100.0, axis.range, y_axis, c.replicates),
+                    reinit: Series::new(&points(|r| r.reinit.as_ref()), 100.0, axis.range, y_axis, 1),
+                }
+            })
+            .collect();
+        Self { file: file.to_string(), configurations, y, ticks: axis.ticks() }
+    }
+}
+
+/// An imported `summary.json` (`lottery sweep merge`): its configurations side by side.
+#[component]
+pub fn SweepChart(
+    /// The imported summary and its file name.
+    sweep: RwSignal<Option<(String, Summary)>>,
+) -> impl IntoView {
+    let plot = Memo::new(move |_| sweep.with(|s| s.as_ref().map(|(file, summary)| SweepPlot::new(file, summary))));
+    view! {
+        {move || plot.get().map(|p| view! {
+            <figure class="chart" id="sweep-chart" data-configurations=p.configurations.len()>
+                <figcaption>
+                    {format!("Imported sweep {}: ticket accuracy (%) vs. weights remaining", p.file)}
+                </figcaption>
+                <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="the sweep's configurations">
+                    <Axes />
+                    {p.ticks.iter().map(|t| view! {
+                        <text class="tick" x=format!("{:.1}", t.x - 8.0) y={H - 14.0}>{t.label.clone()}</text>
+                    }).collect::<Vec<_>>()}
+                    <text class="tick" x=2 y={PAD + 4.0}>"100"</text>
+                    <text class="tick" x=2 y={H - PAD}>{format!("{:.0}", p.y.0)}</text>
+                    {p.configurations.iter().map(|c| view! {
+                        <polygon class="sweep-band" fill=c.colour points=c.ticket.band.clone() />
+                        <polyline class="sweep-line" stroke=c.colour points=c.ticket.mean.points.clone() />
+                        <polyline class="sweep-line control" stroke=c.colour points=c.reinit.mean.points.clone() />
+                    }).collect::<Vec<_>>()}
+                </svg>
+                <ul class="sweep-legend">
+                    {p.configurations.iter().map(|c| view! {
+                        <li><span class="swatch" style:background=c.colour></span>{c.label.clone()}</li>
+                    }).collect::<Vec<_>>()}
+                </ul>
+                <p class="hint">{SWEEP_HINT}</p>
+                <button id="close-sweep" on:click=move |_| sweep.set(None)>"Close the sweep"</button>
+            </figure>
+        })}
     }
 }

@@ -53,3 +53,13 @@ pub fn pixel_survival(kept: f64) -> String {
 pub fn mask_density(kept: f64) -> String {
     HEAT_EMPTY.mix(HEAT_FULL, kept).css()
 }
+
+/// Colours of the configurations of an imported sweep, in order (ColorBrewer's
+/// Dark2, readable on white and apart from each other).
+pub const SWEEP_COLOURS: [&str; 8] =
+    ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"];
+
+/// The colour of configuration `i`.
+pub fn sweep_colour(i: usize) -> &'static str {
+    SWEEP_COLOURS[i % SWEEP_COLOURS.len()]
+}

@@ -2,11 +2,14 @@
 //! finished round's mask (and report), as versioned JSON
 //! ([`crate::engine::checkpoint`]). An import is checked in full before it
 //! replaces anything; a refused file leaves the experiment as it was.
+//! The same button reads a sweep's `summary.json` (`lottery sweep merge`),
+//! recognised by its format tag, and hands it to the sweep chart.
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::engine::sweep_summary::{self, Summary};
 use crate::engine::{Checkpoint, Choice};
 
 /// Offer `text` as a download named `name`.
@@ -42,6 +45,8 @@ pub fn TicketFile(
     /// The ticket to export (None: nothing finished yet).
     current: Signal<Option<Checkpoint>>,
     on_import: Callback<(Checkpoint, String)>,
+    /// A sweep summary was imported (it changes nothing of the experiment).
+    on_sweep: Callback<(Summary, String)>,
 ) -> impl IntoView {
     let message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
     let export = move |_| {
@@ -58,11 +63,26 @@ pub fn TicketFile(
         input.set_value("");
         let name = file.name();
         leptos::task::spawn_local(async move {
-            let checked = match read(&file).await {
-                Ok(text) => Checkpoint::from_json(&text).map_err(|e| e.to_string()),
-                Err(e) => Err(e),
+            let text = match read(&file).await {
+                Ok(text) => text,
+                Err(e) => {
+                    message.set(Some((false, format!("Could not import {name}: {e}. The experiment is unchanged."))));
+                    return;
+                }
             };
-            match checked {
+            if sweep_summary::is_summary(&text) {
+                match Summary::from_json(&text) {
+                    Ok(summary) => {
+                        let n = summary.configurations.len();
+                        message
+                            .set(Some((true, format!("Imported the sweep {name}: {n} configurations, drawn below."))));
+                        on_sweep.run((summary, name));
+                    }
+                    Err(e) => message.set(Some((false, format!("Could not import the sweep {name}: {e}.")))),
+                }
+                return;
+            }
+            match Checkpoint::from_json(&text) {
                 Ok(cp) => {
                     message.set(Some((true, format!("Imported {name}: {} finished rounds.", cp.rounds.len()))));
                     on_import.run((cp, name));
@@ -79,7 +99,7 @@ pub fn TicketFile(
                 "Export ticket"
             </button>
             " "
-            <label class="import">"Import ticket "
+            <label class="import" title="A ticket file, or a sweep's summary.json">"Import ticket or sweep "
                 <input id="import-ticket" type="file" accept=".json,application/json" on:change=import />
             </label>
             <Show when=move || message.with(Option::is_some)>

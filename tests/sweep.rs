@@ -227,8 +227,10 @@ fn a_checkpoint_with_replicates_goes_on_with_the_replicate_in_progress() {
 #[test]
 fn the_page_reads_a_merged_summary_back_and_refuses_a_damaged_one() {
     use lottery_ticket_lab::engine::sweep_summary::{self, Summary};
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sweeps/lenet-mnist-5reps/summary.json"))
-        .unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sweeps/lenet-mnist-5reps/summary.json"),
+    )
+    .unwrap();
     assert!(sweep_summary::is_summary(&text));
     let summary = Summary::from_json(&text).unwrap();
     assert_eq!(summary.configurations[0].replicates, 5);

@@ -20,7 +20,7 @@ mod cli {
     use std::process::ExitCode;
     use std::time::Instant;
 
-    use clap::{Parser, Subcommand, ValueEnum};
+    use clap::{Parser, Subcommand};
     use indicatif::{ProgressBar, ProgressStyle};
     use lottery_ticket_lab::engine::replicates;
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
@@ -43,7 +43,7 @@ mod cli {
             /// Override a knob with its URL key, e.g. --set rounds=5 --set hidden=300,100.
             #[arg(long = "set", value_name = "KEY=VALUE")]
             set: Vec<String>,
-            #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+            #[arg(long, default_value = "cpu", value_parser = backend)]
             backend: Backend,
             /// Write the JSON report here.
             #[arg(long)]
@@ -65,7 +65,7 @@ mod cli {
         /// Time one LeNet-300-100 training step (batch 60, forward, backward,
         /// Adam, masks kept) and print the figures as one JSON line.
         BenchStep {
-            #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+            #[arg(long, default_value = "cpu", value_parser = backend)]
             backend: Backend,
             /// Timed blocks; the median block gives the figure.
             #[arg(long, default_value_t = 15)]
@@ -92,7 +92,7 @@ mod cli {
             /// Runs at once (default: the cores).
             #[arg(long)]
             jobs: Option<usize>,
-            #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+            #[arg(long, default_value = "cpu", value_parser = backend)]
             backend: Backend,
             #[arg(long, default_value = "web/data")]
             data_dir: PathBuf,
@@ -102,7 +102,7 @@ mod cli {
             dir: PathBuf,
             #[arg(long)]
             index: Option<usize>,
-            #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+            #[arg(long, default_value = "cpu", value_parser = backend)]
             backend: Backend,
             #[arg(long, default_value = "web/data")]
             data_dir: PathBuf,
@@ -121,7 +121,7 @@ mod cli {
             /// Time limit per task, e.g. 00:30:00.
             #[arg(long)]
             time: Option<String>,
-            #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+            #[arg(long, default_value = "cpu", value_parser = backend)]
             backend: Backend,
             #[arg(long, default_value = "web/data")]
             data_dir: PathBuf,
@@ -130,46 +130,11 @@ mod cli {
         Merge { dir: PathBuf },
     }
 
-    #[derive(Clone, Copy, ValueEnum)]
-    enum Backend {
-        /// burn-flex on the CPU (`ndarray`, the old backend's name, still works).
-        #[value(alias = "ndarray", alias = "flex")]
-        Cpu,
-        /// wgpu: Vulkan, Metal or DX12, whichever the machine has (lavapipe on a CPU-only box).
-        Wgpu,
-        /// NVIDIA GPUs through cubecl (built with --features cuda).
-        #[cfg(feature = "cuda")]
-        Cuda,
-        /// AMD GPUs through cubecl (built with --features rocm).
-        #[cfg(feature = "rocm")]
-        Rocm,
-        /// wgpu pinned to Vulkan (built with --features vulkan).
-        #[cfg(feature = "vulkan")]
-        Vulkan,
-        /// wgpu pinned to Metal (built with --features metal).
-        #[cfg(feature = "metal")]
-        Metal,
-    }
+    /// `--backend`: a name of [`device::Native`] (cpu, wgpu, and the GPU backends this build has).
+    type Backend = device::Native;
 
-    impl Backend {
-        fn native(self) -> device::Native {
-            match self {
-                Backend::Cpu => device::Native::Cpu,
-                Backend::Wgpu => device::Native::Wgpu,
-                #[cfg(feature = "cuda")]
-                Backend::Cuda => device::Native::Cuda,
-                #[cfg(feature = "rocm")]
-                Backend::Rocm => device::Native::Rocm,
-                #[cfg(feature = "vulkan")]
-                Backend::Vulkan => device::Native::Vulkan,
-                #[cfg(feature = "metal")]
-                Backend::Metal => device::Native::Metal,
-            }
-        }
-
-        fn name(self) -> &'static str {
-            self.native().name()
-        }
+    fn backend(name: &str) -> Result<Backend, String> {
+        device::Native::parse(name)
     }
 
     fn exit(result: Result<(), String>) -> ExitCode {
@@ -226,7 +191,7 @@ mod cli {
             return Err(format!("the settings were not taken as given:\n{}", lines.join("\n")));
         }
         let config = state.config;
-        let (device, backend_name) = backend.native().open()?;
+        let (device, backend_name) = backend.open()?;
         let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
         eprintln!(
             "{}: {} train / {} val / {} test, network {:?} ({} weights), {} rounds of {} steps, \
@@ -346,7 +311,7 @@ mod cli {
                         .parse()
                         .map_err(|_| "SLURM_ARRAY_TASK_ID is not a number".to_string())?,
                 };
-                match sweep::run_one(&dir, index, backend.native(), &data_dir)? {
+                match sweep::run_one(&dir, index, backend, &data_dir)? {
                     sweep::Outcome::AlreadyDone => eprintln!("run {index}: already done"),
                     sweep::Outcome::Trained => eprintln!("run {index}: done"),
                 }
@@ -456,9 +421,9 @@ mod cli {
         const MIN_WARMUP_STEPS: usize = 5;
         let config = engine::preset("lenet-mnist").expect("preset");
         let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
-        let (device, _) = backend.native().open()?;
+        let (device, _) = backend.open()?;
         let name = match backend {
-            Backend::Cpu => "flex",
+            device::Native::Cpu => "flex",
             other => other.name(),
         };
         let theta0 = Weights::theta0(&config);

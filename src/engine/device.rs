@@ -66,6 +66,35 @@ pub enum Native {
 
 #[cfg(not(target_arch = "wasm32"))]
 impl Native {
+    /// Every backend this build has.
+    pub const ALL: &'static [Native] = &[
+        Native::Cpu,
+        Native::Wgpu,
+        #[cfg(feature = "cuda")]
+        Native::Cuda,
+        #[cfg(feature = "rocm")]
+        Native::Rocm,
+        #[cfg(feature = "vulkan")]
+        Native::Vulkan,
+        #[cfg(feature = "metal")]
+        Native::Metal,
+    ];
+
+    /// By its command-line name (the CPU also answers to `flex` and, its old backend's name, `ndarray`).
+    pub fn parse(name: &str) -> Result<Native, String> {
+        let name = match name {
+            "flex" | "ndarray" => "cpu",
+            other => other,
+        };
+        Self::ALL.iter().copied().find(|n| n.name() == name).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|n| n.name()).collect();
+            format!(
+                "'{name}' is not a backend of this build; it has {} (GPU backends are cargo features)",
+                names.join(", ")
+            )
+        })
+    }
+
     /// The name on the command line.
     pub fn name(self) -> &'static str {
         match self {

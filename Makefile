@@ -35,6 +35,7 @@ page:
 	scripts/build-page.sh
 
 native-test:
+	scripts/fresh-sources.sh $(NATIVE_TARGET)
 	CARGO_TARGET_DIR=$(NATIVE_TARGET) $(CARGO) test --release --locked
 
 # A sweep through sbatch on a single-node Slurm the script starts (root; slurm-wlm, munge).

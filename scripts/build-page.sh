@@ -18,6 +18,7 @@ fi
 # from downloading tools), so build once here, online, with the same arguments:
 # this fetches what the registry cache lacks (std's own deps on the Debian
 # route) and leaves trunk only the bindgen and the copying.
+scripts/fresh-sources.sh "$CARGO_TARGET_DIR"
 cargo build --target=wasm32-unknown-unknown --profile wasm-release --locked --bin lab
 trunk build --release --offline --locked 2>&1 | grep -v "^\s*$" || { echo "build-page: trunk failed"; exit 1; }
 test -f dist/index.html

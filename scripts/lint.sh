@@ -12,12 +12,14 @@ say "cargo fmt --check (rustfmt.toml)"
 cargo fmt --check
 
 say "cargo clippy, native, all targets"
+scripts/fresh-sources.sh "$CACHE/target-native"
 CARGO_TARGET_DIR="$CACHE/target-native" cargo clippy --release --locked --all-targets -- -D warnings
 
 say "cargo clippy, wasm32 (the page)"
 # The same route as scripts/build-page.sh; its own target dir, so a lint
 # never invalidates the page build's artifacts.
 export CARGO_TARGET_DIR="$CACHE/target-wasm-lint"
+scripts/fresh-sources.sh "$CARGO_TARGET_DIR"
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   cargo clippy --target=wasm32-unknown-unknown --locked --bin lab --lib -- -D warnings
 else

@@ -196,6 +196,9 @@ impl Default for PruneConfig {
     }
 }
 
+/// The seed the demonstration opens with (the preset's criterion holds over seeds 1–5).
+pub const DEMO_SEED: u64 = 3;
+
 /// The default experiment is the classroom's demonstration (the `demo`
 /// preset): two Gaussian blobs, noise 0.3, a 2-16-16-2 network, 30% of the
 /// hidden weights (15% of the output layer's) pruned per round for 10
@@ -207,6 +210,9 @@ impl Default for ExperimentConfig {
     fn default() -> Self {
         let base = Self::paper_base();
         Self {
+            // Per seed the control's fall is all or nothing (it trains fully or dies): seed 1's never
+            // falls, seeds 2-5's do. Seed 3's falls at 10.3% and stays down to 5.6%.
+            seed: DEMO_SEED,
             data: DataConfig { dataset: DatasetName::Gauss, noise: 0.3, ..base.data },
             prune: PruneConfig { rate: 0.3, output_rate: 0.15, rounds: 10, ..base.prune },
             ..base

@@ -24,6 +24,8 @@ const ACCURACY_STEP: f64 = 5.0;
 const ACCURACY_MARGIN: f64 = 2.0;
 /// …and never above this.
 const ACCURACY_FLOOR_MAX: f64 = 90.0;
+/// At most this many labelled values (and grid lines) on a y axis.
+const MAX_Y_TICKS: usize = 5;
 /// Ticks of the weights-remaining axis, in percent.
 const REMAINING_TICKS: [f64; 10] = [100.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5, 0.2, 0.1];
 
@@ -68,6 +70,22 @@ impl Line {
             .join(" ");
         Self { points, len: data.len() }
     }
+}
+
+/// Round values for an axis from `lo` to `hi`, with their labels: a step of
+/// 1, 2 or 5 times a power of ten, giving at most [`MAX_Y_TICKS`] ticks.
+fn round_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+    let span = (hi - lo).max(1e-9);
+    let raw = span / MAX_Y_TICKS as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    let first = (lo / step).ceil() * step;
+    let decimals = if step >= 1.0 { 0 } else { (-step.log10()).ceil() as usize };
+    (0..=MAX_Y_TICKS + 1)
+        .map(|i| first + i as f64 * step)
+        .filter(|v| *v <= hi + 1e-9)
+        .map(|v| (v, format!("{v:.decimals$}")))
+        .collect()
 }
 
 /// A labelled tick on the x axis, at SVG x.
@@ -244,6 +262,10 @@ struct SparsityPlot {
     /// The y axis, in the chart's unit.
     y: (f64, f64),
     ticks: Vec<Tick>,
+    /// Round values on the y axis: (SVG y, label).
+    y_ticks: Vec<(f64, String)>,
+    /// The dense network (round 0's ticket, its mean): (value, SVG y), the reference line.
+    dense: Option<(f64, f64)>,
     /// Replicates with at least one finished round.
     replicates: usize,
 }
@@ -269,12 +291,19 @@ impl SparsityPlot {
         let y = y_range(&mut all);
         let y_axis = Range { lo: y.0, hi: y.1 };
         let count = replicates.iter().filter(|r| !r.is_empty()).count();
+        let y_ticks = round_ticks(y.0, y.1).into_iter().map(|(v, label)| (sy(v, y_axis), label)).collect();
+        let dense = spreads.first().map(|r| {
+            let v = figure.spread(&r.ticket).mean * scale;
+            (v, sy(v, y_axis))
+        });
         Self {
             ticket: Series::new(&ticket, scale, axis.range, y_axis, count),
             reinit: Series::new(&reinit, scale, axis.range, y_axis, count),
             random: Series::new(&random, scale, axis.range, y_axis, count),
             y,
             ticks: axis.ticks(),
+            y_ticks,
+            dense,
             replicates: count,
         }
     }
@@ -293,12 +322,27 @@ fn early_stop_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
 
 /// The three series of a sparsity chart (bands under means), with the ticks of its log axis.
 #[component]
-fn SparsitySeries(plot: Memo<SparsityPlot>) -> impl IntoView {
+fn SparsitySeries(
+    plot: Memo<SparsityPlot>,
+    /// The y axis's title.
+    y_title: &'static str,
+) -> impl IntoView {
     view! {
+        {move || plot.with(|p| p.y_ticks.iter().map(|(y, label)| view! {
+            <line class="grid" x1={PAD} y1=format!("{y:.1}") x2={W - PAD} y2=format!("{y:.1}") />
+            <text class="tick" x=2 y=format!("{:.1}", y + 3.0)>{label.clone()}</text>
+        }).collect::<Vec<_>>())}
         <Axes />
         {move || plot.with(|p| p.ticks.iter().map(|t| view! {
             <text class="tick" x=format!("{:.1}", t.x - 8.0) y={H - 14.0}>{t.label.clone()}</text>
         }).collect::<Vec<_>>())}
+        <text class="axis-title" x={W / 2.0} y={H - 2.0}>"weights remaining (%)"</text>
+        <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>{y_title}</text>
+        {move || plot.with(|p| p.dense.map(|(value, y)| view! {
+            <line class="reference dense" x1={PAD} y1=format!("{y:.1}") x2={W - PAD} y2=format!("{y:.1}")
+                data-value=format!("{value:.2}") />
+            <text class="tick reference-label" x={W - PAD - 30.0} y=format!("{:.1}", y - 3.0)>"dense"</text>
+        }))}
         <polygon class="band ticket" points=move || plot.with(|p| p.ticket.band.clone()) />
         <polygon class="band reinit" points=move || plot.with(|p| p.reinit.band.clone()) />
         <polygon class="band random" points=move || plot.with(|p| p.random.band.clone()) />
@@ -336,9 +380,7 @@ pub fn AccuracyChart(
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Test accuracy (%) vs. weights remaining (log scale)"</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="accuracy against weights remaining">
-                <SparsitySeries plot=plot />
-                <text class="tick" x=2 y={PAD + 4.0}>"100"</text>
-                <text class="tick" x=2 y={H - PAD}>{move || plot.with(|p| format!("{:.0}", p.y.0))}</text>
+                <SparsitySeries plot=plot y_title="test accuracy (%)" />
             </svg>
             <p class="legend"><span class="swatch ticket"></span>"winning ticket "
                 <span class="swatch reinit"></span>"random reinit "
@@ -359,9 +401,7 @@ pub fn EarlyStopChart(rounds: RwSignal<Vec<RoundReport>>, others: RwSignal<Vec<V
         <figure class="chart" id="early-stop-chart" data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Early-stop iteration vs. weights remaining"</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="early-stop iteration against weights remaining">
-                <SparsitySeries plot=plot />
-                <text class="tick" x=2 y={PAD + 4.0}>{move || plot.with(|p| format!("{:.0}", p.y.1))}</text>
-                <text class="tick" x=2 y={H - PAD}>"0"</text>
+                <SparsitySeries plot=plot y_title="iteration" />
             </svg>
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>

@@ -38,6 +38,11 @@ test('rounds fill the charts; the drawing shows exactly the surviving weights', 
   assert.equal(end.state, 'done', end.text);
   const points = await page.$eval('#accuracy-chart', (el) => [el.dataset.ticketPoints, el.dataset.reinitPoints, el.dataset.randomPoints]);
   assert.deepEqual(points, ['3', '2', '2'], 'one ticket point per round (0, 1, 2); controls from round 1');
+  // Readable axes: grid lines at round values, and the dense network's accuracy as a reference line.
+  assert.ok(await page.$$eval('#accuracy-chart line.grid', (ls) => ls.length) >= 2, 'grid lines');
+  const dense = Number(await page.$eval('#accuracy-chart line.reference.dense', (el) => el.dataset.value));
+  const round0 = Number(await page.$eval('#rounds tbody tr td:nth-child(3)', (td) => td.textContent));
+  assert.ok(Math.abs(dense - round0) < 0.051, `reference ${dense} vs round 0's ${round0}`);
   // Surviving weights: 2-8-6-2, 30% per round in hidden layers and 15% in the output layer.
   const shapes = [[2, 8], [8, 6], [6, 2]];
   let kept = shapes.map(([a, b]) => a * b);

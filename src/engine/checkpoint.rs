@@ -187,10 +187,8 @@ impl Checkpoint {
             }
         };
         let check_rounds = |rounds: &[RoundReport], replicate: Option<usize>| -> Result<(), TicketError> {
+            // Lengths are checked by the callers: at most `max_rounds` in progress, exactly that when finished.
             let prefix = replicate.map(|r| format!("replicate {r}, ")).unwrap_or_default();
-            if rounds.len() > max_rounds {
-                return Err(content(format!("{prefix}{} rounds; the configuration has {max_rounds}", rounds.len())));
-            }
             let mut outer: Option<&Mask> = None;
             for (i, r) in rounds.iter().enumerate() {
                 if r.round != i {

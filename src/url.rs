@@ -44,7 +44,14 @@ pub struct UrlState {
     /// The ticket's masks, one per finished round (`t=`), for networks up to
     /// [`MAX_LINK_WEIGHTS`] weights, so a shared link draws before it re-runs.
     pub masks: Vec<Mask>,
+    /// The guided tour's step, 1 to [`TOUR_STEPS`]; 0 is no tour.
+    pub tour: usize,
 }
+
+/// The guided tour's steps (the page's `ui::tour`).
+pub const TOUR_STEPS: usize = 5;
+/// `tour=` takes 0 (no tour) to the last step.
+const TOUR: Bounds<usize> = Bounds::new(0, TOUR_STEPS);
 
 /// Networks up to this many weights carry their masks in links.
 pub const MAX_LINK_WEIGHTS: usize = crate::engine::model::SMALL_NET_WEIGHTS;
@@ -123,10 +130,43 @@ type Menu = fn() -> Vec<(&'static str, &'static str)>;
 /// Where the page offers a setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shown {
-    /// A control on the bench.
-    Bench,
+    /// A control on the bench, always in view.
+    Common,
+    /// A control on the bench, folded under its group's "More".
+    Folded,
     /// Only in links and `--set` (rarely changed).
     LinkOnly,
+}
+
+/// The bench's groups of controls, in the order the page shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    Data,
+    Network,
+    Training,
+    Pruning,
+    Controls,
+    Backend,
+    /// Page state that is no control (the guided tour's step).
+    Page,
+}
+
+impl Group {
+    /// The groups the bench shows, in order.
+    pub const BENCH: [Group; 6] =
+        [Group::Data, Group::Network, Group::Training, Group::Pruning, Group::Controls, Group::Backend];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Data => "Data",
+            Group::Network => "Network",
+            Group::Training => "Training",
+            Group::Pruning => "Pruning",
+            Group::Controls => "Controls and seed",
+            Group::Backend => "Backend",
+            Group::Page => "Page",
+        }
+    }
 }
 
 /// One setting: its URL key, how the page and the CLI present it, and how
@@ -137,6 +177,7 @@ pub struct Setting {
     /// One line for a classroom.
     pub help: &'static str,
     pub shown: Shown,
+    pub group: Group,
     pub menu: Menu,
     get: Get,
     set: Set,
@@ -238,35 +279,39 @@ fn clip(v: &str) -> String {
     s
 }
 
-/// One row of [`SETTINGS`]: `setting!(Shown key, label, help, kind field…)` where kind is
+/// One row of [`SETTINGS`]: `setting!(Shown Group key, label, help, kind field…)` where kind is
 /// `choice Enum = field`, `number field in BOUNDS`, `sizes field in BOUNDS, at most N "what"`
 /// or `flag field`, and `field` is a path into [`UrlState`].
 macro_rules! setting {
-    ($shown:ident $key:literal, $label:literal, $help:literal, choice $ty:ty = $($f:ident).+) => {
+    ($shown:ident $group:ident $key:literal, $label:literal, $help:literal, choice $ty:ty = $($f:ident).+) => {
         Setting {
-            key: $key, label: $label, help: $help, shown: Shown::$shown, menu: <$ty as Choice>::menu,
+            key: $key, label: $label, help: $help, shown: Shown::$shown, group: Group::$group,
+            menu: <$ty as Choice>::menu,
             get: |s| s.$($f).+.name().to_string(),
             set: |s, v| choice(v, &mut s.$($f).+),
         }
     };
-    ($shown:ident $key:literal, $label:literal, $help:literal, number $($f:ident).+ in $bounds:expr) => {
+    ($shown:ident $group:ident $key:literal, $label:literal, $help:literal, number $($f:ident).+ in $bounds:expr) => {
         Setting {
-            key: $key, label: $label, help: $help, shown: Shown::$shown, menu: Vec::new,
+            key: $key, label: $label, help: $help, shown: Shown::$shown, group: Group::$group,
+            menu: Vec::new,
             get: |s| s.$($f).+.to_string(),
             set: |s, v| number(v, $bounds, &mut s.$($f).+),
         }
     };
-    ($shown:ident $key:literal, $label:literal, $help:literal,
+    ($shown:ident $group:ident $key:literal, $label:literal, $help:literal,
      sizes $($f:ident).+ in $bounds:expr, at most $max_len:expr, $what:literal) => {
         Setting {
-            key: $key, label: $label, help: $help, shown: Shown::$shown, menu: Vec::new,
+            key: $key, label: $label, help: $help, shown: Shown::$shown, group: Group::$group,
+            menu: Vec::new,
             get: |s| join(&s.$($f).+),
             set: |s, v| sizes(v, $what, $max_len, $bounds, &mut s.$($f).+),
         }
     };
-    ($shown:ident $key:literal, $label:literal, $help:literal, flag $($f:ident).+) => {
+    ($shown:ident $group:ident $key:literal, $label:literal, $help:literal, flag $($f:ident).+) => {
         Setting {
-            key: $key, label: $label, help: $help, shown: Shown::$shown, menu: on_off,
+            key: $key, label: $label, help: $help, shown: Shown::$shown, group: Group::$group,
+            menu: on_off,
             get: |s| u8::from(s.$($f).+).to_string(),
             set: |s, v| flag(v, &mut s.$($f).+),
         }
@@ -277,74 +322,82 @@ macro_rules! setting {
 /// A new knob: its field, default and range in `engine::config`, and one row here.
 #[rustfmt::skip]
 pub static SETTINGS: &[Setting] = &[
-    setting!(Bench "data", "Dataset",
+    setting!(Common Data "data", "Dataset",
         "What the network learns. 2D sets are drawn from the seed; image sets ship with the page.",
         choice DatasetName = config.data.dataset),
-    setting!(Bench "n", "Samples", "Points generated (2D) or images used (subset of the shipped set).",
+    setting!(Folded Data "n", "Samples", "Points generated (2D) or images used (subset of the shipped set).",
         number config.data.samples in limits::SAMPLES),
-    setting!(Bench "noise", "Noise", "How much the 2D classes overlap, 0 to 1.",
+    setting!(Common Data "noise", "Noise", "How much the 2D classes overlap, 0 to 1.",
         number config.data.noise in limits::NOISE),
-    setting!(LinkOnly "val", "Validation share", "Fraction of the samples held out to pick the early-stop iteration.",
+    setting!(LinkOnly Data "val",
+        "Validation share", "Fraction of the samples held out to pick the early-stop iteration.",
         number config.data.val_frac in limits::VAL_FRAC),
-    setting!(LinkOnly "test", "Test share", "Fraction of the samples held out for the reported accuracy.",
+    setting!(LinkOnly Data "test", "Test share", "Fraction of the samples held out for the reported accuracy.",
         number config.data.test_frac in limits::TEST_FRAC),
-    setting!(Bench "hidden", "Hidden layers",
+    setting!(Common Network "hidden", "Hidden layers",
         "Widths of the hidden layers, comma-separated (300,100 is LeNet-300-100).",
         sizes config.model.hidden in limits::WIDTH, at most caps::MAX_LAYERS, "hidden layers"),
-    setting!(Bench "conv", "Conv channels",
+    setting!(Folded Network "conv", "Conv channels",
         "3×3 conv layers before the MLP, comma-separated channels (image sets; 16,16 is a small Conv-2).",
         sizes config.model.conv in limits::CHANNELS, at most caps::MAX_CONV_LAYERS, "conv layers"),
-    setting!(Bench "init", "Initialisation", "How θ0 is drawn: Glorot uniform (the paper's) or Kaiming normal.",
+    setting!(Folded Network "init",
+        "Initialisation", "How θ0 is drawn: Glorot uniform (the paper's) or Kaiming normal.",
         choice Init = config.model.init),
-    setting!(Bench "opt", "Optimizer", "Adam (the paper's) or SGD with momentum.",
+    setting!(Folded Training "opt", "Optimizer", "Adam (the paper's) or SGD with momentum.",
         choice OptimizerKind = config.train.optimizer),
-    setting!(Bench "lr", "Learning rate", "Step size of the optimizer.",
+    setting!(Common Training "lr", "Learning rate", "Step size of the optimizer.",
         number config.train.lr in limits::LR),
-    setting!(LinkOnly "mom", "Momentum", "SGD's momentum (Adam ignores it).",
+    setting!(LinkOnly Training "mom", "Momentum", "SGD's momentum (Adam ignores it).",
         number config.train.momentum in limits::MOMENTUM),
-    setting!(Bench "batch", "Batch size", "Examples per training step.",
+    setting!(Folded Training "batch", "Batch size", "Examples per training step.",
         number config.train.batch in limits::BATCH),
-    setting!(Bench "steps", "Steps per round", "Training iterations in every round.",
+    setting!(Common Training "steps", "Steps per round", "Training iterations in every round.",
         number config.train.steps in limits::STEPS),
-    setting!(Bench "eval", "Evaluate every",
+    setting!(Folded Training "eval", "Evaluate every",
         "Steps between validation checks (the early-stop iteration is found on these).",
         number config.train.eval_every in limits::EVAL_EVERY),
-    setting!(Bench "method", "Pruning by",
+    setting!(Common Pruning "method", "Pruning by",
         "Magnitude of trained weights (the paper), or SNIP / SynFlow scores at initialisation.",
         choice PruneMethod = config.prune.method),
-    setting!(Bench "scope", "Pruning scope", "Each layer loses its own share, or one threshold across all layers.",
+    setting!(Folded Pruning "scope",
+        "Pruning scope", "Each layer loses its own share, or one threshold across all layers.",
         choice PruneScope = config.prune.scope),
-    setting!(Bench "sched", "Schedule",
+    setting!(Folded Pruning "sched", "Schedule",
         "Iterative: a little after every round. One-shot: straight from the dense net to each sparsity.",
         choice Schedule = config.prune.schedule),
-    setting!(Bench "rate", "Prune rate", "Fraction of the remaining weights removed per round (hidden layers).",
+    setting!(Common Pruning "rate",
+        "Prune rate", "Fraction of the remaining weights removed per round (hidden layers).",
         number config.prune.rate in limits::RATE),
-    setting!(Bench "orate", "Output-layer rate",
+    setting!(Folded Pruning "orate", "Output-layer rate",
         "Fraction removed from the output layer per round (the paper: half the rate).",
         number config.prune.output_rate in limits::OUTPUT_RATE),
-    setting!(Bench "cvrate", "Conv rate", "Fraction removed from conv layers per round (the paper: 10–15%).",
+    setting!(Folded Pruning "cvrate", "Conv rate", "Fraction removed from conv layers per round (the paper: 10–15%).",
         number config.prune.conv_rate in limits::CONV_RATE),
-    setting!(Bench "rounds", "Rounds", "Pruning rounds after the dense round 0.",
+    setting!(Common Pruning "rounds", "Rounds", "Pruning rounds after the dense round 0.",
         number config.prune.rounds in limits::ROUNDS),
-    setting!(Bench "reset", "Reset to",
+    setting!(Common Pruning "reset", "Reset to",
         "Survivors restart from θ0, or from θk, their values at step k (rewinding).",
         choice ResetMode = config.prune.reset),
-    setting!(Bench "k", "Rewind step k", "The training step whose weights rewinding restores.",
+    setting!(Folded Pruning "k", "Rewind step k", "The training step whose weights rewinding restores.",
         number config.prune.rewind_step in limits::REWIND_STEP),
-    setting!(Bench "reinit", "Control: random reinit",
+    setting!(Common Controls "reinit", "Control: random reinit",
         "Train the same mask from fresh random weights: does θ0 matter?",
         flag config.prune.control_reinit),
-    setting!(Bench "random", "Control: random mask", "Train a random mask of the same sparsity: does the mask matter?",
+    setting!(Common Controls "random",
+        "Control: random mask", "Train a random mask of the same sparsity: does the mask matter?",
         flag config.prune.control_random),
-    setting!(Bench "seed", "Seed", "Same seed and settings, same ticket.",
+    setting!(Common Controls "seed", "Seed", "Same seed and settings, same ticket.",
         number config.seed in limits::SEED),
-    setting!(Bench "reps", "Replicates",
+    setting!(Folded Controls "reps", "Replicates",
         "Runs of the same settings from seeds seed, seed+1, …; the charts draw their mean and spread.",
         number config.reps in limits::REPS),
-    setting!(Bench "backend", "Backend",
+    setting!(Common Backend "backend", "Backend",
         "auto times a few steps on your graphics card (WebGPU) and on the CPU, and keeps the faster; \
          the CPU path always works.",
         choice BackendChoice = backend),
+    setting!(LinkOnly Page "tour", "Tour step",
+        "The page only: the guided tour's step a link opens on, 1 to 5 (0: no tour).",
+        number tour in TOUR),
 ];
 
 fn setting(key: &str) -> Option<&'static Setting> {
@@ -433,6 +486,21 @@ fn display_or_empty(v: &str) -> String {
 fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
     let c = &mut state.config;
     let mut note = |key: &str, message: String| notices.push(Notice { key: key.into(), message });
+    if c.data.dataset == DatasetName::Own && c.data.own.is_none() {
+        let fallback = ExperimentConfig::default().data.dataset;
+        note(
+            "data",
+            format!(
+                "own data cannot travel in a link (its rows go in the exported ticket file): import the file \
+                 again; using {}",
+                fallback.name()
+            ),
+        );
+        c.data.dataset = fallback;
+    }
+    if c.data.dataset != DatasetName::Own {
+        c.data.own = None;
+    }
     let samples = c.samples_bounds();
     if c.data.samples > samples.hi {
         note("n", format!("{} points is above {} for a 2D set; using {}", c.data.samples, samples.hi, samples.hi));
@@ -460,7 +528,7 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         c.data.samples = limits::FALLBACK_SAMPLES;
     }
     if !c.conv_fits() {
-        let message = match c.data.dataset.is_2d() {
+        let message = match c.data.dataset.side() == 0 {
             true => "conv layers need an image dataset; using none".to_string(),
             false => format!(
                 "{} conv layers leave nothing of a {}-pixel image; using none",
@@ -536,7 +604,7 @@ pub fn apply(state: &mut UrlState, key: &str, value: &str) -> Vec<Notice> {
 /// Keys added after links were first shared: written only when not at their
 /// default, so older links, the rounds a browser saved (stored under the
 /// configuration's link form) and ticket files keep meaning the same run.
-const WRITTEN_WHEN_SET: &[&str] = &["reps"];
+const WRITTEN_WHEN_SET: &[&str] = &["reps", "tour"];
 
 /// Write the full state as a query string (without `?`), keys in table order.
 pub fn encode(state: &UrlState) -> String {

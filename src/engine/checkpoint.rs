@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
 use super::mask::Mask;
 use super::model::Weights;
+use super::own_data::OwnData;
 use super::round::RoundReport;
 
 /// The `format` field of every ticket file.
@@ -52,6 +53,10 @@ pub struct Checkpoint {
     /// above are that replicate's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finished_replicates: Vec<Vec<RoundReport>>,
+    /// The imported rows, when the experiment runs on own data: a link
+    /// cannot carry them, so the ticket file does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_data: Option<OwnData>,
 }
 
 /// Why a ticket file (or a saved experiment) was refused.
@@ -107,6 +112,7 @@ impl Checkpoint {
         }
         let checkpoint: Checkpoint = serde_json::from_str(text).map_err(|e| TicketError::NotJson(e.to_string()))?;
         checkpoint.validate()?;
+        checkpoint.check_rows()?;
         Ok(checkpoint)
     }
 
@@ -130,6 +136,17 @@ impl Checkpoint {
     }
 
     /// Every check an imported file must pass before it replaces anything.
+    /// A file on own data carries its rows, and they are the ones its configuration names.
+    pub fn check_rows(&self) -> Result<(), TicketError> {
+        match (self.config.own_shape(), &self.own_data) {
+            (None, None) => Ok(()),
+            (Some(shape), Some(rows)) if rows.matches(shape) => Ok(()),
+            (Some(_), None) => Err(content("the experiment runs on own data, but the file carries no rows".into())),
+            (Some(_), Some(_)) => Err(content("the rows in the file are not the ones its configuration names".into())),
+            (None, Some(_)) => Err(content("the file carries rows, but its experiment is not on own data".into())),
+        }
+    }
+
     pub fn validate(&self) -> Result<(), TicketError> {
         let cfg = &self.config;
         cfg.validate().map_err(|e| TicketError::Config(e.to_string()))?;

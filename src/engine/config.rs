@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::DatasetName;
 use super::model::{CONV_KERNEL, ConvShape, LayerShape, POOL, dense_shapes};
+use super::own_data::{self, OwnShape};
 
 /// Everything that determines a run. Config + seed + backend ⇒ the same ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,6 +32,9 @@ pub struct DataConfig {
     /// Fractions of all samples held out for validation and test.
     pub val_frac: f64,
     pub test_frac: f64,
+    /// Own data's shape and digest (`dataset` = own); the points travel in ticket files, never in links.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub own: Option<OwnShape>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,7 +166,7 @@ crate::choices!(ResetMode {
 
 impl Default for DataConfig {
     fn default() -> Self {
-        Self { dataset: DatasetName::Spiral, samples: 600, noise: 0.2, val_frac: 0.15, test_frac: 0.25 }
+        Self { dataset: DatasetName::Spiral, samples: 600, noise: 0.2, val_frac: 0.15, test_frac: 0.25, own: None }
     }
 }
 
@@ -331,8 +335,28 @@ impl ExperimentConfig {
     pub fn widths(&self) -> Vec<usize> {
         let mut w = vec![self.dense_input()];
         w.extend(&self.model.hidden);
-        w.push(self.data.dataset.classes());
+        w.push(self.classes());
         w
+    }
+
+    /// The own data's shape, when the experiment runs on imported rows.
+    pub fn own_shape(&self) -> Option<&OwnShape> {
+        self.data.own.as_ref().filter(|_| self.data.dataset == DatasetName::Own)
+    }
+
+    /// Input features of the network.
+    pub fn features(&self) -> usize {
+        self.own_shape().map_or(self.data.dataset.features(), |o| o.features)
+    }
+
+    /// Classes the network tells apart.
+    pub fn classes(&self) -> usize {
+        self.own_shape().map_or(self.data.dataset.classes(), |o| o.classes)
+    }
+
+    /// Points in the plane (a 2D set, or own data with two features): the page draws decision regions.
+    pub fn in_plane(&self) -> bool {
+        self.data.dataset.is_2d() || (self.own_shape().is_some() && self.features() == 2)
     }
 
     /// Side of the image after the convs and the 2×2 pool (0 if it vanished).
@@ -343,7 +367,7 @@ impl ExperimentConfig {
 
     fn dense_input(&self) -> usize {
         match self.model.conv.last() {
-            None => self.data.dataset.features(),
+            None => self.features(),
             Some(&c) => c * self.pooled_side() * self.pooled_side(),
         }
     }
@@ -397,13 +421,17 @@ impl ExperimentConfig {
 
     /// The sample range of this configuration's dataset.
     pub fn samples_bounds(&self) -> Bounds<usize> {
-        if self.data.dataset.is_2d() { limits::SAMPLES_2D } else { limits::SAMPLES }
+        match self.own_shape() {
+            Some(o) => Bounds::new(limits::SAMPLES_2D.lo, o.rows),
+            None if self.data.dataset.is_2d() => limits::SAMPLES_2D,
+            None => limits::SAMPLES,
+        }
     }
 
     /// Conv layers need an image set, and an image big enough that the
     /// convs (each shrinks it by the kernel less one) and the pool leave a pixel.
     pub fn conv_fits(&self) -> bool {
-        self.model.conv.is_empty() || (!self.data.dataset.is_2d() && self.pooled_side() >= 1)
+        self.model.conv.is_empty() || (self.data.dataset.side() > 0 && self.pooled_side() >= 1)
     }
 
     /// Evaluation happens within a round.
@@ -419,6 +447,14 @@ impl ExperimentConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         use caps::*;
         let d = &self.data;
+        check(d.own.is_some() == (d.dataset == DatasetName::Own), "data", || match d.own {
+            None => "own data needs its rows: import the file again, or open the ticket file that carries them".into(),
+            Some(_) => "own data's shape is set, but the dataset is not own".into(),
+        })?;
+        if let Some(o) = &d.own {
+            check((2..=own_data::MAX_CLASSES).contains(&o.classes), "data", || format!("{} classes", o.classes))?;
+            check((1..=own_data::MAX_FEATURES).contains(&o.features), "data", || format!("{} features", o.features))?;
+        }
         self.samples_bounds().check("samples", d.samples)?;
         limits::NOISE.check("noise", d.noise)?;
         limits::VAL_FRAC.check("val_frac", d.val_frac)?;
@@ -443,7 +479,7 @@ impl ExperimentConfig {
         for &c in &m.conv {
             limits::CHANNELS.check("conv", c)?;
         }
-        check(self.conv_fits(), "conv", || match d.dataset.is_2d() {
+        check(self.conv_fits(), "conv", || match d.dataset.side() == 0 {
             true => "conv layers need an image dataset".into(),
             false => format!("{} conv layers leave nothing of a {}-pixel image", m.conv.len(), d.dataset.side()),
         })?;
@@ -493,8 +529,14 @@ pub fn preset(name: &str) -> Option<ExperimentConfig> {
             c.prune.rounds = 3;
         }
         "digits" => {
-            c.data =
-                DataConfig { dataset: DatasetName::Digits, samples: 1797, noise: 0.0, val_frac: 0.15, test_frac: 0.25 };
+            c.data = DataConfig {
+                dataset: DatasetName::Digits,
+                samples: 1797,
+                noise: 0.0,
+                val_frac: 0.15,
+                test_frac: 0.25,
+                own: None,
+            };
             c.model.hidden = vec![100, 50];
             c.train = TrainConfig {
                 optimizer: OptimizerKind::Adam,
@@ -513,8 +555,14 @@ pub fn preset(name: &str) -> Option<ExperimentConfig> {
             // ~4× past the dense network's early-stop iteration; on 6,500 digits
             // the dense net early-stops near iteration 450, so 1,500 iterations.
             // Validation every 50 iterations resolves the early-stop iteration.
-            c.data =
-                DataConfig { dataset: DatasetName::Mnist, samples: 10_000, noise: 0.0, val_frac: 0.1, test_frac: 0.25 };
+            c.data = DataConfig {
+                dataset: DatasetName::Mnist,
+                samples: 10_000,
+                noise: 0.0,
+                val_frac: 0.1,
+                test_frac: 0.25,
+                own: None,
+            };
             c.model.hidden = vec![300, 100];
             c.train = TrainConfig {
                 optimizer: OptimizerKind::Adam,
@@ -533,6 +581,7 @@ pub fn preset(name: &str) -> Option<ExperimentConfig> {
                 noise: 0.0,
                 val_frac: 0.1,
                 test_frac: 1.0 / 6.0,
+                own: None,
             };
             c.model.hidden = vec![300, 100];
             c.train = TrainConfig {
@@ -555,6 +604,7 @@ pub fn preset(name: &str) -> Option<ExperimentConfig> {
                 noise: 0.0,
                 val_frac: 0.1,
                 test_frac: 1.0 / 6.0,
+                own: None,
             };
             c.model = ModelConfig { conv: vec![16, 16], hidden: vec![256, 256], init: Init::Glorot };
             c.train = TrainConfig {

@@ -23,6 +23,9 @@ pub enum DatasetName {
     Digits,
     Mnist,
     Fashion,
+    /// Rows imported from a CSV file (`own_data`); the configuration's
+    /// `data.own` holds their shape.
+    Own,
 }
 
 crate::choices!(DatasetName {
@@ -34,6 +37,7 @@ crate::choices!(DatasetName {
     Digits => "digits", "8×8 digits";
     Mnist => "mnist", "MNIST (10k)";
     Fashion => "fashion", "Fashion-MNIST (12k)";
+    Own => "own", "your data (CSV)";
 });
 
 impl DatasetName {
@@ -52,11 +56,13 @@ impl DatasetName {
         }
     }
 
-    /// Input width of the network: 2 for the plane, pixels for images.
+    /// Input width of the network: 2 for the plane, pixels for images
+    /// (own data: the configuration's `data.own`, see `ExperimentConfig::features`).
     pub fn features(self) -> usize {
         match self {
             Self::Digits => 64,
             Self::Mnist | Self::Fashion => 784,
+            Self::Own => 0,
             _ => 2,
         }
     }
@@ -70,8 +76,13 @@ impl DatasetName {
         }
     }
 
+    /// Classes (own data: the configuration's `data.own`).
     pub fn classes(self) -> usize {
-        if self.is_2d() { 2 } else { 10 }
+        match self {
+            Self::Own => 0,
+            _ if self.is_2d() => 2,
+            _ => 10,
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod data;
 pub mod device;
 pub mod mask;
 pub mod model;
+pub mod own_data;
 pub mod prune;
 pub mod replicates;
 pub mod rewind;
@@ -52,6 +53,13 @@ pub async fn read_f32<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, EngineEr
 /// bytes (`image_file` = (name, bytes)); 2D sets are generated.
 pub fn build_dataset(config: &ExperimentConfig, image_file: Option<(&str, &[u8])>) -> Result<Dataset, EngineError> {
     let d = &config.data;
+    if d.dataset == DatasetName::Own {
+        return Err(data::DataError::Unreadable {
+            file: "own data".into(),
+            reason: "own rows come from an imported file or a ticket file that carries them".into(),
+        }
+        .into());
+    }
     let samples = if d.dataset.is_2d() {
         data::generate_2d(d.dataset, d.samples, d.noise, config.seed)
     } else {
@@ -62,6 +70,22 @@ pub fn build_dataset(config: &ExperimentConfig, image_file: Option<(&str, &[u8])
         data::truncate(data::decode_image_set(file, bytes)?, d.samples)
     };
     Ok(samples.split(d.dataset, d.val_frac, d.test_frac, config.seed))
+}
+
+/// The dataset of an experiment on own data, from its rows: refused unless
+/// they are the rows the configuration names (same shape and digest).
+pub fn build_own_dataset(config: &ExperimentConfig, own: &own_data::OwnData) -> Result<Dataset, EngineError> {
+    let d = &config.data;
+    match config.own_shape() {
+        Some(shape) if own.matches(shape) => {
+            Ok(data::truncate(own.samples(), d.samples).split(d.dataset, d.val_frac, d.test_frac, config.seed))
+        }
+        _ => Err(data::DataError::Unreadable {
+            file: own.name.clone(),
+            reason: "these rows are not the ones this experiment names".into(),
+        }
+        .into()),
+    }
 }
 
 /// Native convenience: the dataset from `web/data/` (or generated).

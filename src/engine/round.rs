@@ -435,6 +435,7 @@ impl Experiment {
                 .clone()
                 .filter(|_| started && self.config.prune.schedule == Schedule::Oneshot),
             finished_replicates: Vec::new(),
+            own_data: None,
         }
     }
 

@@ -6,17 +6,21 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::engine::config::PRESETS;
-use crate::url::{self, Notice, Shown, UrlState};
+use crate::url::{self, Group, Notice, Setting, Shown, UrlState};
 
+use super::Finished;
 use super::charts::{AccuracyChart, EarlyStopChart, LossChart, SparsityChart, SweepChart};
 use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
+use super::own_data::OwnDataImport;
 use super::page_url;
 use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunFlags, Status};
 use super::saved::{self, Resumable, RoundsSource, SavedRounds};
 use super::ticket_file::TicketFile;
+use super::tour::{self, TourPanel};
+use crate::engine::own_data::OwnData;
 use crate::engine::sweep_summary::Summary;
-use crate::engine::{Checkpoint, Mask, Progress, RoundReport};
+use crate::engine::{Checkpoint, Choice, DatasetName, Mask, Progress, RoundReport};
 
 /// What the buttons do to the experiment. Copy, so every handler can hold it.
 #[derive(Clone, Copy)]
@@ -86,9 +90,31 @@ impl Controller {
     fn import(self, checkpoint: Checkpoint, file_name: String) {
         self.stop();
         self.state.update(|s| s.config = checkpoint.config.clone());
+        if checkpoint.own_data.is_some() {
+            self.lab.own_data.set(checkpoint.own_data.clone());
+        }
         self.forget_shown();
         self.lab.clear(Status::Idle, Some(&checkpoint));
         self.resumable.set(Some(Resumable { checkpoint, source: RoundsSource::TicketFile(file_name) }));
+    }
+
+    /// Imported rows become the experiment's data (no convs: rows are no images).
+    /// Returns what the settings' rules changed to fit them.
+    fn use_own_data(self, data: OwnData) -> Vec<Notice> {
+        self.stop();
+        let (shape, rows) = (data.shape(), data.rows());
+        self.lab.own_data.set(Some(data));
+        let mut notices = Vec::new();
+        self.state.update(|s| {
+            s.tour = 0;
+            s.config.data.own = Some(shape);
+            s.config.data.samples = rows;
+            s.config.model.conv.clear();
+            notices = url::apply(s, "data", "own");
+        });
+        self.lab.clear(Status::Idle, None);
+        self.forget_shown();
+        notices
     }
 
     fn reset(self) {
@@ -99,6 +125,21 @@ impl Controller {
 
     fn toggle_pause(self) {
         self.with_flags(|fl| fl.pause.set(!fl.pause.get()));
+    }
+
+    /// Go to step `n` of the guided tour: set up its experiment and start it.
+    fn tour_to(self, n: usize) {
+        let Some(step) = tour::step(n) else { return };
+        self.state.update(|s| {
+            s.tour = n;
+            s.config = step.config();
+        });
+        self.launch(None);
+    }
+
+    /// Leave the tour; the experiment and its rounds stay.
+    fn leave_tour(self) {
+        self.state.update(|s| s.tour = 0);
     }
 
     /// Run on to the end of the round in progress, then pause.
@@ -120,6 +161,11 @@ pub fn App() -> impl IntoView {
     let lab = LabSignals::new();
     let control = Controller::new(lab, state, restored);
     control.restore_saved();
+    // A link to a tour step sets up that step's run and starts it.
+    let opening_step = state.with_untracked(|s| s.tour);
+    if tour::step(opening_step).is_some() {
+        control.tour_to(opening_step);
+    }
 
     // The URL follows the controls (replaced, so no history entry and no scroll).
     Effect::new(move |_| state.with(page_url::replace));
@@ -135,6 +181,14 @@ pub fn App() -> impl IntoView {
     let sweep: RwSignal<Option<(String, Summary)>> = RwSignal::new(None);
     let on_sweep = Callback::new(move |(summary, name): (Summary, String)| sweep.set(Some((name, summary))));
     let current = Signal::derive(move || lab.checkpoint.get());
+    let finished = Finished::memo(lab.rounds, lab.others);
+    let touring = Signal::derive(move || state.with(|s| s.tour));
+    let go = Callback::new(move |n: usize| control.tour_to(n));
+    let leave = Callback::new(move |()| control.leave_tour());
+    let on_data = Callback::new(move |d: OwnData| {
+        let changed = control.use_own_data(d);
+        notices.update(|n| n.extend(changed));
+    });
 
     view! {
         <header>
@@ -146,28 +200,31 @@ pub fn App() -> impl IntoView {
         <main>
             <section class="bench">
                 <h2>"Experiment"</h2>
-                <Presets state=state />
+                <Presets state=state go=go touring=touring />
                 <RunButtons control=control />
                 <StatusLine lab=lab />
+                <TourPanel tour=touring lab=lab go=go leave=leave selected=selected />
+                <Bench state=state notices=notices own=lab.own_data />
+                <OwnDataImport on_data=on_data current=lab.own_data />
                 <SavedRounds resumable=control.resumable on_continue=on_continue
                     message=lab.save_message last_checkpoint=lab.checkpoint />
                 <ShareLink state=state rounds=lab.rounds />
                 <TicketFile current=current on_import=on_import on_sweep=on_sweep />
-                <Bench state=state notices=notices />
             </section>
             <section class="middle">
                 <RoundSlider masks=masks selected=selected />
                 <NetworkView config=config masks=masks selected=selected />
-                <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights />
+                <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights
+                    own=lab.own_data />
+                <ReplicateNote lab=lab />
+                <RoundsTable finished=finished />
                 <LayerHeatmaps rounds=lab.rounds selected=selected />
                 <MaskMaps config=config rounds=lab.rounds selected=selected />
-                <ReplicateNote lab=lab />
-                <RoundsTable rounds=lab.rounds others=lab.others />
             </section>
             <section class="charts">
+                <AccuracyChart finished=finished />
                 <LossChart live=lab.live />
-                <AccuracyChart rounds=lab.rounds others=lab.others />
-                <EarlyStopChart rounds=lab.rounds others=lab.others />
+                <EarlyStopChart finished=finished />
                 <SparsityChart rounds=lab.rounds selected=selected />
                 <SweepChart sweep=sweep />
             </section>
@@ -226,16 +283,23 @@ fn DeviceNotice(notice: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// One-click presets; each is also a link.
+/// One-click presets, each also a link, and the guided tour's start.
 #[component]
-fn Presets(state: RwSignal<UrlState>) -> impl IntoView {
+fn Presets(state: RwSignal<UrlState>, go: Callback<usize>, touring: Signal<usize>) -> impl IntoView {
     view! {
-        <p class="presets">"Presets: "
+        <p class="presets">
+            <button id="tour-start" class:hidden=move || { touring.get() > 0 } on:click=move |_| go.run(1)>
+                "Guided tour"
+            </button>
+            " Presets: "
             {PRESETS.iter().map(|&name| view! {
                 <a href=format!("?preset={name}") on:click=move |ev| {
                     ev.prevent_default();
                     if let Some(c) = crate::engine::preset(name) {
-                        state.update(|s| s.config = c);
+                        state.update(|s| {
+                            s.config = c;
+                            s.tour = 0;
+                        });
                     }
                 }>{name}</a>" "
             }).collect::<Vec<_>>()}
@@ -243,50 +307,95 @@ fn Presets(state: RwSignal<UrlState>) -> impl IntoView {
     }
 }
 
-/// The knobs, from the URL module's table of controls. Each writes the
+/// The knobs, from the URL module's table of settings, in their groups:
+/// the common ones in view, the rest folded under "More". Each writes the
 /// configuration (and so the URL) through `url::apply`; a value it cannot
 /// take shows a notice instead. Keys listed as hidden (`<key>_hide=1`) are
 /// left out, for embedding in a lesson.
 #[component]
-fn Bench(state: RwSignal<UrlState>, notices: RwSignal<Vec<Notice>>) -> impl IntoView {
-    let set = move |key: &'static str, value: String| {
+fn Bench(
+    state: RwSignal<UrlState>,
+    notices: RwSignal<Vec<Notice>>,
+    /// Imported rows: choosing "own" in the dataset menu goes back to them.
+    own: RwSignal<Option<OwnData>>,
+) -> impl IntoView {
+    let set = Callback::new(move |(key, value): (&'static str, String)| {
         let mut msgs = Vec::new();
-        state.update(|s| msgs = url::apply(s, key, &value));
+        let rows = own.with_untracked(|o| o.as_ref().map(|d| (d.shape(), d.rows())));
+        state.update(|s| {
+            if key == "data"
+                && DatasetName::parse(&value) == Some(DatasetName::Own)
+                && let Some((shape, n)) = rows
+            {
+                s.config.data.own = Some(shape);
+                s.config.data.samples = n;
+            }
+            msgs = url::apply(s, key, &value);
+        });
         if !msgs.is_empty() {
             notices.update(|n| n.extend(msgs));
         }
+    });
+    let controls = move |group: Group, shown: Shown| {
+        url::SETTINGS
+            .iter()
+            .filter(|c| c.group == group && c.shown == shown)
+            .map(|c| view! { <Control setting=c state=state set=set /> })
+            .collect::<Vec<_>>()
     };
     view! {
         <div class="controls">
-            {url::SETTINGS.iter().filter(|c| c.shown == Shown::Bench).map(|c| {
-                let key = c.key;
-                let menu = (c.menu)();
-                let id = format!("ctl-{key}");
-                let shown = move || !state.with(|s| s.hidden.iter().any(|h| h == key));
-                let value = move || state.with(|s| url::get(s, key).unwrap_or_default());
-                let field = if menu.is_empty() {
-                    view! {
-                        <input id=id.clone() name=key type="text" prop:value=value
-                            on:change=move |ev| set(key, event_target_value(&ev)) />
-                    }.into_any()
-                } else {
-                    view! {
-                        <select id=id.clone() name=key prop:value=value
-                            on:change=move |ev| set(key, event_target_value(&ev))>
-                            {menu.into_iter().map(|(v, label)| view! {
-                                <option value=v>{label}</option>
-                            }).collect::<Vec<_>>()}
-                        </select>
-                    }.into_any()
-                };
+            {Group::BENCH.iter().map(|&group| {
+                let folded = controls(group, Shown::Folded);
                 view! {
-                    <div class="control" class:hidden=move || !shown()>
-                        <label for=id.clone() title=c.help>{c.label}</label>
-                        {field}
-                        <small>{c.help}</small>
-                    </div>
+                    <fieldset class="group">
+                        <legend>{group.title()}</legend>
+                        {controls(group, Shown::Common)}
+                        {(!folded.is_empty()).then(|| view! {
+                            <details class="more"><summary>"More"</summary>{folded}</details>
+                        })}
+                    </fieldset>
                 }
             }).collect::<Vec<_>>()}
+        </div>
+    }
+}
+
+/// One setting's field: a menu for a choice, else a text field; its help
+/// shows while it has the focus (and as a tooltip).
+#[component]
+fn Control(
+    setting: &'static Setting,
+    state: RwSignal<UrlState>,
+    set: Callback<(&'static str, String)>,
+) -> impl IntoView {
+    let key = setting.key;
+    let menu = (setting.menu)();
+    let id = format!("ctl-{key}");
+    let shown = move || !state.with(|s| s.hidden.iter().any(|h| h == key));
+    let value = move || state.with(|s| url::get(s, key).unwrap_or_default());
+    let field = if menu.is_empty() {
+        view! {
+            <input id=id.clone() name=key type="text" title=setting.help prop:value=value
+                on:change=move |ev| set.run((key, event_target_value(&ev))) />
+        }
+        .into_any()
+    } else {
+        view! {
+            <select id=id.clone() name=key title=setting.help prop:value=value
+                on:change=move |ev| set.run((key, event_target_value(&ev)))>
+                {menu.into_iter().map(|(v, label)| view! {
+                    <option value=v>{label}</option>
+                }).collect::<Vec<_>>()}
+            </select>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="control" class:hidden=move || !shown()>
+            <label for=id title=setting.help>{setting.label}</label>
+            {field}
+            <small>{setting.help}</small>
         </div>
     }
 }
@@ -311,7 +420,11 @@ fn ShareLink(state: RwSignal<UrlState>, rounds: RwSignal<Vec<RoundReport>>) -> i
             copied.set(Some(ok));
         });
     };
+    let on_own_data = move || state.with(|s| s.config.own_shape().is_some());
     let message = move || match copied.get() {
+        _ if on_own_data() => {
+            "This experiment runs on your own data, which a link cannot carry: Export ticket saves it with its rows."
+        }
         Some(true) => "Copied. Anyone who opens it gets the same experiment and the same ticket.",
         Some(false) => {
             "The browser did not let the page copy it: select the link and copy it. \

@@ -6,13 +6,13 @@
 use leptos::prelude::*;
 
 use crate::engine::RoundReport;
-use crate::engine::replicates::{self, NetworkSpread, RoundSpread, Spread};
+use crate::engine::replicates::{NetworkSpread, RoundSpread, Spread};
 use crate::engine::round::Phase;
 use crate::engine::sweep_summary::Summary;
 use crate::engine::train::CurvePoint;
 use crate::url::{self, UrlState};
 
-use super::{all_replicates, palette, round_shown};
+use super::{Finished, palette, round_shown};
 
 /// Every chart's SVG box and the margin for the axes' labels.
 const W: f64 = 360.0;
@@ -226,6 +226,39 @@ impl Figure {
             Figure::EarlyStopIteration => 1.0,
         }
     }
+
+    /// A value in the chart's unit, as the read-out and the rounds table write it.
+    fn text(self, value: f64) -> String {
+        match self {
+            Figure::TestAccuracy => format!("{value:.1}%"),
+            Figure::EarlyStopIteration => format!("iteration {value:.0}"),
+        }
+    }
+}
+
+/// What the read-out says of the round under the pointer, and where that round is.
+#[derive(Clone, Debug, PartialEq)]
+struct Readout {
+    /// SVG x of the round.
+    x: f64,
+    round: usize,
+    text: String,
+}
+
+impl Readout {
+    fn new(r: &RoundSpread, x: f64, figure: Figure) -> Self {
+        let value = |n: &NetworkSpread| figure.text(figure.spread(n).mean * figure.scale());
+        let mut parts = vec![format!("round {}: {:.1}% of weights", r.round, r.weights_remaining * 100.0)];
+        parts.push(format!("ticket {}", value(&r.ticket)));
+        parts.extend(r.reinit.as_ref().map(|n| format!("random reinit {}", value(n))));
+        parts.extend(r.random_mask.as_ref().map(|n| format!("random mask {}", value(n))));
+        Self { x, round: r.round, text: parts.join(" · ") }
+    }
+}
+
+/// The readout nearest to SVG x `at`.
+fn nearest(readouts: &[Readout], at: f64) -> Option<usize> {
+    (0..readouts.len()).min_by(|&a, &b| (readouts[a].x - at).abs().total_cmp(&(readouts[b].x - at).abs()))
 }
 
 /// One network across rounds: the mean over replicates as a line, and the
@@ -268,16 +301,15 @@ struct SparsityPlot {
     dense: Option<(f64, f64)>,
     /// Replicates with at least one finished round.
     replicates: usize,
+    /// One per round, for the read-out under the pointer.
+    readouts: Vec<Readout>,
 }
 
 impl SparsityPlot {
     /// `y_range` picks the axis from every value drawn (means and band edges).
-    fn new(
-        replicates: &[Vec<RoundReport>],
-        figure: Figure,
-        y_range: fn(&mut dyn Iterator<Item = f64>) -> (f64, f64),
-    ) -> Self {
-        let spreads = replicates::summarise(replicates);
+    fn new(finished: &Finished, figure: Figure, y_range: fn(&mut dyn Iterator<Item = f64>) -> (f64, f64)) -> Self {
+        let Finished { spreads, replicates: count } = finished;
+        let count = *count;
         let axis = LogAxis::new(spreads.iter().map(|r| r.weights_remaining));
         let points = |network: fn(&RoundSpread) -> Option<&NetworkSpread>| -> Vec<(f64, &Spread)> {
             spreads.iter().filter_map(|r| network(r).map(|n| (axis.x(r.weights_remaining), figure.spread(n)))).collect()
@@ -290,7 +322,6 @@ impl SparsityPlot {
             ticket.iter().chain(&reinit).chain(&random).flat_map(|(_, s)| [s.min, s.mean, s.max]).map(|v| v * scale);
         let y = y_range(&mut all);
         let y_axis = Range { lo: y.0, hi: y.1 };
-        let count = replicates.iter().filter(|r| !r.is_empty()).count();
         let y_ticks = round_ticks(y.0, y.1).into_iter().map(|(v, label)| (sy(v, y_axis), label)).collect();
         let dense = spreads.first().map(|r| {
             let v = figure.spread(&r.ticket).mean * scale;
@@ -305,6 +336,10 @@ impl SparsityPlot {
             y_ticks,
             dense,
             replicates: count,
+            readouts: spreads
+                .iter()
+                .map(|r| Readout::new(r, sx(axis.x(r.weights_remaining), axis.range), figure))
+                .collect(),
         }
     }
 }
@@ -319,6 +354,50 @@ fn accuracy_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
 fn early_stop_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
     (0.0, values.fold(1.0f64, f64::max))
 }
+
+/// SVG x under the pointer: the event's place across the drawn box, in viewBox units.
+fn pointer_x(ev: &web_sys::PointerEvent) -> Option<f64> {
+    use wasm_bindgen::JsCast;
+    let svg = ev.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+    let rect = svg.get_bounding_client_rect();
+    (rect.width() > 0.0).then(|| (f64::from(ev.client_x()) - rect.left()) / rect.width() * W)
+}
+
+/// A sparsity chart's SVG, and under it the read-out of the round nearest
+/// the pointer (a tap on a touch screen): its figures, and a line marking it.
+#[component]
+fn SparsitySvg(
+    plot: Memo<SparsityPlot>,
+    y_title: &'static str,
+    /// What the chart shows, for screen readers.
+    label: &'static str,
+) -> impl IntoView {
+    let hovered: RwSignal<Option<usize>> = RwSignal::new(None);
+    let point = move |ev: web_sys::PointerEvent| {
+        let at = pointer_x(&ev);
+        hovered.set(at.and_then(|x| plot.with(|p| nearest(&p.readouts, x))));
+    };
+    let shown = move || hovered.get().and_then(|i| plot.with(|p| p.readouts.get(i).cloned()));
+    let leave = move |ev: web_sys::PointerEvent| {
+        if ev.pointer_type() == "mouse" {
+            hovered.set(None);
+        }
+    };
+    view! {
+        <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=label
+            on:pointermove=point on:pointerdown=point on:pointerleave=leave>
+            <SparsitySeries plot=plot y_title=y_title />
+            {move || shown().map(|r| view! {
+                <line class="cursor" x1=format!("{:.1}", r.x) y1={PAD} x2=format!("{:.1}", r.x) y2={H - PAD} />
+            })}
+        </svg>
+        <p class="readout" data-round=move || shown().map(|r| r.round.to_string())>
+            {move || shown().map_or_else(|| READOUT_HINT.to_string(), |r| r.text)}
+        </p>
+    }
+}
+
+const READOUT_HINT: &str = "Point at the chart (or tap it) to read a round's figures.";
 
 /// The three series of a sparsity chart (bands under means), with the ticks of its log axis.
 #[component]
@@ -365,13 +444,8 @@ fn replicates_note(plot: Memo<SparsityPlot>) -> impl Fn() -> Option<String> {
 /// Test accuracy against % of weights remaining (log axis), one series per
 /// network; with replicates, their mean and min–max band.
 #[component]
-pub fn AccuracyChart(
-    rounds: RwSignal<Vec<RoundReport>>,
-    /// Replicates 1, 2, …: their finished rounds.
-    others: RwSignal<Vec<Vec<RoundReport>>>,
-) -> impl IntoView {
-    let plot =
-        Memo::new(move |_| SparsityPlot::new(&all_replicates(rounds, others), Figure::TestAccuracy, accuracy_range));
+pub fn AccuracyChart(finished: Memo<Finished>) -> impl IntoView {
+    let plot = Memo::new(move |_| finished.with(|f| SparsityPlot::new(f, Figure::TestAccuracy, accuracy_range)));
     view! {
         <figure class="chart" id="accuracy-chart"
             data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
@@ -379,9 +453,7 @@ pub fn AccuracyChart(
             data-random-points=move || plot.with(|p| p.random.mean.len)
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Test accuracy (%) vs. weights remaining (log scale)"</figcaption>
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="accuracy against weights remaining">
-                <SparsitySeries plot=plot y_title="test accuracy (%)" />
-            </svg>
+            <SparsitySvg plot=plot y_title="test accuracy (%)" label="accuracy against weights remaining" />
             <p class="legend"><span class="swatch ticket"></span>"winning ticket "
                 <span class="swatch reinit"></span>"random reinit "
                 <span class="swatch random"></span>"random mask"</p>
@@ -393,16 +465,13 @@ pub fn AccuracyChart(
 /// The early-stop iteration (minimum validation loss) against % of weights
 /// remaining: tickets learn faster, so theirs comes earlier.
 #[component]
-pub fn EarlyStopChart(rounds: RwSignal<Vec<RoundReport>>, others: RwSignal<Vec<Vec<RoundReport>>>) -> impl IntoView {
-    let plot = Memo::new(move |_| {
-        SparsityPlot::new(&all_replicates(rounds, others), Figure::EarlyStopIteration, early_stop_range)
-    });
+pub fn EarlyStopChart(finished: Memo<Finished>) -> impl IntoView {
+    let plot =
+        Memo::new(move |_| finished.with(|f| SparsityPlot::new(f, Figure::EarlyStopIteration, early_stop_range)));
     view! {
         <figure class="chart" id="early-stop-chart" data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Early-stop iteration vs. weights remaining"</figcaption>
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="early-stop iteration against weights remaining">
-                <SparsitySeries plot=plot y_title="iteration" />
-            </svg>
+            <SparsitySvg plot=plot y_title="iteration" label="early-stop iteration against weights remaining" />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }

@@ -8,16 +8,21 @@ mod app;
 mod backend;
 mod charts;
 mod network_view;
+mod own_data;
 mod page_url;
 mod palette;
 mod rounds_table;
 mod runner;
 mod saved;
 mod ticket_file;
+mod tour;
 
 pub use app::App;
 
+use leptos::prelude::{Get, Memo, RwSignal};
+
 use crate::engine::RoundReport;
+use crate::engine::replicates::{self, RoundSpread};
 
 /// The page's clock (`performance.now()`), in milliseconds.
 fn now_ms() -> f64 {
@@ -29,15 +34,25 @@ fn round_shown(rounds: &[RoundReport], selected: Option<usize>) -> Option<&Round
     selected.and_then(|i| rounds.get(i)).or(rounds.last())
 }
 
-/// Every replicate's finished rounds: replicate 0's, then the others' (those with a round).
-fn all_replicates(
-    rounds: leptos::prelude::RwSignal<Vec<RoundReport>>,
-    others: leptos::prelude::RwSignal<Vec<Vec<RoundReport>>>,
-) -> Vec<Vec<RoundReport>> {
-    use leptos::prelude::Get;
-    let mut all = vec![rounds.get()];
-    all.extend(others.get().into_iter().filter(|r| !r.is_empty()));
-    all
+/// Every finished round of every replicate, summarised round by round: the
+/// charts and the table read it, and it is computed once per change.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Finished {
+    spreads: Vec<RoundSpread>,
+    /// Replicates with at least one finished round.
+    replicates: usize,
+}
+
+impl Finished {
+    /// Replicate 0's rounds, then the others' (those with a round).
+    fn memo(rounds: RwSignal<Vec<RoundReport>>, others: RwSignal<Vec<Vec<RoundReport>>>) -> Memo<Finished> {
+        Memo::new(move |_| {
+            let mut all = vec![rounds.get()];
+            all.extend(others.get().into_iter().filter(|r| !r.is_empty()));
+            let replicates = all.iter().filter(|r| !r.is_empty()).count();
+            Finished { spreads: replicates::summarise(&all), replicates }
+        })
+    }
 }
 
 /// Put a crash message at the top of the page (text only).

@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use crate::engine::config::ExperimentConfig;
 use crate::engine::mask::LayerMask;
 use crate::engine::model::SMALL_NET_WEIGHTS;
+use crate::engine::own_data::OwnData;
 use crate::engine::{self, Mask, RoundReport, Weights};
 
 use super::{palette, round_shown};
@@ -273,6 +274,11 @@ fn regions(weights: &Weights) -> Vec<RegionCell> {
     cells
 }
 
+/// Regions are drawn for two classes in the plane (a 2D set, or own rows with two features).
+fn draws_regions(config: &ExperimentConfig) -> bool {
+    config.in_plane() && config.classes() == 2
+}
+
 /// The trained ticket's decision regions over the plane, with the test points.
 #[component]
 pub fn DecisionView(
@@ -281,14 +287,20 @@ pub fn DecisionView(
     selected: RwSignal<Option<usize>>,
     /// The ticket training now, drawn while it trains (round, weights).
     live: RwSignal<Option<(usize, Weights)>>,
+    /// Imported rows, for an experiment on own data.
+    own: RwSignal<Option<OwnData>>,
 ) -> impl IntoView {
-    // The test points depend on the configuration alone, not on the weights.
+    // The test points depend on the configuration (and own rows) alone, not on the weights.
     let points = Memo::new(move |_| {
         let cfg = config.get();
-        if !cfg.data.dataset.is_2d() {
+        if !draws_regions(&cfg) {
             return Vec::new();
         }
-        let Ok(data) = engine::build_dataset(&cfg, None) else { return Vec::new() };
+        let data = match cfg.own_shape() {
+            Some(_) => own.with(|o| o.as_ref().map(|o| engine::build_own_dataset(&cfg, o))),
+            None => Some(engine::build_dataset(&cfg, None)),
+        };
+        let Some(Ok(data)) = data else { return Vec::new() };
         let t = &data.test;
         let at = |i: usize, axis: usize| plane_to_svg(f64::from(t.x[2 * i + axis]));
         t.y.iter()
@@ -298,7 +310,7 @@ pub fn DecisionView(
     });
     // The training ticket while one trains and no past round is selected; else the round shown.
     let predictor = Memo::new(move |_| {
-        if !config.with(|c| c.data.dataset.is_2d()) {
+        if !config.with(draws_regions) {
             return None;
         }
         if selected.get().is_none()

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::engine::RoundReport;
-use crate::engine::replicates::{self, NetworkSpread, Spread};
+use crate::engine::replicates::{NetworkSpread, Spread};
+
+use super::Finished;
 
 /// One row, as text.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,9 +27,10 @@ fn cell(spread: Option<&Spread>, scale: f64, digits: usize) -> String {
     }
 }
 
-fn rows(replicates: &[Vec<RoundReport>]) -> Vec<RoundRow> {
+fn rows(finished: &Finished) -> Vec<RoundRow> {
     let accuracy = |n: Option<&NetworkSpread>| cell(n.map(|n| &n.test_accuracy), 100.0, 1);
-    replicates::summarise(replicates)
+    finished
+        .spreads
         .iter()
         .map(|r| RoundRow {
             round: r.round,
@@ -42,12 +44,8 @@ fn rows(replicates: &[Vec<RoundReport>]) -> Vec<RoundRow> {
 }
 
 #[component]
-pub fn RoundsTable(
-    rounds: RwSignal<Vec<RoundReport>>,
-    /// Replicates 1, 2, …: their finished rounds.
-    others: RwSignal<Vec<Vec<RoundReport>>>,
-) -> impl IntoView {
-    let table = Memo::new(move |_| rows(&super::all_replicates(rounds, others)));
+pub fn RoundsTable(finished: Memo<Finished>) -> impl IntoView {
+    let table = Memo::new(move |_| finished.with(rows));
     view! {
         <table id="rounds">
             <thead><tr>

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 
 use crate::engine::config::ExperimentConfig;
 use crate::engine::model::SMALL_NET_WEIGHTS;
+use crate::engine::own_data::OwnData;
 use crate::engine::train::CurvePoint;
 use crate::engine::{
     self, Checkpoint, Dataset, EngineError, Event, Experiment, Progress, RoundReport, Weights, device, replicates,
@@ -72,6 +73,9 @@ pub struct LabSignals {
     pub save_message: RwSignal<Option<String>>,
     /// The GPU was lost and the run moved to the CPU.
     pub device_notice: RwSignal<Option<String>>,
+    /// Rows imported from a CSV file (or a ticket file that carried them):
+    /// what an experiment on own data trains on.
+    pub own_data: RwSignal<Option<OwnData>>,
 }
 
 impl LabSignals {
@@ -89,6 +93,7 @@ impl LabSignals {
             checkpoint: RwSignal::new(None),
             save_message: RwSignal::new(None),
             device_notice: RwSignal::new(None),
+            own_data: RwSignal::new(None),
         }
     }
 
@@ -247,15 +252,22 @@ async fn train_chunk(
     Ok((event, weights))
 }
 
-/// Where a configuration's data comes from: generated from the seed, or an
-/// image file fetched once from the page's `data/` and split by each
-/// replicate's seed.
+/// Where a configuration's data comes from: generated from the seed, an
+/// image file fetched once from the page's `data/`, or imported rows; each
+/// replicate splits it by its own seed.
 struct DataSource {
     file: Option<(String, Vec<u8>)>,
+    own: Option<OwnData>,
 }
 
 impl DataSource {
-    async fn fetch(config: &ExperimentConfig) -> Result<Self, String> {
+    async fn fetch(config: &ExperimentConfig, own: Option<OwnData>) -> Result<Self, String> {
+        if config.own_shape().is_some() {
+            return match own {
+                Some(own) => Ok(Self { file: None, own: Some(own) }),
+                None => Err("this experiment runs on own data: import its CSV file, or the ticket file".into()),
+            };
+        }
         let file = match config.data.dataset.file_name() {
             None => None,
             Some(f) => {
@@ -264,10 +276,13 @@ impl DataSource {
                 Some((path, bytes))
             }
         };
-        Ok(Self { file })
+        Ok(Self { file, own: None })
     }
 
     fn dataset(&self, config: &ExperimentConfig) -> Result<Dataset, String> {
+        if let Some(own) = &self.own {
+            return engine::build_own_dataset(config, own).map_err(|e| e.to_string());
+        }
         let file = self.file.as_ref().map(|(path, bytes)| (path.as_str(), bytes.as_slice()));
         engine::build_dataset(config, file).map_err(|e| e.to_string())
     }
@@ -316,7 +331,7 @@ struct LiveDraw {
 
 impl LiveDraw {
     fn new(config: &ExperimentConfig) -> Self {
-        Self { enabled: config.data.dataset.is_2d() && config.weight_count() <= SMALL_NET_WEIGHTS, last_ms: 0.0 }
+        Self { enabled: config.in_plane() && config.weight_count() <= SMALL_NET_WEIGHTS, last_ms: 0.0 }
     }
 
     fn due(&self, now: f64) -> bool {
@@ -384,7 +399,11 @@ impl Session {
         // Going on from a checkpoint: its configuration is the experiment's.
         let config = from.as_ref().map_or(state.config, |c| c.config.clone());
         let finished = from.as_ref().map(|c| c.finished_replicates.clone()).unwrap_or_default();
-        let source = DataSource::fetch(&config).await?;
+        let own = match &from {
+            Some(c) => c.own_data.clone(),
+            None => lab.own_data.get_untracked(),
+        };
+        let source = DataSource::fetch(&config, own).await?;
         let data = source.dataset(&replicates::replicate(&config, finished.len()))?;
         if state.backend == BackendChoice::Auto {
             lab.backend.set(Some(BackendInfo::timing()));
@@ -422,7 +441,8 @@ impl Session {
 
     /// The state after the last finished round, of the whole experiment.
     fn checkpoint(&self) -> Checkpoint {
-        self.experiment.checkpoint(self.kind.as_str()).within_replicates(&self.config, &self.finished)
+        let checkpoint = self.experiment.checkpoint(self.kind.as_str()).within_replicates(&self.config, &self.finished);
+        Checkpoint { own_data: self.source.own.clone(), ..checkpoint }
     }
 }
 

@@ -29,11 +29,11 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Read the chosen file as text (refusing huge files before reading them).
-async fn read(file: &web_sys::File) -> Result<String, String> {
+/// Read the chosen file as text, refusing one over `max_bytes` before reading it.
+pub(super) async fn read(file: &web_sys::File, max_bytes: usize) -> Result<String, String> {
     let size = file.size() as usize;
-    if size > crate::engine::checkpoint::MAX_FILE_BYTES {
-        return Err(crate::engine::TicketError::TooLarge(size).to_string());
+    if size > max_bytes {
+        return Err(format!("the file is {size} bytes; at most {max_bytes} are read"));
     }
     let text = JsFuture::from(file.text()).await.map_err(|e| format!("the browser could not read it ({e:?})"))?;
     text.as_string().ok_or_else(|| "the browser could not read it as text".into())
@@ -63,7 +63,7 @@ pub fn TicketFile(
         input.set_value("");
         let name = file.name();
         leptos::task::spawn_local(async move {
-            let text = match read(&file).await {
+            let text = match read(&file, crate::engine::checkpoint::MAX_FILE_BYTES).await {
                 Ok(text) => text,
                 Err(e) => {
                     message.set(Some((false, format!("Could not import {name}: {e}. The experiment is unchanged."))));

@@ -1,5 +1,5 @@
 // Not a test: renders docs/screenshot.png for the README from a finished run
-// of the default (demo) preset on the CPU path, at 1366×768 (full page).  node tests/browser/readme-shot.mjs
+// of the default (demo) preset on the CPU path: what a 1366×768 projector shows, no scrolling.  node tests/browser/readme-shot.mjs
 import { join } from 'node:path';
 import { launch, open, root, serve } from './harness.js';
 
@@ -10,7 +10,7 @@ try {
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.click('#train');
   await page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null, { timeout: 600_000, polling: 500 });
-  await page.screenshot({ path: join(root, 'docs', 'screenshot.png'), fullPage: true });
+  await page.screenshot({ path: join(root, 'docs', 'screenshot.png') });
   console.log('docs/screenshot.png written');
 } finally {
   await browser.close();

@@ -466,11 +466,12 @@ mod cli {
         let pct = |x: Option<f64>| x.map(|v| format!("{:.2}", v * 100.0)).unwrap_or_else(|| "–".into());
         let mut s = String::from(
             "| round | weights remaining % | ticket test acc % | ticket early-stop acc % | early-stop iter \
-             | reinit acc % | random-mask acc % |\n|---:|---:|---:|---:|---:|---:|---:|\n",
+             | reinit acc % | random-mask acc % | ticket train acc % | gap (train − test) pp |\n\
+             |---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         );
         for r in &report.rounds {
             s.push_str(&format!(
-                "| {} | {:.2} | {} | {} | {} | {} | {} |\n",
+                "| {} | {:.2} | {} | {} | {} | {} | {} | {} | {} |\n",
                 r.round,
                 r.weights_remaining * 100.0,
                 pct(Some(r.ticket.test_accuracy)),
@@ -478,6 +479,8 @@ mod cli {
                 r.ticket.early_stop_iteration,
                 pct(r.reinit.as_ref().map(|x| x.test_accuracy)),
                 pct(r.random_mask.as_ref().map(|x| x.test_accuracy)),
+                pct(r.ticket.train_accuracy),
+                pct(r.ticket.generalisation_gap()),
             ));
         }
         s

@@ -11,6 +11,7 @@ pub mod device;
 pub mod mask;
 pub mod model;
 pub mod own_data;
+pub mod pinned_runs;
 pub mod prune;
 pub mod replicates;
 pub mod rewind;

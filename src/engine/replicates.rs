@@ -63,6 +63,12 @@ pub struct NetworkSpread {
     pub test_accuracy: Spread,
     pub early_stop_iteration: Spread,
     pub early_stop_test_accuracy: Spread,
+    /// Train accuracy at the end, over the replicates (None if a report lacks it: files from before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_accuracy: Option<Spread>,
+    /// Train minus test accuracy, replicate by replicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generalisation_gap: Option<Spread>,
 }
 
 impl NetworkSpread {
@@ -72,8 +78,46 @@ impl NetworkSpread {
             test_accuracy: figure(|r| r.test_accuracy)?,
             early_stop_iteration: figure(|r| r.early_stop_iteration as f64)?,
             early_stop_test_accuracy: figure(|r| r.early_stop_test_accuracy)?,
+            train_accuracy: measured(runs, |r| r.train_accuracy),
+            generalisation_gap: measured(runs, RunSummary::generalisation_gap),
         })
     }
+}
+
+impl NetworkSpread {
+    /// Accuracies within 0..=1, iterations at least 0, every figure finite and min ≤ mean ≤ max.
+    pub fn is_sane(&self) -> bool {
+        // The mean of equal values may round a hair past them.
+        const SLACK: f64 = 1e-9;
+        let ordered = |s: &Spread| {
+            [s.mean, s.sd, s.min, s.max].iter().all(|v| v.is_finite())
+                && s.min <= s.mean + SLACK
+                && s.mean <= s.max + SLACK
+                && s.sd >= 0.0
+        };
+        let accuracy = |s: &Spread| ordered(s) && s.min >= 0.0 && s.max <= 1.0;
+        let gap = |s: &Spread| ordered(s) && s.min >= -1.0 && s.max <= 1.0;
+        accuracy(&self.test_accuracy)
+            && accuracy(&self.early_stop_test_accuracy)
+            && self.train_accuracy.as_ref().is_none_or(accuracy)
+            && self.generalisation_gap.as_ref().is_none_or(gap)
+            && ordered(&self.early_stop_iteration)
+            && self.early_stop_iteration.min >= 0.0
+    }
+}
+
+impl RoundSpread {
+    /// Every figure of every network a number in its range (for files from outside).
+    pub fn is_sane(&self) -> bool {
+        let networks = [Some(&self.ticket), self.reinit.as_ref(), self.random_mask.as_ref()];
+        (0.0..=1.0).contains(&self.weights_remaining) && networks.into_iter().flatten().all(NetworkSpread::is_sane)
+    }
+}
+
+/// The spread of a figure every run measured (None if one did not).
+fn measured(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<f64>) -> Option<Spread> {
+    let values: Option<Vec<f64>> = runs.iter().map(|r| f(r)).collect();
+    Spread::of(&values?)
 }
 
 /// One round over replicates: the ticket and each control that ran.

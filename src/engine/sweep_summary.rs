@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::config::{ExperimentConfig, caps};
-use super::replicates::{NetworkSpread, RoundSpread, Spread};
+use super::replicates::RoundSpread;
 
 /// The `format` field of every summary.
 pub const SUMMARY_FORMAT: &str = "lottery-ticket-lab/sweep-summary";
@@ -81,33 +81,11 @@ impl Summary {
                 return Err(format!("{what}: {} rounds", c.rounds.len()));
             }
             for r in &c.rounds {
-                let networks = [Some(&r.ticket), r.reinit.as_ref(), r.random_mask.as_ref()];
-                let fine = (0.0..=1.0).contains(&r.weights_remaining)
-                    && networks.into_iter().flatten().all(NetworkSpread::is_sane);
-                if !fine {
+                if !r.is_sane() {
                     return Err(format!("{what}, round {}: a figure is not a number in its range", r.round));
                 }
             }
         }
         Ok(summary)
-    }
-}
-
-impl NetworkSpread {
-    /// Accuracies within 0..=1, iterations at least 0, every figure finite and min ≤ mean ≤ max.
-    fn is_sane(&self) -> bool {
-        // The mean of equal values may round a hair past them.
-        const SLACK: f64 = 1e-9;
-        let ordered = |s: &Spread| {
-            [s.mean, s.sd, s.min, s.max].iter().all(|v| v.is_finite())
-                && s.min <= s.mean + SLACK
-                && s.mean <= s.max + SLACK
-                && s.sd >= 0.0
-        };
-        let accuracy = |s: &Spread| ordered(s) && s.min >= 0.0 && s.max <= 1.0;
-        accuracy(&self.test_accuracy)
-            && accuracy(&self.early_stop_test_accuracy)
-            && ordered(&self.early_stop_iteration)
-            && self.early_stop_iteration.min >= 0.0
     }
 }

@@ -38,7 +38,19 @@ pub struct RunSummary {
     pub early_stop_iteration: usize,
     /// Test accuracy at that iteration.
     pub early_stop_test_accuracy: f64,
+    /// Training-set accuracy at the end of training, beside `test_accuracy`
+    /// (None in reports from before it was measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_accuracy: Option<f64>,
     pub curve: Vec<CurvePoint>,
+}
+
+impl RunSummary {
+    /// Train minus test accuracy at the end of training: how much better the
+    /// network does on the rows it learned from than on rows it never saw.
+    pub fn generalisation_gap(&self) -> Option<f64> {
+        self.train_accuracy.map(|train| train - self.test_accuracy)
+    }
 }
 
 /// Loss and accuracy of a network on a split.
@@ -166,6 +178,8 @@ pub struct TrainRun {
     snapshot_at: Option<usize>,
     snapshot: Option<Weights>,
     curve: Vec<CurvePoint>,
+    /// Accuracy on the whole training split, measured once when the run ends.
+    train_accuracy: Option<f64>,
     device: Device,
 }
 
@@ -205,6 +219,7 @@ impl TrainRun {
             snapshot_at: None,
             snapshot: None,
             curve: Vec::new(),
+            train_accuracy: None,
             device: device.clone(),
         }
     }
@@ -308,6 +323,10 @@ impl TrainRun {
                 self.record(data).await?;
             }
         }
+        if self.is_done() && self.train_accuracy.is_none() {
+            let (f, c) = (data.features, data.classes);
+            self.train_accuracy = Some(evaluate(self.model(), &data.train, f, c, &self.device).await?.accuracy);
+        }
         Ok(taken)
     }
 
@@ -334,6 +353,7 @@ impl TrainRun {
             test_accuracy: last.test_accuracy,
             early_stop_iteration: best.iteration,
             early_stop_test_accuracy: best.test_accuracy,
+            train_accuracy: self.train_accuracy,
             curve: self.curve.clone(),
         }
     }

@@ -9,16 +9,18 @@ use crate::engine::config::PRESETS;
 use crate::url::{self, Group, Notice, Setting, Shown, UrlState};
 
 use super::Finished;
-use super::charts::{AccuracyChart, EarlyStopChart, LossChart, SparsityChart, SweepChart};
+use super::charts::{AccuracyChart, EarlyStopChart, GeneralisationChart, LossChart, SparsityChart, SweepChart};
 use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
 use super::own_data::OwnDataImport;
 use super::page_url;
+use super::pinned::{self, PinnedPanel};
 use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunFlags, Status};
 use super::saved::{self, Resumable, RoundsSource, SavedRounds};
 use super::ticket_file::TicketFile;
 use super::tour::{self, TourPanel};
 use crate::engine::own_data::OwnData;
+use crate::engine::pinned_runs::PinnedRuns;
 use crate::engine::sweep_summary::Summary;
 use crate::engine::{Checkpoint, Choice, DatasetName, Mask, Progress, RoundReport};
 
@@ -182,6 +184,16 @@ pub fn App() -> impl IntoView {
     let on_sweep = Callback::new(move |(summary, name): (Summary, String)| sweep.set(Some((name, summary))));
     let current = Signal::derive(move || lab.checkpoint.get());
     let finished = Finished::memo(lab.rounds, lab.others);
+    let pinned_message = RwSignal::new(None);
+    let kept = RwSignal::new(pinned::load().unwrap_or_else(|e| {
+        pinned_message.set(Some(e));
+        Vec::new()
+    }));
+    let comparisons = pinned::comparisons(kept, config);
+    let done = Signal::derive(move || lab.status.get() == Status::Done);
+    let on_pinned = Callback::new(move |(file, name): (PinnedRuns, String)| {
+        pinned_message.set(Some(pinned::import(kept, file, &name)));
+    });
     let touring = Signal::derive(move || state.with(|s| s.tour));
     let go = Callback::new(move |n: usize| control.tour_to(n));
     let leave = Callback::new(move |()| control.leave_tour());
@@ -204,12 +216,13 @@ pub fn App() -> impl IntoView {
                 <RunButtons control=control />
                 <StatusLine lab=lab />
                 <TourPanel tour=touring lab=lab go=go leave=leave selected=selected />
+                <PinnedPanel pinned=kept finished=finished config=config done=done message=pinned_message />
                 <Bench state=state notices=notices own=lab.own_data />
                 <OwnDataImport on_data=on_data current=lab.own_data />
                 <SavedRounds resumable=control.resumable on_continue=on_continue
                     message=lab.save_message last_checkpoint=lab.checkpoint />
                 <ShareLink state=state rounds=lab.rounds />
-                <TicketFile current=current on_import=on_import on_sweep=on_sweep />
+                <TicketFile current=current on_import=on_import on_sweep=on_sweep on_pinned=on_pinned />
             </section>
             <section class="middle">
                 <RoundSlider masks=masks selected=selected />
@@ -222,9 +235,10 @@ pub fn App() -> impl IntoView {
                 <MaskMaps config=config rounds=lab.rounds selected=selected />
             </section>
             <section class="charts">
-                <AccuracyChart finished=finished />
+                <AccuracyChart finished=finished pinned=comparisons />
                 <LossChart live=lab.live />
-                <EarlyStopChart finished=finished />
+                <EarlyStopChart finished=finished pinned=comparisons />
+                <GeneralisationChart finished=finished pinned=comparisons />
                 <SparsityChart rounds=lab.rounds selected=selected />
                 <SweepChart sweep=sweep />
             </section>

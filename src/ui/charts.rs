@@ -12,6 +12,7 @@ use crate::engine::sweep_summary::Summary;
 use crate::engine::train::CurvePoint;
 use crate::url::{self, UrlState};
 
+use super::pinned::Comparison;
 use super::{Finished, palette, round_shown};
 
 /// Every chart's SVG box and the margin for the axes' labels.
@@ -24,6 +25,8 @@ const ACCURACY_STEP: f64 = 5.0;
 const ACCURACY_MARGIN: f64 = 2.0;
 /// …and never above this.
 const ACCURACY_FLOOR_MAX: f64 = 90.0;
+/// The generalisation-gap axis spans at least this many points.
+const GAP_MIN_SPAN: f64 = 1.0;
 /// At most this many labelled values (and grid lines) on a y axis.
 const MAX_Y_TICKS: usize = 5;
 /// Ticks of the weights-remaining axis, in percent.
@@ -210,19 +213,23 @@ enum Figure {
     /// Test accuracy at the end of training, in percent.
     TestAccuracy,
     EarlyStopIteration,
+    /// Train minus test accuracy at the end of training, in points.
+    GeneralisationGap,
 }
 
 impl Figure {
-    fn spread(self, n: &NetworkSpread) -> &Spread {
+    /// The figure of one network (None where it was not measured).
+    fn spread(self, n: &NetworkSpread) -> Option<&Spread> {
         match self {
-            Figure::TestAccuracy => &n.test_accuracy,
-            Figure::EarlyStopIteration => &n.early_stop_iteration,
+            Figure::TestAccuracy => Some(&n.test_accuracy),
+            Figure::EarlyStopIteration => Some(&n.early_stop_iteration),
+            Figure::GeneralisationGap => n.generalisation_gap.as_ref(),
         }
     }
 
     fn scale(self) -> f64 {
         match self {
-            Figure::TestAccuracy => 100.0,
+            Figure::TestAccuracy | Figure::GeneralisationGap => 100.0,
             Figure::EarlyStopIteration => 1.0,
         }
     }
@@ -232,6 +239,7 @@ impl Figure {
         match self {
             Figure::TestAccuracy => format!("{value:.1}%"),
             Figure::EarlyStopIteration => format!("iteration {value:.0}"),
+            Figure::GeneralisationGap => format!("{value:+.1} points"),
         }
     }
 }
@@ -247,11 +255,11 @@ struct Readout {
 
 impl Readout {
     fn new(r: &RoundSpread, x: f64, figure: Figure) -> Self {
-        let value = |n: &NetworkSpread| figure.text(figure.spread(n).mean * figure.scale());
+        let value = |n: &NetworkSpread| figure.spread(n).map(|s| figure.text(s.mean * figure.scale()));
         let mut parts = vec![format!("round {}: {:.1}% of weights", r.round, r.weights_remaining * 100.0)];
-        parts.push(format!("ticket {}", value(&r.ticket)));
-        parts.extend(r.reinit.as_ref().map(|n| format!("random reinit {}", value(n))));
-        parts.extend(r.random_mask.as_ref().map(|n| format!("random mask {}", value(n))));
+        parts.extend(value(&r.ticket).map(|v| format!("ticket {v}")));
+        parts.extend(r.reinit.as_ref().and_then(value).map(|v| format!("random reinit {v}")));
+        parts.extend(r.random_mask.as_ref().and_then(value).map(|v| format!("random mask {v}")));
         Self { x, round: r.round, text: parts.join(" · ") }
     }
 }
@@ -303,28 +311,53 @@ struct SparsityPlot {
     replicates: usize,
     /// One per round, for the read-out under the pointer.
     readouts: Vec<Readout>,
+    /// Pinned runs' tickets, drawn beside the current run's.
+    pinned: Vec<PinnedSeries>,
+}
+
+/// A pinned run's ticket on a sparsity chart, with its name and colour.
+#[derive(Clone, Debug, PartialEq)]
+struct PinnedSeries {
+    label: String,
+    colour: &'static str,
+    ticket: Line,
 }
 
 impl SparsityPlot {
     /// `y_range` picks the axis from every value drawn (means and band edges).
-    fn new(finished: &Finished, figure: Figure, y_range: fn(&mut dyn Iterator<Item = f64>) -> (f64, f64)) -> Self {
+    fn new(
+        finished: &Finished,
+        figure: Figure,
+        y_range: fn(&mut dyn Iterator<Item = f64>) -> (f64, f64),
+        pinned: &[Comparison],
+    ) -> Self {
         let Finished { spreads, replicates: count } = finished;
         let count = *count;
-        let axis = LogAxis::new(spreads.iter().map(|r| r.weights_remaining));
+        let pinned_rounds = pinned.iter().flat_map(|c| &c.rounds);
+        let axis = LogAxis::new(spreads.iter().chain(pinned_rounds).map(|r| r.weights_remaining));
+        let scale = figure.scale();
+        let pinned_points: Vec<Vec<(f64, f64)>> = pinned
+            .iter()
+            .map(|c| {
+                let point =
+                    |r: &RoundSpread| figure.spread(&r.ticket).map(|s| (axis.x(r.weights_remaining), s.mean * scale));
+                c.rounds.iter().filter_map(point).collect()
+            })
+            .collect();
         let points = |network: fn(&RoundSpread) -> Option<&NetworkSpread>| -> Vec<(f64, &Spread)> {
-            spreads.iter().filter_map(|r| network(r).map(|n| (axis.x(r.weights_remaining), figure.spread(n)))).collect()
+            let at = |r: &RoundSpread| axis.x(r.weights_remaining);
+            spreads.iter().filter_map(|r| network(r).and_then(|n| figure.spread(n)).map(|s| (at(r), s))).collect()
         };
         let ticket = points(|r| Some(&r.ticket));
         let reinit = points(|r| r.reinit.as_ref());
         let random = points(|r| r.random_mask.as_ref());
-        let scale = figure.scale();
-        let mut all =
-            ticket.iter().chain(&reinit).chain(&random).flat_map(|(_, s)| [s.min, s.mean, s.max]).map(|v| v * scale);
+        let current = ticket.iter().chain(&reinit).chain(&random).flat_map(|(_, s)| [s.min, s.mean, s.max]);
+        let mut all = current.map(|v| v * scale).chain(pinned_points.iter().flatten().map(|p| p.1));
         let y = y_range(&mut all);
         let y_axis = Range { lo: y.0, hi: y.1 };
         let y_ticks = round_ticks(y.0, y.1).into_iter().map(|(v, label)| (sy(v, y_axis), label)).collect();
-        let dense = spreads.first().map(|r| {
-            let v = figure.spread(&r.ticket).mean * scale;
+        let dense = spreads.first().and_then(|r| figure.spread(&r.ticket)).map(|s| {
+            let v = s.mean * scale;
             (v, sy(v, y_axis))
         });
         Self {
@@ -340,6 +373,15 @@ impl SparsityPlot {
                 .iter()
                 .map(|r| Readout::new(r, sx(axis.x(r.weights_remaining), axis.range), figure))
                 .collect(),
+            pinned: pinned
+                .iter()
+                .zip(&pinned_points)
+                .map(|(c, points)| PinnedSeries {
+                    label: c.label.clone(),
+                    colour: c.colour,
+                    ticket: Line::new(points, axis.range, y_axis),
+                })
+                .collect(),
         }
     }
 }
@@ -349,6 +391,12 @@ fn accuracy_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
     let lowest = values.fold(100.0f64, f64::min);
     let floor = ((lowest - ACCURACY_MARGIN) / ACCURACY_STEP).floor() * ACCURACY_STEP;
     (floor.clamp(0.0, ACCURACY_FLOOR_MAX), 100.0)
+}
+
+/// The gap axis: from 0 (or the lowest gap, if negative) to the highest, whole points, at least one.
+fn gap_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values.fold((0.0f64, GAP_MIN_SPAN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    (lo.floor(), hi.ceil())
 }
 
 fn early_stop_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
@@ -394,6 +442,11 @@ fn SparsitySvg(
         <p class="readout" data-round=move || shown().map(|r| r.round.to_string())>
             {move || shown().map_or_else(|| READOUT_HINT.to_string(), |r| r.text)}
         </p>
+        <ul class="pinned-legend">
+            {move || plot.with(|p| p.pinned.iter().map(|s| view! {
+                <li><span class="swatch" style:background=s.colour></span>{format!("kept: {}", s.label)}</li>
+            }).collect::<Vec<_>>())}
+        </ul>
     }
 }
 
@@ -422,6 +475,9 @@ fn SparsitySeries(
                 data-value=format!("{value:.2}") />
             <text class="tick reference-label" x={W - PAD - 30.0} y=format!("{:.1}", y - 3.0)>"dense"</text>
         }))}
+        {move || plot.with(|p| p.pinned.iter().map(|s| view! {
+            <polyline class="pinned-line" stroke=s.colour points=s.ticket.points.clone() />
+        }).collect::<Vec<_>>())}
         <polygon class="band ticket" points=move || plot.with(|p| p.ticket.band.clone()) />
         <polygon class="band reinit" points=move || plot.with(|p| p.reinit.band.clone()) />
         <polygon class="band random" points=move || plot.with(|p| p.random.band.clone()) />
@@ -444,8 +500,10 @@ fn replicates_note(plot: Memo<SparsityPlot>) -> impl Fn() -> Option<String> {
 /// Test accuracy against % of weights remaining (log axis), one series per
 /// network; with replicates, their mean and min–max band.
 #[component]
-pub fn AccuracyChart(finished: Memo<Finished>) -> impl IntoView {
-    let plot = Memo::new(move |_| finished.with(|f| SparsityPlot::new(f, Figure::TestAccuracy, accuracy_range)));
+pub fn AccuracyChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
+    let plot = Memo::new(move |_| {
+        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::TestAccuracy, accuracy_range, p)))
+    });
     view! {
         <figure class="chart" id="accuracy-chart"
             data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
@@ -465,13 +523,36 @@ pub fn AccuracyChart(finished: Memo<Finished>) -> impl IntoView {
 /// The early-stop iteration (minimum validation loss) against % of weights
 /// remaining: tickets learn faster, so theirs comes earlier.
 #[component]
-pub fn EarlyStopChart(finished: Memo<Finished>) -> impl IntoView {
-    let plot =
-        Memo::new(move |_| finished.with(|f| SparsityPlot::new(f, Figure::EarlyStopIteration, early_stop_range)));
+pub fn EarlyStopChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
+    let plot = Memo::new(move |_| {
+        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::EarlyStopIteration, early_stop_range, p)))
+    });
     view! {
         <figure class="chart" id="early-stop-chart" data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Early-stop iteration vs. weights remaining"</figcaption>
             <SparsitySvg plot=plot y_title="iteration" label="early-stop iteration against weights remaining" />
+            <p class="hint replicates-note">{replicates_note(plot)}</p>
+        </figure>
+    }
+}
+
+/// The generalisation gap (train minus test accuracy, points) against % of
+/// weights remaining, for the ticket and each control: does sparsity generalise?
+#[component]
+pub fn GeneralisationChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
+    let plot = Memo::new(move |_| {
+        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::GeneralisationGap, gap_range, p)))
+    });
+    view! {
+        <figure class="chart" id="generalisation-chart"
+            data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
+            data-replicates=move || plot.with(|p| p.replicates)>
+            <figcaption>"Generalisation gap (train − test accuracy, points) vs. weights remaining"</figcaption>
+            <SparsitySvg plot=plot y_title="train − test (points)" label="generalisation gap against weights remaining" />
+            <p class="legend"><span class="swatch ticket"></span>"winning ticket "
+                <span class="swatch reinit"></span>"random reinit "
+                <span class="swatch random"></span>"random mask"</p>
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }

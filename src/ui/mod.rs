@@ -11,6 +11,7 @@ mod network_view;
 mod own_data;
 mod page_url;
 mod palette;
+mod pinned;
 mod rounds_table;
 mod runner;
 mod saved;

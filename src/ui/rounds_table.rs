@@ -16,6 +16,9 @@ struct RoundRow {
     early_stop: String,
     reinit: String,
     random: String,
+    /// The ticket's train accuracy and its generalisation gap (train − test, points).
+    train: String,
+    gap: String,
 }
 
 /// `mean` alone for one replicate, `mean ± sd` for several.
@@ -39,6 +42,8 @@ fn rows(finished: &Finished) -> Vec<RoundRow> {
             early_stop: cell(Some(&r.ticket.early_stop_iteration), 1.0, 0),
             reinit: accuracy(r.reinit.as_ref()),
             random: accuracy(r.random_mask.as_ref()),
+            train: cell(r.ticket.train_accuracy.as_ref(), 100.0, 1),
+            gap: cell(r.ticket.generalisation_gap.as_ref(), 100.0, 1),
         })
         .collect()
 }
@@ -51,6 +56,8 @@ pub fn RoundsTable(finished: Memo<Finished>) -> impl IntoView {
             <thead><tr>
                 <th>"round"</th><th>"weights left %"</th><th>"ticket acc %"</th>
                 <th>"early stop"</th><th>"reinit acc %"</th><th>"random mask %"</th>
+                <th title="The ticket's accuracy on its own training rows">"ticket train %"</th>
+                <th title="Train minus test accuracy of the ticket, in points">"gap"</th>
             </tr></thead>
             <tbody>
                 {move || table.get().into_iter().map(|r| view! {
@@ -61,6 +68,8 @@ pub fn RoundsTable(finished: Memo<Finished>) -> impl IntoView {
                         <td>{r.early_stop}</td>
                         <td>{r.reinit}</td>
                         <td>{r.random}</td>
+                        <td class="train">{r.train}</td>
+                        <td class="gap">{r.gap}</td>
                     </tr>
                 }).collect::<Vec<_>>()}
             </tbody>

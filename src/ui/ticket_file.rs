@@ -9,11 +9,12 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::engine::pinned_runs::{self, PinnedRuns};
 use crate::engine::sweep_summary::{self, Summary};
 use crate::engine::{Checkpoint, Choice};
 
 /// Offer `text` as a download named `name`.
-fn download(name: &str, text: &str) -> Result<(), String> {
+pub(super) fn download(name: &str, text: &str) -> Result<(), String> {
     let err = |e: JsValue| format!("{e:?}");
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
@@ -47,6 +48,8 @@ pub fn TicketFile(
     on_import: Callback<(Checkpoint, String)>,
     /// A sweep summary was imported (it changes nothing of the experiment).
     on_sweep: Callback<(Summary, String)>,
+    /// Pinned runs were imported (they change nothing of the experiment).
+    on_pinned: Callback<(PinnedRuns, String)>,
 ) -> impl IntoView {
     let message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
     let export = move |_| {
@@ -70,6 +73,13 @@ pub fn TicketFile(
                     return;
                 }
             };
+            if pinned_runs::is_pinned_runs(&text) {
+                match PinnedRuns::from_json(&text) {
+                    Ok(runs) => on_pinned.run((runs, name)),
+                    Err(e) => message.set(Some((false, format!("Could not import the pinned runs {name}: {e}.")))),
+                }
+                return;
+            }
             if sweep_summary::is_summary(&text) {
                 match Summary::from_json(&text) {
                     Ok(summary) => {
@@ -99,7 +109,8 @@ pub fn TicketFile(
                 "Export ticket"
             </button>
             " "
-            <label class="import" title="A ticket file, or a sweep's summary.json">"Import ticket or sweep "
+            <label class="import" title="A ticket file, a sweep's summary.json, or exported pinned runs">
+                "Import ticket, sweep or pinned runs "
                 <input id="import-ticket" type="file" accept=".json,application/json" on:change=import />
             </label>
             <Show when=move || message.with(Option::is_some)>

@@ -1,7 +1,8 @@
 // The classroom: the page on a projector (1366×768) shows the essentials
 // without scrolling, a phone gets one column no wider than the screen, the
 // accuracy chart reads out the round under the pointer, and the guided tour
-// runs its five steps, each quoting the figures its own run produced.
+// runs its five steps, each quoting the figures its own run produced (step 4
+// also checks the generalisation chart and the train-accuracy column).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, open, serve, screenshot } from './harness.js';
@@ -103,6 +104,17 @@ test('the guided tour: five steps, each run by the page, each quoting its own fi
     assert.ok(text.includes(figure), `step 4 quotes ${figure} (round ${widest.round}): ${text}`);
   }
   assert.ok(await page.$eval('#accuracy-chart', (el) => Number(el.dataset.reinitPoints)) === 7, 'the control is drawn for rounds 1 to 7');
+
+  // Generalisation: train beside test accuracy for every round, the gap charted for the ticket and its control.
+  const gen = await page.$eval('#generalisation-chart', (el) => ({ ticket: el.dataset.ticketPoints, reinit: el.dataset.reinitPoints }));
+  assert.deepEqual(gen, { ticket: '8', reinit: '7' }, 'the gap of every round, ticket and control');
+  const trainCells = await page.$$eval('#rounds tbody td.train', (tds) => tds.map((td) => Number(td.textContent)));
+  const gapCells = await page.$$eval('#rounds tbody td.gap', (tds) => tds.map((td) => Number(td.textContent)));
+  assert.equal(trainCells.length, 8);
+  trainCells.forEach((train, i) => {
+    assert.ok(train >= 0 && train <= 100, `round ${i}: train accuracy ${train}`);
+    assert.ok(Math.abs(train - Number(rows[i].ticket) - gapCells[i]) <= 0.11, `round ${i}: gap = train − test`);
+  });
 
   // The accuracy chart reads out the round under the pointer.
   const box = await page.$eval('#accuracy-chart svg', (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; });

@@ -380,6 +380,13 @@ pub static SETTINGS: &[Setting] = &[
         choice ResetMode = config.prune.reset),
     setting!(Folded Pruning "k", "Rewind step k", "The training step whose weights rewinding restores.",
         number config.prune.rewind_step in limits::REWIND_STEP),
+    setting!(Folded Pruning "eb", "Early-bird threshold",
+        "The dense run's masks count as settled when fewer than this fraction of their flags change between \
+         evaluations: the early-bird iteration.",
+        number config.prune.early_bird_threshold in limits::EARLY_BIRD_THRESHOLD),
+    setting!(Folded Pruning "ebticket", "Ticket at early-bird",
+        "Draw the first mask at the early-bird iteration instead of at the end of training (magnitude pruning).",
+        flag config.prune.early_bird_ticket),
     setting!(Common Controls "reinit", "Control: random reinit",
         "Train the same mask from fresh random weights: does θ0 matter?",
         flag config.prune.control_reinit),
@@ -604,7 +611,7 @@ pub fn apply(state: &mut UrlState, key: &str, value: &str) -> Vec<Notice> {
 /// Keys added after links were first shared: written only when not at their
 /// default, so older links, the rounds a browser saved (stored under the
 /// configuration's link form) and ticket files keep meaning the same run.
-const WRITTEN_WHEN_SET: &[&str] = &["reps", "tour"];
+const WRITTEN_WHEN_SET: &[&str] = &["reps", "tour", "eb", "ebticket"];
 
 /// Write the full state as a query string (without `?`), keys in table order.
 pub fn encode(state: &UrlState) -> String {

@@ -221,6 +221,9 @@ mod cli {
             let mut report = train_with_progress(replicate, data, &device, chunk)?;
             report.backend = backend_name.clone();
             print!("{}", table(&report));
+            if let Some(early) = report.rounds.first().and_then(|r| r.early_bird.as_ref()) {
+                println!("{}", early_bird_line(early, report.config.train.steps));
+            }
             reports.push(report);
         }
         eprintln!("finished in {:.1} s", started.elapsed().as_secs_f64());
@@ -459,6 +462,16 @@ mod cli {
         });
         println!("{line}");
         Ok(())
+    }
+
+    /// Where the dense run's masks settled (early-bird), in one line.
+    fn early_bird_line(early: &engine::early_bird::EarlyBird, steps: usize) -> String {
+        match early.iteration {
+            Some(i) => {
+                format!("early-bird: the masks settle at iteration {i} of {steps} (threshold {})", early.threshold)
+            }
+            None => format!("early-bird: the masks did not settle under {} in {steps} iterations", early.threshold),
+        }
     }
 
     /// The table of rounds, as Markdown (it goes into the README as is).

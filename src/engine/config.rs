@@ -136,6 +136,12 @@ pub struct PruneConfig {
     /// Controls run at every sparsity: same mask from a fresh init, and a random mask.
     pub control_reinit: bool,
     pub control_random: bool,
+    /// Early-bird: consecutive masks of the dense run closer than this
+    /// (normalised Hamming distance) count as settled.
+    pub early_bird_threshold: f64,
+    /// Draw the first round's mask at the early-bird iteration instead of at
+    /// the end of training (magnitude pruning; see `early_bird`).
+    pub early_bird_ticket: bool,
 }
 
 crate::choices!(Init {
@@ -196,6 +202,8 @@ impl Default for PruneConfig {
             rewind_step: 0,
             control_reinit: true,
             control_random: false,
+            early_bird_threshold: super::early_bird::DEFAULT_THRESHOLD,
+            early_bird_ticket: false,
         }
     }
 }
@@ -312,6 +320,8 @@ pub mod limits {
     pub const ROUNDS: Bounds<usize> = Bounds::new(0, MAX_ROUNDS);
     /// Also below the steps per round when rewinding ([`super::ExperimentConfig::rewind_fits`]).
     pub const REWIND_STEP: Bounds<usize> = Bounds::new(0, MAX_STEPS);
+    /// The early-bird threshold: a fraction of the mask's flags.
+    pub const EARLY_BIRD_THRESHOLD: Bounds<f64> = Bounds::new(0.001, 1.0);
     /// Seeds fit in 32 bits, so a link's seed is exact in any language.
     pub const SEED: Bounds<u64> = Bounds::new(0, u32::MAX as u64);
     pub const REPS: Bounds<usize> = Bounds::new(1, MAX_REPS);
@@ -501,6 +511,7 @@ impl ExperimentConfig {
         limits::CONV_RATE.check("conv_rate", p.conv_rate)?;
         limits::ROUNDS.check("rounds", p.rounds)?;
         limits::REWIND_STEP.check("rewind_step", p.rewind_step)?;
+        limits::EARLY_BIRD_THRESHOLD.check("early_bird_threshold", p.early_bird_threshold)?;
         check(self.rewind_fits(), "rewind_step", || {
             format!("{} must be below the steps per round ({})", p.rewind_step, t.steps)
         })?;

@@ -8,6 +8,7 @@ pub mod choice;
 pub mod config;
 pub mod data;
 pub mod device;
+pub mod early_bird;
 pub mod mask;
 pub mod model;
 pub mod own_data;

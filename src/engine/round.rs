@@ -9,6 +9,7 @@ use super::EngineError;
 use super::checkpoint::{self, Checkpoint};
 use super::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
 use super::data::Dataset;
+use super::early_bird::{EarlyBird, Tracker};
 use super::mask::Mask;
 use super::model::{self, Weights};
 use super::prune;
@@ -31,6 +32,9 @@ pub struct RoundReport {
     pub random_mask: Option<RunSummary>,
     /// The ticket's mask this round.
     pub mask: Mask,
+    /// Round 0 with magnitude pruning: how the dense run's masks settled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_bird: Option<EarlyBird>,
     /// The ticket's trained weights, kept for small networks (up to
     /// [`KEEP_TRAINED_WEIGHTS`]) so the page can draw decision regions;
     /// written to JSON only for networks the page draws (up to
@@ -256,12 +260,14 @@ impl Experiment {
     fn ticket_run(&self) -> TrainRun {
         let cfg = &self.config;
         let (w, start) = self.reset.reset(cfg, &self.mask);
-        let run = TrainRun::new(&cfg.train, &w, &self.mask, start, cfg.train.steps, cfg.seed, &self.device);
+        let mut run = TrainRun::new(&cfg.train, &w, &self.mask, start, cfg.train.steps, cfg.seed, &self.device);
         if self.round == 0 && cfg.prune.reset == ResetMode::Rewind {
-            run.snapshot_at(cfg.prune.rewind_step)
-        } else {
-            run
+            run = run.snapshot_at(cfg.prune.rewind_step);
         }
+        if self.round == 0 && cfg.prune.method == PruneMethod::Magnitude {
+            run = run.track_early_bird(Tracker::new(cfg, &self.mask));
+        }
+        run
     }
 
     fn control_run(&self, control: Control) -> TrainRun {
@@ -335,8 +341,14 @@ impl Experiment {
             self.reset.theta_k = Some(k);
         }
         let trained = run.model().to_weights().await?;
+        let (early_bird, settled) = run.take_early_bird().map(Tracker::finish).unzip();
+        // The weights the next mask is drawn from: the end of training, or the early-bird iteration.
+        let prune_from = match settled.flatten() {
+            Some(w) if self.config.prune.early_bird_ticket => w,
+            _ => trained.clone(),
+        };
         if self.round == 0 {
-            self.dense_trained = Some(trained.clone());
+            self.dense_trained = Some(prune_from.clone());
         }
         let keep = (self.mask.total() <= KEEP_TRAINED_WEIGHTS).then(|| trained.clone());
         let report = Box::new(RoundReport {
@@ -349,9 +361,10 @@ impl Experiment {
             reinit: None,
             random_mask: None,
             mask: self.mask.clone(),
+            early_bird,
             trained: keep,
         });
-        self.after_run(None, report, trained).await
+        self.after_run(None, report, prune_from).await
     }
 
     /// After the ticket (`after` None) or a control: start the next control,

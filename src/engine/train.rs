@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::{OptimizerKind, TrainConfig};
 use super::data::{Dataset, Split};
+use super::early_bird::Tracker;
 use super::mask::Mask;
 use super::model::{MaskedNet, Weights};
 use super::rng::{self, Stream};
@@ -180,6 +181,8 @@ pub struct TrainRun {
     curve: Vec<CurvePoint>,
     /// Accuracy on the whole training split, measured once when the run ends.
     train_accuracy: Option<f64>,
+    /// The dense run's masks at each evaluation point (round 0, magnitude pruning).
+    early_bird: Option<Tracker>,
     device: Device,
 }
 
@@ -220,8 +223,20 @@ impl TrainRun {
             snapshot: None,
             curve: Vec::new(),
             train_accuracy: None,
+            early_bird: None,
             device: device.clone(),
         }
+    }
+
+    /// Follow the masks magnitude pruning would take at each evaluation point.
+    pub fn track_early_bird(mut self, tracker: Tracker) -> Self {
+        self.early_bird = Some(tracker);
+        self
+    }
+
+    /// What the early-bird tracker saw (once, when the run is done).
+    pub fn take_early_bird(&mut self) -> Option<Tracker> {
+        self.early_bird.take()
     }
 
     /// Save θk on the host when the run reaches iteration `k`.
@@ -304,6 +319,12 @@ impl TrainRun {
             val_accuracy: val.accuracy,
             test_accuracy: test.accuracy,
         });
+        if self.early_bird.is_some() {
+            let weights = self.model().to_weights().await?;
+            if let Some(tracker) = &mut self.early_bird {
+                tracker.observe(self.iteration, &weights);
+            }
+        }
         Ok(())
     }
 

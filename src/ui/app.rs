@@ -9,7 +9,9 @@ use crate::engine::config::PRESETS;
 use crate::url::{self, Group, Notice, Setting, Shown, UrlState};
 
 use super::Finished;
-use super::charts::{AccuracyChart, EarlyStopChart, GeneralisationChart, LossChart, SparsityChart, SweepChart};
+use super::charts::{
+    AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, LossChart, SparsityChart, SweepChart,
+};
 use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
 use super::own_data::OwnDataImport;
 use super::page_url;
@@ -239,6 +241,7 @@ pub fn App() -> impl IntoView {
                 <LossChart live=lab.live />
                 <EarlyStopChart finished=finished pinned=comparisons />
                 <GeneralisationChart finished=finished pinned=comparisons />
+                <EarlyBirdChart rounds=lab.rounds config=config />
                 <SparsityChart rounds=lab.rounds selected=selected />
                 <SweepChart sweep=sweep />
             </section>

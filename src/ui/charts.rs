@@ -5,11 +5,12 @@
 
 use leptos::prelude::*;
 
-use crate::engine::RoundReport;
+use crate::engine::early_bird::EarlyBird;
 use crate::engine::replicates::{NetworkSpread, RoundSpread, Spread};
 use crate::engine::round::Phase;
 use crate::engine::sweep_summary::Summary;
 use crate::engine::train::CurvePoint;
+use crate::engine::{ExperimentConfig, RoundReport};
 use crate::url::{self, UrlState};
 
 use super::pinned::Comparison;
@@ -555,6 +556,89 @@ pub fn GeneralisationChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison
                 <span class="swatch random"></span>"random mask"</p>
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
+    }
+}
+
+/// The dense run's masks settling, ready to draw.
+#[derive(Clone, Debug, PartialEq)]
+struct EarlyBirdPlot {
+    distances: Line,
+    /// SVG y of the threshold.
+    threshold_y: f64,
+    /// The early-bird iteration and where it is drawn.
+    found: Option<(usize, f64, f64)>,
+    y_ticks: Vec<(f64, String)>,
+    x_max: usize,
+    text: String,
+}
+
+impl EarlyBirdPlot {
+    fn new(early: &EarlyBird, steps: usize, ticket_there: bool) -> Self {
+        let highest = early.distances.iter().map(|d| d.distance).fold(early.threshold * 1.5, f64::max);
+        let (x, y) = (Range { lo: 0.0, hi: steps as f64 }, Range { lo: 0.0, hi: highest });
+        let points: Vec<(f64, f64)> = early.distances.iter().map(|d| (d.iteration as f64, d.distance)).collect();
+        let found = early.iteration.and_then(|i| {
+            let d = early.distances.iter().find(|d| d.iteration == i)?;
+            Some((i, sx(i as f64, x), sy(d.distance, y)))
+        });
+        let text = match early.iteration {
+            Some(i) => format!(
+                "The masks settle at iteration {i} of {steps}: from there on fewer than {:.0}% of their flags change                  between evaluations. {}",
+                early.threshold * 100.0,
+                if ticket_there {
+                    format!("The first mask was drawn there, {} dense steps before the end of training.", steps - i)
+                } else {
+                    "\"Ticket at early-bird\" draws the first mask there.".to_string()
+                }
+            ),
+            None => format!("The masks did not settle under {} before the end of training.", early.threshold),
+        };
+        Self {
+            distances: Line::new(&points, x, y),
+            threshold_y: sy(early.threshold, y),
+            found,
+            y_ticks: round_ticks(0.0, highest).into_iter().map(|(v, label)| (sy(v, y), label)).collect(),
+            x_max: steps,
+            text,
+        }
+    }
+}
+
+/// Early-bird (You et al., 2020): the normalised Hamming distance between
+/// the masks magnitude pruning would take at consecutive evaluation points of
+/// the dense run, the threshold, and the iteration from which it stays under.
+#[component]
+pub fn EarlyBirdChart(rounds: RwSignal<Vec<RoundReport>>, config: Signal<ExperimentConfig>) -> impl IntoView {
+    let plot = Memo::new(move |_| {
+        let (steps, there) = config.with(|c| (c.train.steps, c.prune.early_bird_ticket));
+        rounds.with(|r| r.first().and_then(|r| r.early_bird.as_ref()).map(|e| EarlyBirdPlot::new(e, steps, there)))
+    });
+    let with = move |f: fn(&EarlyBirdPlot) -> String| move || plot.with(|p| p.as_ref().map(f).unwrap_or_default());
+    view! {
+        <Show when=move || plot.with(Option::is_some)>
+            <figure class="chart" id="early-bird-chart"
+                data-points=with(|p| p.distances.len.to_string())
+                data-iteration=with(|p| p.found.map(|f| f.0.to_string()).unwrap_or_default())>
+                <figcaption>"Early-bird: how much the dense run's mask changes between evaluations"</figcaption>
+                <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="mask distance against iteration">
+                    {move || plot.with(|p| p.as_ref().map(|p| p.y_ticks.iter().map(|(y, label)| view! {
+                        <line class="grid" x1={PAD} y1=format!("{y:.1}") x2={W - PAD} y2=format!("{y:.1}") />
+                        <text class="tick" x=2 y=format!("{:.1}", y + 3.0)>{label.clone()}</text>
+                    }).collect::<Vec<_>>()))}
+                    <Axes />
+                    <text class="tick" x={W - PAD - 20.0} y={H - 14.0}>{with(|p| p.x_max.to_string())}</text>
+                    <text class="axis-title" x={W / 2.0} y={H - 2.0}>"iteration of the dense run"</text>
+                    <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>"mask distance (fraction of flags)"</text>
+                    <line class="reference threshold" x1={PAD} x2={W - PAD}
+                        y1=with(|p| format!("{:.1}", p.threshold_y)) y2=with(|p| format!("{:.1}", p.threshold_y)) />
+                    <polyline class="series ticket" points=with(|p| p.distances.points.clone()) />
+                    {move || plot.with(|p| p.as_ref().and_then(|p| p.found).map(|(i, cx, cy)| view! {
+                        <circle class="early-bird" cx=format!("{cx:.1}") cy=format!("{cy:.1}") r="4" data-iteration=i />
+                    }))}
+                </svg>
+                <p class="hint" id="early-bird-text">{with(|p| p.text.clone())}</p>
+            </figure>
+        </Show>
     }
 }
 

@@ -22,8 +22,8 @@ mod cli {
 
     use clap::{Parser, Subcommand};
     use indicatif::{ProgressBar, ProgressStyle};
-    use lottery_ticket_lab::engine::replicates;
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
+    use lottery_ticket_lab::engine::{replicates, transfer};
     use lottery_ticket_lab::{sweep, url};
 
     #[derive(Parser)]
@@ -31,6 +31,22 @@ mod cli {
     struct Cli {
         #[command(subcommand)]
         command: Command,
+    }
+
+    /// Where and how a command trains, and where its report goes (`run` and `transfer`).
+    #[derive(clap::Args)]
+    struct Training {
+        #[arg(long, default_value = "cpu", value_parser = backend)]
+        backend: Backend,
+        /// Write the JSON report here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Where the image sets live.
+        #[arg(long, default_value = "web/data")]
+        data_dir: PathBuf,
+        /// Steps between progress updates.
+        #[arg(long, default_value_t = 50)]
+        chunk: usize,
     }
 
     #[derive(Subcommand)]
@@ -43,17 +59,23 @@ mod cli {
             /// Override a knob with its URL key, e.g. --set rounds=5 --set hidden=300,100.
             #[arg(long = "set", value_name = "KEY=VALUE")]
             set: Vec<String>,
-            #[arg(long, default_value = "cpu", value_parser = backend)]
-            backend: Backend,
-            /// Write the JSON report here.
+            #[command(flatten)]
+            training: Training,
+        },
+        /// Train a run's round-R ticket (mask and θ0) on another dataset of the same network shape, beside
+        /// the dense network, the same mask from fresh weights, a random mask and the target's own ticket.
+        Transfer {
+            /// A report of `lottery run --out`, or a ticket file exported by the page.
             #[arg(long)]
-            out: Option<PathBuf>,
-            /// Where the image sets live.
-            #[arg(long, default_value = "web/data")]
-            data_dir: PathBuf,
-            /// Steps between progress updates.
-            #[arg(long, default_value_t = 50)]
-            chunk: usize,
+            from: PathBuf,
+            /// The round whose ticket moves (its sparsity is the comparison's).
+            #[arg(long)]
+            round: usize,
+            /// The target dataset, e.g. fashion for a ticket found on mnist.
+            #[arg(long)]
+            data: String,
+            #[command(flatten)]
+            training: Training,
         },
         /// List the presets, and the settings --set accepts: key, label and help.
         Keys,
@@ -159,10 +181,13 @@ mod cli {
             Command::BenchStep { backend, blocks, steps, data_dir } => {
                 exit(bench_step(backend, blocks, steps, &data_dir))
             }
-            Command::Run { preset, set, backend, out, data_dir, chunk } => {
+            Command::Run { preset, set, training: Training { backend, out, data_dir, chunk } } => {
                 exit(run(&preset, &set, backend, out, &data_dir, chunk))
             }
             Command::Sweep { command } => exit(sweep_command(command)),
+            Command::Transfer { from, round, data, training: Training { backend, out, data_dir, chunk } } => {
+                exit(transfer(&from, round, &data, backend, out, &data_dir, chunk))
+            }
         }
     }
 
@@ -462,6 +487,90 @@ mod cli {
         });
         println!("{line}");
         Ok(())
+    }
+
+    /// A run's configuration and replicate 0's rounds, from a `lottery run` report (one replicate or
+    /// several) or a ticket file.
+    fn source_run(path: &std::path::Path) -> Result<(engine::ExperimentConfig, Vec<engine::RoundReport>), String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let what = |e: String| format!("{}: {e}", path.display());
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| what(format!("not JSON: {e}")))?;
+        if value.get("format").is_some() {
+            let ticket = engine::Checkpoint::from_json(&text).map_err(|e| what(e.to_string()))?;
+            return Ok((ticket.config, ticket.rounds));
+        }
+        let report = value.get("replicates").and_then(|r| r.get(0)).cloned().unwrap_or(value);
+        let report: Report = serde_json::from_value(report)
+            .map_err(|e| what(format!("neither a report of lottery run nor a ticket file ({e})")))?;
+        report.config.validate().map_err(|e| what(e.to_string()))?;
+        Ok((report.config, report.rounds))
+    }
+
+    fn transfer(
+        from: &std::path::Path,
+        round: usize,
+        target: &str,
+        backend: Backend,
+        out: Option<PathBuf>,
+        data_dir: &std::path::Path,
+        chunk: usize,
+    ) -> Result<(), String> {
+        let (source, rounds) = source_run(from)?;
+        let target = engine::DatasetName::parse(target).ok_or_else(|| {
+            let names: Vec<&str> = engine::DatasetName::OPTIONS.iter().map(|o| o.name).collect();
+            format!("no dataset called '{target}'; try one of {}", names.join(", "))
+        })?;
+        let plan = transfer::plan(&source, &rounds, round, target)?;
+        let (device, backend_name) = backend.open()?;
+        let data = engine::load_dataset(&plan.target, data_dir).map_err(|e| e.to_string())?;
+        eprintln!(
+            "round {round} of {} ({:.2}% of weights) onto {}, on {backend_name}",
+            source.data.dataset.name(),
+            plan.mask.density() * 100.0,
+            target.name()
+        );
+        let started = Instant::now();
+        let mut run = transfer::Transfer::new(plan, data, &device);
+        let mut announced = None;
+        let report = loop {
+            if run.training() != announced {
+                announced = run.training();
+                if let Some(n) = announced {
+                    eprintln!("training: {}", n.label());
+                }
+            }
+            if let Some(report) = pollster::block_on(run.advance(chunk)).map_err(|e| e.to_string())? {
+                break report;
+            }
+        };
+        eprintln!("finished in {:.1} s", started.elapsed().as_secs_f64());
+        print!("{}", transfer_table(&report));
+        if let Some(path) = out {
+            let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("report written to {}", path.display());
+        }
+        Ok(())
+    }
+
+    /// A transfer's networks, as Markdown.
+    fn transfer_table(report: &transfer::TransferReport) -> String {
+        let mut s = format!(
+            "| {} → {}, round {} | weights remaining % | test acc % | early-stop iter |\n|---|---:|---:|---:|\n",
+            report.source.data.dataset.name(),
+            report.target.data.dataset.name(),
+            report.round
+        );
+        for r in &report.results {
+            s.push_str(&format!(
+                "| {} | {:.2} | {:.2} | {} |\n",
+                r.network.label(),
+                r.weights_remaining * 100.0,
+                r.summary.test_accuracy * 100.0,
+                r.summary.early_stop_iteration
+            ));
+        }
+        s
     }
 
     /// Where the dense run's masks settled (early-bird), in one line.

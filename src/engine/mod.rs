@@ -21,6 +21,7 @@ pub mod round;
 pub mod speed_probe;
 pub mod sweep_summary;
 pub mod train;
+pub mod transfer;
 
 pub use checkpoint::{Checkpoint, TicketError};
 pub use choice::Choice;

@@ -21,6 +21,7 @@ use super::runner::{self, LabSignals, RunFlags, Status};
 use super::saved::{self, Resumable, RoundsSource, SavedRounds};
 use super::ticket_file::TicketFile;
 use super::tour::{self, TourPanel};
+use super::transfer::TransferPanel;
 use crate::engine::own_data::OwnData;
 use crate::engine::pinned_runs::PinnedRuns;
 use crate::engine::sweep_summary::Summary;
@@ -242,6 +243,7 @@ pub fn App() -> impl IntoView {
                 <EarlyStopChart finished=finished pinned=comparisons />
                 <GeneralisationChart finished=finished pinned=comparisons />
                 <EarlyBirdChart rounds=lab.rounds config=config />
+                <TransferPanel lab=lab selected=selected />
                 <SparsityChart rounds=lab.rounds selected=selected />
                 <SweepChart sweep=sweep />
             </section>

@@ -17,6 +17,7 @@ mod runner;
 mod saved;
 mod ticket_file;
 mod tour;
+mod transfer;
 
 pub use app::App;
 

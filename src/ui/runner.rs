@@ -288,6 +288,12 @@ impl DataSource {
     }
 }
 
+/// The dataset of `config` (generated, or its image file fetched), for work
+/// beside the run (a transfer).
+pub(super) async fn dataset_for(config: &ExperimentConfig) -> Result<Dataset, String> {
+    DataSource::fetch(config, None).await?.dataset(config)
+}
+
 /// Wait while the run is paused. False: the run was stopped.
 async fn wait_while_paused(lab: LabSignals, flags: &RunFlags) -> bool {
     if flags.pause.get() && !flags.stop.get() {

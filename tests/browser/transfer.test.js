@@ -1,0 +1,36 @@
+// Transfer from the page: the round shown of a finished run moves to another
+// 2D set (same network shape), and one chart compares it with the dense
+// network, the same mask from fresh weights, a random mask and the ticket
+// found on the target. Datasets of another shape are not offered.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, serve, screenshot, trainToEnd } from './harness.js';
+
+let server;
+let browser;
+before(async () => { server = await serve(); browser = await launch({ webgpu: false }); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+const SMALL = '?data=gauss&n=300&noise=0.3&hidden=8,6&steps=150&eval=50&rate=0.3&rounds=2&reinit=0&seed=5&backend=cpu';
+
+test('a ticket transfers between two 2D sets, beside its four comparisons, on one chart', { timeout: 180_000 }, async () => {
+  const { page, errors } = await open(browser, server.url + SMALL);
+  assert.equal(await page.isVisible('#transfer'), false, 'nothing to transfer before a run');
+  assert.equal((await trainToEnd(page, 120_000)).state, 'done');
+  const offered = await page.$$eval('#transfer-target option', (os) => os.map((o) => o.value));
+  assert.ok(offered.includes('xor') && offered.includes('moons'), offered.join());
+  assert.ok(!offered.includes('gauss') && !offered.includes('digits') && !offered.includes('mnist'), 'only other sets of the same shape');
+  await page.selectOption('#transfer-target', 'xor');
+  await page.click('#transfer-run');
+  await page.waitForSelector('#transfer-chart', { timeout: 150_000 });
+  const caption = await page.textContent('#transfer-chart figcaption');
+  assert.match(caption, /Round-2 ticket of gauss on xor, at \d+\.\d% of weights/);
+  const rows = await page.$$eval('#transfer-chart .bar-row', (rs) => rs.map((r) => [r.dataset.network, r.querySelector('.bar-value').textContent]));
+  assert.deepEqual(rows.map((r) => r[0]), ['Transferred', 'Dense', 'Reinit', 'RandomMask', 'TargetTicket']);
+  for (const [network, value] of rows) {
+    const v = Number(value.replace('%', ''));
+    assert.ok(v >= 0 && v <= 100, `${network}: ${value}`);
+  }
+  await screenshot(page, 'transfer');
+  assert.deepEqual(errors, []);
+});

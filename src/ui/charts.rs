@@ -586,7 +586,11 @@ impl EarlyBirdPlot {
                 "The masks settle at iteration {i} of {steps}: from there on fewer than {:.0}% of their flags change                  between evaluations. {}",
                 early.threshold * 100.0,
                 if ticket_there {
-                    format!("The first mask was drawn there, {} dense steps before the end of training.", steps - i)
+                    format!(
+                        "The first mask was drawn there, {} dense steps before the end of training. To compare with \
+                         full IMP, keep this run and run it again with \"Ticket at early-bird\" off.",
+                        steps - i
+                    )
                 } else {
                     "\"Ticket at early-bird\" draws the first mask there.".to_string()
                 }

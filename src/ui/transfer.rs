@@ -56,10 +56,11 @@ async fn run(checkpoint: Checkpoint, round: usize, target: DatasetName, state: R
 pub fn TransferPanel(lab: LabSignals, selected: RwSignal<Option<usize>>) -> impl IntoView {
     let state = RwSignal::new(State::Idle);
     let target = RwSignal::new(String::new());
-    // The finished run and the round shown (a pruned one), when nothing trains.
+    // The finished rounds (of a run, a reload or an imported ticket) and the round shown (a pruned one),
+    // when nothing trains.
     let source = Memo::new(move |_| {
-        let done = lab.status.get() == Status::Done;
-        let checkpoint = lab.checkpoint.get().filter(|c| done && c.rounds.len() > 1)?;
+        let idle = !matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
+        let checkpoint = lab.checkpoint.get().filter(|c| idle && c.rounds.len() > 1)?;
         let round = round_shown(&checkpoint.rounds, selected.get()).map(|r| r.round).filter(|&r| r > 0)?;
         Some((checkpoint, round))
     });

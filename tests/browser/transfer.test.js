@@ -1,4 +1,5 @@
-// Transfer from the page: the round shown of a finished run moves to another
+// Transfer from the page: the round shown of a finished run (or of an
+// imported ticket file) moves to another
 // 2D set (same network shape), and one chart compares it with the dense
 // network, the same mask from fresh weights, a random mask and the ticket
 // found on the target. Datasets of another shape are not offered.
@@ -32,5 +33,13 @@ test('a ticket transfers between two 2D sets, beside its four comparisons, on on
     assert.ok(v >= 0 && v <= 100, `${network}: ${value}`);
   }
   await screenshot(page, 'transfer');
+
+  // From a ticket file: a fresh page that imports it offers the same transfer.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-ticket')]);
+  const fresh = await open(browser, `${server.url}?backend=cpu`);
+  await fresh.page.setInputFiles('#import-ticket', await download.path());
+  await fresh.page.waitForSelector('#transfer-target');
+  assert.deepEqual(await fresh.page.$$eval('#transfer-target option', (os) => os.map((o) => o.value)), offered);
   assert.deepEqual(errors, []);
+  assert.deepEqual(fresh.errors, []);
 });

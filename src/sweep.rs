@@ -51,13 +51,7 @@ pub struct Run {
 
 /// The settings of a state that differ from the defaults, in table order.
 fn non_default(state: &UrlState) -> Vec<(String, String)> {
-    let defaults = UrlState::default();
-    url::SETTINGS
-        .iter()
-        .map(|s| (s.key, url::get(state, s.key).unwrap_or_default(), url::get(&defaults, s.key).unwrap_or_default()))
-        .filter(|(_, value, default)| value != default)
-        .map(|(k, v, _)| (k.to_string(), v))
-        .collect()
+    url::differences(state, &UrlState::default()).into_iter().map(|(s, v)| (s.key.to_string(), v)).collect()
 }
 
 /// A configuration's name: the first digits of the SHA-256 of its non-default settings.

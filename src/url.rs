@@ -571,6 +571,11 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
     debug_assert!(c.validate().is_ok(), "repair left an invalid config: {:?}", c.validate());
 }
 
+/// The settings whose value in `a` differs from `b`, with `a`'s value as the URL writes it, in table order.
+pub fn differences(a: &UrlState, b: &UrlState) -> Vec<(&'static Setting, String)> {
+    SETTINGS.iter().map(|s| (s, (s.get)(a))).filter(|(s, value)| *value != (s.get)(b)).collect()
+}
+
 /// The current value of `key` as the URL writes it.
 pub fn get(state: &UrlState, key: &str) -> Option<String> {
     setting(key).map(|k| (k.get)(state))

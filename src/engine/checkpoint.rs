@@ -84,6 +84,15 @@ struct Header {
     version: Option<u64>,
 }
 
+/// The `format` tag of a JSON file the lab reads (ticket, sweep summary, pinned runs), if it has one.
+pub fn file_format(text: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Tagged {
+        format: Option<String>,
+    }
+    serde_json::from_str::<Tagged>(text).ok()?.format
+}
+
 fn content(msg: String) -> TicketError {
     TicketError::Content(msg)
 }

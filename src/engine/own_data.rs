@@ -229,13 +229,15 @@ impl OwnData {
         OwnShape { features: self.features, classes: self.classes(), rows: self.rows(), digest: self.digest() }
     }
 
-    /// FNV-1a over the features' bits and the labels: a check, not a secret.
+    /// CRC-32 (crc32fast, which the image-set format already uses) over the features' bits and the labels:
+    /// a check that a file's rows are the ones an experiment ran on, not a secret.
     fn digest(&self) -> String {
-        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let bytes = self.x.iter().flat_map(|v| v.to_bits().to_le_bytes()).chain(self.y.iter().copied());
-        let hash = bytes.fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
-        format!("{hash:016x}")
+        let mut hasher = crc32fast::Hasher::new();
+        for v in &self.x {
+            hasher.update(&v.to_bits().to_le_bytes());
+        }
+        hasher.update(&self.y);
+        format!("{:08x}", hasher.finalize())
     }
 
     /// Whether these points are the ones `shape` describes (and hang together:

@@ -35,11 +35,7 @@ pub struct PinnedRuns {
 
 /// Whether `text` says it is a pinned-runs file (whatever else it holds).
 pub fn is_pinned_runs(text: &str) -> bool {
-    #[derive(Deserialize)]
-    struct Header {
-        format: Option<String>,
-    }
-    serde_json::from_str::<Header>(text).is_ok_and(|h| h.format.as_deref() == Some(PINNED_FORMAT))
+    super::checkpoint::file_format(text).as_deref() == Some(PINNED_FORMAT)
 }
 
 impl PinnedRuns {

@@ -49,11 +49,7 @@ pub struct Summary {
 
 /// Whether `text` says it is a sweep summary (whatever else it holds).
 pub fn is_summary(text: &str) -> bool {
-    #[derive(Deserialize)]
-    struct Header {
-        format: Option<String>,
-    }
-    serde_json::from_str::<Header>(text).is_ok_and(|h| h.format.as_deref() == Some(SUMMARY_FORMAT))
+    super::checkpoint::file_format(text).as_deref() == Some(SUMMARY_FORMAT)
 }
 
 impl Summary {

@@ -133,7 +133,8 @@ impl TransferReport {
 
 /// The network training now.
 enum Current {
-    Run(Network, Box<TrainRun>),
+    /// A network of the comparison, and its fraction of weights remaining.
+    Run(Network, Box<TrainRun>, f64),
     Own(Box<Experiment>),
 }
 
@@ -172,17 +173,15 @@ impl Transfer {
         let t = &self.plan.target;
         let steps = t.train.steps;
         let run = |w: &Weights, mask: &Mask| {
-            Box::new(TrainRun::new(&t.train, &w.masked(mask), mask, 0, steps, t.seed, &self.device))
+            let train = TrainRun::new(&t.train, &w.masked(mask), mask, 0, steps, t.seed, &self.device);
+            Current::Run(network, Box::new(train), mask.density())
         };
         let mask = &self.plan.mask;
         Ok(match network {
-            Network::Transferred => Current::Run(network, run(&self.theta0, mask)),
-            Network::Dense => Current::Run(network, run(&self.theta0, &Mask::dense(&t.shapes()))),
-            Network::Reinit => Current::Run(network, run(&rewind::reinit(t, mask, self.plan.round), mask)),
-            Network::RandomMask => {
-                let random = prune::random_mask(mask, t.seed, self.plan.round as u64);
-                Current::Run(network, run(&self.theta0, &random))
-            }
+            Network::Transferred => run(&self.theta0, mask),
+            Network::Dense => run(&self.theta0, &Mask::dense(&t.shapes())),
+            Network::Reinit => run(&rewind::reinit(t, mask, self.plan.round), mask),
+            Network::RandomMask => run(&self.theta0, &prune::random_mask(mask, t.seed, self.plan.round as u64)),
             Network::TargetTicket => {
                 Current::Own(Box::new(Experiment::new(t.clone(), self.data.clone(), &self.device)?))
             }
@@ -197,18 +196,11 @@ impl Transfer {
             None => self.start(network)?,
         };
         let finished = match &mut current {
-            Current::Run(n, run) => {
+            Current::Run(n, run, weights_remaining) => {
                 run.advance(&self.data, max_steps).await?;
-                let mask = match n {
-                    Network::Dense => Mask::dense(&self.plan.target.shapes()),
-                    Network::RandomMask => {
-                        prune::random_mask(&self.plan.mask, self.plan.target.seed, self.plan.round as u64)
-                    }
-                    _ => self.plan.mask.clone(),
-                };
                 run.is_done().then(|| TransferResult {
                     network: *n,
-                    weights_remaining: mask.density(),
+                    weights_remaining: *weights_remaining,
                     summary: run.summary(),
                 })
             }

@@ -488,6 +488,16 @@ fn SparsitySeries(
     }
 }
 
+/// The colours of the ticket and its controls, under a sparsity chart.
+#[component]
+fn NetworkLegend() -> impl IntoView {
+    view! {
+        <p class="legend"><span class="swatch ticket"></span>"winning ticket "
+            <span class="swatch reinit"></span>"random reinit "
+            <span class="swatch random"></span>"random mask"</p>
+    }
+}
+
 /// "mean of 3 replicates, band: min–max", under a chart with replicates.
 fn replicates_note(plot: Memo<SparsityPlot>) -> impl Fn() -> Option<String> {
     move || {
@@ -513,9 +523,7 @@ pub fn AccuracyChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) ->
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Test accuracy (%) vs. weights remaining (log scale)"</figcaption>
             <SparsitySvg plot=plot y_title="test accuracy (%)" label="accuracy against weights remaining" />
-            <p class="legend"><span class="swatch ticket"></span>"winning ticket "
-                <span class="swatch reinit"></span>"random reinit "
-                <span class="swatch random"></span>"random mask"</p>
+            <NetworkLegend />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }
@@ -551,9 +559,7 @@ pub fn GeneralisationChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Generalisation gap (train − test accuracy, points) vs. weights remaining"</figcaption>
             <SparsitySvg plot=plot y_title="train − test (points)" label="generalisation gap against weights remaining" />
-            <p class="legend"><span class="swatch ticket"></span>"winning ticket "
-                <span class="swatch reinit"></span>"random reinit "
-                <span class="swatch random"></span>"random mask"</p>
+            <NetworkLegend />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }

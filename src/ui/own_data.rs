@@ -43,9 +43,7 @@ pub fn OwnDataImport(
         Err(e) => message.set(Some((false, format!("Could not use {name}: {e}. The data is unchanged.")))),
     };
     let from_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        input.set_value("");
+        let Some(file) = ticket_file::chosen_file(&ev) else { return };
         let name = file.name();
         leptos::task::spawn_local(async move {
             match ticket_file::read(&file, own_data::MAX_BYTES).await {

@@ -51,15 +51,12 @@ pub fn difference(pinned: &ExperimentConfig, current: &ExperimentConfig) -> Stri
         UrlState { config: pinned.clone(), ..UrlState::default() },
         UrlState { config: current.clone(), ..UrlState::default() },
     );
-    let parts: Vec<String> = url::SETTINGS
-        .iter()
-        .filter(|s| s.group != Group::Page && s.group != Group::Backend)
-        .filter_map(|s| {
-            let value = url::get(&a, s.key)?;
-            (Some(&value) != url::get(&b, s.key).as_ref()).then(|| {
-                let label = (s.menu)().into_iter().find(|(v, _)| *v == value).map(|(_, label)| label.to_string());
-                label.filter(|_| s.group != Group::Controls).unwrap_or_else(|| format!("{}={value}", s.key))
-            })
+    let parts: Vec<String> = url::differences(&a, &b)
+        .into_iter()
+        .filter(|(s, _)| s.group != Group::Page && s.group != Group::Backend)
+        .map(|(s, value)| {
+            let label = (s.menu)().into_iter().find(|(v, _)| *v == value).map(|(_, label)| label.to_string());
+            label.filter(|_| s.group != Group::Controls).unwrap_or_else(|| format!("{}={value}", s.key))
         })
         .collect();
     match parts.len() {

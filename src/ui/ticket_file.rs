@@ -30,6 +30,15 @@ pub(super) fn download(name: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The file a file input's change chose, if any; the input is cleared so
+/// choosing the same file again fires again.
+pub(super) fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    let input: web_sys::HtmlInputElement = event_target(ev);
+    let file = input.files().and_then(|f| f.get(0))?;
+    input.set_value("");
+    Some(file)
+}
+
 /// Read the chosen file as text, refusing one over `max_bytes` before reading it.
 pub(super) async fn read(file: &web_sys::File, max_bytes: usize) -> Result<String, String> {
     let size = file.size() as usize;
@@ -61,9 +70,7 @@ pub fn TicketFile(
         }
     };
     let import = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        input.set_value("");
+        let Some(file) = chosen_file(&ev) else { return };
         let name = file.name();
         leptos::task::spawn_local(async move {
             let text = match read(&file, crate::engine::checkpoint::MAX_FILE_BYTES).await {

@@ -85,14 +85,26 @@ def fashion(tmp):
     write("fashion.ltd", shuffled(rows), 28, 28, 10, 255)
 
 
+def penguins(tmp):
+    """Palmer penguins as the package ships it (CC0 data): the own-data example, kept verbatim."""
+    run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "palmerpenguins==0.1.6", "-d", tmp], tmp)
+    wheel = glob.glob(os.path.join(tmp, "palmerpenguins-*.whl"))[0]
+    with zipfile.ZipFile(wheel) as z:
+        data = z.read("palmerpenguins/data/penguins.csv")
+    with open(os.path.join(OUT, "penguins.csv"), "wb") as f:
+        f.write(data)
+    rows = len(data.splitlines()) - 1
+    print(f"penguins.csv: {rows} rows, {len(data)} bytes")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    which = sys.argv[1:] or ["digits", "mnist", "fashion"]
+    which = sys.argv[1:] or ["digits", "mnist", "fashion", "penguins"]
     for name in which:
         with tempfile.TemporaryDirectory() as tmp:
             globals()[name](tmp)
     with open(os.path.join(OUT, "SHA256SUMS"), "w") as f:
-        for p in sorted(glob.glob(os.path.join(OUT, "*.ltd"))):
+        for p in sorted(glob.glob(os.path.join(OUT, "*.ltd")) + glob.glob(os.path.join(OUT, "*.csv"))):
             f.write(f"{hashlib.sha256(open(p, 'rb').read()).hexdigest()}  {os.path.basename(p)}\n")
 
 

@@ -5,7 +5,9 @@
 //! - `manifest.jsonl`: one run per line ([`Run`]), written by [`plan`];
 //! - `runs/<name>/report.json`: a finished run (written atomically: a
 //!   temporary file, then a rename), or `runs/<name>/error.txt`: why it failed;
-//! - `summary.json` and `summary.md`: what [`merge`] found.
+//! - `summary.json` and `summary.md`: what [`merge`] found;
+//! - `own_data.json`: the rows of a sweep on a CSV file (the grid's
+//!   `data_file`), so every run, on any node, trains on what was planned.
 //!
 //! Runs are named as OpenLTH names them: a short hash of the settings that
 //! differ from the defaults, plus the replicate, so the same run always
@@ -19,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::engine::config::{ExperimentConfig, PRESETS, preset};
 use crate::engine::device::Native;
+use crate::engine::own_data::{self, OwnData};
 use crate::engine::replicates::{self, RoundSpread};
 pub use crate::engine::sweep_summary::{ConfigurationSummary, SUMMARY_FORMAT, SUMMARY_VERSION, Summary, Unfinished};
 use crate::engine::{self, Experiment, Report};
@@ -33,6 +36,15 @@ const NAME_DIGITS: usize = 10;
 /// Settings that do not change what a run computes, or that the manifest
 /// expands itself: left out of a configuration's name.
 const UNNAMED_KEYS: &[&str] = &["reps", "backend"];
+/// The rows of a sweep on own data, in its folder.
+pub const OWN_DATA: &str = "own_data.json";
+/// Grid keys that name own data rather than a setting: the CSV file
+/// (relative to the grid file), its label column and the columns left out,
+/// as `lottery run --data-file F --label C --drop A,B` takes them.
+pub const DATA_FILE_KEY: &str = "data_file";
+pub const LABEL_KEY: &str = "label";
+pub const DROP_KEY: &str = "drop";
+const OWN_DATA_KEYS: [&str; 3] = [DATA_FILE_KEY, LABEL_KEY, DROP_KEY];
 
 /// One run of a sweep: a line of the manifest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,7 +88,44 @@ fn url_value(key: &str, v: &toml::Value) -> Result<String, String> {
 /// multiplies) into runs. A bad grid is refused with a message naming the
 /// key, before anything runs.
 pub fn plan(grid: &str) -> Result<Vec<Run>, String> {
+    plan_in(grid, Path::new(".")).map(|planned| planned.runs)
+}
+
+/// A planned sweep: its runs, and the rows they train on when the grid names a CSV file.
+#[derive(Debug)]
+pub struct Planned {
+    pub runs: Vec<Run>,
+    pub own: Option<own_data::Imported>,
+}
+
+/// The grid's own data: `data_file` (read relative to `grid_dir`), `label`, `drop`.
+fn grid_own_data(table: &toml::Table, grid_dir: &Path) -> Result<Option<own_data::Imported>, String> {
+    let word = |key: &str| match table.get(key) {
+        None => Ok(None),
+        Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(format!("{key}: {other} is not a column's name")),
+    };
+    let Some(file) = word(DATA_FILE_KEY)? else {
+        return match OWN_DATA_KEYS.iter().find(|k| table.contains_key(**k)) {
+            Some(k) => Err(format!("{k}: only with {DATA_FILE_KEY}, the CSV file it applies to")),
+            None => Ok(None),
+        };
+    };
+    let drop = match table.get(DROP_KEY) {
+        None => Vec::new(),
+        Some(toml::Value::Array(list)) => list
+            .iter()
+            .map(|v| v.as_str().map(str::to_string).ok_or_else(|| format!("{DROP_KEY}: {v} is not a column's name")))
+            .collect::<Result<_, _>>()?,
+        Some(other) => return Err(format!("{DROP_KEY}: {other} is not a list of columns")),
+    };
+    own_data::from_file(&grid_dir.join(file), word(LABEL_KEY)?.as_deref(), &drop).map(Some)
+}
+
+/// [`plan`], with a grid that may name a CSV file (`data_file`, relative to `grid_dir`).
+pub fn plan_in(grid: &str, grid_dir: &Path) -> Result<Planned, String> {
     let table: toml::Table = grid.parse().map_err(|e: toml::de::Error| format!("not a grid file: {}", e.message()))?;
+    let own = grid_own_data(&table, grid_dir)?;
     let base = match table.get("preset") {
         None => String::new(),
         Some(toml::Value::String(p)) if preset(p).is_some() => format!("preset={p}"),
@@ -84,10 +133,11 @@ pub fn plan(grid: &str) -> Result<Vec<Run>, String> {
             return Err(format!("preset: {other} is not one of {}", PRESETS.join(", ")));
         }
     };
-    for key in table.keys().filter(|k| *k != "preset") {
+    for key in table.keys().filter(|k| *k != "preset" && !OWN_DATA_KEYS.contains(&k.as_str())) {
         if url::get(&UrlState::default(), key).is_none() {
             let keys: Vec<&str> = url::SETTINGS.iter().map(|s| s.key).collect();
-            return Err(format!("{key}: not a setting; the keys are preset, {}", keys.join(", ")));
+            let own = OWN_DATA_KEYS.join(", ");
+            return Err(format!("{key}: not a setting; the keys are preset, {own}, {}", keys.join(", ")));
         }
     }
     // Each key's values, in the settings' order, each checked alone first.
@@ -132,14 +182,21 @@ pub fn plan(grid: &str) -> Result<Vec<Run>, String> {
         for (key, value) in picks.iter().rev() {
             write!(query, "&{key}={}", url::encode_component(value)).expect("a String");
         }
-        let (state, notices) = url::decode(&query);
+        let (mut state, notices) = url::decode(&query);
         if let Some(n) = notices.first() {
             return Err(format!("{}: {} (in the combination {query})", n.key, n.message));
+        }
+        // On own data the rows' digest is part of the name: another file, another configuration.
+        let mut digest = String::new();
+        if let Some(own) = &own {
+            let shape = own.data.shape();
+            digest = format!("#{}", shape.digest);
+            url::use_own_data(&mut state, shape, own.data.rows());
         }
         let named: Vec<(String, String)> =
             non_default(&state).into_iter().filter(|(k, _)| !UNNAMED_KEYS.contains(&k.as_str())).collect();
         let settings = form_urlencoded::Serializer::new(String::new()).extend_pairs(named).finish();
-        let configuration = configuration_name(&settings);
+        let configuration = configuration_name(&format!("{settings}{digest}"));
         for r in 0..state.config.reps {
             runs.push(Run {
                 index: runs.len(),
@@ -151,7 +208,20 @@ pub fn plan(grid: &str) -> Result<Vec<Run>, String> {
             });
         }
     }
-    Ok(runs)
+    Ok(Planned { runs, own })
+}
+
+/// Keep a sweep's rows in its folder (beside the manifest).
+pub fn write_own_data(dir: &Path, own: &OwnData) -> Result<(), String> {
+    let json = serde_json::to_string(own).map_err(|e| e.to_string())?;
+    write_atomically(&dir.join(OWN_DATA), &json)
+}
+
+/// The rows a sweep on own data trains on, read from its folder.
+fn read_own_data(dir: &Path) -> Result<OwnData, String> {
+    let path = dir.join(OWN_DATA);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn manifest_text(runs: &[Run]) -> String {
@@ -220,8 +290,22 @@ pub fn state(dir: &Path, run: &Run) -> RunState {
 
 /// Train one configuration to its end, headless.
 pub fn train(config: &ExperimentConfig, backend: Native, data_dir: &Path) -> Result<Report, String> {
+    train_on(config, backend, data_dir, None)
+}
+
+/// [`train`], on own rows when the configuration names them.
+pub fn train_on(
+    config: &ExperimentConfig,
+    backend: Native,
+    data_dir: &Path,
+    own: Option<&OwnData>,
+) -> Result<Report, String> {
     let (device, name) = backend.open()?;
-    let data = engine::load_dataset(config, data_dir).map_err(|e| e.to_string())?;
+    let data = match own {
+        Some(own) => engine::build_own_dataset(config, own),
+        None => engine::load_dataset(config, data_dir),
+    }
+    .map_err(|e| e.to_string())?;
     let mut experiment = Experiment::new(config.clone(), data, &device).map_err(|e| e.to_string())?;
     pollster::block_on(experiment.run_to_end(usize::MAX, |_| {})).map_err(|e| e.to_string())?;
     Ok(experiment.report(&name))
@@ -246,7 +330,13 @@ pub fn run_one(dir: &Path, index: usize, backend: Native, data_dir: &Path) -> Re
     }
     let folder = run_dir(dir, run);
     std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
-    let result = run.config.validate().map_err(|e| e.to_string()).and_then(|()| train(&run.config, backend, data_dir));
+    let result = run.config.validate().map_err(|e| e.to_string()).and_then(|()| {
+        let own = match run.config.own_shape() {
+            Some(_) => Some(read_own_data(dir)?),
+            None => None,
+        };
+        train_on(&run.config, backend, data_dir, own.as_ref())
+    });
     match result {
         Ok(report) => {
             let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;

@@ -15,6 +15,7 @@ use crate::engine::config::{
 };
 use crate::engine::data::DatasetName;
 use crate::engine::mask::Mask;
+use crate::engine::own_data::OwnShape;
 use base64::Engine as _;
 
 /// Where training runs, as the page offers it.
@@ -611,6 +612,16 @@ pub fn apply(state: &mut UrlState, key: &str, value: &str) -> Vec<Notice> {
     }
     repair(state, &mut notices);
     notices
+}
+
+/// Imported rows become the experiment's data (no convs: rows are no
+/// images): the page's import, `lottery run --data-file` and a sweep's
+/// `data_file` all go through here. Returns what the settings' rules changed to fit.
+pub fn use_own_data(state: &mut UrlState, shape: OwnShape, rows: usize) -> Vec<Notice> {
+    state.config.data.own = Some(shape);
+    state.config.data.samples = rows;
+    state.config.model.conv.clear();
+    apply(state, "data", "own")
 }
 
 /// Keys added after links were first shared: written only when not at their

@@ -5,9 +5,10 @@ mod common;
 
 use common::*;
 use lottery_ticket_lab::engine::config::ExperimentConfig;
-use lottery_ticket_lab::engine::own_data::{self, CsvError, OwnData};
+use lottery_ticket_lab::engine::csv_table::{self, Delimiter, Header};
+use lottery_ticket_lab::engine::own_data::{self, ColumnChoice, CsvError, LeftOut, OwnData, Role};
 use lottery_ticket_lab::engine::{self, Checkpoint, DatasetName, Experiment};
-use lottery_ticket_lab::url;
+use lottery_ticket_lab::{sweep, url};
 
 /// Two blobs in the plane, `n` points, as `x,y,label` with a header.
 fn blobs(n: usize) -> String {
@@ -63,23 +64,257 @@ fn a_csv_of_points_reads_as_classes_with_columns_scaled() {
 fn a_bad_file_is_refused_with_the_line_and_the_problem() {
     let good = blobs(40);
     let cases: Vec<(String, &str)> = vec![
-        ("a,b,c\n1,2,3\n".into(), "line 1: no label column"),
         (good.replacen("\n", "\n1.0,2.0\n", 2).replacen("1.0,2.0\n", "", 1), "line 3: 2 values, but line 1 has 3"),
-        (good.replace("x,y,label\n", "x,y,label\n0.5,abc,1\n"), "line 2, column 2: 'abc' is not a number"),
+        (
+            good.replace("x,y,label\n", "x,y,label\n0.5,abc,1\n"),
+            "line 2, column 2 (y): 'abc' is not a number, though the column's other values are",
+        ),
         ((0..40).map(|i| format!("{i},{i},7\n")).collect(), "every row has the label '7'"),
         (blobs(own_data::MAX_ROWS + 5), "line 10002: more than 10000 rows"),
         ("".into(), "there are no rows"),
+        ("# only a comment\n\n".into(), "there are no rows"),
         ("5\n6\n".into(), "line 1: only one column"),
         (blobs(10), "10 rows; at least 20"),
-        ((0..40).map(|i| format!("{i},{i},\n")).collect(), "line 1: the label column is empty"),
-        ((0..40).map(|i| format!("1,{i}\n")).collect(), "at most 10 classes"),
+        ((0..40).map(|i| format!("1,{i}\n")).collect(), "at most 10 classes (is column 2 the label column?)"),
+        ("a,b,c\n1,2,3\n4,5,6\n".into(), "2 rows; at least 20"),
+        (
+            (0..30).map(|i| format!("{i},{}\n", if i < 15 { "NA".into() } else { i.to_string() })).collect(),
+            "15 rows once 15 with a missing value are left out; at least 20",
+        ),
+        (
+            (0..30).map(|i| format!("{i},{},{}\n", if i == 5 { "inf".into() } else { i.to_string() }, i % 2)).collect(),
+            "line 6, column 2 (column 2): 'inf' is not a number",
+        ),
     ];
     for (text, expected) in cases {
         let err = own_data::parse("f.csv", &text).map(|_| ()).unwrap_err().to_string();
         assert!(err.contains(expected), "expected '{expected}' in: {err}");
     }
-    let err = own_data::parse("f.csv", "1,nan,0\n").unwrap_err();
-    assert_eq!(err, CsvError::NotANumber { line: 1, column: 2, value: "nan".into() });
+    let too_big = "1,2\n".repeat(own_data::MAX_BYTES / 4 + 1);
+    assert_eq!(own_data::parse("f.csv", &too_big).unwrap_err(), CsvError::TooLarge(too_big.len()));
+
+    // Names that are not columns, and a file whose every feature column is left out.
+    let table = csv_table::read("f.csv", &blobs(40)).unwrap();
+    let err = ColumnChoice::named(&table, Some("species"), &[]).unwrap_err().to_string();
+    assert_eq!(err, "no column called 'species'; the columns are x, y, label");
+    let all_out = ColumnChoice::named(&table, None, &["x".into(), "2".into()]).unwrap();
+    let err = own_data::build(&table, &all_out).unwrap_err().to_string();
+    assert_eq!(err, "no feature column is left: x (left out), y (left out), label (label)");
+}
+
+/// A table read from text, with its default choice's dataset.
+fn read(text: &str) -> (csv_table::Table, Result<own_data::Imported, CsvError>) {
+    let table = csv_table::read("f.csv", text).unwrap();
+    let built = own_data::build(&table, &ColumnChoice::default_for(&table));
+    (table, built)
+}
+
+/// 30 iris-like rows: four measurements and a species word.
+fn iris_rows(decimal: &str, delimiter: &str, quote: &str) -> String {
+    (0..30)
+        .map(|i| {
+            let species = ["setosa", "versicolor", "virginica"][i % 3];
+            let m = |base: usize| format!("{}{decimal}{}", base + i % 3, i % 10);
+            [m(5), m(3), m(1), m(0), format!("{quote}{species}{quote}")].join(delimiter) + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn csv_as_people_have_it_quoted_semicolons_tabs_and_a_sniffed_header() {
+    let header = "sepal_length,sepal_width,petal_length,petal_width,species\n";
+    // A header of names with labels as words: the label is the last column (no column is called label).
+    let (table, built) = read(&format!("{header}{}", iris_rows(".", ",", "")));
+    assert_eq!((table.delimiter, &table.header), (Delimiter::Comma, &Header::Names { line: 1 }));
+    let d = built.unwrap().data;
+    assert_eq!(
+        (d.rows(), d.features, d.labels.clone()),
+        (30, 4, vec!["setosa".into(), "versicolor".into(), "virginica".into()])
+    );
+    assert_eq!(d.feature_names, ["sepal_length", "sepal_width", "petal_length", "petal_width"]);
+
+    // Quoted fields, as spreadsheets export them: the same data.
+    let quoted = format!(
+        "\"sepal_length\",\"sepal_width\",petal_length,petal_width,\"species\"\r\n{}",
+        iris_rows(".", ",", "\"")
+    );
+    assert_eq!(read(&quoted).1.unwrap().data.x, d.x, "quotes and CRLF read like plain fields");
+    // A quoted field may hold the delimiter and a doubled quote.
+    let (table, _) = read("name,x,label\n\"Smith, \"\"J\"\"\",1,a\nLee,2,b\n");
+    assert_eq!(table.rows[0].fields[0], "Smith, \"J\"");
+
+    // Semicolons and decimal commas (a spreadsheet in most of Europe): the same numbers.
+    let european = format!("{}{}", header.replace(',', ";"), iris_rows(",", ";", ""));
+    let (table, built) = read(&european);
+    assert_eq!(table.delimiter, Delimiter::Semicolon);
+    assert_eq!(built.unwrap().data.x, d.x, "5,1 is 5.1 where semicolons separate fields");
+    // Without a header the first line is data, and decimal commas still win over commas.
+    let (table, built) = read(&iris_rows(",", ";", ""));
+    assert_eq!((table.delimiter, &table.header, table.rows.len()), (Delimiter::Semicolon, &Header::None, 30));
+    assert_eq!(built.unwrap().data.x, d.x);
+    // Tabs.
+    let (table, built) = read(&format!("{}{}", header.replace(',', "\t"), iris_rows(".", "\t", "")));
+    assert_eq!(table.delimiter, Delimiter::Tab);
+    assert_eq!(built.unwrap().data.x, d.x);
+
+    // The sniffed header: numbers over numbers are data, names over numbers are a header.
+    let (table, _) = read(&blobs(30).replace("x,y,label\n", ""));
+    assert_eq!((&table.header, table.columns[0].as_str()), (&Header::None, "column 1"));
+    let (table, _) = read(&blobs(30).replace("x,y,label", "height,weight,kind"));
+    assert_eq!(table.header, Header::Names { line: 1 });
+    // A header may name the label column anywhere; comments and blank lines are skipped.
+    let text = format!(
+        "# from a lab notebook\nclass,a,b,c\n\n{}",
+        (0..30).map(|i| format!("{},{i},1,2\n", i % 3)).collect::<String>()
+    );
+    let (table, built) = read(&text);
+    assert_eq!((table.header.clone(), ColumnChoice::default_for(&table).label), (Header::Names { line: 2 }, 0));
+    assert_eq!(table.rows[0].line, 4, "the comment and the blank line count as lines");
+    assert_eq!((built.as_ref().unwrap().data.features, built.unwrap().data.classes()), (3, 3));
+}
+
+#[test]
+fn scikit_learns_count_line_is_a_header_and_names_the_classes() {
+    // sklearn/datasets/data/iris.csv: rows, features, class names; the target is 0, 1, 2.
+    let rows: String = (0..30).map(|i| format!("{}.{},3.{},1.4,0.2,{}\n", 4 + i % 3, i % 10, i % 7, i % 3)).collect();
+    let (table, built) = read(&format!("30,4,setosa,versicolor,virginica\n{rows}"));
+    assert!(matches!(&table.header, Header::Counts { line: 1, class_names } if class_names.len() == 3));
+    let d = built.unwrap().data;
+    assert_eq!((d.rows(), d.features), (30, 4));
+    assert_eq!(d.labels, ["setosa", "versicolor", "virginica"]);
+    assert_eq!(d.y[..3], [0, 1, 2]);
+    // breast_cancer.csv's count line is shorter than its rows: still not data.
+    let rows: String = (0..25).map(|i| format!("{i}.5,{}.25,{}\n", i * 2, i % 2)).collect();
+    let (table, built) = read(&format!("25,2,malignant,benign\n{rows}"));
+    assert!(matches!(table.header, Header::Counts { .. }));
+    assert_eq!((table.columns.len(), built.unwrap().data.labels), (3, vec!["malignant".to_string(), "benign".into()]));
+}
+
+/// Penguins as palmerpenguins ships them, shortened: the label first, two word
+/// columns, and rows with NA.
+fn penguins() -> String {
+    let mut text = String::from("species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year\n");
+    for i in 0..60 {
+        let (species, island) = [("Adelie", "Torgersen"), ("Gentoo", "Biscoe"), ("Chinstrap", "Dream")][i % 3];
+        let sex = if i == 7 { "NA" } else { ["male", "female"][i % 2] };
+        let bill = if i == 12 { "NA".to_string() } else { format!("{}.{}", 38 + 5 * (i % 3), i % 10) };
+        text.push_str(&format!(
+            "{species},{island},{bill},{}.1,{},{},{sex},{}\n",
+            15 + i % 3,
+            180 + i % 40,
+            3500 + 10 * i,
+            2007 + i % 3
+        ));
+    }
+    text
+}
+
+#[test]
+fn missing_values_word_columns_and_the_users_columns() {
+    let table = csv_table::read("penguins.csv", &penguins()).unwrap();
+    // By default the label is the last column, year; the preview says what each column is.
+    let default = ColumnChoice::default_for(&table);
+    assert_eq!(table.columns[default.label], "year");
+    let choice = ColumnChoice::named(&table, Some("species"), &["year".into()]).unwrap();
+    let plan = own_data::plan(&table, &choice);
+    let roles: Vec<String> = plan.roles.iter().map(Role::describe).collect();
+    assert_eq!(roles, ["label", "one-hot (3)", "feature", "feature", "feature", "feature", "one-hot (2)", "left out"]);
+    assert_eq!(plan.missing_lines(&table), [9, 14], "lines 9 and 14 hold NA (line 1 is the header)");
+
+    let imported = own_data::build(&table, &choice).unwrap();
+    let d = &imported.data;
+    assert_eq!(
+        (d.rows(), d.features, d.labels.clone()),
+        (58, 4 + 3 + 2, vec!["Adelie".into(), "Chinstrap".into(), "Gentoo".into()])
+    );
+    assert_eq!(&d.feature_names[..3], ["island=Biscoe", "island=Dream", "island=Torgersen"]);
+    assert_eq!(imported.notes, ["2 rows have a missing value and are left out (lines 9, 14)"]);
+    // One-hot columns are 1 where the row has the word (scaled to -1..1 like every column).
+    let row0 = &d.x[..d.features];
+    assert_eq!(&row0[..3], [-1.0, -1.0, 1.0], "row 1 is on Torgersen");
+
+    // A column that is left out is not read: its missing values leave no row out.
+    let no_sex = ColumnChoice::named(&table, Some("species"), &["year".into(), "sex".into()]).unwrap();
+    let imported = own_data::build(&table, &no_sex).unwrap();
+    assert_eq!((imported.data.rows(), imported.data.features), (59, 7));
+    // Words with more distinct values than a one-hot column may have are left out, with a note.
+    let named: String = (0..40).map(|i| format!("bird{i},{}.5,{}\n", i, i % 2)).collect();
+    let (table, built) = read(&format!("name,mass,label\n{named}"));
+    let imported = built.unwrap();
+    assert_eq!(
+        own_data::plan(&table, &ColumnChoice::default_for(&table)).roles[0],
+        Role::LeftOut(LeftOut::TooManyWords { distinct: 40 })
+    );
+    assert_eq!(imported.data.features, 1);
+    assert_eq!(
+        imported.notes,
+        [format!(
+            "name is left out: 40 different words, more than the {} a one-hot column may have",
+            own_data::MAX_ONE_HOT
+        )]
+    );
+    // Every spelling of missing leaves its row out; many rows are named by the first few lines.
+    let spellings = ["", "NA", "N/A", "NaN", "null", "?", "nan", "None"];
+    let text: String =
+        (0..40).map(|i| format!("{},{i},{}\n", if i < 8 { spellings[i] } else { "1.5" }, i % 2)).collect();
+    let (_, built) = read(&format!("a,b,label\n{text}"));
+    assert_eq!(built.unwrap().notes, ["8 rows have a missing value and are left out (lines 2, 3, 4, 5, 6, …)"]);
+}
+
+#[test]
+fn the_shipped_penguins_file_and_the_cli_reader_agree() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/data/penguins.csv");
+    let imported = own_data::from_file(&path, Some("species"), &["year".into()]).unwrap();
+    let d = &imported.data;
+    assert_eq!((d.name.as_str(), d.rows(), d.features, d.classes()), ("penguins.csv", 333, 9, 3));
+    assert_eq!(imported.notes, ["11 rows have a missing value and are left out (lines 5, 10, 11, 12, 13, …)"]);
+    let err = own_data::from_file(&path, Some("spieces"), &[]).unwrap_err();
+    assert!(
+        err.ends_with(
+            "penguins.csv: no column called 'spieces'; the columns are species, island, bill_length_mm, \
+         bill_depth_mm, flipper_length_mm, body_mass_g, sex, year"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_sweep_names_a_csv_and_every_run_trains_on_its_rows() {
+    let dir = std::env::temp_dir().join(format!("ltl-own-sweep-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("penguins.csv"), penguins()).unwrap();
+    let grid = "data_file = \"penguins.csv\"\nlabel = \"species\"\ndrop = [\"year\"]\nsteps = 40\neval = 20\nrounds = 1\nrate = [0.2, 0.5]\n";
+    let planned = sweep::plan_in(grid, &dir).unwrap();
+    assert_eq!(planned.runs.len(), 2);
+    let own = planned.own.expect("the grid names a file").data;
+    assert_eq!(planned.runs[0].config.own_shape(), Some(&own.shape()));
+    assert_eq!(planned.runs[0].config.features(), 9);
+    // Other rows, another configuration name.
+    std::fs::write(dir.join("other.csv"), penguins().replace("3500", "3600")).unwrap();
+    let other = sweep::plan_in(&grid.replace("penguins.csv", "other.csv"), &dir).unwrap();
+    assert_ne!(other.runs[0].configuration, planned.runs[0].configuration);
+
+    let out = dir.join("sweep");
+    sweep::write_manifest(&out, &planned.runs).unwrap();
+    sweep::write_own_data(&out, &own).unwrap();
+    let no_images = std::path::Path::new("no-image-sets-needed");
+    sweep::run_one(&out, 0, lottery_ticket_lab::engine::device::Native::Cpu, no_images).unwrap();
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("runs").join(&planned.runs[0].name).join("report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["rounds"].as_array().unwrap().len(), 2);
+
+    for (bad, expected) in [
+        ("label = \"species\"\n", "label: only with data_file"),
+        ("data_file = \"missing.csv\"\n", "missing.csv: No such file"),
+        ("data_file = \"penguins.csv\"\ndrop = \"year\"\n", "drop: \"year\" is not a list of columns"),
+    ] {
+        let err = sweep::plan_in(bad, &dir).unwrap_err();
+        assert!(err.contains(expected), "expected '{expected}' in: {err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -49,6 +49,21 @@ mod cli {
         chunk: usize,
     }
 
+    /// Your own data for `run`: a CSV file read exactly as the page reads it.
+    #[derive(clap::Args)]
+    struct OwnDataFile {
+        /// Train on a CSV file: commas, semicolons (with decimal commas) or tabs, quoted fields, a header
+        /// sniffed; rows with a missing value (empty, NA, NaN, null, ?) left out; word columns one-hot.
+        #[arg(long, value_name = "FILE.csv")]
+        data_file: Option<PathBuf>,
+        /// The label column, by header name or number from 1 (default: label, class, target or y, else the last).
+        #[arg(long, value_name = "COLUMN", requires = "data_file")]
+        label: Option<String>,
+        /// Columns to leave out, by header name or number from 1, e.g. --drop year,sex.
+        #[arg(long, value_name = "COL,…", value_delimiter = ',', requires = "data_file")]
+        drop: Vec<String>,
+    }
+
     #[derive(Subcommand)]
     enum Command {
         /// Run an experiment and print its table of rounds.
@@ -59,6 +74,8 @@ mod cli {
             /// Override a knob with its URL key, e.g. --set rounds=5 --set hidden=300,100.
             #[arg(long = "set", value_name = "KEY=VALUE")]
             set: Vec<String>,
+            #[command(flatten)]
+            own: OwnDataFile,
             #[command(flatten)]
             training: Training,
         },
@@ -102,7 +119,8 @@ mod cli {
 
     #[derive(Subcommand)]
     enum SweepCommand {
-        /// Expand a grid file (TOML: URL keys and `preset`; lists multiply) into DIR/manifest.jsonl.
+        /// Expand a grid file (TOML: URL keys and `preset`, and `data_file`, `label`, `drop` for a CSV; lists
+        /// multiply) into DIR/manifest.jsonl.
         Plan {
             grid: PathBuf,
             #[arg(long)]
@@ -181,8 +199,8 @@ mod cli {
             Command::BenchStep { backend, blocks, steps, data_dir } => {
                 exit(bench_step(backend, blocks, steps, &data_dir))
             }
-            Command::Run { preset, set, training: Training { backend, out, data_dir, chunk } } => {
-                exit(run(&preset, &set, backend, out, &data_dir, chunk))
+            Command::Run { preset, set, own, training: Training { backend, out, data_dir, chunk } } => {
+                exit(run(&preset, &set, &own, backend, out, &data_dir, chunk))
             }
             Command::Sweep { command } => exit(sweep_command(command)),
             Command::Transfer { from, round, data, training: Training { backend, out, data_dir, chunk } } => {
@@ -194,6 +212,7 @@ mod cli {
     fn run(
         preset: &str,
         set: &[String],
+        own: &OwnDataFile,
         backend: Backend,
         out: Option<PathBuf>,
         data_dir: &std::path::Path,
@@ -210,18 +229,40 @@ mod cli {
             query.push('&');
             query.push_str(kv);
         }
-        let (state, notices) = url::decode(&query);
+        let (mut state, notices) = url::decode(&query);
         if !notices.is_empty() {
             let lines: Vec<String> = notices.iter().map(|n| format!("  {}: {}", n.key, n.message)).collect();
             return Err(format!("the settings were not taken as given:\n{}", lines.join("\n")));
         }
+        let own = match &own.data_file {
+            None => None,
+            Some(path) => {
+                let imported = engine::own_data::from_file(path, own.label.as_deref(), &own.drop)?;
+                eprintln!("{}", imported.describe());
+                for note in &imported.notes {
+                    eprintln!("  {note}");
+                }
+                let (shape, rows) = (imported.data.shape(), imported.data.rows());
+                for n in url::use_own_data(&mut state, shape, rows) {
+                    eprintln!("  {}: {}", n.key, n.message);
+                }
+                Some(imported.data)
+            }
+        };
         let config = state.config;
         let (device, backend_name) = backend.open()?;
-        let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
+        let load = |config: &engine::ExperimentConfig| {
+            match &own {
+                Some(own) => engine::build_own_dataset(config, own),
+                None => engine::load_dataset(config, data_dir),
+            }
+            .map_err(|e| e.to_string())
+        };
+        let data = load(&config)?;
         eprintln!(
             "{}: {} train / {} val / {} test, network {:?} ({} weights), {} rounds of {} steps, \
              {} replicate(s), on {backend_name}",
-            config.data.dataset.name(),
+            own.as_ref().map_or(config.data.dataset.name(), |o| o.name.as_str()),
             data.train.len(),
             data.val.len(),
             data.test.len(),
@@ -241,7 +282,7 @@ mod cli {
             // The seed draws a 2D set and splits an image set: each replicate has its own.
             let data = match i {
                 0 => data.clone(),
-                _ => engine::load_dataset(&replicate, data_dir).map_err(|e| e.to_string())?,
+                _ => load(&replicate)?,
             };
             let mut report = train_with_progress(replicate, data, &device, chunk)?;
             report.backend = backend_name.clone();
@@ -317,8 +358,17 @@ mod cli {
         match command {
             SweepCommand::Plan { grid, out } => {
                 let text = std::fs::read_to_string(&grid).map_err(|e| format!("{}: {e}", grid.display()))?;
-                let runs = sweep::plan(&text).map_err(|e| format!("{}: {e}", grid.display()))?;
+                let grid_dir = grid.parent().unwrap_or(std::path::Path::new("."));
+                let sweep::Planned { runs, own } =
+                    sweep::plan_in(&text, grid_dir).map_err(|e| format!("{}: {e}", grid.display()))?;
                 sweep::write_manifest(&out, &runs)?;
+                if let Some(own) = own {
+                    sweep::write_own_data(&out, &own.data)?;
+                    println!("{}; its rows are kept in {}", own.describe(), out.join(sweep::OWN_DATA).display());
+                    for note in &own.notes {
+                        println!("  {note}");
+                    }
+                }
                 let configurations = runs.iter().filter(|r| r.replicate == 0).count();
                 println!(
                     "{} runs ({configurations} configurations) in {}",

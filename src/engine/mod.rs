@@ -6,6 +6,7 @@
 pub mod checkpoint;
 pub mod choice;
 pub mod config;
+pub mod csv_table;
 pub mod data;
 pub mod device;
 pub mod early_bird;

@@ -1,18 +1,27 @@
-//! Your own data: a CSV file, or pasted text, of feature rows with a label
-//! column (`x,y,label` for 2D points), read line by line. A problem is
-//! reported with the line it is on; nothing half-read is ever used.
+//! Your own data: a CSV file, or pasted text, of rows with a label column.
+//! [`super::csv_table`] reads the file as it is (quotes, delimiter, decimal
+//! commas, a header); this module turns the table into a dataset, given which
+//! column is the label and which are left out ([`ColumnChoice`]).
 //!
-//! The first line is a header when it names the label column (`label`,
-//! `class`, `target` or `y`) or has no number in it; without a header the
-//! label is the last column. Labels may be numbers or
-//! words; class i is the i-th label in sorted order (numerically when every
-//! label is a number), so the same file always gives the same classes.
-//! Each feature column is scaled to -1..1 (its minimum to -1, its maximum
-//! to 1), the range of the built-in 2D sets, so any units train alike and
-//! 2D points fill the decision-region drawing.
+//! - **The label column**: by default the one named `label`, `class`,
+//!   `target` or `y`, else the last. Labels may be numbers or words; class i
+//!   is the i-th label in sorted order (numerically when every label is a
+//!   number), so the same file always gives the same classes.
+//! - **Feature columns** ([`Role`]): a column of numbers is one feature; a
+//!   column of words with at most [`MAX_ONE_HOT`] distinct values becomes one
+//!   feature per value (one-hot), and with more it is left out, with a note.
+//! - **Missing values** (an empty field, `NA`, `N/A`, `NaN`, `null`, `?`, …):
+//!   a row with one in a column that is used is left out, with a note that
+//!   says how many and from which lines.
+//! - Each feature is scaled to -1..1 (its minimum to -1, its maximum to 1),
+//!   the range of the built-in 2D sets, so any units train alike and 2D
+//!   points fill the decision-region drawing.
+//!
+//! A problem is reported with the line it is on; nothing half-read is ever used.
 
 use serde::{Deserialize, Serialize};
 
+use super::csv_table::{self, Header, Table};
 use super::data::Samples;
 
 /// At most this many rows (the cap of a generated 2D set).
@@ -30,6 +39,14 @@ pub const MAX_VALUES: usize = 200_000;
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 /// Header names that mark the label column (compared without case), the first found winning.
 pub const LABEL_NAMES: [&str; 4] = ["label", "class", "target", "y"];
+/// A column of words with at most this many distinct values becomes one-hot
+/// features (penguins' island: 3, sex: 2); with more it is left out: a word
+/// column that varies that much is a name or an identifier, not a category.
+pub const MAX_ONE_HOT: usize = 10;
+/// Lines named in a note about rows left out; the rest are counted.
+const LINES_NAMED: usize = 5;
+/// Characters of a value quoted in a message.
+const CLIP_CHARS: usize = 20;
 
 /// Rows read from a file: the points a ticket file carries, so an
 /// experiment on them can be shared and resumed.
@@ -38,12 +55,16 @@ pub struct OwnData {
     /// The file's name, or "pasted text".
     pub name: String,
     pub features: usize,
-    /// Class i's label as the file wrote it.
+    /// Class i's label as the file wrote it (or as scikit-learn's count line names it).
     pub labels: Vec<String>,
     /// Row-major feature values.
     pub x: Vec<f32>,
     /// Each row's class.
     pub y: Vec<u8>,
+    /// Each feature's name: the column's, or `column=value` for a one-hot feature.
+    /// (Absent from ticket files written before columns had names.)
+    #[serde(default)]
+    pub feature_names: Vec<String>,
 }
 
 /// Why a file was refused: each names the line (1-based) it found it on.
@@ -51,114 +72,312 @@ pub struct OwnData {
 pub enum CsvError {
     #[error("the file is {0} bytes; at most {MAX_BYTES} are read")]
     TooLarge(usize),
-    #[error("there are no rows: expected lines of numbers with a label column, such as 0.5,-1.2,1")]
+    #[error("there are no rows: expected lines of values with a label column, such as 0.5,-1.2,1")]
     Empty,
-    #[error("line {line}: no label column: the header names none of {}", LABEL_NAMES.join(", "))]
-    NoLabelColumn { line: usize },
     #[error("line {line}: only one column; a row needs at least one feature and a label")]
     NoFeatures { line: usize },
-    #[error("line {line}: {features} features; at most {MAX_FEATURES}")]
-    TooManyFeatures { line: usize, features: usize },
+    #[error("no feature column is left: {0}")]
+    NoFeatureColumns(String),
+    #[error("{features} features; at most {MAX_FEATURES} (leave some columns out)")]
+    TooManyFeatures { features: usize },
     #[error("line {line}: {found} values, but line {first} has {expected}")]
     Ragged { line: usize, found: usize, expected: usize, first: usize },
     #[error("line {line}: more than {MAX_VALUES} feature values in all; at most {MAX_VALUES} are read")]
     TooManyValues { line: usize },
-    #[error("line {line}, column {column}: '{value}' is not a number")]
-    NotANumber { line: usize, column: usize, value: String },
-    #[error("line {line}: the label column is empty")]
-    NoLabel { line: usize },
+    #[error(
+        "line {line}, column {column} ({name}): '{value}' is not a number, though the column's other values are; \
+         mend the line or leave the column out"
+    )]
+    NotANumber { line: usize, column: usize, name: String, value: String },
     #[error("line {line}: more than {MAX_ROWS} rows; at most {MAX_ROWS} are read")]
     TooManyRows { line: usize },
-    #[error("line {line}: label '{label}' would be class {}; at most {MAX_CLASSES} classes", MAX_CLASSES + 1)]
-    TooManyClasses { line: usize, label: String },
+    #[error(
+        "line {line}: label '{label}' would be class {}; at most {MAX_CLASSES} classes (is {column} the label column?)",
+        MAX_CLASSES + 1
+    )]
+    TooManyClasses { line: usize, label: String, column: String },
     #[error("every row has the label '{0}': at least two classes are needed")]
     OneClass(String),
-    #[error("{0} rows; at least {MIN_ROWS} are needed to hold some out for validation and test")]
-    TooFewRows(usize),
+    #[error("{rows} rows{left_out}; at least {MIN_ROWS} are needed to hold some out for validation and test")]
+    TooFewRows { rows: usize, left_out: String },
+    #[error("no column called '{name}'; the columns are {columns}")]
+    NoSuchColumn { name: String, columns: String },
 }
 
-/// A value for a message: at most 20 characters.
-fn clip(v: &str) -> String {
-    let mut s: String = v.chars().take(20).collect();
-    if v.chars().count() > 20 {
+/// A value for a message: at most [`CLIP_CHARS`] characters.
+pub(crate) fn clip(v: &str) -> String {
+    let mut s: String = v.chars().take(CLIP_CHARS).collect();
+    if v.chars().count() > CLIP_CHARS {
         s.push('…');
     }
     s
 }
 
-fn fields(line: &str) -> Vec<&str> {
-    line.split(',').map(str::trim).collect()
+/// Which column is the label and which are left out: the page's menu and
+/// check boxes, the CLI's `--label` and `--drop`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnChoice {
+    pub label: usize,
+    /// Columns left out by choice, in column order.
+    pub left_out: Vec<usize>,
 }
 
-/// Read CSV text (comma-separated; blank lines and lines starting with `#` skipped).
-pub fn parse(name: &str, text: &str) -> Result<OwnData, CsvError> {
-    if text.len() > MAX_BYTES {
-        return Err(CsvError::TooLarge(text.len()));
+impl ColumnChoice {
+    /// The label column a file implies: the first column named in
+    /// [`LABEL_NAMES`] order (so `x,y,label` labels by `label`), else the last.
+    pub fn default_for(table: &Table) -> Self {
+        let named = LABEL_NAMES.iter().find_map(|n| table.columns.iter().position(|c| c.eq_ignore_ascii_case(n)));
+        Self { label: named.unwrap_or(table.columns.len() - 1), left_out: Vec::new() }
     }
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
-        .peekable();
-    let &(first_line, first) = lines.peek().ok_or(CsvError::Empty)?;
-    let head = fields(first);
-    if head.len() < 2 {
-        return Err(CsvError::NoFeatures { line: first_line });
+
+    /// The choice named by columns' names (or numbers from 1): the label (else
+    /// the default) and the columns to leave out.
+    pub fn named(table: &Table, label: Option<&str>, left_out: &[String]) -> Result<Self, CsvError> {
+        let mut choice = Self::default_for(table);
+        if let Some(name) = label {
+            choice.label = table.column(name)?;
+        }
+        for name in left_out {
+            choice.toggle(table.column(name)?, false);
+        }
+        Ok(choice)
     }
-    // The first line is a header when it names a label column, or when none of it is a number.
-    // The first name in LABEL_NAMES order wins (so `x,y,label` labels by `label`).
-    let named = LABEL_NAMES.iter().find_map(|n| head.iter().position(|f| f.eq_ignore_ascii_case(n)));
-    let has_header = named.is_some() || head.iter().all(|f| f.parse::<f64>().is_err());
-    let label_column = match (has_header, named) {
-        (true, Some(column)) => column,
-        (true, None) => return Err(CsvError::NoLabelColumn { line: first_line }),
-        (false, _) => head.len() - 1,
-    };
-    if has_header {
-        lines.next();
+
+    /// Use or leave out a column (the label column is always used).
+    pub fn toggle(&mut self, column: usize, used: bool) {
+        self.left_out.retain(|&c| c != column);
+        if !used && column != self.label {
+            self.left_out.push(column);
+            self.left_out.sort_unstable();
+        }
     }
-    let width = head.len();
-    let features = width - 1;
+
+    /// A new label column; it is used, whatever was chosen before.
+    pub fn set_label(&mut self, column: usize) {
+        self.label = column;
+        self.left_out.retain(|&c| c != column);
+    }
+}
+
+/// Why a column is not used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LeftOut {
+    /// The user left it out.
+    Chosen,
+    /// Words with more than [`MAX_ONE_HOT`] distinct values.
+    TooManyWords { distinct: usize },
+    /// Every value is missing.
+    Empty,
+}
+
+/// What a column becomes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    Label,
+    /// One feature: the column's numbers.
+    Number,
+    /// One feature per distinct word (sorted), 1 where the row has it, else 0.
+    OneHot(Vec<String>),
+    LeftOut(LeftOut),
+}
+
+impl Role {
+    /// Features the column gives.
+    pub fn width(&self) -> usize {
+        match self {
+            Role::Number => 1,
+            Role::OneHot(values) => values.len(),
+            Role::Label | Role::LeftOut(_) => 0,
+        }
+    }
+
+    /// The role in a few words, for the preview.
+    pub fn describe(&self) -> String {
+        match self {
+            Role::Label => "label".into(),
+            Role::Number => "feature".into(),
+            Role::OneHot(values) => format!("one-hot ({})", values.len()),
+            Role::LeftOut(LeftOut::Chosen) => "left out".into(),
+            Role::LeftOut(LeftOut::TooManyWords { distinct }) => {
+                format!("left out: {distinct} words")
+            }
+            Role::LeftOut(LeftOut::Empty) => "left out: empty".into(),
+        }
+    }
+}
+
+/// What a choice makes of a table, before any row is read as numbers: each
+/// column's role and the rows left out for a missing value. The preview shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub roles: Vec<Role>,
+    /// Per row of the table: whether a used column's value is missing there.
+    pub missing: Vec<bool>,
+}
+
+impl Plan {
+    pub fn features(&self) -> usize {
+        self.roles.iter().map(Role::width).sum()
+    }
+
+    /// The file lines of the rows left out.
+    pub fn missing_lines(&self, table: &Table) -> Vec<usize> {
+        table.rows.iter().zip(&self.missing).filter(|(_, m)| **m).map(|(r, _)| r.line).collect()
+    }
+
+    /// What was left out and why, in sentences (empty when nothing was).
+    pub fn notes(&self, table: &Table) -> Vec<String> {
+        let mut notes = Vec::new();
+        let lines = self.missing_lines(table);
+        if !lines.is_empty() {
+            let named: Vec<String> = lines.iter().take(LINES_NAMED).map(usize::to_string).collect();
+            let more = if lines.len() > LINES_NAMED { ", …" } else { "" };
+            let rows = if lines.len() == 1 { "row has" } else { "rows have" };
+            notes.push(format!(
+                "{} {rows} a missing value and {} left out (line{} {}{more})",
+                lines.len(),
+                if lines.len() == 1 { "is" } else { "are" },
+                if lines.len() == 1 { "" } else { "s" },
+                named.join(", ")
+            ));
+        }
+        for (name, role) in table.columns.iter().zip(&self.roles) {
+            match role {
+                Role::LeftOut(LeftOut::TooManyWords { distinct }) => notes.push(format!(
+                    "{name} is left out: {distinct} different words, more than the {MAX_ONE_HOT} a one-hot column may have"
+                )),
+                Role::LeftOut(LeftOut::Empty) => notes.push(format!("{name} is left out: every value is missing")),
+                _ => {}
+            }
+        }
+        notes
+    }
+}
+
+/// Each column's role under a choice, and the rows a missing value leaves out.
+pub fn plan(table: &Table, choice: &ColumnChoice) -> Plan {
+    let roles: Vec<Role> = (0..table.columns.len())
+        .map(|j| {
+            if j == choice.label {
+                return Role::Label;
+            }
+            if choice.left_out.contains(&j) {
+                return Role::LeftOut(LeftOut::Chosen);
+            }
+            let values: Vec<&str> =
+                table.rows.iter().map(|r| r.fields[j].as_str()).filter(|f| !csv_table::is_missing(f)).collect();
+            if values.is_empty() {
+                return Role::LeftOut(LeftOut::Empty);
+            }
+            let numbers = values.iter().filter(|v| csv_table::number(v, table.delimiter).is_some()).count();
+            // Mostly numbers: a word among them is a mistake to report, not a category.
+            if 2 * numbers >= values.len() {
+                return Role::Number;
+            }
+            let mut words: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            words.sort();
+            words.dedup();
+            match words.len() {
+                n if n <= MAX_ONE_HOT => Role::OneHot(words),
+                distinct => Role::LeftOut(LeftOut::TooManyWords { distinct }),
+            }
+        })
+        .collect();
+    let used: Vec<usize> = (0..roles.len()).filter(|&j| !matches!(roles[j], Role::LeftOut(_))).collect();
+    let missing = table.rows.iter().map(|r| used.iter().any(|&j| csv_table::is_missing(&r.fields[j]))).collect();
+    Plan { roles, missing }
+}
+
+/// Rows that passed every check, with the notes on what was left out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    pub data: OwnData,
+    pub notes: Vec<String>,
+}
+
+/// The table as a dataset under a choice: every used value checked, word
+/// columns one-hot, each feature scaled to -1..1.
+pub fn build(table: &Table, choice: &ColumnChoice) -> Result<Imported, CsvError> {
+    let plan = plan(table, choice);
+    let features = plan.features();
+    if features == 0 {
+        let roles: Vec<String> =
+            table.columns.iter().zip(&plan.roles).map(|(c, r)| format!("{c} ({})", r.describe())).collect();
+        return Err(CsvError::NoFeatureColumns(roles.join(", ")));
+    }
     if features > MAX_FEATURES {
-        return Err(CsvError::TooManyFeatures { line: first_line, features });
+        return Err(CsvError::TooManyFeatures { features });
     }
     let mut x = Vec::new();
     let mut raw_labels: Vec<(usize, String)> = Vec::new();
-    for (line, text) in lines {
-        if raw_labels.len() == MAX_ROWS {
-            return Err(CsvError::TooManyRows { line });
-        }
+    for (row, _) in table.rows.iter().zip(&plan.missing).filter(|(_, m)| !**m) {
         if x.len() + features > MAX_VALUES {
-            return Err(CsvError::TooManyValues { line });
+            return Err(CsvError::TooManyValues { line: row.line });
         }
-        let row = fields(text);
-        if row.len() != width {
-            return Err(CsvError::Ragged { line, found: row.len(), expected: width, first: first_line });
-        }
-        for (column, value) in row.iter().enumerate() {
-            if column == label_column {
-                continue;
+        for (j, (field, role)) in row.fields.iter().zip(&plan.roles).enumerate() {
+            match role {
+                Role::Number => match csv_table::number(field, table.delimiter) {
+                    Some(v) => x.push(v as f32),
+                    None => {
+                        return Err(CsvError::NotANumber {
+                            line: row.line,
+                            column: j + 1,
+                            name: clip(&table.columns[j]),
+                            value: clip(field),
+                        });
+                    }
+                },
+                Role::OneHot(values) => x.extend(values.iter().map(|v| if v == field { 1.0 } else { 0.0 })),
+                Role::Label => raw_labels.push((row.line, field.clone())),
+                Role::LeftOut(_) => {}
             }
-            match value.parse::<f32>() {
-                Ok(v) if v.is_finite() => x.push(v),
-                _ => return Err(CsvError::NotANumber { line, column: column + 1, value: clip(value) }),
-            }
         }
-        let label = row[label_column];
-        if label.is_empty() {
-            return Err(CsvError::NoLabel { line });
-        }
-        raw_labels.push((line, label.to_string()));
     }
-    let labels = classes(&raw_labels)?;
     let rows = raw_labels.len();
+    let left_out = plan.missing.iter().filter(|m| **m).count();
     if rows < MIN_ROWS {
-        return Err(CsvError::TooFewRows(rows));
+        let left_out = match left_out {
+            0 => String::new(),
+            n => format!(" once {n} with a missing value are left out"),
+        };
+        return Err(CsvError::TooFewRows { rows, left_out });
     }
+    let label_column = clip(&table.columns[choice.label]);
+    let mut labels = classes(&raw_labels, &label_column)?;
     let y = raw_labels.iter().map(|(_, l)| labels.iter().position(|c| c == l).expect("a listed label") as u8).collect();
+    if let Header::Counts { class_names, .. } = &table.header {
+        name_classes(&mut labels, class_names, choice.label + 1 == table.columns.len());
+    }
     scale_columns(&mut x, features);
-    Ok(OwnData { name: name.to_string(), features, labels, x, y })
+    let feature_names = table
+        .columns
+        .iter()
+        .zip(&plan.roles)
+        .flat_map(|(name, role)| match role {
+            Role::Number => vec![name.clone()],
+            Role::OneHot(values) => values.iter().map(|v| format!("{name}={v}")).collect(),
+            Role::Label | Role::LeftOut(_) => Vec::new(),
+        })
+        .collect();
+    let notes = plan.notes(table);
+    Ok(Imported { data: OwnData { name: table.name.clone(), features, labels, x, y, feature_names }, notes })
+}
+
+/// Read CSV text with the label column and features its header implies.
+pub fn parse(name: &str, text: &str) -> Result<OwnData, CsvError> {
+    let table = csv_table::read(name, text)?;
+    build(&table, &ColumnChoice::default_for(&table)).map(|i| i.data)
+}
+
+/// scikit-learn's targets are 0..k-1 in its CSVs, and the count line names
+/// them: class i takes its name when the label column is the last (the
+/// target) and holds exactly those numbers.
+fn name_classes(labels: &mut [String], class_names: &[String], label_is_last: bool) {
+    let indices: Option<Vec<usize>> = labels.iter().map(|l| l.parse::<usize>().ok()).collect();
+    let fits = indices.as_ref().is_some_and(|ix| ix.iter().enumerate().all(|(i, &v)| i == v));
+    if label_is_last && fits && labels.len() == class_names.len() {
+        labels.clone_from_slice(class_names);
+    }
 }
 
 /// Scale each column of row-major `x` to -1..1; a constant column becomes 0.
@@ -175,12 +394,12 @@ fn scale_columns(x: &mut [f32], features: usize) {
 }
 
 /// The distinct labels in class order: numerically when all are numbers, else as text.
-fn classes(raw: &[(usize, String)]) -> Result<Vec<String>, CsvError> {
+fn classes(raw: &[(usize, String)], column: &str) -> Result<Vec<String>, CsvError> {
     let mut labels: Vec<String> = Vec::new();
     for (line, l) in raw {
         if !labels.contains(l) {
             if labels.len() == MAX_CLASSES {
-                return Err(CsvError::TooManyClasses { line: *line, label: clip(l) });
+                return Err(CsvError::TooManyClasses { line: *line, label: clip(l), column: column.to_string() });
             }
             labels.push(l.clone());
         }
@@ -204,7 +423,25 @@ fn classes(raw: &[(usize, String)]) -> Result<Vec<String>, CsvError> {
     }
 }
 
+impl Imported {
+    pub fn describe(&self) -> String {
+        self.data.describe()
+    }
+}
+
 impl OwnData {
+    /// "penguins.csv: 333 rows, 10 features, 3 classes (Adelie, Chinstrap, Gentoo)".
+    pub fn describe(&self) -> String {
+        format!(
+            "{}: {} rows, {} features, {} classes ({})",
+            self.name,
+            self.rows(),
+            self.features,
+            self.classes(),
+            self.labels.join(", ")
+        )
+    }
+
     pub fn rows(&self) -> usize {
         self.y.len()
     }
@@ -257,4 +494,21 @@ pub struct OwnShape {
     pub classes: usize,
     pub rows: usize,
     pub digest: String,
+}
+
+/// A CSV file on disk, read as the page reads it (`lottery run --data-file`,
+/// a sweep's `data_file`): the label and the columns left out by name or number.
+pub fn from_file(path: &std::path::Path, label: Option<&str>, left_out: &[String]) -> Result<Imported, String> {
+    let fail = |e: CsvError| format!("{}: {e}", path.display());
+    let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+    if size > MAX_BYTES as u64 {
+        return Err(fail(CsvError::TooLarge(usize::try_from(size).unwrap_or(usize::MAX))));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // As a browser's File.text() reads it: bytes that are not UTF-8 become U+FFFD.
+    let text = String::from_utf8_lossy(&bytes);
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let table = csv_table::read(&name, &text).map_err(fail)?;
+    let choice = ColumnChoice::named(&table, label, left_out).map_err(fail)?;
+    build(&table, &choice).map_err(fail)
 }

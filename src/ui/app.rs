@@ -112,10 +112,7 @@ impl Controller {
         let mut notices = Vec::new();
         self.state.update(|s| {
             s.tour = 0;
-            s.config.data.own = Some(shape);
-            s.config.data.samples = rows;
-            s.config.model.conv.clear();
-            notices = url::apply(s, "data", "own");
+            notices = url::use_own_data(s, shape, rows);
         });
         self.lab.clear(Status::Idle, None);
         self.forget_shown();

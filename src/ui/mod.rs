@@ -7,6 +7,7 @@
 mod app;
 mod backend;
 mod charts;
+mod data_preview;
 mod network_view;
 mod own_data;
 mod page_url;

@@ -1,31 +1,61 @@
-//! Your own data: a CSV file, or pasted text, becomes a dataset like the
-//! built-in ones ([`crate::engine::own_data`] reads and checks it). A refused
-//! file leaves the experiment and the data it had; the message names the
-//! line and the problem. A link cannot carry the rows: the ticket file does.
+//! Your own data: a CSV file, pasted text or the penguins example is read
+//! ([`crate::engine::csv_table`]) and previewed ([`super::data_preview`]);
+//! "Use these rows" turns it into a dataset like the built-in ones
+//! ([`crate::engine::own_data`]). A refused file leaves the experiment and
+//! the data it had; the message names the line and the problem. A link
+//! cannot carry the rows: the ticket file does.
 
 use leptos::prelude::*;
 
-use crate::engine::own_data::{self, OwnData};
+use crate::engine::csv_table::{self, Table};
+use crate::engine::own_data::{self, ColumnChoice, Imported, OwnData};
 
-use super::ticket_file;
+use super::data_preview::{DataPreview, Preview};
+use super::{runner, ticket_file};
 
 /// What pasted text is called in messages and ticket files.
 const PASTED: &str = "pasted text";
+/// The example file, served beside the image sets (`web/data/`, credited in its CREDITS.md).
+const EXAMPLE: &str = "penguins.csv";
+const UNCHANGED: &str = "The data is unchanged.";
+
+/// Where the import stands, for the message's look and the browser tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// A file was read and is previewed.
+    Read,
+    /// Its rows are in use.
+    Used,
+    /// A file or a choice was refused; nothing changed.
+    Refused,
+}
+
+impl Stage {
+    fn name(self) -> &'static str {
+        match self {
+            Stage::Read => "read",
+            Stage::Used => "used",
+            Stage::Refused => "refused",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Message {
+    stage: Stage,
+    text: String,
+}
 
 /// How a successful import reads back.
-fn summary(d: &OwnData) -> String {
+fn summary(imported: &Imported) -> String {
+    let notes: String = imported.notes.iter().map(|n| format!(" {n}.")).collect();
     format!(
-        "{}: {} rows, {} features, {} classes ({}). Press Train. A link cannot carry these rows: Export ticket \
-         saves the experiment with them.",
-        d.name,
-        d.rows(),
-        d.features,
-        d.classes(),
-        d.labels.join(", ")
+        "{}.{notes} Press Train. A link cannot carry these rows: Export ticket saves the experiment with them.",
+        imported.describe()
     )
 }
 
-/// The import panel: a file chooser, a text box to paste into, and the message.
+/// The import panel: a file chooser, a text box to paste into, the example, the preview and the message.
 #[component]
 pub fn OwnDataImport(
     /// Rows that passed every check: they replace the experiment's data.
@@ -33,53 +63,92 @@ pub fn OwnDataImport(
     /// The rows in use, if any (a ticket file may have brought them).
     current: RwSignal<Option<OwnData>>,
 ) -> impl IntoView {
-    let message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
+    let message: RwSignal<Option<Message>> = RwSignal::new(None);
+    let table: RwSignal<Option<Table>> = RwSignal::new(None);
+    let choice: RwSignal<Option<ColumnChoice>> = RwSignal::new(None);
+    let preview = Memo::new(move |_| {
+        table.with(|t| choice.with(|c| t.as_ref().zip(c.as_ref()).map(|(t, c)| Preview::new(t, c))))
+    });
     let pasted = RwSignal::new(String::new());
-    let take = move |name: String, text: &str| match own_data::parse(&name, text) {
-        Ok(d) => {
-            message.set(Some((true, summary(&d))));
-            on_data.run(d);
-        }
-        Err(e) => message.set(Some((false, format!("Could not use {name}: {e}. The data is unchanged.")))),
+    let refuse = move |name: &str, why: String| {
+        message.set(Some(Message { stage: Stage::Refused, text: format!("Could not use {name}: {why}. {UNCHANGED}") }));
     };
+    // A file read: previewed with the label column its header implies; nothing is used yet.
+    let take = move |name: String, text: &str| match csv_table::read(&name, text) {
+        Ok(t) => {
+            choice.set(Some(ColumnChoice::default_for(&t)));
+            table.set(Some(t));
+            let text = format!("{name}: check each column's role below, then press Use these rows.");
+            message.set(Some(Message { stage: Stage::Read, text }));
+        }
+        Err(e) => refuse(&name, e.to_string()),
+    };
+    let use_rows = Callback::new(move |()| {
+        let built = table.with_untracked(|t| {
+            choice.with_untracked(|c| t.as_ref().zip(c.as_ref()).map(|(t, c)| (t.name.clone(), own_data::build(t, c))))
+        });
+        match built {
+            Some((_, Ok(imported))) => {
+                message.set(Some(Message { stage: Stage::Used, text: summary(&imported) }));
+                on_data.run(imported.data);
+            }
+            Some((name, Err(e))) => refuse(&name, e.to_string()),
+            None => {}
+        }
+    });
     let from_file = move |ev: leptos::ev::Event| {
         let Some(file) = ticket_file::chosen_file(&ev) else { return };
         let name = file.name();
         leptos::task::spawn_local(async move {
             match ticket_file::read(&file, own_data::MAX_BYTES).await {
                 Ok(text) => take(name, &text),
-                Err(e) => message.set(Some((false, format!("Could not use {name}: {e}. The data is unchanged.")))),
+                Err(e) => refuse(&name, e),
             }
         });
     };
     let from_paste = move |_| take(PASTED.to_string(), &pasted.get_untracked());
+    let example = move |_| {
+        leptos::task::spawn_local(async move {
+            match runner::fetch_bytes(&format!("data/{EXAMPLE}")).await {
+                Ok(bytes) => take(EXAMPLE.to_string(), &String::from_utf8_lossy(&bytes)),
+                Err(e) => refuse(EXAMPLE, e),
+            }
+        });
+    };
     let in_use = move || current.with(|c| c.as_ref().map(|d| format!("In use: {}", d.name)));
     view! {
         <details class="own-data" id="own-data">
             <summary>"Your own data (CSV)"</summary>
             <p class="hint">
-                "Rows of numbers separated by commas with the label last, or in a column headed label, class, \
-                 target or y: "<code>"x,y,label"</code>" for points in the plane. "
+                "A CSV file as spreadsheets and websites save it: commas, semicolons (with decimal commas) or tabs; \
+                 quoted fields; a header of column names, or none. Choose the label column and leave columns out \
+                 below. Rows with a missing value (empty, NA, NaN, null, ?) are left out; a column of words becomes "
                 {format!(
-                    "Up to {} rows, {} features and {} classes; each feature is scaled to -1..1.",
+                    "one feature per word when it has at most {} different words. Up to {} rows, {} features and {} \
+                     classes; each feature is scaled to -1..1.",
+                    own_data::MAX_ONE_HOT,
                     own_data::MAX_ROWS,
                     own_data::MAX_FEATURES,
                     own_data::MAX_CLASSES
                 )}
             </p>
             <label class="import">"CSV file "
-                <input id="data-file" type="file" accept=".csv,.txt,text/csv,text/plain" on:change=from_file />
+                <input id="data-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" on:change=from_file />
             </label>
+            <button id="data-example" on:click=example title="Palmer penguins (CC0): species from bill, flipper, \
+                mass, island and sex">"Try penguins.csv"</button>
             <textarea id="data-paste" rows="4" placeholder="0.5,-1.2,1\n-0.3,0.8,0\n…"
                 prop:value=move || pasted.get() on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
-            <button id="data-use-paste" on:click=from_paste>"Use pasted text"</button>
-            <p class="hint" id="data-in-use">{in_use}</p>
+            <button id="data-use-paste" on:click=from_paste>"Read pasted text"</button>
             <Show when=move || message.with(Option::is_some)>
                 <p id="data-message" role="status"
-                    class:error=move || message.with(|m| m.as_ref().is_some_and(|m| !m.0))>
-                    {move || message.get().map(|m| m.1).unwrap_or_default()}
+                    data-stage=move || message.with(|m| m.as_ref().map_or("", |m| m.stage.name()))
+                    class:error=move || message.with(|m| m.as_ref().is_some_and(|m| m.stage == Stage::Refused))>
+                    {move || message.with(|m| m.as_ref().map(|m| m.text.clone()).unwrap_or_default())}
                 </p>
             </Show>
+            <DataPreview preview=preview choice=choice on_use=use_rows />
+            <p class="hint" id="data-in-use">{in_use}</p>
         </details>
     }
 }

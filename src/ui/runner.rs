@@ -181,7 +181,7 @@ impl RoundEndTiming {
     }
 }
 
-async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+pub(super) async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let window = web_sys::window().ok_or("no window")?;

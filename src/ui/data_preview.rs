@@ -25,13 +25,20 @@ pub struct PreviewColumn {
     pub is_label: bool,
 }
 
+/// One of the first rows, and whether a missing value leaves it out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreviewRow {
+    pub fields: Vec<String>,
+    pub left_out: bool,
+}
+
 /// What the preview draws: typed, computed once per change of file or choice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Preview {
     /// "penguins.csv: 344 rows separated by commas, a header".
     pub described: String,
     pub columns: Vec<PreviewColumn>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<PreviewRow>,
     /// What a missing value or a column of many words leaves out.
     pub notes: Vec<String>,
     /// Features the choice gives.
@@ -61,7 +68,13 @@ impl Preview {
         Self {
             described: format!("{}: {}", table.name, table.described()),
             columns,
-            rows: table.rows.iter().take(PREVIEW_ROWS).map(|r| r.fields.clone()).collect(),
+            rows: table
+                .rows
+                .iter()
+                .zip(&plan.missing)
+                .take(PREVIEW_ROWS)
+                .map(|(r, &left_out)| PreviewRow { fields: r.fields.clone(), left_out })
+                .collect(),
             notes: plan.notes(table),
             features: plan.features(),
         }
@@ -134,7 +147,14 @@ pub fn DataPreview(
         preview.with(|p| {
             p.iter()
                 .flat_map(|p| p.rows.clone())
-                .map(|r| view! { <tr>{r.into_iter().map(|f| view! { <td>{f}</td> }).collect_view()}</tr> })
+                .map(|r| {
+                    let (class, title) = if r.left_out { ("left-out", "Left out: a missing value") } else { ("", "") };
+                    view! {
+                        <tr class=class title=title>
+                            {r.fields.into_iter().map(|f| view! { <td>{f}</td> }).collect_view()}
+                        </tr>
+                    }
+                })
                 .collect_view()
         })
     };

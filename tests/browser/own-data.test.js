@@ -173,5 +173,7 @@ test('a penguins-like file is previewed, its label chosen in the menu, trained, 
   await fresh.page.click('#data-example');
   await fresh.page.waitForFunction(() => document.querySelector('#data-described')?.textContent.includes('penguins.csv'));
   assert.match(await fresh.page.textContent('#data-described'), /penguins\.csv: 344 rows separated by commas, a header/);
+  assert.deepEqual(await fresh.page.$$eval('#data-preview tbody tr', (rows) => rows.map((r) => r.className)), ['', '', '', 'left-out', ''],
+    'the fourth penguin (all NA) is marked as left out');
   assert.deepEqual(fresh.errors, []);
 });

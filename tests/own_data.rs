@@ -279,6 +279,35 @@ fn the_shipped_penguins_file_and_the_cli_reader_agree() {
 }
 
 #[test]
+fn lottery_run_reads_a_csv_as_the_page_does() {
+    let dir = std::env::temp_dir().join(format!("ltl-own-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (csv, report) = (dir.join("penguins.csv"), dir.join("report.json"));
+    std::fs::write(&csv, penguins()).unwrap();
+    let lottery = |extra: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_lottery"));
+        c.args(["run", "--preset", "demo", "--set", "rounds=1", "--set", "steps=40", "--set", "eval=20"]);
+        c.arg("--data-file").arg(&csv).args(extra);
+        c.output().unwrap()
+    };
+    let out = lottery(&["--label", "species", "--drop", "year,sex", "--out", report.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("penguins.csv: 59 rows, 7 features, 3 classes (Adelie, Chinstrap, Gentoo)"), "{stderr}");
+    assert!(stderr.contains("1 row has a missing value and is left out (line 14)"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(report["config"]["data"]["own"]["features"], 7);
+    assert_eq!(report["config"]["data"]["own"]["rows"], 59);
+    // A column that is not there is refused by name, and nothing trains.
+    let out = lottery(&["--label", "penguin"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no column called 'penguin'; the columns are species, island")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_sweep_names_a_csv_and_every_run_trains_on_its_rows() {
     let dir = std::env::temp_dir().join(format!("ltl-own-sweep-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -95,53 +95,46 @@ pub fn DataPreview(
             choice.update(|c| c.iter_mut().for_each(|c| c.set_label(column)));
         }
     };
+    let columns = move || preview.with(|p| p.as_ref().map_or_else(Vec::new, |p| p.columns.clone()));
     let menu = move || {
-        preview.with(|p| {
-            p.as_ref().map(|p| {
-                p.columns
-                    .iter()
-                    .map(|c| view! { <option value=c.index.to_string() selected=c.is_label>{c.name.clone()}</option> })
-                    .collect_view()
-            })
-        })
+        columns()
+            .into_iter()
+            .map(|c| view! { <option value=c.index.to_string() selected=c.is_label>{c.name}</option> })
+            .collect_view()
     };
     let head = move || {
-        preview.with(|p| {
-            p.iter()
-                .flat_map(|p| p.columns.clone())
-                .map(|c| {
-                    let index = c.index;
-                    let toggle = move |ev: leptos::ev::Event| {
-                        let used = event_target_checked(&ev);
-                        choice.update(|ch| ch.iter_mut().for_each(|ch| ch.toggle(index, used)));
-                    };
-                    view! {
-                        <th>
-                            <label title="Use this column">
-                                <input type="checkbox" class="use-column" prop:checked=c.used
-                                    prop:disabled=c.is_label on:change=toggle />
-                                {c.name}
-                            </label>
-                        </th>
-                    }
-                })
-                .collect_view()
-        })
+        columns()
+            .into_iter()
+            .map(|c| {
+                let index = c.index;
+                let toggle = move |ev: leptos::ev::Event| {
+                    let used = event_target_checked(&ev);
+                    choice.update(|ch| ch.iter_mut().for_each(|ch| ch.toggle(index, used)));
+                };
+                view! {
+                    <th>
+                        <label title="Use this column">
+                            <input type="checkbox" class="use-column" prop:checked=c.used
+                                prop:disabled=c.is_label on:change=toggle />
+                            {c.name}
+                        </label>
+                    </th>
+                }
+            })
+            .collect_view()
     };
     let roles = move || {
-        preview.with(|p| {
-            p.iter()
-                .flat_map(|p| p.columns.clone())
-                .map(|c| {
-                    let class = match (c.is_label, c.role.starts_with(LEFT_OUT)) {
-                        (true, _) => "role label",
-                        (false, true) => "role left-out",
-                        (false, false) => "role",
-                    };
-                    view! { <td class=class title=c.detail>{c.role}</td> }
-                })
-                .collect_view()
-        })
+        columns()
+            .into_iter()
+            .map(|c| {
+                let class = match (c.is_label, c.role.starts_with(LEFT_OUT)) {
+                    (true, _) => "role label",
+                    (false, true) => "role left-out",
+                    (false, false) => "role",
+                };
+                view! { <td class=class title=c.detail>{c.role}</td> }
+            })
+            .collect_view()
     };
     let rows = move || {
         preview.with(|p| {

@@ -313,7 +313,10 @@ fn a_sweep_names_a_csv_and_every_run_trains_on_its_rows() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("penguins.csv"), penguins()).unwrap();
-    let grid = "data_file = \"penguins.csv\"\nlabel = \"species\"\ndrop = [\"year\"]\nsteps = 40\neval = 20\nrounds = 1\nrate = [0.2, 0.5]\n";
+    let grid = concat!(
+        "data_file = \"penguins.csv\"\nlabel = \"species\"\ndrop = [\"year\"]\n",
+        "steps = 40\neval = 20\nrounds = 1\nrate = [0.2, 0.5]\n"
+    );
     let planned = sweep::plan_in(grid, &dir).unwrap();
     assert_eq!(planned.runs.len(), 2);
     let own = planned.own.expect("the grid names a file").data;

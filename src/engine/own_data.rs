@@ -244,7 +244,8 @@ impl Plan {
         for (name, role) in table.columns.iter().zip(&self.roles) {
             match role {
                 Role::LeftOut(LeftOut::TooManyWords { distinct }) => notes.push(format!(
-                    "{name} is left out: {distinct} different words, more than the {MAX_ONE_HOT} a one-hot column may have"
+                    "{name} is left out: {distinct} different words, more than the {MAX_ONE_HOT} \
+                     a one-hot column may have"
                 )),
                 Role::LeftOut(LeftOut::Empty) => notes.push(format!("{name} is left out: every value is missing")),
                 _ => {}

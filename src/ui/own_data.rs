@@ -55,6 +55,35 @@ fn summary(imported: &Imported) -> String {
     )
 }
 
+/// What the panel accepts, with the caps.
+fn hint() -> String {
+    format!(
+        "A CSV file as spreadsheets and websites save it: commas, semicolons (with decimal commas) or tabs; quoted \
+         fields; a header of column names, or none. Choose the label column and leave columns out below. Rows with \
+         a missing value (empty, NA, NaN, null, ?) are left out; a column of words becomes one feature per word when \
+         it has at most {} different words. Up to {} rows, {} features and {} classes; each feature is scaled to \
+         -1..1.",
+        own_data::MAX_ONE_HOT,
+        own_data::MAX_ROWS,
+        own_data::MAX_FEATURES,
+        own_data::MAX_CLASSES
+    )
+}
+
+/// The import's message: what was read, used or refused (`data-stage` says which).
+#[component]
+fn ImportMessage(message: RwSignal<Option<Message>>) -> impl IntoView {
+    view! {
+        <Show when=move || message.with(Option::is_some)>
+            <p id="data-message" role="status"
+                data-stage=move || message.with(|m| m.as_ref().map_or("", |m| m.stage.name()))
+                class:error=move || message.with(|m| m.as_ref().is_some_and(|m| m.stage == Stage::Refused))>
+                {move || message.with(|m| m.as_ref().map(|m| m.text.clone()).unwrap_or_default())}
+            </p>
+        </Show>
+    }
+}
+
 /// The import panel: a file chooser, a text box to paste into, the example, the preview and the message.
 #[component]
 pub fn OwnDataImport(
@@ -119,19 +148,7 @@ pub fn OwnDataImport(
     view! {
         <details class="own-data" id="own-data">
             <summary>"Your own data (CSV)"</summary>
-            <p class="hint">
-                "A CSV file as spreadsheets and websites save it: commas, semicolons (with decimal commas) or tabs; \
-                 quoted fields; a header of column names, or none. Choose the label column and leave columns out \
-                 below. Rows with a missing value (empty, NA, NaN, null, ?) are left out; a column of words becomes "
-                {format!(
-                    "one feature per word when it has at most {} different words. Up to {} rows, {} features and {} \
-                     classes; each feature is scaled to -1..1.",
-                    own_data::MAX_ONE_HOT,
-                    own_data::MAX_ROWS,
-                    own_data::MAX_FEATURES,
-                    own_data::MAX_CLASSES
-                )}
-            </p>
+            <p class="hint">{hint()}</p>
             <label class="import">"CSV file "
                 <input id="data-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" on:change=from_file />
             </label>
@@ -140,13 +157,7 @@ pub fn OwnDataImport(
             <textarea id="data-paste" rows="4" placeholder="0.5,-1.2,1\n-0.3,0.8,0\n…"
                 prop:value=move || pasted.get() on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
             <button id="data-use-paste" on:click=from_paste>"Read pasted text"</button>
-            <Show when=move || message.with(Option::is_some)>
-                <p id="data-message" role="status"
-                    data-stage=move || message.with(|m| m.as_ref().map_or("", |m| m.stage.name()))
-                    class:error=move || message.with(|m| m.as_ref().is_some_and(|m| m.stage == Stage::Refused))>
-                    {move || message.with(|m| m.as_ref().map(|m| m.text.clone()).unwrap_or_default())}
-                </p>
-            </Show>
+            <ImportMessage message=message />
             <DataPreview preview=preview choice=choice on_use=use_rows />
             <p class="hint" id="data-in-use">{in_use}</p>
         </details>

@@ -404,6 +404,9 @@ fn mean_sd(s: &replicates::Spread, scale: f64, digits: usize) -> String {
 
 /// Rounds over replicates as a Markdown table: mean ± sd.
 pub fn spread_table(rounds: &[RoundSpread]) -> String {
+    if rounds.first().is_some_and(|r| r.ticket.steps_to_generalise.is_some()) {
+        return milestone_table(rounds);
+    }
     let mut md = String::from(
         "| round | weights remaining % | ticket acc % | ticket early-stop iter | reinit acc % | random-mask acc % |\n\
          |---:|---:|---:|---:|---:|---:|\n",
@@ -421,6 +424,39 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
             mean_sd(&r.ticket.early_stop_iteration, 1.0, 0),
             control(&r.reinit),
             control(&r.random_mask)
+        );
+    }
+    md
+}
+
+/// Modular addition's table over replicates: the median step at which each network generalises
+/// (test accuracy ≥ 95%; "never" when half or more never did) and how many replicates did.
+pub fn milestone_table(rounds: &[RoundSpread]) -> String {
+    let mut md = String::from(
+        "| round | weights remaining % | ticket test acc % | ticket fits at (median) | ticket generalises at \
+         (median, reached) | reinit generalises at | random mask generalises at |\n\
+         |---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let milestone = |m: Option<&replicates::Milestone>| match m {
+        None => "–".to_string(),
+        Some(m) => {
+            let median = m.median.map_or_else(|| "never".to_string(), |v| format!("{v:.0}"));
+            format!("{median} ({}/{})", m.reached, m.n)
+        }
+    };
+    let generalise =
+        |n: &Option<replicates::NetworkSpread>| milestone(n.as_ref().and_then(|n| n.steps_to_generalise.as_ref()));
+    for r in rounds {
+        let _ = writeln!(
+            md,
+            "| {} | {:.2} | {} | {} | {} | {} | {} |",
+            r.round,
+            r.weights_remaining * 100.0,
+            mean_sd(&r.ticket.test_accuracy, 100.0, 1),
+            milestone(r.ticket.steps_to_fit.as_ref()),
+            milestone(r.ticket.steps_to_generalise.as_ref()),
+            generalise(&r.reinit),
+            generalise(&r.random_mask)
         );
     }
     md

@@ -15,6 +15,7 @@ use crate::engine::config::{
 };
 use crate::engine::data::DatasetName;
 use crate::engine::mask::Mask;
+use crate::engine::modular;
 use crate::engine::own_data::OwnShape;
 use base64::Engine as _;
 
@@ -335,6 +336,8 @@ pub static SETTINGS: &[Setting] = &[
         number config.data.val_frac in limits::VAL_FRAC),
     setting!(LinkOnly Data "test", "Test share", "Fraction of the samples held out for the reported accuracy.",
         number config.data.test_frac in limits::TEST_FRAC),
+    setting!(LinkOnly Data "p", "Modulus p", "Modular addition: a prime p; the pairs are a + b mod p.",
+        number config.data.modulus in limits::MODULUS),
     setting!(Common Network "hidden", "Hidden layers",
         "Widths of the hidden layers, comma-separated (300,100 is LeNet-300-100).",
         sizes config.model.hidden in limits::WIDTH, at most caps::MAX_LAYERS, "hidden layers"),
@@ -344,12 +347,21 @@ pub static SETTINGS: &[Setting] = &[
     setting!(Folded Network "init",
         "Initialisation", "How θ0 is drawn: Glorot uniform (the paper's) or Kaiming normal.",
         choice Init = config.model.init),
-    setting!(Folded Training "opt", "Optimizer", "Adam (the paper's) or SGD with momentum.",
+    setting!(LinkOnly Network "dmodel", "Model width", "Modular addition: the transformer's width (d_model).",
+        number config.model.transformer.d_model in limits::D_MODEL),
+    setting!(LinkOnly Network "heads", "Attention heads", "Modular addition: heads; they split the width evenly.",
+        number config.model.transformer.heads in limits::HEADS),
+    setting!(LinkOnly Network "dmlp", "MLP width", "Modular addition: the transformer's MLP neurons (d_mlp).",
+        number config.model.transformer.d_mlp in limits::D_MLP),
+    setting!(Folded Training "opt", "Optimizer", "Adam (the paper's), SGD with momentum, or AdamW (weight decay).",
         choice OptimizerKind = config.train.optimizer),
     setting!(Common Training "lr", "Learning rate", "Step size of the optimizer.",
         number config.train.lr in limits::LR),
     setting!(LinkOnly Training "mom", "Momentum", "SGD's momentum (Adam ignores it).",
         number config.train.momentum in limits::MOMENTUM),
+    setting!(LinkOnly Training "wd", "Weight decay",
+        "AdamW's decoupled weight decay (each step shrinks every weight by lr × wd); Adam and SGD ignore it.",
+        number config.train.weight_decay in limits::WEIGHT_DECAY),
     setting!(Folded Training "batch", "Batch size", "Examples per training step.",
         number config.train.batch in limits::BATCH),
     setting!(Common Training "steps", "Steps per round", "Training iterations in every round.",
@@ -561,6 +573,22 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         c.model.hidden = d.model.hidden;
         c.model.conv.clear();
     }
+    if !modular::is_prime(c.data.modulus) {
+        let prime =
+            (limits::MODULUS.lo..c.data.modulus).rev().find(|&n| modular::is_prime(n)).unwrap_or(limits::MODULUS.lo);
+        note("p", format!("{} is not a prime; using {prime}", c.data.modulus));
+        c.data.modulus = prime;
+    }
+    if !c.heads_fit() {
+        let t = &mut c.model.transformer;
+        let heads = (1..=t.heads).rev().find(|h| t.d_model.is_multiple_of(*h)).unwrap_or(1);
+        note("heads", format!("{} heads do not divide the width {}; using {heads}", t.heads, t.d_model));
+        t.heads = heads;
+    }
+    if c.is_modular() && c.prune.method != PruneMethod::Magnitude {
+        note("method", "modular addition prunes by magnitude (SNIP and SynFlow score a classifier); using it".into());
+        c.prune.method = PruneMethod::Magnitude;
+    }
     if !c.eval_fits() {
         c.train.eval_every = c.train.steps;
         note("eval", format!("above the steps per round; using {}", c.train.steps));
@@ -627,7 +655,7 @@ pub fn use_own_data(state: &mut UrlState, shape: OwnShape, rows: usize) -> Vec<N
 /// Keys added after links were first shared: written only when not at their
 /// default, so older links, the rounds a browser saved (stored under the
 /// configuration's link form) and ticket files keep meaning the same run.
-const WRITTEN_WHEN_SET: &[&str] = &["reps", "tour", "eb", "ebticket"];
+const WRITTEN_WHEN_SET: &[&str] = &["reps", "tour", "eb", "ebticket", "p", "dmodel", "heads", "dmlp", "wd"];
 
 /// Write the full state as a query string (without `?`), keys in table order.
 pub fn encode(state: &UrlState) -> String {

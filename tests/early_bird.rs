@@ -57,7 +57,7 @@ fn the_distances_match_a_hand_computation_on_a_tiny_net() {
     let dense = Mask::dense(&c.shapes());
     let keep = prune::keep_counts_iterative(&c, &dense);
     let device = cpu().autodiff();
-    let mut run = TrainRun::new(&c.train, &Weights::theta0(&c), &dense, 0, c.train.steps, c.seed, &device);
+    let mut run = TrainRun::new(&c, &Weights::theta0(&c), &dense, 0, c.train.steps, c.seed, &device);
     let mut masks = vec![by_hand(&Weights::theta0(&c), &keep)];
     while !run.is_done() {
         block_on(run.advance(&data, c.train.eval_every)).unwrap();

@@ -38,7 +38,7 @@ fn pruned_weights_stay_zero(optimizer: OptimizerKind) {
     let mask = half_mask(&c, 9);
     let theta0 = Weights::theta0(&c);
     let device = cpu().autodiff();
-    let mut run = TrainRun::new(&c.train, &theta0, &mask, 0, 40, c.seed, &device);
+    let mut run = TrainRun::new(&c, &theta0, &mask, 0, 40, c.seed, &device);
     let mut moved = false;
     for step in 1..=40 {
         run.step(&data);
@@ -167,10 +167,10 @@ fn rewinding_to_k_gives_theta_k() {
     let dense = Mask::dense(&c.shapes());
     let device = cpu().autodiff();
     // A run that snapshots at k, and a second that simply stops at k.
-    let mut a = TrainRun::new(&c.train, &theta0, &dense, 0, 20, c.seed, &device).snapshot_at(7);
+    let mut a = TrainRun::new(&c, &theta0, &dense, 0, 20, c.seed, &device).snapshot_at(7);
     block_on(a.advance(&data, 20)).unwrap();
     let theta_k = a.take_snapshot().expect("snapshot at k");
-    let mut b = TrainRun::new(&c.train, &theta0, &dense, 0, 7, c.seed, &device);
+    let mut b = TrainRun::new(&c, &theta0, &dense, 0, 7, c.seed, &device);
     block_on(b.advance(&data, 7)).unwrap();
     assert_eq!(block_on(b.model().to_weights()).unwrap(), theta_k);
     assert_ne!(theta_k, theta0);
@@ -224,7 +224,7 @@ fn conv_net_trains_with_pruned_kernels_staying_zero() {
         0,
     );
     let device = cpu().autodiff();
-    let mut run = TrainRun::new(&c.train, &theta0, &mask, 0, 30, c.seed, &device);
+    let mut run = TrainRun::new(&c, &theta0, &mask, 0, 30, c.seed, &device);
     for step in 1..=30 {
         run.step(&data);
         assert_pruned_zero(&block_on(run.model().to_weights()).unwrap(), &mask, step);

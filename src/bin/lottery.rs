@@ -114,6 +114,9 @@ mod cli {
             steps: usize,
             #[arg(long, default_value = "web/data")]
             data_dir: PathBuf,
+            /// The preset whose step is timed: its network, batch and optimizer, a first round's mask.
+            #[arg(long, default_value = "lenet-mnist")]
+            preset: String,
         },
     }
 
@@ -196,8 +199,8 @@ mod cli {
                 }
                 ExitCode::SUCCESS
             }
-            Command::BenchStep { backend, blocks, steps, data_dir } => {
-                exit(bench_step(backend, blocks, steps, &data_dir))
+            Command::BenchStep { backend, blocks, steps, data_dir, preset } => {
+                exit(bench_step(backend, blocks, steps, &data_dir, &preset))
             }
             Command::Run { preset, set, own, training: Training { backend, out, data_dir, chunk } } => {
                 exit(run(&preset, &set, &own, backend, out, &data_dir, chunk))
@@ -260,13 +263,13 @@ mod cli {
         };
         let data = load(&config)?;
         eprintln!(
-            "{}: {} train / {} val / {} test, network {:?} ({} weights), {} rounds of {} steps, \
+            "{}: {} train / {} val / {} test, network {} ({} weights), {} rounds of {} steps, \
              {} replicate(s), on {backend_name}",
             own.as_ref().map_or(config.data.dataset.name(), |o| o.name.as_str()),
             data.train.len(),
             data.val.len(),
             data.test.len(),
-            config.widths(),
+            config.network_name(),
             config.weight_count(),
             config.prune.rounds,
             config.train.steps,
@@ -491,13 +494,19 @@ mod cli {
     /// One LeNet-300-100 step, timed: the lenet-mnist preset's network,
     /// batch and Adam, with the mask of its first pruning round (80% of the
     /// hidden weights, 90% of the output weights) kept at every step.
-    fn bench_step(backend: Backend, blocks: usize, per_block: usize, data_dir: &std::path::Path) -> Result<(), String> {
+    fn bench_step(
+        backend: Backend,
+        blocks: usize,
+        per_block: usize,
+        data_dir: &std::path::Path,
+        preset: &str,
+    ) -> Result<(), String> {
         use lottery_ticket_lab::engine::train::TrainRun;
         use lottery_ticket_lab::engine::{Mask, Weights, prune};
         // Untimed steps first (at least this many, or a block's worth):
         // first allocations, kernel compilation.
         const MIN_WARMUP_STEPS: usize = 5;
-        let config = engine::preset("lenet-mnist").expect("preset");
+        let config = engine::preset(preset).ok_or_else(|| format!("no preset called '{preset}'"))?;
         let data = engine::load_dataset(&config, data_dir).map_err(|e| e.to_string())?;
         let (device, _) = backend.open()?;
         let name = match backend {
@@ -509,7 +518,7 @@ mod cli {
         let keep = prune::keep_counts_iterative(&config, &dense);
         let mask = prune::prune_magnitude(&theta0, &dense, &keep, config.prune.scope);
         let device = device.autodiff();
-        let mut run = TrainRun::new(&config.train, &theta0.masked(&mask), &mask, 0, usize::MAX, config.seed, &device);
+        let mut run = TrainRun::new(&config, &theta0.masked(&mask), &mask, 0, usize::MAX, config.seed, &device);
         let mut block = |n: usize| -> Result<f64, String> {
             let t = Instant::now();
             for _ in 0..n {
@@ -530,7 +539,8 @@ mod cli {
             "blocks": ms.len(),
             "steps_per_block": per_block,
             "batch": config.train.batch,
-            "widths": config.widths(),
+            "preset": preset,
+            "network": config.network_name(),
             "weights": config.weight_count(),
             "layer_density": mask.layer_densities(),
             "matmul_threads": threads,
@@ -635,6 +645,9 @@ mod cli {
 
     /// The table of rounds, as Markdown (it goes into the README as is).
     pub fn table(report: &Report) -> String {
+        if report.config.is_modular() {
+            return modular_table(report);
+        }
         let pct = |x: Option<f64>| x.map(|v| format!("{:.2}", v * 100.0)).unwrap_or_else(|| "–".into());
         let mut s = String::from(
             "| round | weights remaining % | ticket test acc % | ticket early-stop acc % | early-stop iter \
@@ -653,6 +666,39 @@ mod cli {
                 pct(r.random_mask.as_ref().map(|x| x.test_accuracy)),
                 pct(r.ticket.train_accuracy),
                 pct(r.ticket.generalisation_gap()),
+            ));
+        }
+        s
+    }
+
+    /// Modular addition's table: when each network fits its training pairs and when it generalises
+    /// (test accuracy ≥ 95%), "never" if it did not within the round.
+    fn modular_table(report: &Report) -> String {
+        let pct = |x: Option<f64>| x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_else(|| "–".into());
+        let steps = |x: Option<Option<usize>>| match x {
+            Some(Some(i)) => i.to_string(),
+            Some(None) => "never".into(),
+            None => "–".into(),
+        };
+        let generalise = |n: Option<&lottery_ticket_lab::engine::train::RunSummary>| {
+            n.map_or_else(|| "–".into(), |n| steps(n.steps_to_generalise))
+        };
+        let mut s = String::from(
+            "| round | weights remaining % | ticket train acc % | ticket test acc % | ticket fits at \
+             | ticket generalises at | reinit generalises at | random mask generalises at |\n\
+             |---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        );
+        for r in &report.rounds {
+            s.push_str(&format!(
+                "| {} | {:.2} | {} | {} | {} | {} | {} | {} |\n",
+                r.round,
+                r.weights_remaining * 100.0,
+                pct(r.ticket.train_accuracy),
+                pct(Some(r.ticket.test_accuracy)),
+                steps(r.ticket.steps_to_fit),
+                steps(r.ticket.steps_to_generalise),
+                generalise(r.reinit.as_ref()),
+                generalise(r.random_mask.as_ref()),
             ));
         }
         s

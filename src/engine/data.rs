@@ -26,6 +26,8 @@ pub enum DatasetName {
     /// Rows imported from a CSV file (`own_data`); the configuration's
     /// `data.own` holds their shape.
     Own,
+    /// a + b mod p, every pair (`modular`); `data.modulus` is p, the network a transformer.
+    Modular,
 }
 
 crate::choices!(DatasetName {
@@ -38,6 +40,7 @@ crate::choices!(DatasetName {
     Mnist => "mnist", "MNIST (10k)";
     Fashion => "fashion", "Fashion-MNIST (12k)";
     Own => "own", "your data (CSV)";
+    Modular => "modular", "a + b mod p (transformer)";
 });
 
 impl DatasetName {
@@ -62,7 +65,7 @@ impl DatasetName {
         match self {
             Self::Digits => 64,
             Self::Mnist | Self::Fashion => 784,
-            Self::Own => 0,
+            Self::Own | Self::Modular => 0,
             _ => 2,
         }
     }
@@ -79,7 +82,7 @@ impl DatasetName {
     /// Classes (own data: the configuration's `data.own`).
     pub fn classes(self) -> usize {
         match self {
-            Self::Own => 0,
+            Self::Own | Self::Modular => 0,
             _ if self.is_2d() => 2,
             _ => 10,
         }

@@ -12,6 +12,7 @@ pub mod device;
 pub mod early_bird;
 pub mod mask;
 pub mod model;
+pub mod modular;
 pub mod own_data;
 pub mod pinned_runs;
 pub mod prune;
@@ -23,6 +24,7 @@ pub mod speed_probe;
 pub mod sweep_summary;
 pub mod train;
 pub mod transfer;
+pub mod transformer;
 
 pub use checkpoint::{Checkpoint, TicketError};
 pub use choice::Choice;
@@ -64,7 +66,9 @@ pub fn build_dataset(config: &ExperimentConfig, image_file: Option<(&str, &[u8])
         }
         .into());
     }
-    let samples = if d.dataset.is_2d() {
+    let samples = if d.dataset == DatasetName::Modular {
+        modular::samples(d.modulus)
+    } else if d.dataset.is_2d() {
         data::generate_2d(d.dataset, d.samples, d.noise, config.seed)
     } else {
         let (file, bytes) = image_file.ok_or_else(|| data::DataError::Unreadable {

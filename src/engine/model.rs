@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::config::{ExperimentConfig, Init};
 use super::mask::Mask;
 use super::rng::{self, Stream};
+use super::transformer::{self, MaskedTransformer};
 
 /// Height = width of every conv kernel: 3×3, as in the paper's Conv-2/4/6.
 pub const CONV_KERNEL: usize = 3;
@@ -60,22 +61,86 @@ pub struct LayerShape {
     pub fan_in: usize,
     pub fan_out: usize,
     pub conv: Option<ConvShape>,
+    /// What the tensor is in its network: a classifier's layer, or a part of the transformer.
+    pub role: Role,
+}
+
+/// What a prunable weight tensor is in its network. A classifier is a stack
+/// of [`Role::Layer`]s (convs, then dense layers); the transformer of the
+/// modular-addition task (`transformer`) is a fixed list of named parts, each
+/// a `[fan_in, fan_out]` matrix. Ticket files written before there were roles
+/// have none: they read as `Layer`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A classifier's dense or conv layer.
+    #[default]
+    Layer,
+    /// Token embedding `[vocabulary, d_model]`.
+    Embedding,
+    /// Position embedding `[positions, d_model]`.
+    Position,
+    /// Queries `[d_model, d_model]`: head h owns columns h·d_head..(h+1)·d_head.
+    Query,
+    /// Keys, laid out as the queries.
+    Key,
+    /// Values, laid out as the queries.
+    Value,
+    /// The attention's output `[d_model, d_model]`: head h owns rows h·d_head..(h+1)·d_head.
+    AttentionOut,
+    /// The MLP's input `[d_model, d_mlp]`, with a bias.
+    MlpIn,
+    /// The MLP's output `[d_mlp, d_model]`, with a bias.
+    MlpOut,
+    /// Unembedding `[d_model, classes]`, read at the last position.
+    Unembedding,
+}
+
+impl Role {
+    pub fn is_layer(&self) -> bool {
+        *self == Role::Layer
+    }
+
+    /// Classifier layers and the MLP's two matrices have biases; the transformer's other parts have none.
+    pub fn has_bias(self) -> bool {
+        matches!(self, Role::Layer | Role::MlpIn | Role::MlpOut)
+    }
+
+    /// The name a report or a drawing gives the tensor.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Layer => "layer",
+            Role::Embedding => "token embedding",
+            Role::Position => "position embedding",
+            Role::Query => "query",
+            Role::Key => "key",
+            Role::Value => "value",
+            Role::AttentionOut => "attention output",
+            Role::MlpIn => "MLP in",
+            Role::MlpOut => "MLP out",
+            Role::Unembedding => "unembedding",
+        }
+    }
 }
 
 impl LayerShape {
     pub fn dense(fan_in: usize, fan_out: usize) -> Self {
-        Self { fan_in, fan_out, conv: None }
+        Self { fan_in, fan_out, conv: None, role: Role::Layer }
     }
     /// A conv layer: `fan_in = in_ch·k·k`, `fan_out = out_ch`.
     pub fn conv(c: ConvShape) -> Self {
-        Self { fan_in: c.in_ch * c.k * c.k, fan_out: c.out_ch, conv: Some(c) }
+        Self { fan_in: c.in_ch * c.k * c.k, fan_out: c.out_ch, conv: Some(c), role: Role::Layer }
+    }
+    /// A part of the transformer: a `[fan_in, fan_out]` matrix.
+    pub fn part(role: Role, fan_in: usize, fan_out: usize) -> Self {
+        Self { fan_in, fan_out, conv: None, role }
     }
     pub fn weights(&self) -> usize {
         self.fan_in * self.fan_out
     }
-    /// Biases: one per output unit or channel.
+    /// Biases: one per output unit or channel, where the role has them.
     pub fn biases(&self) -> usize {
-        self.fan_out
+        if self.role.has_bias() { self.fan_out } else { 0 }
     }
 }
 
@@ -91,6 +156,8 @@ pub struct LayerWeights {
     pub fan_in: usize,
     pub fan_out: usize,
     pub conv: Option<ConvShape>,
+    #[serde(default, skip_serializing_if = "Role::is_layer")]
+    pub role: Role,
     #[serde(with = "super::checkpoint::f32s")]
     pub w: Vec<f32>,
     #[serde(with = "super::checkpoint::f32s")]
@@ -125,6 +192,12 @@ impl Weights {
                     None => (s.fan_in, s.fan_out),
                 };
                 let w = match init {
+                    // The transformer's parts: N(0, 1/d_model) each, as Nanda et al.'s grokking model (see
+                    // `transformer`), so one magnitude scale holds across its tensors.
+                    _ if !s.role.is_layer() => {
+                        let std = 1.0 / (transformer::model_width(s) as f64).sqrt();
+                        (0..n).map(|_| (rng::normal(&mut r) * std) as f32).collect()
+                    }
                     Init::Glorot => {
                         let limit = (6.0 / (fin + fout) as f64).sqrt();
                         (0..n).map(|_| rng::uniform(&mut r, -limit, limit) as f32).collect()
@@ -134,7 +207,14 @@ impl Weights {
                         (0..n).map(|_| (rng::normal(&mut r) * std) as f32).collect()
                     }
                 };
-                LayerWeights { fan_in: s.fan_in, fan_out: s.fan_out, conv: s.conv, w, b: vec![0.0; s.biases()] }
+                LayerWeights {
+                    fan_in: s.fan_in,
+                    fan_out: s.fan_out,
+                    conv: s.conv,
+                    role: s.role,
+                    w,
+                    b: vec![0.0; s.biases()],
+                }
             })
             .collect();
         Self { layers }
@@ -165,7 +245,10 @@ impl Weights {
     }
 
     pub fn shapes(&self) -> Vec<LayerShape> {
-        self.layers.iter().map(|l| LayerShape { fan_in: l.fan_in, fan_out: l.fan_out, conv: l.conv }).collect()
+        self.layers
+            .iter()
+            .map(|l| LayerShape { fan_in: l.fan_in, fan_out: l.fan_out, conv: l.conv, role: l.role })
+            .collect()
     }
 
     /// Prunable weights (biases excluded).
@@ -334,13 +417,20 @@ impl MaskedNet {
             side = shape.out_side();
             let w = super::read_f32(c.weight.val()).await?;
             let b = super::read_f32(c.bias.val()).await?;
-            layers.push(LayerWeights { fan_in: in_ch * k * k, fan_out: out_ch, conv: Some(shape), w, b });
+            layers.push(LayerWeights {
+                fan_in: in_ch * k * k,
+                fan_out: out_ch,
+                conv: Some(shape),
+                role: Role::Layer,
+                w,
+                b,
+            });
         }
         for l in &self.layers {
             let [fan_in, fan_out] = l.weight.val().dims();
             let w = super::read_f32(l.weight.val()).await?;
             let b = super::read_f32(l.bias.val()).await?;
-            layers.push(LayerWeights { fan_in, fan_out, conv: None, w, b });
+            layers.push(LayerWeights { fan_in, fan_out, conv: None, role: Role::Layer, w, b });
         }
         Ok(Weights { layers })
     }
@@ -364,6 +454,60 @@ impl WeightRef<'_> {
                 Some(g) => Ok(Some(super::read_f32(g).await?)),
                 None => Ok(None),
             },
+        }
+    }
+}
+
+/// The network a run trains, by task: a classifier (MLP or conv net) or the
+/// transformer of modular addition. Both take `[batch, features]` inputs and
+/// give `[batch, classes]` logits, so training, evaluation, readback and
+/// gradient masking are one code path.
+#[derive(Module, Debug)]
+pub enum Network {
+    Classifier(MaskedNet),
+    Transformer(MaskedTransformer),
+}
+
+impl Network {
+    /// Upload θ ⊙ m: the tensors' roles say which network they make;
+    /// the transformer takes its head count from `heads`.
+    pub fn new(weights: &Weights, mask: &Mask, heads: usize, device: &Device) -> Self {
+        match weights.layers.first().map(|l| l.role) {
+            Some(Role::Layer) | None => Network::Classifier(MaskedNet::new(weights, mask, device)),
+            Some(_) => Network::Transformer(MaskedTransformer::new(weights, mask, heads, device)),
+        }
+    }
+
+    /// # Shapes
+    /// - input `[batch, features]` → logits `[batch, classes]`
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        match self {
+            Network::Classifier(n) => n.forward(x),
+            Network::Transformer(t) => t.forward(x),
+        }
+    }
+
+    /// g ⊙ m for every prunable tensor (see [`MaskedNet::mask_gradients`]).
+    pub fn mask_gradients(&self, grads: &mut GradientsParams) {
+        match self {
+            Network::Classifier(n) => n.mask_gradients(grads),
+            Network::Transformer(t) => t.mask_gradients(grads),
+        }
+    }
+
+    /// Read the parameters back to the host, in the order of their shapes.
+    pub async fn to_weights(&self) -> Result<Weights, super::EngineError> {
+        match self {
+            Network::Classifier(n) => n.to_weights().await,
+            Network::Transformer(t) => t.to_weights().await,
+        }
+    }
+
+    /// The classifier, for what only a classifier has (SNIP's gradients, live drawing).
+    pub fn classifier(&self) -> Option<&MaskedNet> {
+        match self {
+            Network::Classifier(n) => Some(n),
+            Network::Transformer(_) => None,
         }
     }
 }

@@ -69,6 +69,50 @@ pub struct NetworkSpread {
     /// Train minus test accuracy, replicate by replicate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generalisation_gap: Option<Spread>,
+    /// Modular addition: when the replicates generalised (absent for classifiers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps_to_generalise: Option<Milestone>,
+    /// Modular addition: when the replicates fit their training pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps_to_fit: Option<Milestone>,
+}
+
+/// When replicates reached a milestone (generalising, fitting), some perhaps never: the median
+/// counts "never" as later than any step, so it is None when half or more never got there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub median: Option<f64>,
+    /// Replicates that got there, of `n`.
+    pub reached: usize,
+    pub n: usize,
+    /// The earliest and latest step among the replicates that got there.
+    pub first: Option<f64>,
+    pub last: Option<f64>,
+}
+
+impl Milestone {
+    /// None when no run measured it (a classifier's runs).
+    pub fn of(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<Option<usize>>) -> Option<Self> {
+        let steps: Option<Vec<Option<usize>>> = runs.iter().map(|r| f(r)).collect();
+        let mut steps = steps.filter(|s| !s.is_empty())?;
+        steps.sort_by_key(|s| s.unwrap_or(usize::MAX)); // never: last
+        let n = steps.len();
+        let at = |i: usize| steps[i].map(|s| s as f64);
+        let median = match n % 2 {
+            1 => at(n / 2),
+            _ => at(n / 2 - 1).zip(at(n / 2)).map(|(a, b)| (a + b) / 2.0),
+        };
+        let reached: Vec<f64> = steps.iter().flatten().map(|&s| s as f64).collect();
+        Some(Self { median, reached: reached.len(), n, first: reached.first().copied(), last: reached.last().copied() })
+    }
+
+    /// As a [`Spread`] for a chart: the median for the line, the earliest and latest for the band
+    /// (None when the median replicate never got there).
+    pub fn as_spread(&self) -> Option<Spread> {
+        let median = self.median?;
+        let (min, max) = (self.first.unwrap_or(median), self.last.unwrap_or(median));
+        Some(Spread { mean: median, sd: 0.0, min: min.min(median), max: max.max(median), n: self.reached })
+    }
 }
 
 impl NetworkSpread {
@@ -80,6 +124,8 @@ impl NetworkSpread {
             early_stop_test_accuracy: figure(|r| r.early_stop_test_accuracy)?,
             train_accuracy: measured(runs, |r| r.train_accuracy),
             generalisation_gap: measured(runs, RunSummary::generalisation_gap),
+            steps_to_generalise: Milestone::of(runs, |r| r.steps_to_generalise),
+            steps_to_fit: Milestone::of(runs, |r| r.steps_to_fit),
         })
     }
 }
@@ -103,6 +149,13 @@ impl NetworkSpread {
             && self.generalisation_gap.as_ref().is_none_or(gap)
             && ordered(&self.early_stop_iteration)
             && self.early_stop_iteration.min >= 0.0
+            && [&self.steps_to_generalise, &self.steps_to_fit].into_iter().flatten().all(Milestone::is_sane)
+    }
+}
+
+impl Milestone {
+    fn is_sane(&self) -> bool {
+        self.reached <= self.n && self.median.is_none_or(|m| m.is_finite() && m >= 0.0)
     }
 }
 

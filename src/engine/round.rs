@@ -215,7 +215,7 @@ impl Experiment {
         self.round > self.config.prune.rounds
     }
     /// The ticket network training now (None between runs or while a control trains).
-    pub fn live_ticket(&self) -> Option<&super::model::MaskedNet> {
+    pub fn live_ticket(&self) -> Option<&super::model::Network> {
         match &self.stage {
             Some(Stage::Ticket(run)) => Some(run.model()),
             _ => None,
@@ -260,7 +260,7 @@ impl Experiment {
     fn ticket_run(&self) -> TrainRun {
         let cfg = &self.config;
         let (w, start) = self.reset.reset(cfg, &self.mask);
-        let mut run = TrainRun::new(&cfg.train, &w, &self.mask, start, cfg.train.steps, cfg.seed, &self.device);
+        let mut run = TrainRun::new(cfg, &w, &self.mask, start, cfg.train.steps, cfg.seed, &self.device);
         if self.round == 0 && cfg.prune.reset == ResetMode::Rewind {
             run = run.snapshot_at(cfg.prune.rewind_step);
         }
@@ -276,12 +276,12 @@ impl Experiment {
         match control {
             Control::Reinit => {
                 let w = rewind::reinit(cfg, &self.mask, self.round);
-                TrainRun::new(&cfg.train, &w, &self.mask, 0, steps, cfg.seed, &self.device)
+                TrainRun::new(cfg, &w, &self.mask, 0, steps, cfg.seed, &self.device)
             }
             Control::RandomMask => {
                 let mask = prune::random_mask(&self.mask, cfg.seed, self.round as u64);
                 let (w, start) = self.reset.reset(cfg, &mask);
-                TrainRun::new(&cfg.train, &w, &mask, start, steps, cfg.seed, &self.device)
+                TrainRun::new(cfg, &w, &mask, start, steps, cfg.seed, &self.device)
             }
         }
     }

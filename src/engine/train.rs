@@ -6,16 +6,17 @@
 
 use burn::module::Module;
 use burn::optim::ModuleOptimizer;
-use burn::optim::{AdamConfig, GradientsParams, SgdConfig, momentum::MomentumConfig};
+use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, SgdConfig, momentum::MomentumConfig};
 use burn::tensor::activation::{log_softmax, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::config::{OptimizerKind, TrainConfig};
+use super::config::{ExperimentConfig, OptimizerKind};
 use super::data::{Dataset, Split};
 use super::early_bird::Tracker;
 use super::mask::Mask;
-use super::model::{MaskedNet, Weights};
+use super::model::{Network, Weights};
+use super::modular;
 use super::rng::{self, Stream};
 use super::{EngineError, read_f32};
 
@@ -28,6 +29,9 @@ pub struct CurvePoint {
     pub val_loss: f64,
     pub val_accuracy: f64,
     pub test_accuracy: f64,
+    /// Accuracy on the whole training split (modular addition: the grokking curve's other half).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_accuracy: Option<f64>,
 }
 
 /// What a finished run reports.
@@ -43,6 +47,13 @@ pub struct RunSummary {
     /// (None in reports from before it was measured).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub train_accuracy: Option<f64>,
+    /// Modular addition: the first evaluation iteration with test accuracy at least
+    /// [`modular::GENERALISED_ACCURACY`], null if never (absent for classifiers).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "modular::task_score")]
+    pub steps_to_generalise: Option<Option<usize>>,
+    /// Modular addition: the first evaluation iteration with every training pair right, null if never.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "modular::task_score")]
+    pub steps_to_fit: Option<Option<usize>>,
     pub curve: Vec<CurvePoint>,
 }
 
@@ -130,7 +141,7 @@ const EVAL_CHUNK: usize = 2048;
 
 /// Evaluate on a whole split in chunks, reading the logits back.
 pub async fn evaluate(
-    model: &MaskedNet,
+    model: &Network,
     split: &Split,
     features: usize,
     classes: usize,
@@ -160,7 +171,7 @@ pub async fn evaluate(
 
 /// Training one masked network from given weights for a round.
 pub struct TrainRun {
-    model: Option<MaskedNet>,
+    model: Option<Network>,
     optim: ModuleOptimizer,
     lr: f64,
     batch: usize,
@@ -183,14 +194,22 @@ pub struct TrainRun {
     train_accuracy: Option<f64>,
     /// The dense run's masks at each evaluation point (round 0, magnitude pruning).
     early_bird: Option<Tracker>,
+    /// Measure training accuracy at every evaluation point, and the task's scores (modular addition).
+    track_train: bool,
     device: Device,
 }
+
+/// AdamW's betas and epsilon as the grokking papers set them (Nanda et al.; Minegishi et al.):
+/// burn's defaults (β2 0.999, ε 1e-5) are tuned for other work.
+pub const ADAMW_BETA_1: f32 = 0.9;
+pub const ADAMW_BETA_2: f32 = 0.98;
+pub const ADAMW_EPSILON: f32 = 1e-8;
 
 impl TrainRun {
     /// Start a run from θ (masked by `mask`) at iteration `start` up to `end`.
     /// `device` should have autodiff enabled (`Device::autodiff`).
     pub fn new(
-        config: &TrainConfig,
+        experiment: &ExperimentConfig,
         weights: &Weights,
         mask: &Mask,
         start: usize,
@@ -198,8 +217,15 @@ impl TrainRun {
         order_seed: u64,
         device: &Device,
     ) -> Self {
+        let config = &experiment.train;
         let optim = match config.optimizer {
             OptimizerKind::Adam => AdamConfig::new().init(),
+            OptimizerKind::AdamW => AdamWConfig::new()
+                .with_beta_1(ADAMW_BETA_1)
+                .with_beta_2(ADAMW_BETA_2)
+                .with_epsilon(ADAMW_EPSILON)
+                .with_weight_decay(config.weight_decay as f32)
+                .init(),
             OptimizerKind::Sgd => {
                 let momentum = (config.momentum > 0.0)
                     .then(|| MomentumConfig::new().with_momentum(config.momentum).with_dampening(0.0));
@@ -207,7 +233,7 @@ impl TrainRun {
             }
         };
         Self {
-            model: Some(MaskedNet::new(weights, mask, device)),
+            model: Some(Network::new(weights, mask, experiment.model.transformer.heads, device)),
             optim,
             lr: config.lr,
             batch: config.batch,
@@ -224,6 +250,7 @@ impl TrainRun {
             curve: Vec::new(),
             train_accuracy: None,
             early_bird: None,
+            track_train: experiment.is_modular(),
             device: device.clone(),
         }
     }
@@ -254,7 +281,7 @@ impl TrainRun {
     pub fn is_done(&self) -> bool {
         self.iteration >= self.end
     }
-    pub fn model(&self) -> &MaskedNet {
+    pub fn model(&self) -> &Network {
         self.model.as_ref().expect("model present between steps")
     }
     pub fn curve(&self) -> &[CurvePoint] {
@@ -312,12 +339,17 @@ impl TrainRun {
         let (f, c) = (data.features, data.classes);
         let val = evaluate(self.model(), &data.val, f, c, &self.device).await?;
         let test = evaluate(self.model(), &data.test, f, c, &self.device).await?;
+        let train_accuracy = match self.track_train {
+            true => Some(evaluate(self.model(), &data.train, f, c, &self.device).await?.accuracy),
+            false => None,
+        };
         self.curve.push(CurvePoint {
             iteration: self.iteration,
             train_loss,
             val_loss: val.loss,
             val_accuracy: val.accuracy,
             test_accuracy: test.accuracy,
+            train_accuracy,
         });
         if self.early_bird.is_some() {
             let weights = self.model().to_weights().await?;
@@ -345,8 +377,12 @@ impl TrainRun {
             }
         }
         if self.is_done() && self.train_accuracy.is_none() {
+            let last = self.curve.last().and_then(|p| p.train_accuracy); // measured at the last point already
             let (f, c) = (data.features, data.classes);
-            self.train_accuracy = Some(evaluate(self.model(), &data.train, f, c, &self.device).await?.accuracy);
+            self.train_accuracy = match last {
+                Some(a) => Some(a),
+                None => Some(evaluate(self.model(), &data.train, f, c, &self.device).await?.accuracy),
+            };
         }
         Ok(taken)
     }
@@ -375,6 +411,8 @@ impl TrainRun {
             early_stop_iteration: best.iteration,
             early_stop_test_accuracy: best.test_accuracy,
             train_accuracy: self.train_accuracy,
+            steps_to_generalise: self.track_train.then(|| modular::steps_to_generalise(&self.curve)),
+            steps_to_fit: self.track_train.then(|| modular::steps_to_fit(&self.curve)),
             curve: self.curve.clone(),
         }
     }

@@ -1,0 +1,193 @@
+//! Modular addition on the engine: the transformer keeps the science's
+//! invariants (pruned weights exactly zero under AdamW with weight decay,
+//! upload and readback bit-exact, the same seed the same ticket), computes
+//! what it says it computes, and its reports say when each network fit its
+//! training pairs and when it generalised.
+
+mod common;
+
+use common::*;
+use lottery_ticket_lab::engine::config::{ExperimentConfig, TransformerConfig};
+use lottery_ticket_lab::engine::mask::Mask;
+use lottery_ticket_lab::engine::model::{Network, Role, Weights};
+use lottery_ticket_lab::engine::train::TrainRun;
+use lottery_ticket_lab::engine::{Experiment, modular, preset, prune};
+
+/// The modular preset at a size that trains in a moment: p = 11, width 8, 2 heads.
+fn small(seed: u64) -> ExperimentConfig {
+    let mut c = preset("modular").unwrap();
+    c.seed = seed;
+    c.data.modulus = 11;
+    c.model.transformer = TransformerConfig { d_model: 8, heads: 2, d_mlp: 16 };
+    c.train.steps = 30;
+    c.train.eval_every = 10;
+    c.prune.rounds = 1;
+    c
+}
+
+fn half_mask(c: &ExperimentConfig, seed: u64) -> Mask {
+    let mut m = Mask::dense(&c.shapes());
+    for l in &mut m.layers {
+        let n = l.len();
+        l.keep.iter_mut().take(n / 2).for_each(|k| *k = false);
+    }
+    prune::random_mask(&m, seed, 0)
+}
+
+#[test]
+fn pruned_weights_stay_zero_under_adamw_with_weight_decay() {
+    let c = small(3);
+    assert_eq!(c.train.weight_decay, 1.0, "the preset decays weights");
+    let data = dataset(&c);
+    let mask = half_mask(&c, 9);
+    let theta0 = Weights::theta0(&c);
+    let device = cpu().autodiff();
+    let mut run = TrainRun::new(&c, &theta0, &mask, 0, 25, c.seed, &device);
+    for step in 1..=25 {
+        run.step(&data);
+        let w = block_on(run.model().to_weights()).unwrap();
+        for (lw, m) in w.layers.iter().zip(&mask.layers) {
+            for (i, (&v, &keep)) in lw.w.iter().zip(&m.keep).enumerate() {
+                assert!(
+                    keep || v.to_bits() & 0x7fff_ffff == 0,
+                    "{:?} weight {i} regrew to {v} at step {step}",
+                    lw.role
+                );
+            }
+        }
+    }
+    let trained = block_on(run.model().to_weights()).unwrap();
+    for (after, before) in trained.layers.iter().zip(&theta0.layers) {
+        assert_ne!(after.w, before.w, "{:?}: the survivors should train", after.role);
+    }
+}
+
+#[test]
+fn upload_and_readback_are_bit_exact() {
+    let c = small(5);
+    let theta0 = Weights::theta0(&c);
+    let roles: Vec<Role> = theta0.layers.iter().map(|l| l.role).collect();
+    assert_eq!(roles.len(), 9);
+    assert_eq!((roles[0], roles[8]), (Role::Embedding, Role::Unembedding));
+    let mask = half_mask(&c, 1);
+    let back = block_on(Network::new(&theta0, &mask, c.model.transformer.heads, &cpu()).to_weights()).unwrap();
+    assert_eq!(back, theta0.masked(&mask));
+}
+
+/// Row-major `[n, k] · [k, m]` on the host.
+fn matmul(a: &[f32], b: &[f32], n: usize, k: usize, m: usize) -> Vec<f32> {
+    let mut out = vec![0.0; n * m];
+    for i in 0..n {
+        for j in 0..k {
+            for c in 0..m {
+                out[i * m + c] += a[i * k + j] * b[j * m + c];
+            }
+        }
+    }
+    out
+}
+
+/// The transformer written out by hand for one pair: the device's logits must match it.
+fn host_logits(w: &Weights, heads: usize, p: usize, a: usize, b: usize) -> Vec<f32> {
+    let d = w.layers[0].fan_out;
+    let dh = d / heads;
+    let row = |l: usize, r: usize| w.layers[l].w[r * d..(r + 1) * d].to_vec();
+    let add = |x: Vec<f32>, y: Vec<f32>| x.iter().zip(&y).map(|(u, v)| u + v).collect::<Vec<f32>>();
+    let stream = [add(row(0, a), row(1, 0)), add(row(0, b), row(1, 1)), add(row(0, p), row(1, 2))];
+    let project = |x: &[f32], l: usize| matmul(x, &w.layers[l].w, 1, d, d);
+    let q = project(&stream[2], 2);
+    let keys: Vec<Vec<f32>> = stream.iter().map(|x| project(x, 3)).collect();
+    let values: Vec<Vec<f32>> = stream.iter().map(|x| project(x, 4)).collect();
+    let mut context = vec![0.0; d];
+    for h in 0..heads {
+        let cols = h * dh..(h + 1) * dh;
+        let scores: Vec<f32> =
+            keys.iter().map(|k| cols.clone().map(|c| q[c] * k[c]).sum::<f32>() / (dh as f32).sqrt()).collect();
+        let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let e: Vec<f32> = scores.iter().map(|s| (s - max).exp()).collect();
+        let sum: f32 = e.iter().sum();
+        for (pos, v) in values.iter().enumerate() {
+            for c in cols.clone() {
+                context[c] += e[pos] / sum * v[c];
+            }
+        }
+    }
+    let resid = add(matmul(&context, &w.layers[5].w, 1, d, d), stream[2].clone());
+    let (mlp_in, mlp_out) = (&w.layers[6], &w.layers[7]);
+    let hidden: Vec<f32> = add(matmul(&resid, &mlp_in.w, 1, d, mlp_in.fan_out), mlp_in.b.clone())
+        .into_iter()
+        .map(|v| v.max(0.0))
+        .collect();
+    let resid = add(resid, add(matmul(&hidden, &mlp_out.w, 1, mlp_in.fan_out, d), mlp_out.b.clone()));
+    matmul(&resid, &w.layers[8].w, 1, d, p)
+}
+
+#[test]
+fn the_device_computes_the_transformer_written_out_by_hand() {
+    let c = small(7);
+    let p = c.data.modulus;
+    let mut theta = Weights::theta0(&c);
+    for (i, l) in theta.layers.iter_mut().enumerate() {
+        l.b.iter_mut().enumerate().for_each(|(j, b)| *b = 0.01 * (i + j) as f32); // biases in play too
+    }
+    let dense = Mask::dense(&c.shapes());
+    let heads = c.model.transformer.heads;
+    let net = Network::new(&theta, &dense, heads, &cpu());
+    let samples = modular::samples(p);
+    let x =
+        burn::tensor::Tensor::<2>::from_data(burn::tensor::TensorData::new(samples.x.clone(), [p * p, 2 * p]), &cpu());
+    let logits = block_on(lottery_ticket_lab::engine::read_f32(net.forward(x))).unwrap();
+    for (a, b) in [(0, 0), (3, 7), (10, 10), (6, 2)] {
+        let want = host_logits(&theta, heads, p, a, b);
+        let got = &logits[(a * p + b) * p..(a * p + b + 1) * p];
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g - w).abs() < 1e-4, "pair ({a}, {b}): device {g}, by hand {w}");
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_ticket_and_reports_when_it_generalised() {
+    let run = |seed| {
+        let c = small(seed);
+        let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
+        block_on(e.run_to_end(7, |_| {})).unwrap();
+        serde_json::to_string(&e.report("cpu")).unwrap()
+    };
+    let (a, b) = (run(2), run(2));
+    assert_eq!(a, b, "same seed, same report");
+    assert_ne!(a, run(3), "another seed, another run");
+    let report: serde_json::Value = serde_json::from_str(&a).unwrap();
+    for round in report["rounds"].as_array().unwrap() {
+        let ticket = &round["ticket"];
+        for key in ["steps_to_generalise", "steps_to_fit", "train_accuracy", "test_accuracy"] {
+            assert!(ticket.get(key).is_some(), "round {}: the ticket's summary has {key}", round["round"]);
+        }
+        assert!(ticket["curve"][1]["train_accuracy"].is_number(), "each evaluation measures train accuracy");
+    }
+}
+
+#[test]
+fn a_classifier_report_has_none_of_the_task_s_scores() {
+    let c = tiny(1);
+    let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
+    block_on(e.run_to_end(50, |_| {})).unwrap();
+    let json = serde_json::to_string(&e.report("cpu")).unwrap();
+    for key in ["steps_to_generalise", "steps_to_fit", "\"role\"", "modulus", "transformer", "weight_decay"] {
+        assert!(!json.contains(key), "a classifier's report does not mention {key}");
+    }
+}
+
+#[test]
+fn the_transformer_fits_its_training_pairs() {
+    let mut c = small(1);
+    c.model.transformer = TransformerConfig { d_model: 16, heads: 2, d_mlp: 32 };
+    c.train.steps = 300;
+    c.train.eval_every = 50;
+    c.prune.rounds = 0;
+    let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
+    block_on(e.run_to_end(100, |_| {})).unwrap();
+    let ticket = &e.reports()[0].ticket;
+    assert_eq!(ticket.train_accuracy, Some(1.0), "AdamW fits the {} training pairs", dataset(&c).train.len());
+    assert!(ticket.steps_to_fit.flatten().is_some());
+}

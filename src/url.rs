@@ -336,7 +336,7 @@ pub static SETTINGS: &[Setting] = &[
         number config.data.val_frac in limits::VAL_FRAC),
     setting!(LinkOnly Data "test", "Test share", "Fraction of the samples held out for the reported accuracy.",
         number config.data.test_frac in limits::TEST_FRAC),
-    setting!(LinkOnly Data "p", "Modulus p", "Modular addition: a prime p; the pairs are a + b mod p.",
+    setting!(Common Data "p", "Modulus p", "Modular addition: a prime p; the pairs are a + b mod p.",
         number config.data.modulus in limits::MODULUS),
     setting!(Common Network "hidden", "Hidden layers",
         "Widths of the hidden layers, comma-separated (300,100 is LeNet-300-100).",
@@ -347,11 +347,11 @@ pub static SETTINGS: &[Setting] = &[
     setting!(Folded Network "init",
         "Initialisation", "How θ0 is drawn: Glorot uniform (the paper's) or Kaiming normal.",
         choice Init = config.model.init),
-    setting!(LinkOnly Network "dmodel", "Model width", "Modular addition: the transformer's width (d_model).",
+    setting!(Common Network "dmodel", "Model width", "Modular addition: the transformer's width (d_model).",
         number config.model.transformer.d_model in limits::D_MODEL),
-    setting!(LinkOnly Network "heads", "Attention heads", "Modular addition: heads; they split the width evenly.",
+    setting!(Common Network "heads", "Attention heads", "Modular addition: heads; they split the width evenly.",
         number config.model.transformer.heads in limits::HEADS),
-    setting!(LinkOnly Network "dmlp", "MLP width", "Modular addition: the transformer's MLP neurons (d_mlp).",
+    setting!(Common Network "dmlp", "MLP width", "Modular addition: the transformer's MLP neurons (d_mlp).",
         number config.model.transformer.d_mlp in limits::D_MLP),
     setting!(Folded Training "opt", "Optimizer", "Adam (the paper's), SGD with momentum, or AdamW (weight decay).",
         choice OptimizerKind = config.train.optimizer),
@@ -359,7 +359,7 @@ pub static SETTINGS: &[Setting] = &[
         number config.train.lr in limits::LR),
     setting!(LinkOnly Training "mom", "Momentum", "SGD's momentum (Adam ignores it).",
         number config.train.momentum in limits::MOMENTUM),
-    setting!(LinkOnly Training "wd", "Weight decay",
+    setting!(Folded Training "wd", "Weight decay",
         "AdamW's decoupled weight decay (each step shrinks every weight by lr × wd); Adam and SGD ignore it.",
         number config.train.weight_decay in limits::WEIGHT_DECAY),
     setting!(Folded Training "batch", "Batch size", "Examples per training step.",
@@ -598,6 +598,19 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         note("k", format!("must be below the steps per round; using {}", c.prune.rewind_step));
     }
     debug_assert!(c.validate().is_ok(), "repair left an invalid config: {:?}", c.validate());
+}
+
+/// Settings only modular addition's transformer reads, and settings it ignores.
+const MODULAR_ONLY: [&str; 4] = ["p", "dmodel", "heads", "dmlp"];
+const CLASSIFIER_ONLY: [&str; 5] = ["n", "noise", "hidden", "conv", "init"];
+
+/// Whether setting `key` means anything for `config`'s task (the bench shows only those; links keep them all).
+pub fn applies(key: &str, config: &ExperimentConfig) -> bool {
+    match key {
+        "wd" => config.train.optimizer == OptimizerKind::AdamW,
+        _ if config.is_modular() => !CLASSIFIER_ONLY.contains(&key),
+        _ => !MODULAR_ONLY.contains(&key),
+    }
 }
 
 /// The settings whose value in `a` differs from `b`, with `a`'s value as the URL writes it, in table order.

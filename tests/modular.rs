@@ -191,3 +191,25 @@ fn the_transformer_fits_its_training_pairs() {
     assert_eq!(ticket.train_accuracy, Some(1.0), "AdamW fits the {} training pairs", dataset(&c).train.len());
     assert!(ticket.steps_to_fit.flatten().is_some());
 }
+
+#[test]
+fn a_ticket_file_reads_back_and_goes_on_to_the_same_report() {
+    let c = small(6);
+    let data = dataset(&c);
+    let mut whole = Experiment::new(c.clone(), data.clone(), &cpu()).unwrap();
+    block_on(whole.run_to_end(7, |_| {})).unwrap();
+    let mut first = Experiment::new(c.clone(), data.clone(), &cpu()).unwrap();
+    while first.reports().is_empty() {
+        block_on(first.advance(7)).unwrap();
+    }
+    let file = first.checkpoint("cpu").to_json();
+    assert!(file.contains("\"embedding\""), "the trained transformer's parts are named in the file");
+    let restored = lottery_ticket_lab::engine::Checkpoint::from_json(&file).unwrap();
+    let mut resumed = Experiment::resume(restored, data, &cpu()).unwrap();
+    block_on(resumed.run_to_end(7, |_| {})).unwrap();
+    assert_eq!(
+        serde_json::to_string(&resumed.report("cpu")).unwrap(),
+        serde_json::to_string(&whole.report("cpu")).unwrap(),
+        "going on from the file gives the uninterrupted run's report"
+    );
+}

@@ -462,6 +462,8 @@ impl WeightRef<'_> {
 /// transformer of modular addition. Both take `[batch, features]` inputs and
 /// give `[batch, classes]` logits, so training, evaluation, readback and
 /// gradient masking are one code path.
+// One per training run, moved rarely: the size difference between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum Network {
     Classifier(MaskedNet),

@@ -37,7 +37,7 @@ pub fn samples(modulus: usize) -> Samples {
 
 /// Whether `n` is prime (the moduli offered are primes, as in the papers).
 pub fn is_prime(n: usize) -> bool {
-    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| !n.is_multiple_of(d))
 }
 
 /// The first evaluation iteration at which test accuracy reaches

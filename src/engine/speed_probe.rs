@@ -54,7 +54,7 @@ pub async fn measure(
     let theta0 = Weights::theta0(config);
     let mask = Mask::dense(&config.shapes());
     let device = device.clone().autodiff();
-    let mut run = TrainRun::new(&config, &theta0, &mask, 0, usize::MAX, config.seed, &device);
+    let mut run = TrainRun::new(config, &theta0, &mask, 0, usize::MAX, config.seed, &device);
     let start = now_ms();
     for _ in 0..WARMUP_STEPS {
         run.step(data);

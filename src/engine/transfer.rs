@@ -173,7 +173,7 @@ impl Transfer {
         let t = &self.plan.target;
         let steps = t.train.steps;
         let run = |w: &Weights, mask: &Mask| {
-            let train = TrainRun::new(&t, &w.masked(mask), mask, 0, steps, t.seed, &self.device);
+            let train = TrainRun::new(t, &w.masked(mask), mask, 0, steps, t.seed, &self.device);
             Current::Run(network, Box::new(train), mask.density())
         };
         let mask = &self.plan.mask;

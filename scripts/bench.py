@@ -119,6 +119,8 @@ def main():
     results["burn_flex"] = run_json([lottery, "bench-step", "--backend", "cpu"])
     say("timing the burn step on wgpu (lavapipe where there is no GPU)")
     results["burn_wgpu"] = run_json([lottery, "bench-step", "--backend", "wgpu", "--blocks", "7", "--steps", "10"])
+    say("timing the modular preset's transformer step on the CPU (burn-flex)")
+    results["modular_flex"] = run_json([lottery, "bench-step", "--backend", "cpu", "--preset", "modular"])
     density = json.dumps((results["burn_flex"] or {}).get("layer_density", [0.8, 0.8, 0.9]))
 
     py = venv(["jax", "optax", "numpy", "threadpoolctl"])
@@ -201,6 +203,11 @@ def print_table(r):
         print(f"page_cpu_step_ms[lenet-mnist]: {fmt(lc.get('step_ms'))}  (native {fmt(m('burn_flex'))}: "
               f"{fmt(lc['step_ms'] / m('burn_flex') if lc.get('step_ms') and m('burn_flex') else None)}×)")
         print(f"page_cpu_fixed_cost_ms[lenet-mnist, one round]: {fmt(lc.get('fixed_cost_ms'), '', 0)}  round end {json.dumps(lc['runs'][0].get('round_end'))}")
+    mc, mf = b.get("modular_cpu") or {}, r.get("modular_flex") or {}
+    if mc or mf:
+        print(f"native_cpu_step_ms[modular]: {fmt(mf.get('median_ms'))}  ({mf.get('network', '?')}, full batch)")
+        print(f"page_cpu_step_ms[modular]: {fmt(mc.get('step_ms'))}")
+        print(f"page_cpu_wall_s[modular preset]: {fmt((b.get('modular_preset_cpu') or {}).get('wall_s'), '', 1)}")
     if b.get("spiral_preset_cpu"):
         print(f"page_cpu_wall_s[spiral preset]: {fmt(b['spiral_preset_cpu']['wall_s'])}")
     if b.get("lenet_preset_cpu"):

@@ -10,8 +10,10 @@ use crate::url::{self, Group, Notice, Setting, Shown, UrlState};
 
 use super::Finished;
 use super::charts::{
-    AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, LossChart, SparsityChart, SweepChart,
+    AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, LossChart, SparsityChart,
+    SweepChart,
 };
+use super::grokking::GrokkingChart;
 use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
 use super::own_data::OwnDataImport;
 use super::page_url;
@@ -22,6 +24,7 @@ use super::saved::{self, Resumable, RoundsSource, SavedRounds};
 use super::ticket_file::TicketFile;
 use super::tour::{self, TourPanel};
 use super::transfer::TransferPanel;
+use super::transformer_view::TransformerView;
 use crate::engine::own_data::OwnData;
 use crate::engine::pinned_runs::PinnedRuns;
 use crate::engine::sweep_summary::Summary;
@@ -231,10 +234,15 @@ pub fn App() -> impl IntoView {
                     own=lab.own_data />
                 <ReplicateNote lab=lab />
                 <RoundsTable finished=finished />
-                <LayerHeatmaps rounds=lab.rounds selected=selected />
+                <TransformerView config=config masks=masks selected=selected />
+                <LayerHeatmaps config=config rounds=lab.rounds selected=selected />
                 <MaskMaps config=config rounds=lab.rounds selected=selected />
             </section>
             <section class="charts">
+                <Show when=move || config.with(crate::engine::ExperimentConfig::is_modular)>
+                    <GrokkingChart rounds=lab.rounds selected=selected />
+                    <GeneraliseChart finished=finished pinned=comparisons />
+                </Show>
                 <AccuracyChart finished=finished pinned=comparisons />
                 <LossChart live=lab.live />
                 <EarlyStopChart finished=finished pinned=comparisons />
@@ -388,7 +396,7 @@ fn Control(
     let key = setting.key;
     let menu = (setting.menu)();
     let id = format!("ctl-{key}");
-    let shown = move || !state.with(|s| s.hidden.iter().any(|h| h == key));
+    let shown = move || state.with(|s| !s.hidden.iter().any(|h| h == key) && url::applies(key, &s.config));
     let value = move || state.with(|s| url::get(s, key).unwrap_or_default());
     let field = if menu.is_empty() {
         view! {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::engine::early_bird::EarlyBird;
-use crate::engine::replicates::{NetworkSpread, RoundSpread, Spread};
+use crate::engine::replicates::{Milestone, NetworkSpread, RoundSpread, Spread};
 use crate::engine::round::Phase;
 use crate::engine::sweep_summary::Summary;
 use crate::engine::train::CurvePoint;
@@ -17,9 +17,9 @@ use super::pinned::Comparison;
 use super::{Finished, palette, round_shown};
 
 /// Every chart's SVG box and the margin for the axes' labels.
-const W: f64 = 360.0;
-const H: f64 = 180.0;
-const PAD: f64 = 30.0;
+pub(super) const W: f64 = 360.0;
+pub(super) const H: f64 = 180.0;
+pub(super) const PAD: f64 = 30.0;
 /// The accuracy axis starts at a multiple of this (percent)…
 const ACCURACY_STEP: f64 = 5.0;
 /// …at least this far below the lowest point…
@@ -35,9 +35,9 @@ const REMAINING_TICKS: [f64; 10] = [100.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5,
 
 /// A data range mapped onto the plot area.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Range {
-    lo: f64,
-    hi: f64,
+pub(super) struct Range {
+    pub(super) lo: f64,
+    pub(super) hi: f64,
 }
 
 impl Range {
@@ -47,25 +47,25 @@ impl Range {
 }
 
 /// SVG x of a data value on `x`.
-fn sx(v: f64, x: Range) -> f64 {
+pub(super) fn sx(v: f64, x: Range) -> f64 {
     PAD + (v - x.lo) / x.span() * (W - 2.0 * PAD)
 }
 
 /// SVG y of a data value on `y` (up is larger).
-fn sy(v: f64, y: Range) -> f64 {
+pub(super) fn sy(v: f64, y: Range) -> f64 {
     H - PAD - (v - y.lo) / y.span() * (H - 2.0 * PAD)
 }
 
 /// One series, ready to draw: the `points` attribute of a polyline.
 #[derive(Clone, Debug, PartialEq)]
-struct Line {
-    points: String,
+pub(super) struct Line {
+    pub(super) points: String,
     /// How many points it has (the browser tests read this).
-    len: usize,
+    pub(super) len: usize,
 }
 
 impl Line {
-    fn new(data: &[(f64, f64)], x: Range, y: Range) -> Self {
+    pub(super) fn new(data: &[(f64, f64)], x: Range, y: Range) -> Self {
         let points = data
             .iter()
             .filter(|p| p.1.is_finite())
@@ -169,7 +169,7 @@ pub fn LossChart(
 
 /// The two axis lines every chart has.
 #[component]
-fn Axes() -> impl IntoView {
+pub(super) fn Axes() -> impl IntoView {
     view! {
         <line class="axis" x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} />
         <line class="axis" x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} />
@@ -216,22 +216,25 @@ enum Figure {
     EarlyStopIteration,
     /// Train minus test accuracy at the end of training, in points.
     GeneralisationGap,
+    /// Modular addition: the step at which test accuracy reaches 95%, the median over replicates.
+    StepsToGeneralise,
 }
 
 impl Figure {
     /// The figure of one network (None where it was not measured).
-    fn spread(self, n: &NetworkSpread) -> Option<&Spread> {
+    fn spread(self, n: &NetworkSpread) -> Option<Spread> {
         match self {
-            Figure::TestAccuracy => Some(&n.test_accuracy),
-            Figure::EarlyStopIteration => Some(&n.early_stop_iteration),
-            Figure::GeneralisationGap => n.generalisation_gap.as_ref(),
+            Figure::TestAccuracy => Some(n.test_accuracy.clone()),
+            Figure::EarlyStopIteration => Some(n.early_stop_iteration.clone()),
+            Figure::GeneralisationGap => n.generalisation_gap.clone(),
+            Figure::StepsToGeneralise => n.steps_to_generalise.as_ref().and_then(Milestone::as_spread),
         }
     }
 
     fn scale(self) -> f64 {
         match self {
             Figure::TestAccuracy | Figure::GeneralisationGap => 100.0,
-            Figure::EarlyStopIteration => 1.0,
+            Figure::EarlyStopIteration | Figure::StepsToGeneralise => 1.0,
         }
     }
 
@@ -241,6 +244,7 @@ impl Figure {
             Figure::TestAccuracy => format!("{value:.1}%"),
             Figure::EarlyStopIteration => format!("iteration {value:.0}"),
             Figure::GeneralisationGap => format!("{value:+.1} points"),
+            Figure::StepsToGeneralise => format!("step {value:.0}"),
         }
     }
 }
@@ -256,7 +260,10 @@ struct Readout {
 
 impl Readout {
     fn new(r: &RoundSpread, x: f64, figure: Figure) -> Self {
-        let value = |n: &NetworkSpread| figure.spread(n).map(|s| figure.text(s.mean * figure.scale()));
+        let value = |n: &NetworkSpread| {
+            let never = matches!(figure, Figure::StepsToGeneralise) && n.steps_to_generalise.is_some();
+            figure.spread(n).map(|s| figure.text(s.mean * figure.scale())).or_else(|| never.then(|| "never".into()))
+        };
         let mut parts = vec![format!("round {}: {:.1}% of weights", r.round, r.weights_remaining * 100.0)];
         parts.extend(value(&r.ticket).map(|v| format!("ticket {v}")));
         parts.extend(r.reinit.as_ref().and_then(value).map(|v| format!("random reinit {v}")));
@@ -277,10 +284,12 @@ struct Series {
     mean: Line,
     /// The band's polygon, upper edge left to right, lower edge back.
     band: String,
+    /// SVG (x, y) of each mean: a dot marks it (a series of one round is a dot, not a line).
+    dots: Vec<(f64, f64)>,
 }
 
 impl Series {
-    fn new(points: &[(f64, &Spread)], scale: f64, x: Range, y: Range, replicates: usize) -> Self {
+    fn new(points: &[(f64, Spread)], scale: f64, x: Range, y: Range, replicates: usize) -> Self {
         let mean: Vec<(f64, f64)> = points.iter().map(|(at, s)| (*at, s.mean * scale)).collect();
         let band = match replicates {
             0 | 1 => String::new(),
@@ -290,7 +299,8 @@ impl Series {
                 Line::new(&upper.chain(lower).collect::<Vec<_>>(), x, y).points
             }
         };
-        Self { mean: Line::new(&mean, x, y), band }
+        let dots = mean.iter().filter(|p| p.1.is_finite()).map(|&(a, b)| (sx(a, x), sy(b, y))).collect();
+        Self { mean: Line::new(&mean, x, y), band, dots }
     }
 }
 
@@ -345,7 +355,7 @@ impl SparsityPlot {
                 c.rounds.iter().filter_map(point).collect()
             })
             .collect();
-        let points = |network: fn(&RoundSpread) -> Option<&NetworkSpread>| -> Vec<(f64, &Spread)> {
+        let points = |network: fn(&RoundSpread) -> Option<&NetworkSpread>| -> Vec<(f64, Spread)> {
             let at = |r: &RoundSpread| axis.x(r.weights_remaining);
             spreads.iter().filter_map(|r| network(r).and_then(|n| figure.spread(n)).map(|s| (at(r), s))).collect()
         };
@@ -485,12 +495,19 @@ fn SparsitySeries(
         <polyline class="series ticket" points=move || plot.with(|p| p.ticket.mean.points.clone()) />
         <polyline class="series reinit" points=move || plot.with(|p| p.reinit.mean.points.clone()) />
         <polyline class="series random" points=move || plot.with(|p| p.random.mean.points.clone()) />
+        {move || plot.with(|p| {
+            [("ticket", &p.ticket), ("reinit", &p.reinit), ("random", &p.random)].into_iter().flat_map(|(class, s)| {
+                s.dots.iter().map(move |(x, y)| view! {
+                    <circle class=format!("dot {class}") cx=format!("{x:.1}") cy=format!("{y:.1}") r="2.2" />
+                })
+            }).collect::<Vec<_>>()
+        })}
     }
 }
 
 /// The colours of the ticket and its controls, under a sparsity chart.
 #[component]
-fn NetworkLegend() -> impl IntoView {
+pub(super) fn NetworkLegend() -> impl IntoView {
     view! {
         <p class="legend"><span class="swatch ticket"></span>"winning ticket "
             <span class="swatch reinit"></span>"random reinit "
@@ -540,6 +557,29 @@ pub fn EarlyStopChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -
         <figure class="chart" id="early-stop-chart" data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Early-stop iteration vs. weights remaining"</figcaption>
             <SparsitySvg plot=plot y_title="iteration" label="early-stop iteration against weights remaining" />
+            <p class="hint replicates-note">{replicates_note(plot)}</p>
+        </figure>
+    }
+}
+
+/// Modular addition: the step at which each network generalises (test accuracy ≥ 95%; the median
+/// over replicates, the band from the earliest to the latest that did) against % of weights
+/// remaining, the dense network's as the reference line. A network whose median replicate never
+/// generalised has no point there.
+#[component]
+pub fn GeneraliseChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
+    let plot = Memo::new(move |_| {
+        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::StepsToGeneralise, early_stop_range, p)))
+    });
+    view! {
+        <figure class="chart" id="generalise-chart"
+            data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
+            data-random-points=move || plot.with(|p| p.random.mean.len)
+            data-replicates=move || plot.with(|p| p.replicates)>
+            <figcaption>"Steps to generalise (test accuracy ≥ 95%) vs. weights remaining"</figcaption>
+            <SparsitySvg plot=plot y_title="step" label="steps to generalise against weights remaining" />
+            <NetworkLegend />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }
@@ -744,10 +784,10 @@ impl SweepPlot {
             .zip(labels)
             .enumerate()
             .map(|(i, (c, label))| {
-                let points = |network: fn(&RoundSpread) -> Option<&NetworkSpread>| -> Vec<(f64, &Spread)> {
+                let points = |network: fn(&RoundSpread) -> Option<&NetworkSpread>| -> Vec<(f64, Spread)> {
                     c.rounds
                         .iter()
-                        .filter_map(|r| network(r).map(|n| (axis.x(r.weights_remaining), &n.test_accuracy)))
+                        .filter_map(|r| network(r).map(|n| (axis.x(r.weights_remaining), n.test_accuracy.clone())))
                         .collect()
                 };
                 ConfigurationPlot {

@@ -8,6 +8,7 @@ mod app;
 mod backend;
 mod charts;
 mod data_preview;
+mod grokking;
 mod network_view;
 mod own_data;
 mod page_url;
@@ -19,6 +20,7 @@ mod saved;
 mod ticket_file;
 mod tour;
 mod transfer;
+mod transformer_view;
 
 pub use app::App;
 

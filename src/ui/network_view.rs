@@ -17,7 +17,7 @@ use leptos::prelude::*;
 
 use crate::engine::config::ExperimentConfig;
 use crate::engine::mask::LayerMask;
-use crate::engine::model::SMALL_NET_WEIGHTS;
+use crate::engine::model::{Role, SMALL_NET_WEIGHTS};
 use crate::engine::own_data::OwnData;
 use crate::engine::{self, Mask, RoundReport, Weights};
 
@@ -116,8 +116,8 @@ struct NetworkDrawing {
 impl NetworkDrawing {
     /// `None` for conv nets and networks over [`SMALL_NET_WEIGHTS`], or a mask that does not fit.
     fn new(cfg: &ExperimentConfig, mask: Option<&Mask>, next: Option<&Mask>) -> Option<Self> {
-        if !cfg.model.conv.is_empty() {
-            return None;
+        if !cfg.model.conv.is_empty() || cfg.is_modular() {
+            return None; // the transformer has its own view (`transformer_view`)
         }
         let widths = cfg.widths();
         let shapes = cfg.shapes();
@@ -228,7 +228,9 @@ pub fn NetworkView(
                     }).collect::<Vec<_>>()}
                 </svg>
             })}
-            <p class="hint" id="fan">{move || fan().unwrap_or_else(|| FAN_HINT.into())}</p>
+            <p class="hint" id="fan" class:hidden=move || drawing.with(Option::is_none)>
+                {move || fan().unwrap_or_else(|| FAN_HINT.into())}
+            </p>
         </figure>
     }
 }
@@ -425,6 +427,8 @@ pub fn MaskMaps(
 /// One layer's mask in blocks of at most [`HEATMAP_CELLS`] per side.
 #[derive(Clone, Debug, PartialEq)]
 struct LayerHeatmap {
+    /// "layer 2", or the transformer part's name.
+    name: String,
     fan_in: usize,
     fan_out: usize,
     rows: usize,
@@ -435,12 +439,12 @@ struct LayerHeatmap {
 }
 
 impl LayerHeatmap {
-    /// "layer 2: 300×100, 41.0% kept" for layer index `l`.
-    fn caption(&self, l: usize) -> String {
-        format!("layer {}: {}×{}, {:.1}% kept", l + 1, self.fan_in, self.fan_out, self.kept * 100.0)
+    /// "layer 2: 300×100, 41.0% kept".
+    fn caption(&self) -> String {
+        format!("{}: {}×{}, {:.1}% kept", self.name, self.fan_in, self.fan_out, self.kept * 100.0)
     }
 
-    fn new(m: &LayerMask) -> Self {
+    fn new(m: &LayerMask, name: String) -> Self {
         let (rows, cols) = (m.fan_in.min(HEATMAP_CELLS), m.fan_out.min(HEATMAP_CELLS));
         let mut kept = vec![0usize; rows * cols];
         let mut all = vec![0usize; rows * cols];
@@ -452,18 +456,28 @@ impl LayerHeatmap {
             }
         }
         let block_kept = kept.iter().zip(&all).map(|(k, a)| *k as f64 / (*a).max(1) as f64).collect();
-        Self { fan_in: m.fan_in, fan_out: m.fan_out, rows, cols, block_kept, kept: m.density() }
+        Self { name, fan_in: m.fan_in, fan_out: m.fan_out, rows, cols, block_kept, kept: m.density() }
     }
 }
 
 /// For networks too large to draw line by line: each layer's mask as a
 /// heatmap, rows = inputs, columns = outputs; darker blocks keep more of their weights.
 #[component]
-pub fn LayerHeatmaps(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
+pub fn LayerHeatmaps(
+    config: Signal<ExperimentConfig>,
+    rounds: RwSignal<Vec<RoundReport>>,
+    selected: RwSignal<Option<usize>>,
+) -> impl IntoView {
     let maps = Memo::new(move |_| {
+        let roles: Vec<Role> = config.with(|c| c.shapes().iter().map(|s| s.role).collect());
+        let name = |l: usize| match roles.get(l) {
+            Some(role) if !role.is_layer() => role.name().to_string(),
+            _ => format!("layer {}", l + 1),
+        };
         rounds.with(|r| {
             let mask = &round_shown(r, selected.get())?.mask;
-            (mask.total() > SMALL_NET_WEIGHTS).then(|| mask.layers.iter().map(LayerHeatmap::new).collect::<Vec<_>>())
+            let maps = mask.layers.iter().enumerate().map(|(l, m)| LayerHeatmap::new(m, name(l)));
+            (mask.total() > SMALL_NET_WEIGHTS).then(|| maps.collect::<Vec<_>>())
         })
     });
     view! {
@@ -483,7 +497,7 @@ pub fn LayerHeatmaps(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Opti
                                     }).collect::<Vec<_>>()}
                                 </svg>
                                 <small>
-                                    {h.caption(l)}
+                                    {h.caption()}
                                 </small>
                             </div>
                         }

@@ -129,6 +129,15 @@ try {
       runs: STEP_RUNS.map((st, i) => ({ steps: st, wall_ms: round(runs[i].wallMs, 0), round_end: runs[i].roundEnds[0] })),
       backend: runs[0].backend,
     };
+    // The modular preset's transformer step on the CPU path, and the whole preset (its budget: 90 s here).
+    const modular = [];
+    for (const steps of STEP_RUNS) {
+      modular.push(await runOnce(cpu, `${server.url}?preset=modular&rounds=0&steps=${steps}&eval=${steps}&backend=cpu`));
+    }
+    const modularStepMs = (modular[1].wallMs - modular[0].wallMs) / (STEP_RUNS[1] - STEP_RUNS[0]);
+    out.modular_cpu = { step_ms: round(modularStepMs), backend: modular[0].backend };
+    const whole = await runOnce(cpu, `${server.url}?preset=modular&backend=cpu`);
+    out.modular_preset_cpu = { wall_s: round(whole.wallMs / 1000, 1), backend: whole.backend };
     if (process.env.BENCH_LENET === '1') {
       const l = await runOnce(cpu, `${server.url}?preset=lenet-mnist&backend=cpu`, { timeoutMs: 3_600_000 });
       out.lenet_preset_cpu = { wall_s: round(l.wallMs / 1000, 1), backend: l.backend, round_ends: l.roundEnds };
@@ -143,6 +152,7 @@ try {
     out.webgpu = [
       await webgpuPerStep(gpu, `${server.url}?preset=digits`, 'digits'),
       await webgpuPerStep(gpu, `${server.url}?preset=lenet-mnist&n=1000`, 'lenet-mnist'),
+      await webgpuPerStep(gpu, `${server.url}?preset=modular`, 'modular'),
     ];
     // What auto picks on this machine (SwiftShader against burn-flex), and why.
     const auto = await runOnce(gpu, `${server.url}?preset=spiral&rounds=0&steps=100&backend=auto`);

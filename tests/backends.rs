@@ -98,16 +98,7 @@ fn fused_wgpu_keeps_the_transformer_s_pruned_weights_exactly_zero() {
     let mut run = TrainRun::new(&c, &theta0.masked(&mask), &mask, 0, 10, c.seed, &device.autodiff());
     for step in 1..=10 {
         run.step(&data);
-        let w = block_on(run.model().to_weights()).unwrap();
-        for (lw, m) in w.layers.iter().zip(&mask.layers) {
-            for (i, (&v, &k)) in lw.w.iter().zip(&m.keep).enumerate() {
-                assert!(
-                    k || v.to_bits() & 0x7fff_ffff == 0,
-                    "{:?} weight {i} regrew to {v} after step {step}",
-                    lw.role
-                );
-            }
-        }
+        assert_pruned_zero(&block_on(run.model().to_weights()).unwrap(), &mask, step);
     }
 }
 

@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 use lottery_ticket_lab::engine::config::ExperimentConfig;
-use lottery_ticket_lab::engine::{self, Dataset, device};
+use lottery_ticket_lab::engine::mask::Mask;
+use lottery_ticket_lab::engine::model::Weights;
+use lottery_ticket_lab::engine::{self, Dataset, device, prune};
 
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     pollster::block_on(f)
@@ -21,4 +23,27 @@ pub fn tiny(seed: u64) -> ExperimentConfig {
 
 pub fn dataset(c: &ExperimentConfig) -> Dataset {
     engine::load_dataset(c, std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/data").as_path()).unwrap()
+}
+
+/// A random mask keeping half of every layer (seeded).
+pub fn half_mask(c: &ExperimentConfig, seed: u64) -> Mask {
+    let mut m = Mask::dense(&c.shapes());
+    for l in &mut m.layers {
+        let n = l.len();
+        l.keep.iter_mut().take(n / 2).for_each(|k| *k = false);
+    }
+    prune::random_mask(&m, seed, 0)
+}
+
+/// Every weight `mask` prunes is exactly zero (±0.0) in `w`, after training step `step`.
+pub fn assert_pruned_zero(w: &Weights, mask: &Mask, step: usize) {
+    for (l, (lw, m)) in w.layers.iter().zip(&mask.layers).enumerate() {
+        for (i, (&v, &keep)) in lw.w.iter().zip(&m.keep).enumerate() {
+            assert!(
+                keep || v.to_bits() & 0x7fff_ffff == 0,
+                "layer {l} ({:?}) weight {i} regrew to {v} after step {step}",
+                lw.role
+            );
+        }
+    }
 }

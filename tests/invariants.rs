@@ -4,31 +4,12 @@
 mod common;
 
 use common::*;
-use lottery_ticket_lab::engine::config::{ExperimentConfig, OptimizerKind, PruneScope, ResetMode};
+use lottery_ticket_lab::engine::config::{OptimizerKind, PruneScope, ResetMode};
 use lottery_ticket_lab::engine::mask::Mask;
 use lottery_ticket_lab::engine::model::{MaskedNet, Weights};
 use lottery_ticket_lab::engine::rewind::ResetPoint;
 use lottery_ticket_lab::engine::train::TrainRun;
 use lottery_ticket_lab::engine::{Event, Experiment, prune};
-
-fn half_mask(c: &ExperimentConfig, seed: u64) -> Mask {
-    let mut m = Mask::dense(&c.shapes());
-    for l in &mut m.layers {
-        let n = l.len();
-        l.keep.iter_mut().take(n / 2).for_each(|k| *k = false);
-    }
-    prune::random_mask(&m, seed, 0)
-}
-
-fn assert_pruned_zero(w: &Weights, mask: &Mask, step: usize) {
-    for (l, (lw, m)) in w.layers.iter().zip(&mask.layers).enumerate() {
-        for (i, (&v, &keep)) in lw.w.iter().zip(&m.keep).enumerate() {
-            if !keep {
-                assert_eq!(v.to_bits() & 0x7fff_ffff, 0, "layer {l} weight {i} regrew to {v} after step {step}");
-            }
-        }
-    }
-}
 
 fn pruned_weights_stay_zero(optimizer: OptimizerKind) {
     let mut c = tiny(3);

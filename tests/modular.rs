@@ -11,7 +11,7 @@ use lottery_ticket_lab::engine::config::{ExperimentConfig, TransformerConfig};
 use lottery_ticket_lab::engine::mask::Mask;
 use lottery_ticket_lab::engine::model::{Network, Role, Weights};
 use lottery_ticket_lab::engine::train::TrainRun;
-use lottery_ticket_lab::engine::{Experiment, modular, preset, prune};
+use lottery_ticket_lab::engine::{Experiment, modular, preset};
 
 /// The modular preset at a size that trains in a moment: p = 11, width 8, 2 heads.
 fn small(seed: u64) -> ExperimentConfig {
@@ -25,15 +25,6 @@ fn small(seed: u64) -> ExperimentConfig {
     c
 }
 
-fn half_mask(c: &ExperimentConfig, seed: u64) -> Mask {
-    let mut m = Mask::dense(&c.shapes());
-    for l in &mut m.layers {
-        let n = l.len();
-        l.keep.iter_mut().take(n / 2).for_each(|k| *k = false);
-    }
-    prune::random_mask(&m, seed, 0)
-}
-
 #[test]
 fn pruned_weights_stay_zero_under_adamw_with_weight_decay() {
     let c = small(3);
@@ -45,16 +36,7 @@ fn pruned_weights_stay_zero_under_adamw_with_weight_decay() {
     let mut run = TrainRun::new(&c, &theta0, &mask, 0, 25, c.seed, &device);
     for step in 1..=25 {
         run.step(&data);
-        let w = block_on(run.model().to_weights()).unwrap();
-        for (lw, m) in w.layers.iter().zip(&mask.layers) {
-            for (i, (&v, &keep)) in lw.w.iter().zip(&m.keep).enumerate() {
-                assert!(
-                    keep || v.to_bits() & 0x7fff_ffff == 0,
-                    "{:?} weight {i} regrew to {v} at step {step}",
-                    lw.role
-                );
-            }
-        }
+        assert_pruned_zero(&block_on(run.model().to_weights()).unwrap(), &mask, step);
     }
     let trained = block_on(run.model().to_weights()).unwrap();
     for (after, before) in trained.layers.iter().zip(&theta0.layers) {

@@ -155,7 +155,8 @@ fn a_classifier_report_has_none_of_the_task_s_scores() {
     let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
     block_on(e.run_to_end(50, |_| {})).unwrap();
     let json = serde_json::to_string(&e.report("cpu")).unwrap();
-    for key in ["steps_to_generalise", "steps_to_fit", "\"role\"", "modulus", "transformer", "weight_decay"] {
+    for key in ["steps_to_generalise", "steps_to_fit", "circuit", "\"role\"", "modulus", "transformer", "weight_decay"]
+    {
         assert!(!json.contains(key), "a classifier's report does not mention {key}");
     }
 }
@@ -194,4 +195,39 @@ fn a_ticket_file_reads_back_and_goes_on_to_the_same_report() {
         serde_json::to_string(&whole.report("cpu")).unwrap(),
         "going on from the file gives the uninterrupted run's report"
     );
+}
+
+#[test]
+fn the_circuit_reads_an_embedding_s_frequency_and_where_equals_attends() {
+    use lottery_ticket_lab::engine::circuit::Circuit;
+    let c = small(8);
+    let p = c.data.modulus;
+    let mut w = Weights::theta0(&c);
+    let d = w.layers[0].fan_out;
+    for t in 0..=p {
+        for col in 0..d {
+            // Numbers on the circle of frequency 3 in the first two columns, nothing elsewhere.
+            let angle = 2.0 * std::f32::consts::PI * (3 * t) as f32 / p as f32;
+            w.layers[0].w[t * d + col] = match col {
+                0 if t < p => angle.cos(),
+                1 if t < p => angle.sin(),
+                _ => 0.0,
+            };
+        }
+    }
+    let circuit = Circuit::read(&w, c.model.transformer.heads).unwrap();
+    assert_eq!(circuit.spectrum.len(), p / 2);
+    let (k, share) = circuit.top_frequency().unwrap();
+    assert_eq!(k, 3);
+    assert!(share > 0.999, "a pure frequency holds all the power: {share}");
+    assert_eq!(circuit.attention.len(), c.model.transformer.heads);
+    for head in &circuit.attention {
+        assert!((head.iter().sum::<f64>() - 1.0).abs() < 1e-9, "attention sums to 1: {head:?}");
+    }
+    let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
+    block_on(e.run_to_end(10, |_| {})).unwrap();
+    let last = e.reports().last().unwrap();
+    for run in [Some(&last.ticket), last.reinit.as_ref(), last.random_mask.as_ref()].into_iter().flatten() {
+        assert!(run.circuit.is_some(), "every modular run reads its circuit");
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod checkpoint;
 pub mod choice;
+pub mod circuit;
 pub mod config;
 pub mod csv_table;
 pub mod data;

@@ -11,6 +11,7 @@ use burn::tensor::activation::{log_softmax, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
+use super::circuit::Circuit;
 use super::config::{ExperimentConfig, OptimizerKind};
 use super::data::{Dataset, Split};
 use super::early_bird::Tracker;
@@ -54,6 +55,9 @@ pub struct RunSummary {
     /// Modular addition: the first evaluation iteration with every training pair right, null if never.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "modular::task_score")]
     pub steps_to_fit: Option<Option<usize>>,
+    /// Modular addition: the trained network's embedding spectrum and attention (see `circuit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub circuit: Option<Circuit>,
     pub curve: Vec<CurvePoint>,
 }
 
@@ -196,6 +200,9 @@ pub struct TrainRun {
     early_bird: Option<Tracker>,
     /// Measure training accuracy at every evaluation point, and the task's scores (modular addition).
     track_train: bool,
+    /// The transformer's heads, to read its circuit at the end (modular addition).
+    heads: usize,
+    circuit: Option<Circuit>,
     device: Device,
 }
 
@@ -251,6 +258,8 @@ impl TrainRun {
             train_accuracy: None,
             early_bird: None,
             track_train: experiment.is_modular(),
+            heads: experiment.model.transformer.heads,
+            circuit: None,
             device: device.clone(),
         }
     }
@@ -383,6 +392,9 @@ impl TrainRun {
                 Some(a) => Some(a),
                 None => Some(evaluate(self.model(), &data.train, f, c, &self.device).await?.accuracy),
             };
+            if self.track_train {
+                self.circuit = Circuit::read(&self.model().to_weights().await?, self.heads);
+            }
         }
         Ok(taken)
     }
@@ -413,6 +425,7 @@ impl TrainRun {
             train_accuracy: self.train_accuracy,
             steps_to_generalise: self.track_train.then(|| modular::steps_to_generalise(&self.curve)),
             steps_to_fit: self.track_train.then(|| modular::steps_to_fit(&self.curve)),
+            circuit: self.circuit.clone(),
             curve: self.curve.clone(),
         }
     }

@@ -13,6 +13,7 @@ use super::charts::{
     AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, LossChart, SparsityChart,
     SweepChart,
 };
+use super::circuit_view::CircuitView;
 use super::grokking::GrokkingChart;
 use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
 use super::own_data::OwnDataImport;
@@ -242,6 +243,7 @@ pub fn App() -> impl IntoView {
                 <Show when=move || config.with(crate::engine::ExperimentConfig::is_modular)>
                     <GrokkingChart rounds=lab.rounds selected=selected />
                     <GeneraliseChart finished=finished pinned=comparisons />
+                    <CircuitView rounds=lab.rounds selected=selected />
                 </Show>
                 <AccuracyChart finished=finished pinned=comparisons />
                 <LossChart live=lab.live />

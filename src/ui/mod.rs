@@ -7,6 +7,7 @@
 mod app;
 mod backend;
 mod charts;
+mod circuit_view;
 mod data_preview;
 mod grokking;
 mod network_view;

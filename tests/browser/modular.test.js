@@ -1,7 +1,7 @@
-// Modular addition in the page (CPU path, a tiny transformer so SwiftShader-free
-// Chromium trains it in seconds): `?preset=modular` trains, draws the grokking
-// curves, the steps-to-generalise chart and the ticket as a transformer, and a
-// copied link reproduces the same ticket.
+// Modular addition in the page (CPU path, a tiny transformer so Chromium trains
+// it in seconds): `?preset=modular` trains, draws the grokking curves, the
+// steps-to-generalise chart, the ticket as a transformer, the embeddings'
+// spectra and the ticket's attention, and a copied link reproduces the same ticket.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, open, serve, screenshot, trainToEnd } from './harness.js';
@@ -29,6 +29,9 @@ test('?preset=modular trains a transformer, draws it and its grokking curves; a 
     const generalise = await a.page.$eval('#generalise-chart', (el) => ({ ...el.dataset }));
     assert.equal(generalise.replicates, '1');
 
+    assert.equal(await a.page.$eval('#spectrum-chart', (el) => el.dataset.networks), '3', 'a spectrum per network');
+    assert.equal(await a.page.$eval('#attention-view', (el) => el.dataset.heads), '2');
+    assert.equal(await a.page.$$eval('#attention-view rect.attend-a', (rs) => rs.length), 2);
     const view = await a.page.$eval('#transformer-view', (el) => ({ ...el.dataset }));
     assert.deepEqual([view.heads, view.neurons, view.tokens, view.round], ['2', '16', '12', '1']);
     assert.equal(await a.page.$$eval('#transformer-view rect.cell', (cs) => cs.length), 2 * 4 + 2 * 16 + 12);

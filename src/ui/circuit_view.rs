@@ -1,0 +1,136 @@
+//! What the round shown's trained transformers compute with (modular
+//! addition): the token embedding's Fourier spectrum over the numbers for
+//! the ticket and each control (a grokked network has a few tall
+//! frequencies), and, per head of the ticket, where "=" attends.
+
+use leptos::prelude::*;
+
+use crate::engine::RoundReport;
+use crate::engine::circuit::Circuit;
+use crate::engine::train::RunSummary;
+
+use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx};
+use super::round_shown;
+
+/// One network's spectrum, and the frequency holding most of its power.
+#[derive(Clone, Debug, PartialEq)]
+struct SpectrumLine {
+    /// The CSS class of its colour: ticket, reinit or random.
+    class: &'static str,
+    line: Line,
+    top: String,
+}
+
+/// Per head of the ticket, the shares of attention from "=" to a, b and "=".
+#[derive(Clone, Debug, PartialEq)]
+struct HeadAttention {
+    a: f64,
+    b: f64,
+    equals: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct CircuitPlot {
+    round: usize,
+    lines: Vec<SpectrumLine>,
+    /// (SVG x, label) of frequency ticks.
+    ticks: Vec<(f64, String)>,
+    /// The spectrum's y axis top (a share).
+    y_max: f64,
+    heads: Vec<HeadAttention>,
+}
+
+/// Frequency ticks every this many.
+const FREQUENCY_TICK: usize = 5;
+/// Width of an attention bar (SVG units) and its height.
+const BAR_W: f64 = 240.0;
+const BAR_H: f64 = 12.0;
+
+impl CircuitPlot {
+    fn new(report: &RoundReport) -> Option<Self> {
+        let runs = [
+            ("ticket", Some(&report.ticket)),
+            ("reinit", report.reinit.as_ref()),
+            ("random", report.random_mask.as_ref()),
+        ];
+        let circuits: Vec<(&'static str, &Circuit)> = runs
+            .iter()
+            .filter_map(|(class, run)| run.and_then(|r: &RunSummary| r.circuit.as_ref()).map(|c| (*class, c)))
+            .collect();
+        let ticket = circuits.first()?.1;
+        let n = ticket.spectrum.len().max(2);
+        let y_max = circuits.iter().flat_map(|(_, c)| c.spectrum.iter().copied()).fold(0.01, f64::max);
+        let (x, y) = (Range { lo: 1.0, hi: n as f64 }, Range { lo: 0.0, hi: y_max });
+        let lines = circuits
+            .iter()
+            .map(|(class, c)| {
+                let points: Vec<(f64, f64)> =
+                    c.spectrum.iter().enumerate().map(|(k, &s)| ((k + 1) as f64, s)).collect();
+                let top = c.top_frequency().map_or_else(String::new, |(k, s)| format!("k = {k} ({:.0}%)", s * 100.0));
+                SpectrumLine { class, line: Line::new(&points, x, y), top }
+            })
+            .collect();
+        let ticks = (1..=n)
+            .filter(|k| *k == 1 || k.is_multiple_of(FREQUENCY_TICK))
+            .map(|k| (sx(k as f64, x), k.to_string()))
+            .collect();
+        let heads = ticket.attention.iter().map(|&[a, b, equals]| HeadAttention { a, b, equals }).collect();
+        Some(Self { round: report.round, lines, ticks, y_max, heads })
+    }
+}
+
+/// The embedding spectra (ticket and controls) and the ticket's attention from "=".
+#[component]
+pub fn CircuitView(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
+    let plot = Memo::new(move |_| rounds.with(|r| round_shown(r, selected.get()).and_then(CircuitPlot::new)));
+    view! {
+        {move || plot.get().map(|p| {
+            let heads_h = BAR_H * 1.5 * p.heads.len() as f64 + 4.0;
+            view! {
+                <figure class="chart" id="spectrum-chart" data-networks=p.lines.len() data-round=p.round>
+                    <figcaption>{format!(
+                        "Round {}: the embedding's Fourier spectrum (share of power per frequency)", p.round
+                    )}</figcaption>
+                    <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="embedding power per frequency">
+                        <Axes />
+                        <text class="tick" x=2 y={PAD + 4.0}>{format!("{:.0}%", p.y_max * 100.0)}</text>
+                        <text class="tick" x=2 y={H - PAD}>"0"</text>
+                        {p.ticks.iter().map(|(x, label)| view! {
+                            <text class="tick" x=format!("{:.1}", x - 3.0) y={H - 14.0}>{label.clone()}</text>
+                        }).collect::<Vec<_>>()}
+                        <text class="axis-title" x={W / 2.0} y={H - 2.0}>"frequency k"</text>
+                        {p.lines.iter().map(|l| view! {
+                            <polyline class=format!("series {}", l.class) points=l.line.points.clone() />
+                        }).collect::<Vec<_>>()}
+                    </svg>
+                    <NetworkLegend />
+                    <p class="hint">{p.lines.iter().map(|l| format!("{}: {}", l.class, l.top)).collect::<Vec<_>>().join(" · ")}</p>
+                </figure>
+                <figure class="chart" id="attention-view" data-heads=p.heads.len()>
+                    <figcaption>"The ticket's attention from “=” to a, b and “=” (mean over all pairs)"</figcaption>
+                    <svg viewBox=format!("0 0 {:.0} {heads_h:.0}", BAR_W + 60.0) role="img" aria-label="attention per head">
+                        {p.heads.iter().enumerate().map(|(h, s)| {
+                            let y = h as f64 * BAR_H * 1.5;
+                            let (wa, wb) = (s.a * BAR_W, s.b * BAR_W);
+                            view! {
+                                <text class="tick" x=0 y=format!("{:.1}", y + BAR_H * 0.8)>{format!("head {h}")}</text>
+                                <rect class="attend-a" x=50 y=format!("{y:.1}") width=format!("{wa:.1}") height={BAR_H}>
+                                    <title>{format!("head {h} → a: {:.0}%", s.a * 100.0)}</title>
+                                </rect>
+                                <rect class="attend-b" x=format!("{:.1}", 50.0 + wa) y=format!("{y:.1}") width=format!("{wb:.1}") height={BAR_H}>
+                                    <title>{format!("head {h} → b: {:.0}%", s.b * 100.0)}</title>
+                                </rect>
+                                <rect class="attend-equals" x=format!("{:.1}", 50.0 + wa + wb) y=format!("{y:.1}")
+                                    width=format!("{:.1}", s.equals * BAR_W) height={BAR_H}>
+                                    <title>{format!("head {h} → =: {:.0}%", s.equals * 100.0)}</title>
+                                </rect>
+                            }
+                        }).collect::<Vec<_>>()}
+                    </svg>
+                    <p class="legend"><span class="swatch attend-a"></span>"a "<span class="swatch attend-b"></span>"b "
+                        <span class="swatch attend-equals"></span>"="</p>
+                </figure>
+            }
+        })}
+    }
+}

@@ -136,7 +136,8 @@ impl MaskedTransformer {
         let embed = self.embed.weight.val(); // [p + 1, d]
         let numbers = embed.clone().slice([0..p, 0..d]); // [p, d]
         let pos = self.position.weight.val(); // [3, d]
-        let a = x.clone().slice([0..batch, 0..p]).matmul(numbers.clone()) + pos.clone().slice([0..1, 0..d]); // [batch, d]
+        let a = x.clone().slice([0..batch, 0..p]).matmul(numbers.clone()); // [batch, d]
+        let a = a + pos.clone().slice([0..1, 0..d]);
         let b = x.slice([0..batch, p..2 * p]).matmul(numbers) + pos.clone().slice([1..2, 0..d]); // [batch, d]
         let equals = embed.slice([p..p + 1, 0..d]) + pos.slice([2..3, 0..d]); // [1, d]: the same in every row
         let stream: Tensor<3> = Tensor::stack(vec![a, b, equals.clone().expand([batch, d])], 1); // [batch, 3, d]

@@ -45,6 +45,9 @@ const FREQUENCY_TICK: usize = 5;
 /// Width of an attention bar (SVG units) and its height.
 const BAR_W: f64 = 240.0;
 const BAR_H: f64 = 12.0;
+const ATTENTION_CAPTION: &str = "The ticket's attention from “=” to a, b and “=” (mean over all pairs)";
+/// Where the bars start, right of the head labels.
+const BAR_LEFT: f64 = 50.0;
 
 impl CircuitPlot {
     fn new(report: &RoundReport) -> Option<Self> {
@@ -86,6 +89,8 @@ pub fn CircuitView(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option
     view! {
         {move || plot.get().map(|p| {
             let heads_h = BAR_H * 1.5 * p.heads.len() as f64 + 4.0;
+            let tops = p.lines.iter().map(|l| format!("{}: {}", l.class, l.top)).collect::<Vec<_>>().join(" · ");
+            let view_box = format!("0 0 {:.0} {heads_h:.0}", BAR_W + 60.0);
             view! {
                 <figure class="chart" id="spectrum-chart" data-networks=p.lines.len() data-round=p.round>
                     <figcaption>{format!(
@@ -104,26 +109,25 @@ pub fn CircuitView(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option
                         }).collect::<Vec<_>>()}
                     </svg>
                     <NetworkLegend />
-                    <p class="hint">{p.lines.iter().map(|l| format!("{}: {}", l.class, l.top)).collect::<Vec<_>>().join(" · ")}</p>
+                    <p class="hint">{tops}</p>
                 </figure>
                 <figure class="chart" id="attention-view" data-heads=p.heads.len()>
-                    <figcaption>"The ticket's attention from “=” to a, b and “=” (mean over all pairs)"</figcaption>
-                    <svg viewBox=format!("0 0 {:.0} {heads_h:.0}", BAR_W + 60.0) role="img" aria-label="attention per head">
+                    <figcaption>{ATTENTION_CAPTION}</figcaption>
+                    <svg viewBox=view_box role="img" aria-label="attention per head">
                         {p.heads.iter().enumerate().map(|(h, s)| {
                             let y = h as f64 * BAR_H * 1.5;
-                            let (wa, wb) = (s.a * BAR_W, s.b * BAR_W);
+                            // One segment per position, side by side: a, b, then "=".
+                            let segments =
+                                [("attend-a", "a", s.a), ("attend-b", "b", s.b), ("attend-equals", "=", s.equals)];
+                            let starts = [0.0, s.a, s.a + s.b];
                             view! {
                                 <text class="tick" x=0 y=format!("{:.1}", y + BAR_H * 0.8)>{format!("head {h}")}</text>
-                                <rect class="attend-a" x=50 y=format!("{y:.1}") width=format!("{wa:.1}") height={BAR_H}>
-                                    <title>{format!("head {h} → a: {:.0}%", s.a * 100.0)}</title>
-                                </rect>
-                                <rect class="attend-b" x=format!("{:.1}", 50.0 + wa) y=format!("{y:.1}") width=format!("{wb:.1}") height={BAR_H}>
-                                    <title>{format!("head {h} → b: {:.0}%", s.b * 100.0)}</title>
-                                </rect>
-                                <rect class="attend-equals" x=format!("{:.1}", 50.0 + wa + wb) y=format!("{y:.1}")
-                                    width=format!("{:.1}", s.equals * BAR_W) height={BAR_H}>
-                                    <title>{format!("head {h} → =: {:.0}%", s.equals * 100.0)}</title>
-                                </rect>
+                                {segments.into_iter().zip(starts).map(|((class, to, share), start)| view! {
+                                    <rect class=class x=format!("{:.1}", BAR_LEFT + start * BAR_W) y=format!("{y:.1}")
+                                        width=format!("{:.1}", share * BAR_W) height={BAR_H}>
+                                        <title>{format!("head {h} → {to}: {:.0}%", share * 100.0)}</title>
+                                    </rect>
+                                }).collect::<Vec<_>>()}
                             }
                         }).collect::<Vec<_>>()}
                     </svg>

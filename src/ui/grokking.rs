@@ -12,6 +12,8 @@ use crate::engine::train::{CurvePoint, RunSummary};
 use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx, sy};
 use super::round_shown;
 
+const GROKKING_CAPTION: &str = "train (thin) and test (thick) accuracy vs. step (log scale)";
+
 /// Step ticks of the log axis.
 const STEP_TICKS: [f64; 5] = [10.0, 100.0, 1_000.0, 10_000.0, 100_000.0];
 
@@ -74,12 +76,13 @@ impl GrokkingPlot {
 pub fn GrokkingChart(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
     let plot = Memo::new(move |_| rounds.with(|r| round_shown(r, selected.get()).map(GrokkingPlot::new)));
     let networks = move || plot.with(|p| p.as_ref().map_or(0, |p| p.networks.len()));
+    let test_points = move || plot.with(|p| p.as_ref().and_then(|p| p.networks.first()).map_or(0, |n| n.test.len));
     view! {
         <figure class="chart" id="grokking-chart" data-networks=networks
             data-round=move || plot.with(|p| p.as_ref().map(|p| p.round.to_string()))
-            data-test-points=move || plot.with(|p| p.as_ref().and_then(|p| p.networks.first()).map_or(0, |n| n.test.len))>
+            data-test-points=test_points>
             <figcaption>{move || plot.with(|p| match p {
-                Some(p) => format!("Grokking, round {}: train (thin) and test (thick) accuracy vs. step (log scale)", p.round),
+                Some(p) => format!("Grokking, round {}: {GROKKING_CAPTION}", p.round),
                 None => "Grokking: train and test accuracy vs. step (after the first round)".to_string(),
             })}</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="train and test accuracy against step">

@@ -93,6 +93,14 @@ impl TransformerDrawing {
     }
 }
 
+/// What the drawing shows, for screen readers.
+const LABEL: &str = "surviving weights per head, neuron and token";
+
+/// Each MLP neuron's cell for one side (`in` or `out`).
+fn neuron_cells(neurons: &[NeuronSurvival], side: &str, share: fn(&NeuronSurvival) -> f64) -> Vec<(String, f64)> {
+    neurons.iter().enumerate().map(|(j, n)| (format!("neuron {j} {side}"), share(n))).collect()
+}
+
 /// Rows of [`ROW_CELLS`] cells needed for `n` cells.
 fn rows(n: usize) -> usize {
     n.div_ceil(ROW_CELLS).max(1)
@@ -142,13 +150,16 @@ pub fn TransformerView(
             let tokens_y = mlp_out_y + CELL * (rows(t.neurons.len()) as f64 + 0.5);
             let height = tokens_y + CELL * rows(t.tokens.len()) as f64;
             let p = t.tokens.len() - 1;
+            let caption = format!("Round {}'s ticket as a transformer (darker keeps more)", t.round);
             view! {
                 <figure class="transformer-view" id="transformer-view" data-heads=t.heads.len()
                     data-neurons=t.neurons.len() data-tokens=t.tokens.len() data-round=t.round>
-                    <figcaption>{format!("Round {}'s ticket as a transformer (darker keeps more)", t.round)}</figcaption>
-                    <svg viewBox=format!("0 0 {width:.0} {height:.0}") role="img" aria-label="surviving weights per head, neuron and token">
+                    <figcaption>{caption}</figcaption>
+                    <svg viewBox=format!("0 0 {width:.0} {height:.0}") role="img" aria-label=LABEL>
                         {parts.iter().enumerate().map(|(i, name)| view! {
-                            <text class="tick" x=format!("{:.1}", LABEL_W + i as f64 * CELL + 3.0) y={CELL * 0.75}>{*name}</text>
+                            <text class="tick" x=format!("{:.1}", LABEL_W + i as f64 * CELL + 3.0) y={CELL * 0.75}>
+                                {*name}
+                            </text>
                         }).collect::<Vec<_>>()}
                         {t.heads.iter().enumerate().map(|(h, s)| {
                             let cells = [("query", s.query), ("key", s.key), ("value", s.value), ("output", s.output)]
@@ -156,9 +167,9 @@ pub fn TransformerView(
                             view! { <CellRows label=format!("head {h}") y={CELL * (h + 1) as f64} cells=cells /> }
                         }).collect::<Vec<_>>()}
                         <CellRows label="MLP in".into() y=mlp_in_y
-                            cells=t.neurons.iter().enumerate().map(|(j, n)| (format!("neuron {j} in"), n.input)).collect() />
+                            cells=neuron_cells(&t.neurons, "in", |n| n.input) />
                         <CellRows label="MLP out".into() y=mlp_out_y
-                            cells=t.neurons.iter().enumerate().map(|(j, n)| (format!("neuron {j} out"), n.output)).collect() />
+                            cells=neuron_cells(&t.neurons, "out", |n| n.output) />
                         <CellRows label="tokens".into() y=tokens_y
                             cells=t.tokens.iter().enumerate().map(|(i, &v)| {
                                 (if i == p { "token =".to_string() } else { format!("token {i}") }, v)

@@ -8,7 +8,7 @@
 The results are committed, so the page works offline and nobody needs to run
 this; it documents where the bytes came from. Samples are shuffled with a
 fixed seed, so any prefix (the configured subset) is class-balanced on
-average. Format: see src/engine/data.rs (decode_image_set). Writes SHA256SUMS.
+average. Format: see src/engine/data/mod.rs (decode_image_set). Writes SHA256SUMS.
 """
 import glob, gzip, hashlib, io, json, os, random, struct, subprocess, sys, tarfile, tempfile, zipfile, zlib
 

@@ -20,10 +20,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::engine::config::{ExperimentConfig, PRESETS, preset};
+use crate::engine::data::own_data::{self, OwnData};
 use crate::engine::device::Native;
-use crate::engine::own_data::{self, OwnData};
-use crate::engine::replicates::{self, RoundSpread};
-pub use crate::engine::sweep_summary::{ConfigurationSummary, SUMMARY_FORMAT, SUMMARY_VERSION, Summary, Unfinished};
+use crate::engine::records::replicates::{self, RoundSpread};
+pub use crate::engine::records::sweep_summary::{
+    ConfigurationSummary, SUMMARY_FORMAT, SUMMARY_VERSION, Summary, Unfinished,
+};
 use crate::engine::{self, Experiment, Report};
 use crate::url::{self, UrlState};
 

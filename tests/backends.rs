@@ -49,9 +49,9 @@ fn wgpu() -> burn::tensor::Device {
 /// reads back bit for bit.
 #[test]
 fn fused_wgpu_keeps_pruned_weights_exactly_zero() {
-    use lottery_ticket_lab::engine::model::MaskedNet;
-    use lottery_ticket_lab::engine::prune;
-    use lottery_ticket_lab::engine::train::TrainRun;
+    use lottery_ticket_lab::engine::lottery::prune;
+    use lottery_ticket_lab::engine::lottery::train::TrainRun;
+    use lottery_ticket_lab::engine::networks::model::MaskedNet;
     let device = wgpu();
     let c = tiny(11);
     let data = dataset(&c);
@@ -84,8 +84,8 @@ fn fused_wgpu_keeps_pruned_weights_exactly_zero() {
 #[test]
 fn fused_wgpu_keeps_the_transformer_s_pruned_weights_exactly_zero() {
     use lottery_ticket_lab::engine::config::TransformerConfig;
-    use lottery_ticket_lab::engine::prune;
-    use lottery_ticket_lab::engine::train::TrainRun;
+    use lottery_ticket_lab::engine::lottery::prune;
+    use lottery_ticket_lab::engine::lottery::train::TrainRun;
     let device = wgpu();
     let mut c = lottery_ticket_lab::engine::preset("modular").unwrap();
     c.data.modulus = 7;

@@ -2,9 +2,9 @@
 #![allow(dead_code)]
 
 use lottery_ticket_lab::engine::config::ExperimentConfig;
-use lottery_ticket_lab::engine::mask::Mask;
-use lottery_ticket_lab::engine::model::Weights;
-use lottery_ticket_lab::engine::{self, Dataset, device, prune};
+use lottery_ticket_lab::engine::lottery::mask::Mask;
+use lottery_ticket_lab::engine::networks::model::Weights;
+use lottery_ticket_lab::engine::{self, Dataset, device, lottery::prune};
 
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     pollster::block_on(f)

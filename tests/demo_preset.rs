@@ -6,7 +6,7 @@
 mod common;
 
 use lottery_ticket_lab::engine::config::{ExperimentConfig, preset};
-use lottery_ticket_lab::engine::replicates;
+use lottery_ticket_lab::engine::records::replicates;
 use lottery_ticket_lab::engine::{Experiment, RoundReport};
 
 /// The criterion (#14), in accuracy fractions.

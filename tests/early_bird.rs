@@ -6,11 +6,11 @@
 mod common;
 
 use common::*;
-use lottery_ticket_lab::engine::early_bird::{MaskDistance, emergence};
-use lottery_ticket_lab::engine::mask::Mask;
-use lottery_ticket_lab::engine::model::Weights;
-use lottery_ticket_lab::engine::train::TrainRun;
-use lottery_ticket_lab::engine::{Experiment, prune};
+use lottery_ticket_lab::engine::lottery::early_bird::{MaskDistance, emergence};
+use lottery_ticket_lab::engine::lottery::mask::Mask;
+use lottery_ticket_lab::engine::lottery::train::TrainRun;
+use lottery_ticket_lab::engine::networks::model::Weights;
+use lottery_ticket_lab::engine::{Experiment, lottery::prune};
 
 #[test]
 fn the_early_bird_iteration_is_where_the_distance_stays_under_the_threshold() {

@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
-use lottery_ticket_lab::engine::train::evaluate;
-use lottery_ticket_lab::engine::{Experiment, replicates};
+use lottery_ticket_lab::engine::tasks::supervised::evaluate;
+use lottery_ticket_lab::engine::{Experiment, records::replicates};
 
 #[test]
 fn train_accuracy_is_measured_for_every_network_and_appears_in_the_json_report() {
@@ -29,8 +29,8 @@ fn train_accuracy_is_measured_for_every_network_and_appears_in_the_json_report()
     // The dense network's figure is its accuracy on the whole training split, measured again here.
     let dense = &e.reports()[0];
     let weights = dense.trained.as_ref().expect("a small net keeps its trained weights");
-    let model = lottery_ticket_lab::engine::model::Network::Classifier(
-        lottery_ticket_lab::engine::model::MaskedNet::new(weights, &dense.mask, &cpu()),
+    let model = lottery_ticket_lab::engine::networks::model::Network::Classifier(
+        lottery_ticket_lab::engine::networks::model::MaskedNet::new(weights, &dense.mask, &cpu()),
     );
     let again = block_on(evaluate(&model, &data.train, data.features, data.classes, &cpu())).unwrap();
     assert_eq!(dense.ticket.train_accuracy, Some(again.accuracy));

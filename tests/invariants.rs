@@ -5,11 +5,11 @@ mod common;
 
 use common::*;
 use lottery_ticket_lab::engine::config::{OptimizerKind, PruneScope, ResetMode};
-use lottery_ticket_lab::engine::mask::Mask;
-use lottery_ticket_lab::engine::model::{MaskedNet, Weights};
-use lottery_ticket_lab::engine::rewind::ResetPoint;
-use lottery_ticket_lab::engine::train::TrainRun;
-use lottery_ticket_lab::engine::{Event, Experiment, prune};
+use lottery_ticket_lab::engine::lottery::mask::Mask;
+use lottery_ticket_lab::engine::lottery::rewind::ResetPoint;
+use lottery_ticket_lab::engine::lottery::train::TrainRun;
+use lottery_ticket_lab::engine::networks::model::{MaskedNet, Weights};
+use lottery_ticket_lab::engine::{Event, Experiment, lottery::prune};
 
 fn pruned_weights_stay_zero(optimizer: OptimizerKind) {
     let mut c = tiny(3);
@@ -225,7 +225,7 @@ fn conv_net_trains_with_pruned_kernels_staying_zero() {
 #[test]
 fn the_step_loss_has_the_cross_entropy_gradient() {
     use burn::tensor::{Tensor, TensorData};
-    use lottery_ticket_lab::engine::train::{cross_entropy, cross_entropy_surrogate};
+    use lottery_ticket_lab::engine::tasks::supervised::{cross_entropy, cross_entropy_surrogate};
     let device = cpu().autodiff();
     let (b, c) = (5, 4);
     let z: Vec<f32> = (0..b * c).map(|i| ((i * 37 % 11) as f32 - 5.0) * 0.7).collect();

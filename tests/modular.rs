@@ -8,10 +8,11 @@ mod common;
 
 use common::*;
 use lottery_ticket_lab::engine::config::{ExperimentConfig, TransformerConfig};
-use lottery_ticket_lab::engine::mask::Mask;
-use lottery_ticket_lab::engine::model::{Network, Role, Weights};
-use lottery_ticket_lab::engine::train::TrainRun;
-use lottery_ticket_lab::engine::{Experiment, modular, preset};
+use lottery_ticket_lab::engine::lottery::mask::Mask;
+use lottery_ticket_lab::engine::lottery::train::TrainRun;
+use lottery_ticket_lab::engine::networks::model::{Role, Weights};
+use lottery_ticket_lab::engine::tasks::modular;
+use lottery_ticket_lab::engine::{Experiment, Task, preset};
 
 /// The modular preset at a size that trains in a moment: p = 11, width 8, 2 heads.
 fn small(seed: u64) -> ExperimentConfig {
@@ -52,7 +53,7 @@ fn upload_and_readback_are_bit_exact() {
     assert_eq!(roles.len(), 9);
     assert_eq!((roles[0], roles[8]), (Role::Embedding, Role::Unembedding));
     let mask = half_mask(&c, 1);
-    let back = block_on(Network::new(&theta0, &mask, c.model.transformer.heads, &cpu()).to_weights()).unwrap();
+    let back = block_on(Task::of(&c).network(&theta0, &mask, &cpu()).to_weights()).unwrap();
     assert_eq!(back, theta0.masked(&mask));
 }
 
@@ -114,7 +115,7 @@ fn the_device_computes_the_transformer_written_out_by_hand() {
     }
     let dense = Mask::dense(&c.shapes());
     let heads = c.model.transformer.heads;
-    let net = Network::new(&theta, &dense, heads, &cpu());
+    let net = Task::of(&c).network(&theta, &dense, &cpu());
     let samples = modular::samples(p);
     let x =
         burn::tensor::Tensor::<2>::from_data(burn::tensor::TensorData::new(samples.x.clone(), [p * p, 2 * p]), &cpu());
@@ -172,7 +173,7 @@ fn the_transformer_fits_its_training_pairs() {
     block_on(e.run_to_end(100, |_| {})).unwrap();
     let ticket = &e.reports()[0].ticket;
     assert_eq!(ticket.train_accuracy, Some(1.0), "AdamW fits the {} training pairs", dataset(&c).train.len());
-    assert!(ticket.steps_to_fit.flatten().is_some());
+    assert!(ticket.score.steps_to_fit.flatten().is_some());
 }
 
 #[test]
@@ -199,7 +200,7 @@ fn a_ticket_file_reads_back_and_goes_on_to_the_same_report() {
 
 #[test]
 fn the_circuit_reads_an_embedding_s_frequency_and_where_equals_attends() {
-    use lottery_ticket_lab::engine::circuit::Circuit;
+    use lottery_ticket_lab::engine::tasks::circuit::Circuit;
     let c = small(8);
     let p = c.data.modulus;
     let mut w = Weights::theta0(&c);
@@ -228,6 +229,6 @@ fn the_circuit_reads_an_embedding_s_frequency_and_where_equals_attends() {
     block_on(e.run_to_end(10, |_| {})).unwrap();
     let last = e.reports().last().unwrap();
     for run in [Some(&last.ticket), last.reinit.as_ref(), last.random_mask.as_ref()].into_iter().flatten() {
-        assert!(run.circuit.is_some(), "every modular run reads its circuit");
+        assert!(run.score.circuit.is_some(), "every modular run reads its circuit");
     }
 }

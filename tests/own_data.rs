@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use lottery_ticket_lab::engine::config::ExperimentConfig;
-use lottery_ticket_lab::engine::csv_table::{self, Delimiter, Header};
-use lottery_ticket_lab::engine::own_data::{self, ColumnChoice, CsvError, LeftOut, OwnData, Role};
+use lottery_ticket_lab::engine::data::csv_table::{self, Delimiter, Header};
+use lottery_ticket_lab::engine::data::own_data::{self, ColumnChoice, CsvError, LeftOut, OwnData, Role};
 use lottery_ticket_lab::engine::{self, Checkpoint, DatasetName, Experiment};
 use lottery_ticket_lab::{sweep, url};
 

@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
-use lottery_ticket_lab::engine::pinned_runs::{MAX_PINNED, PinnedRun, PinnedRuns, is_pinned_runs};
-use lottery_ticket_lab::engine::{Experiment, replicates};
+use lottery_ticket_lab::engine::records::pinned_runs::{MAX_PINNED, PinnedRun, PinnedRuns, is_pinned_runs};
+use lottery_ticket_lab::engine::{Experiment, records::replicates};
 
 fn kept(seed: u64) -> PinnedRun {
     let mut c = tiny(seed);

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
 use lottery_ticket_lab::engine::device::Native;
-use lottery_ticket_lab::engine::replicates::{self, Spread};
+use lottery_ticket_lab::engine::records::replicates::{self, Spread};
 use lottery_ticket_lab::sweep::{self, RunState};
 use lottery_ticket_lab::url;
 
@@ -226,7 +226,7 @@ fn a_checkpoint_with_replicates_goes_on_with_the_replicate_in_progress() {
 
 #[test]
 fn the_page_reads_a_merged_summary_back_and_refuses_a_damaged_one() {
-    use lottery_ticket_lab::engine::sweep_summary::{self, Summary};
+    use lottery_ticket_lab::engine::records::sweep_summary::{self, Summary};
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sweeps/lenet-mnist-5reps/summary.json"),
     )

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use lottery_ticket_lab::engine::transfer::{self, Network};
+use lottery_ticket_lab::engine::lottery::transfer::{self, Network};
 use lottery_ticket_lab::engine::{DatasetName, Experiment};
 
 #[test]

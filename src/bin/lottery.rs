@@ -23,7 +23,7 @@ mod cli {
     use clap::{Parser, Subcommand};
     use indicatif::{ProgressBar, ProgressStyle};
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
-    use lottery_ticket_lab::engine::{replicates, transfer};
+    use lottery_ticket_lab::engine::{lottery::transfer, records::replicates};
     use lottery_ticket_lab::{sweep, url};
 
     #[derive(Parser)]
@@ -240,7 +240,7 @@ mod cli {
         let own = match &own.data_file {
             None => None,
             Some(path) => {
-                let imported = engine::own_data::from_file(path, own.label.as_deref(), &own.drop)?;
+                let imported = engine::data::own_data::from_file(path, own.label.as_deref(), &own.drop)?;
                 eprintln!("{}", imported.describe());
                 for note in &imported.notes {
                     eprintln!("  {note}");
@@ -501,8 +501,8 @@ mod cli {
         data_dir: &std::path::Path,
         preset: &str,
     ) -> Result<(), String> {
-        use lottery_ticket_lab::engine::train::TrainRun;
-        use lottery_ticket_lab::engine::{Mask, Weights, prune};
+        use lottery_ticket_lab::engine::lottery::train::TrainRun;
+        use lottery_ticket_lab::engine::{Mask, Weights, lottery::prune};
         // Untimed steps first (at least this many, or a block's worth):
         // first allocations, kernel compilation.
         const MIN_WARMUP_STEPS: usize = 5;
@@ -634,7 +634,7 @@ mod cli {
     }
 
     /// Where the dense run's masks settled (early-bird), in one line.
-    fn early_bird_line(early: &engine::early_bird::EarlyBird, steps: usize) -> String {
+    fn early_bird_line(early: &engine::lottery::early_bird::EarlyBird, steps: usize) -> String {
         match early.iteration {
             Some(i) => {
                 format!("early-bird: the masks settle at iteration {i} of {steps} (threshold {})", early.threshold)
@@ -680,8 +680,8 @@ mod cli {
             Some(None) => "never".into(),
             None => "–".into(),
         };
-        let generalise = |n: Option<&lottery_ticket_lab::engine::train::RunSummary>| {
-            n.map_or_else(|| "–".into(), |n| steps(n.steps_to_generalise))
+        let generalise = |n: Option<&lottery_ticket_lab::engine::lottery::train::RunSummary>| {
+            n.map_or_else(|| "–".into(), |n| steps(n.score.steps_to_generalise))
         };
         let mut s = String::from(
             "| round | weights remaining % | ticket train acc % | ticket test acc % | ticket fits at \
@@ -695,8 +695,8 @@ mod cli {
                 r.weights_remaining * 100.0,
                 pct(r.ticket.train_accuracy),
                 pct(Some(r.ticket.test_accuracy)),
-                steps(r.ticket.steps_to_fit),
-                steps(r.ticket.steps_to_generalise),
+                steps(r.ticket.score.steps_to_fit),
+                steps(r.ticket.score.steps_to_generalise),
                 generalise(r.reinit.as_ref()),
                 generalise(r.random_mask.as_ref()),
             ));

@@ -4,10 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::data::DatasetName;
-use super::model::{CONV_KERNEL, ConvShape, LayerShape, POOL, Role, dense_shapes};
-use super::own_data::{self, OwnShape};
-use super::{modular, transformer};
+use crate::engine::data::DatasetName;
+use crate::engine::data::own_data::{self, OwnShape};
+use crate::engine::networks::model::{CONV_KERNEL, ConvShape, LayerShape, POOL, Role, dense_shapes};
+use crate::engine::networks::transformer;
+use crate::engine::tasks::modular;
 
 /// Everything that determines a run. Config + seed + backend ⇒ the same ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -264,7 +265,7 @@ impl Default for PruneConfig {
             rewind_step: 0,
             control_reinit: true,
             control_random: false,
-            early_bird_threshold: super::early_bird::DEFAULT_THRESHOLD,
+            early_bird_threshold: crate::engine::lottery::early_bird::DEFAULT_THRESHOLD,
             early_bird_ticket: false,
         }
     }
@@ -393,7 +394,7 @@ pub mod limits {
     /// Seeds fit in 32 bits, so a link's seed is exact in any language.
     pub const SEED: Bounds<u64> = Bounds::new(0, u32::MAX as u64);
     pub const REPS: Bounds<usize> = Bounds::new(1, MAX_REPS);
-    /// A prime in this range ([`super::super::modular::is_prime`]).
+    /// A prime in this range ([`crate::engine::tasks::modular::is_prime`]).
     pub const MODULUS: Bounds<usize> = Bounds::new(5, MAX_MODULUS);
     /// Also a multiple of the heads ([`super::ExperimentConfig::heads_fit`]).
     pub const D_MODEL: Bounds<usize> = Bounds::new(4, MAX_D_MODEL);

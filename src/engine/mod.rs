@@ -1,39 +1,33 @@
-//! The lottery-ticket engine: datasets, masked models, training, pruning,
-//! rewinding and the round driver. No UI or browser dependencies: it takes a
+//! The lottery-ticket engine. No UI or browser dependencies: it takes a
 //! burn [`Device`](burn::tensor::Device) and runs the same on WebGPU, on the
-//! CPU, and natively.
+//! CPU, and natively. By concept:
+//!
+//! - [`lottery`]: the procedure: train, prune, reset to θ0 or rewind to θk, round after round, with controls;
+//! - [`networks`]: what is pruned: host weights θ with their roles, and the masked networks on a device;
+//! - [`tasks`]: what a network learns and how it is scored (the seam a new task plugs into);
+//! - [`data`]: the datasets supervised tasks learn from, own CSV files included;
+//! - [`records`]: what an experiment leaves: checkpoints and ticket files, replicates, kept runs, sweep summaries;
+//! - the settings ([`config`], [`choice`]), the backend ([`device`], [`speed_probe`]) and the seeded streams ([`rng`]).
 
-pub mod checkpoint;
 pub mod choice;
-pub mod circuit;
 pub mod config;
-pub mod csv_table;
 pub mod data;
 pub mod device;
-pub mod early_bird;
-pub mod mask;
-pub mod model;
-pub mod modular;
-pub mod own_data;
-pub mod pinned_runs;
-pub mod prune;
-pub mod replicates;
-pub mod rewind;
+pub mod lottery;
+pub mod networks;
+pub mod records;
 pub mod rng;
-pub mod round;
 pub mod speed_probe;
-pub mod sweep_summary;
-pub mod train;
-pub mod transfer;
-pub mod transformer;
+pub mod tasks;
 
-pub use checkpoint::{Checkpoint, TicketError};
 pub use choice::Choice;
 pub use config::{ExperimentConfig, preset};
 pub use data::{Dataset, DatasetName};
-pub use mask::Mask;
-pub use model::Weights;
-pub use round::{Event, Experiment, Progress, Report, RoundReport};
+pub use lottery::mask::Mask;
+pub use lottery::round::{Event, Experiment, Progress, Report, RoundReport};
+pub use networks::model::Weights;
+pub use records::checkpoint::{Checkpoint, TicketError};
+pub use tasks::Task;
 
 use burn::tensor::Tensor;
 
@@ -47,7 +41,7 @@ pub enum EngineError {
     #[error("device: {0}")]
     Device(String),
     #[error("ticket: {0}")]
-    Ticket(#[from] checkpoint::TicketError),
+    Ticket(#[from] records::checkpoint::TicketError),
 }
 
 /// Read a float tensor back to the host. Async, because the browser cannot block.
@@ -68,7 +62,7 @@ pub fn build_dataset(config: &ExperimentConfig, image_file: Option<(&str, &[u8])
         .into());
     }
     let samples = if d.dataset == DatasetName::Modular {
-        modular::samples(d.modulus)
+        tasks::modular::samples(d.modulus)
     } else if d.dataset.is_2d() {
         data::generate_2d(d.dataset, d.samples, d.noise, config.seed)
     } else {
@@ -83,7 +77,7 @@ pub fn build_dataset(config: &ExperimentConfig, image_file: Option<(&str, &[u8])
 
 /// The dataset of an experiment on own data, from its rows: refused unless
 /// they are the rows the configuration names (same shape and digest).
-pub fn build_own_dataset(config: &ExperimentConfig, own: &own_data::OwnData) -> Result<Dataset, EngineError> {
+pub fn build_own_dataset(config: &ExperimentConfig, own: &data::own_data::OwnData) -> Result<Dataset, EngineError> {
     let d = &config.data;
     match config.own_shape() {
         Some(shape) if own.matches(shape) => {

@@ -26,10 +26,11 @@ use super::ticket_file::TicketFile;
 use super::tour::{self, TourPanel};
 use super::transfer::TransferPanel;
 use super::transformer_view::TransformerView;
-use crate::engine::own_data::OwnData;
-use crate::engine::pinned_runs::PinnedRuns;
-use crate::engine::sweep_summary::Summary;
-use crate::engine::{Checkpoint, Choice, DatasetName, Mask, Progress, RoundReport};
+use crate::engine::data::own_data::OwnData;
+use crate::engine::records::pinned_runs::PinnedRuns;
+use crate::engine::records::sweep_summary::Summary;
+use crate::engine::tasks::View;
+use crate::engine::{Checkpoint, Choice, DatasetName, Mask, Progress, RoundReport, Task};
 
 /// What the buttons do to the experiment. Copy, so every handler can hold it.
 #[derive(Clone, Copy)]
@@ -177,6 +178,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| state.with(page_url::replace));
 
     let config = Signal::derive(move || state.get().config);
+    let shows = move |view: View| config.with(|c| Task::of(c).shows(view));
     let selected = control.selected;
     let masks = Signal::derive(move || {
         let from_run: Vec<Mask> = lab.rounds.with(|r| r.iter().map(|x| x.mask.clone()).collect());
@@ -240,9 +242,13 @@ pub fn App() -> impl IntoView {
                 <MaskMaps config=config rounds=lab.rounds selected=selected />
             </section>
             <section class="charts">
-                <Show when=move || config.with(crate::engine::ExperimentConfig::is_modular)>
+                <Show when=move || shows(View::GrokkingCurve)>
                     <GrokkingChart rounds=lab.rounds selected=selected />
+                </Show>
+                <Show when=move || shows(View::StepsToGeneralise)>
                     <GeneraliseChart finished=finished pinned=comparisons />
+                </Show>
+                <Show when=move || shows(View::Circuit)>
                     <CircuitView rounds=lab.rounds selected=selected />
                 </Show>
                 <AccuracyChart finished=finished pinned=comparisons />

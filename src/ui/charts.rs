@@ -5,11 +5,11 @@
 
 use leptos::prelude::*;
 
-use crate::engine::early_bird::EarlyBird;
-use crate::engine::replicates::{Milestone, NetworkSpread, RoundSpread, Spread};
-use crate::engine::round::Phase;
-use crate::engine::sweep_summary::Summary;
-use crate::engine::train::CurvePoint;
+use crate::engine::lottery::early_bird::EarlyBird;
+use crate::engine::lottery::round::Phase;
+use crate::engine::lottery::train::CurvePoint;
+use crate::engine::records::replicates::{Milestone, NetworkSpread, RoundSpread, Spread};
+use crate::engine::records::sweep_summary::Summary;
 use crate::engine::{ExperimentConfig, RoundReport};
 use crate::url::{self, UrlState};
 

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 
 use crate::engine::RoundReport;
-use crate::engine::circuit::Circuit;
-use crate::engine::train::RunSummary;
+use crate::engine::lottery::train::RunSummary;
+use crate::engine::tasks::circuit::Circuit;
 
 use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx};
 use super::round_shown;
@@ -58,7 +58,7 @@ impl CircuitPlot {
         ];
         let circuits: Vec<(&'static str, &Circuit)> = runs
             .iter()
-            .filter_map(|(class, run)| run.and_then(|r: &RunSummary| r.circuit.as_ref()).map(|c| (*class, c)))
+            .filter_map(|(class, run)| run.and_then(|r: &RunSummary| r.score.circuit.as_ref()).map(|c| (*class, c)))
             .collect();
         let ticket = circuits.first()?.1;
         let n = ticket.spectrum.len().max(2);

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::engine::csv_table::Table;
-use crate::engine::own_data::{self, ColumnChoice, Role};
+use crate::engine::data::csv_table::Table;
+use crate::engine::data::own_data::{self, ColumnChoice, Role};
 
 /// Rows of the file the preview shows.
 pub const PREVIEW_ROWS: usize = 5;

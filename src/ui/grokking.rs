@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 
 use crate::engine::RoundReport;
-use crate::engine::modular::GENERALISED_ACCURACY;
-use crate::engine::train::{CurvePoint, RunSummary};
+use crate::engine::lottery::train::{CurvePoint, RunSummary};
+use crate::engine::tasks::modular::GENERALISED_ACCURACY;
 
 use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx, sy};
 use super::round_shown;

@@ -28,7 +28,7 @@ pub use app::App;
 use leptos::prelude::{Get, Memo, RwSignal};
 
 use crate::engine::RoundReport;
-use crate::engine::replicates::{self, RoundSpread};
+use crate::engine::records::replicates::{self, RoundSpread};
 
 /// The page's clock (`performance.now()`), in milliseconds.
 fn now_ms() -> f64 {

@@ -16,10 +16,11 @@
 use leptos::prelude::*;
 
 use crate::engine::config::ExperimentConfig;
-use crate::engine::mask::LayerMask;
-use crate::engine::model::{Role, SMALL_NET_WEIGHTS};
-use crate::engine::own_data::OwnData;
-use crate::engine::{self, Mask, RoundReport, Weights};
+use crate::engine::data::own_data::OwnData;
+use crate::engine::lottery::mask::LayerMask;
+use crate::engine::networks::model::{Role, SMALL_NET_WEIGHTS};
+use crate::engine::tasks::View;
+use crate::engine::{self, Mask, RoundReport, Task, Weights};
 
 use super::{palette, round_shown};
 
@@ -116,8 +117,8 @@ struct NetworkDrawing {
 impl NetworkDrawing {
     /// `None` for conv nets and networks over [`SMALL_NET_WEIGHTS`], or a mask that does not fit.
     fn new(cfg: &ExperimentConfig, mask: Option<&Mask>, next: Option<&Mask>) -> Option<Self> {
-        if !cfg.model.conv.is_empty() || cfg.is_modular() {
-            return None; // the transformer has its own view (`transformer_view`)
+        if !cfg.model.conv.is_empty() || !Task::of(cfg).shows(View::NetworkDrawing) {
+            return None; // a conv net is drawn as heatmaps; a transformer has its own view (`transformer_view`)
         }
         let widths = cfg.widths();
         let shapes = cfg.shapes();

@@ -1,14 +1,14 @@
 //! Your own data: a CSV file, pasted text or the penguins example is read
-//! ([`crate::engine::csv_table`]) and previewed ([`super::data_preview`]);
+//! ([`crate::engine::data::csv_table`]) and previewed ([`super::data_preview`]);
 //! "Use these rows" turns it into a dataset like the built-in ones
-//! ([`crate::engine::own_data`]). A refused file leaves the experiment and
+//! ([`crate::engine::data::own_data`]). A refused file leaves the experiment and
 //! the data it had; the message names the line and the problem. A link
 //! cannot carry the rows: the ticket file does.
 
 use leptos::prelude::*;
 
-use crate::engine::csv_table::{self, Table};
-use crate::engine::own_data::{self, ColumnChoice, Imported, OwnData};
+use crate::engine::data::csv_table::{self, Table};
+use crate::engine::data::own_data::{self, ColumnChoice, Imported, OwnData};
 
 use super::data_preview::{DataPreview, Preview};
 use super::{runner, ticket_file};

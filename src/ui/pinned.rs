@@ -8,8 +8,8 @@
 use leptos::prelude::*;
 
 use crate::engine::ExperimentConfig;
-use crate::engine::pinned_runs::{MAX_PINNED, PinnedRun, PinnedRuns};
-use crate::engine::replicates::RoundSpread;
+use crate::engine::records::pinned_runs::{MAX_PINNED, PinnedRun, PinnedRuns};
+use crate::engine::records::replicates::RoundSpread;
 use crate::url::{self, Group, UrlState};
 
 use super::{Finished, palette, saved, ticket_file};

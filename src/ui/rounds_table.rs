@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::replicates::{NetworkSpread, Spread};
+use crate::engine::records::replicates::{NetworkSpread, Spread};
 
 use super::Finished;
 

@@ -11,12 +11,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::engine::config::ExperimentConfig;
-use crate::engine::model::SMALL_NET_WEIGHTS;
-use crate::engine::own_data::OwnData;
-use crate::engine::train::CurvePoint;
+use crate::engine::data::own_data::OwnData;
+use crate::engine::lottery::train::CurvePoint;
+use crate::engine::networks::model::SMALL_NET_WEIGHTS;
 use crate::engine::{
-    self, Checkpoint, Dataset, EngineError, Event, Experiment, Progress, RoundReport, Weights, device, replicates,
-    round::Phase,
+    self, Checkpoint, Dataset, EngineError, Event, Experiment, Progress, RoundReport, Weights, device,
+    lottery::round::Phase, records::replicates,
 };
 use crate::url::{BackendChoice, UrlState};
 

@@ -1,6 +1,6 @@
 //! Export and import a ticket file: the configuration, seed and every
 //! finished round's mask (and report), as versioned JSON
-//! ([`crate::engine::checkpoint`]). An import is checked in full before it
+//! ([`crate::engine::records::checkpoint`]). An import is checked in full before it
 //! replaces anything; a refused file leaves the experiment as it was.
 //! The same button reads a sweep's `summary.json` (`lottery sweep merge`),
 //! recognised by its format tag, and hands it to the sweep chart.
@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::engine::pinned_runs::{self, PinnedRuns};
-use crate::engine::sweep_summary::{self, Summary};
+use crate::engine::records::pinned_runs::{self, PinnedRuns};
+use crate::engine::records::sweep_summary::{self, Summary};
 use crate::engine::{Checkpoint, Choice};
 
 /// Offer `text` as a download named `name`.
@@ -73,7 +73,7 @@ pub fn TicketFile(
         let Some(file) = chosen_file(&ev) else { return };
         let name = file.name();
         leptos::task::spawn_local(async move {
-            let text = match read(&file, crate::engine::checkpoint::MAX_FILE_BYTES).await {
+            let text = match read(&file, crate::engine::records::checkpoint::MAX_FILE_BYTES).await {
                 Ok(text) => text,
                 Err(e) => {
                     message.set(Some((false, format!("Could not import {name}: {e}. The experiment is unchanged."))));

@@ -2,13 +2,13 @@
 //! its mask and θ0 — trained on another dataset whose network has the same
 //! shape, beside the dense network, the same mask from fresh weights, a
 //! random mask and the ticket pruning finds on the target
-//! ([`crate::engine::transfer`]), on one chart. It trains on the CPU, a chunk
+//! ([`crate::engine::lottery::transfer`]), on one chart. It trains on the CPU, a chunk
 //! at a time, so the page stays responsive.
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
-use crate::engine::transfer::{self, Network, Transfer, TransferReport};
+use crate::engine::lottery::transfer::{self, Network, Transfer, TransferReport};
 use crate::engine::{Checkpoint, Choice, DatasetName, device};
 
 use super::round_shown;

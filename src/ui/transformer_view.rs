@@ -5,12 +5,12 @@
 
 use leptos::prelude::*;
 
-use crate::engine::ExperimentConfig;
-use crate::engine::mask::{LayerMask, Mask};
+use crate::engine::lottery::mask::{LayerMask, Mask};
+use crate::engine::{ExperimentConfig, Task};
 
 use super::palette;
 
-/// Mask layers of the transformer, in `engine::transformer::shapes` order.
+/// Mask layers of the transformer, in `engine::networks::transformer::shapes` order.
 const EMBEDDING: usize = 0;
 const QUERY: usize = 2;
 const KEY: usize = 3;
@@ -133,7 +133,7 @@ pub fn TransformerView(
     selected: RwSignal<Option<usize>>,
 ) -> impl IntoView {
     let drawing = Memo::new(move |_| {
-        let heads = config.with(|c| c.is_modular().then_some(c.model.transformer.heads))?;
+        let Task::ModularAddition { heads } = config.with(Task::of) else { return None };
         masks.with(|m| {
             let round = selected.get().unwrap_or(m.len().checked_sub(1)?).min(m.len().checked_sub(1)?);
             TransformerDrawing::new(round, &m[round], heads)

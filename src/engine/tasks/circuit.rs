@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Role, Weights};
-use super::transformer::POSITIONS;
+use crate::engine::networks::model::{Role, Weights};
+use crate::engine::networks::transformer::POSITIONS;
 
 /// The readings of one trained transformer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -17,7 +17,7 @@
 //!
 //! A problem is reported with the line it is on; nothing half-read is used.
 
-use super::own_data::{CsvError, MAX_BYTES, MAX_ROWS, clip};
+use crate::engine::data::own_data::{CsvError, MAX_BYTES, MAX_ROWS, clip};
 
 /// The delimiters tried, in the order a tie goes.
 pub const DELIMITERS: [Delimiter; 3] = [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab];
@@ -213,7 +213,7 @@ fn counts_line(first: &[String], rows: usize, width: usize, delimiter: Delimiter
 }
 
 /// Read CSV text into a table: the delimiter and a header sniffed, every row
-/// checked to have the table's width. Fields stay text; [`super::own_data`]
+/// checked to have the table's width. Fields stay text; [`crate::engine::data::own_data`]
 /// decides what each column is.
 pub fn read(name: &str, text: &str) -> Result<Table, CsvError> {
     if text.len() > MAX_BYTES {

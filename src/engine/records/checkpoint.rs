@@ -13,11 +13,11 @@
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use super::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
-use super::mask::Mask;
-use super::model::Weights;
-use super::own_data::OwnData;
-use super::round::RoundReport;
+use crate::engine::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
+use crate::engine::data::own_data::OwnData;
+use crate::engine::lottery::mask::Mask;
+use crate::engine::lottery::round::RoundReport;
+use crate::engine::networks::model::Weights;
 
 /// The `format` field of every ticket file.
 pub const FORMAT: &str = "lottery-ticket-lab/ticket";
@@ -302,11 +302,11 @@ impl Checkpoint {
         self.finished_replicates.len()
     }
 
-    /// The replicate in progress alone, as [`Experiment::resume`](super::Experiment::resume) takes it:
+    /// The replicate in progress alone, as [`Experiment::resume`](crate::engine::Experiment::resume) takes it:
     /// its own seed, one replicate.
     pub fn replicate_checkpoint(&self) -> Checkpoint {
         Checkpoint {
-            config: super::replicates::replicate(&self.config, self.replicate()),
+            config: crate::engine::records::replicates::replicate(&self.config, self.replicate()),
             finished_replicates: Vec::new(),
             ..self.clone()
         }

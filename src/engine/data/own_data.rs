@@ -1,5 +1,5 @@
 //! Your own data: a CSV file, or pasted text, of rows with a label column.
-//! [`super::csv_table`] reads the file as it is (quotes, delimiter, decimal
+//! [`crate::engine::data::csv_table`] reads the file as it is (quotes, delimiter, decimal
 //! commas, a header); this module turns the table into a dataset, given which
 //! column is the label and which are left out ([`ColumnChoice`]).
 //!
@@ -21,11 +21,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::csv_table::{self, Header, Table};
-use super::data::Samples;
+use crate::engine::data::Samples;
+use crate::engine::data::csv_table::{self, Header, Table};
 
 /// At most this many rows (the cap of a generated 2D set).
-pub const MAX_ROWS: usize = super::config::caps::MAX_SAMPLES_2D;
+pub const MAX_ROWS: usize = crate::engine::config::caps::MAX_SAMPLES_2D;
 /// At least this many, so train, validation and test each get some.
 pub const MIN_ROWS: usize = 20;
 /// At most this many features per row (an MNIST image).

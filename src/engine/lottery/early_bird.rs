@@ -8,10 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::ExperimentConfig;
-use super::mask::Mask;
-use super::model::Weights;
-use super::prune;
+use crate::engine::config::ExperimentConfig;
+use crate::engine::lottery::mask::Mask;
+use crate::engine::lottery::prune;
+use crate::engine::networks::model::Weights;
 
 /// The distance under which consecutive masks count as settled (You et al. use 0.1).
 pub const DEFAULT_THRESHOLD: f64 = 0.1;
@@ -44,7 +44,7 @@ pub fn emergence(distances: &[MaskDistance], threshold: f64) -> Option<usize> {
 pub struct Tracker {
     base: Mask,
     keep: Vec<usize>,
-    scope: super::config::PruneScope,
+    scope: crate::engine::config::PruneScope,
     threshold: f64,
     last: Option<Mask>,
     distances: Vec<MaskDistance>,

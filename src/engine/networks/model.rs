@@ -14,10 +14,10 @@ use burn::tensor::ops::{ConvOptions, MaxPoolOptions};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::config::{ExperimentConfig, Init};
-use super::mask::Mask;
-use super::rng::{self, Stream};
-use super::transformer::{self, MaskedTransformer};
+use crate::engine::config::{ExperimentConfig, Init};
+use crate::engine::lottery::mask::Mask;
+use crate::engine::networks::transformer::{self, MaskedTransformer};
+use crate::engine::rng::{self, Stream};
 
 /// Height = width of every conv kernel: 3×3, as in the paper's Conv-2/4/6.
 pub const CONV_KERNEL: usize = 3;
@@ -158,9 +158,9 @@ pub struct LayerWeights {
     pub conv: Option<ConvShape>,
     #[serde(default, skip_serializing_if = "Role::is_layer")]
     pub role: Role,
-    #[serde(with = "super::checkpoint::f32s")]
+    #[serde(with = "crate::engine::records::checkpoint::f32s")]
     pub w: Vec<f32>,
-    #[serde(with = "super::checkpoint::f32s")]
+    #[serde(with = "crate::engine::records::checkpoint::f32s")]
     pub b: Vec<f32>,
 }
 
@@ -408,15 +408,15 @@ impl MaskedNet {
     }
 
     /// Read the raw parameters back to the host (async: the browser needs it).
-    pub async fn to_weights(&self) -> Result<Weights, super::EngineError> {
+    pub async fn to_weights(&self) -> Result<Weights, crate::engine::EngineError> {
         let mut layers = Vec::with_capacity(self.convs.len() + self.layers.len());
         let mut side = self.side;
         for c in &self.convs {
             let [out_ch, in_ch, k, _] = c.weight.val().dims();
             let shape = ConvShape { in_ch, out_ch, k, side };
             side = shape.out_side();
-            let w = super::read_f32(c.weight.val()).await?;
-            let b = super::read_f32(c.bias.val()).await?;
+            let w = crate::engine::read_f32(c.weight.val()).await?;
+            let b = crate::engine::read_f32(c.bias.val()).await?;
             layers.push(LayerWeights {
                 fan_in: in_ch * k * k,
                 fan_out: out_ch,
@@ -428,8 +428,8 @@ impl MaskedNet {
         }
         for l in &self.layers {
             let [fan_in, fan_out] = l.weight.val().dims();
-            let w = super::read_f32(l.weight.val()).await?;
-            let b = super::read_f32(l.bias.val()).await?;
+            let w = crate::engine::read_f32(l.weight.val()).await?;
+            let b = crate::engine::read_f32(l.bias.val()).await?;
             layers.push(LayerWeights { fan_in, fan_out, conv: None, role: Role::Layer, w, b });
         }
         Ok(Weights { layers })
@@ -444,14 +444,14 @@ pub enum WeightRef<'a> {
 
 impl WeightRef<'_> {
     /// ∂L/∂w of this layer's weight, flattened in host layout.
-    pub async fn grad(&self, grads: &burn::tensor::Gradients) -> Result<Option<Vec<f32>>, super::EngineError> {
+    pub async fn grad(&self, grads: &burn::tensor::Gradients) -> Result<Option<Vec<f32>>, crate::engine::EngineError> {
         match self {
             WeightRef::Conv(c) => match c.weight.val().grad(grads) {
-                Some(g) => Ok(Some(super::read_f32(g).await?)),
+                Some(g) => Ok(Some(crate::engine::read_f32(g).await?)),
                 None => Ok(None),
             },
             WeightRef::Dense(l) => match l.weight.val().grad(grads) {
-                Some(g) => Ok(Some(super::read_f32(g).await?)),
+                Some(g) => Ok(Some(crate::engine::read_f32(g).await?)),
                 None => Ok(None),
             },
         }
@@ -471,15 +471,6 @@ pub enum Network {
 }
 
 impl Network {
-    /// Upload θ ⊙ m: the tensors' roles say which network they make;
-    /// the transformer takes its head count from `heads`.
-    pub fn new(weights: &Weights, mask: &Mask, heads: usize, device: &Device) -> Self {
-        match weights.layers.first().map(|l| l.role) {
-            Some(Role::Layer) | None => Network::Classifier(MaskedNet::new(weights, mask, device)),
-            Some(_) => Network::Transformer(MaskedTransformer::new(weights, mask, heads, device)),
-        }
-    }
-
     /// # Shapes
     /// - input `[batch, features]` → logits `[batch, classes]`
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
@@ -498,7 +489,7 @@ impl Network {
     }
 
     /// Read the parameters back to the host, in the order of their shapes.
-    pub async fn to_weights(&self) -> Result<Weights, super::EngineError> {
+    pub async fn to_weights(&self) -> Result<Weights, crate::engine::EngineError> {
         match self {
             Network::Classifier(n) => n.to_weights().await,
             Network::Transformer(t) => t.to_weights().await,

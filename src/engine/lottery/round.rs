@@ -5,16 +5,16 @@
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use super::EngineError;
-use super::checkpoint::{self, Checkpoint};
-use super::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
-use super::data::Dataset;
-use super::early_bird::{EarlyBird, Tracker};
-use super::mask::Mask;
-use super::model::{self, Weights};
-use super::prune;
-use super::rewind::{self, ResetPoint};
-use super::train::{RunSummary, TrainRun};
+use crate::engine::EngineError;
+use crate::engine::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
+use crate::engine::data::Dataset;
+use crate::engine::lottery::early_bird::{EarlyBird, Tracker};
+use crate::engine::lottery::mask::Mask;
+use crate::engine::lottery::prune;
+use crate::engine::lottery::rewind::{self, ResetPoint};
+use crate::engine::lottery::train::{RunSummary, TrainRun};
+use crate::engine::networks::model::{self, Weights};
+use crate::engine::records::checkpoint::{self, Checkpoint};
 
 /// What one round found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -215,7 +215,7 @@ impl Experiment {
         self.round > self.config.prune.rounds
     }
     /// The ticket network training now (None between runs or while a control trains).
-    pub fn live_ticket(&self) -> Option<&super::model::Network> {
+    pub fn live_ticket(&self) -> Option<&crate::engine::networks::model::Network> {
         match &self.stage {
             Some(Stage::Ticket(run)) => Some(run.model()),
             _ => None,
@@ -223,7 +223,7 @@ impl Experiment {
     }
 
     /// The live training curve of the network now training.
-    pub fn live_curve(&self) -> Option<(Phase, &[super::train::CurvePoint])> {
+    pub fn live_curve(&self) -> Option<(Phase, &[crate::engine::lottery::train::CurvePoint])> {
         self.stage.as_ref().map(|s| (s.phase(), s.run().curve()))
     }
 

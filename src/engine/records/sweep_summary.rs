@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{ExperimentConfig, caps};
-use super::replicates::RoundSpread;
+use crate::engine::config::{ExperimentConfig, caps};
+use crate::engine::records::replicates::RoundSpread;
 
 /// The `format` field of every summary.
 pub const SUMMARY_FORMAT: &str = "lottery-ticket-lab/sweep-summary";
@@ -49,7 +49,7 @@ pub struct Summary {
 
 /// Whether `text` says it is a sweep summary (whatever else it holds).
 pub fn is_summary(text: &str) -> bool {
-    super::checkpoint::file_format(text).as_deref() == Some(SUMMARY_FORMAT)
+    crate::engine::records::checkpoint::file_format(text).as_deref() == Some(SUMMARY_FORMAT)
 }
 
 impl Summary {

@@ -9,13 +9,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::ExperimentConfig;
-use super::data::{Dataset, DatasetName};
-use super::mask::Mask;
-use super::model::Weights;
-use super::round::{Event, Experiment, RoundReport};
-use super::train::{RunSummary, TrainRun};
-use super::{Choice, EngineError, prune, rewind};
+use crate::engine::config::ExperimentConfig;
+use crate::engine::data::{Dataset, DatasetName};
+use crate::engine::lottery::mask::Mask;
+use crate::engine::lottery::round::{Event, Experiment, RoundReport};
+use crate::engine::lottery::train::{RunSummary, TrainRun};
+use crate::engine::lottery::{prune, rewind};
+use crate::engine::networks::model::Weights;
+use crate::engine::{Choice, EngineError};
 use burn::tensor::Device;
 
 /// The networks a transfer trains, in order.

@@ -5,11 +5,14 @@
 //! training loop uploads batches to the device. The binary format of the
 //! shipped files is described in [`decode_image_set`].
 
+pub mod csv_table;
+pub mod own_data;
+
 use std::f64::consts::PI;
 
 use serde::{Deserialize, Serialize};
 
-use super::rng::{self, Stream};
+use crate::engine::rng::{self, Stream};
 
 /// The datasets the lab knows, by the name used in configs and URLs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,9 +2,9 @@
 //! values at an early iteration k, Frankle et al. 2019), or, as a control, to
 //! a fresh random initialisation with the same mask.
 
-use super::config::{ExperimentConfig, ResetMode};
-use super::mask::Mask;
-use super::model::Weights;
+use crate::engine::config::{ExperimentConfig, ResetMode};
+use crate::engine::lottery::mask::Mask;
+use crate::engine::networks::model::Weights;
 
 /// Where the survivors of each round restart from.
 #[derive(Clone, Debug)]

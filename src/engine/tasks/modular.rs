@@ -10,8 +10,8 @@
 //! one-hot b (`2·p` features); the label is (a + b) mod p. The network is the
 //! transformer in `transformer`.
 
-use super::data::Samples;
-use super::train::CurvePoint;
+use crate::engine::data::Samples;
+use crate::engine::lottery::train::CurvePoint;
 
 /// Test accuracy from which a run counts as generalised.
 pub const GENERALISED_ACCURACY: f64 = 0.95;

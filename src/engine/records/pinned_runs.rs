@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{ExperimentConfig, caps};
-use super::replicates::RoundSpread;
+use crate::engine::config::{ExperimentConfig, caps};
+use crate::engine::records::replicates::RoundSpread;
 
 /// The `format` field of a pinned-runs file.
 pub const PINNED_FORMAT: &str = "lottery-ticket-lab/pinned-runs";
@@ -35,7 +35,7 @@ pub struct PinnedRuns {
 
 /// Whether `text` says it is a pinned-runs file (whatever else it holds).
 pub fn is_pinned_runs(text: &str) -> bool {
-    super::checkpoint::file_format(text).as_deref() == Some(PINNED_FORMAT)
+    crate::engine::records::checkpoint::file_format(text).as_deref() == Some(PINNED_FORMAT)
 }
 
 impl PinnedRuns {

@@ -8,13 +8,13 @@
 
 use burn::tensor::{Device, Tensor};
 
-use super::EngineError;
-use super::config::{ExperimentConfig, PruneScope};
-use super::data::Dataset;
-use super::mask::{LayerMask, Mask};
-use super::model::{MaskedNet, Weights};
-use super::rng::{self, Stream};
-use super::train::{Batch, cross_entropy};
+use crate::engine::EngineError;
+use crate::engine::config::{ExperimentConfig, PruneScope};
+use crate::engine::data::Dataset;
+use crate::engine::lottery::mask::{LayerMask, Mask};
+use crate::engine::networks::model::{MaskedNet, Weights};
+use crate::engine::rng::{self, Stream};
+use crate::engine::tasks::supervised::{Batch, cross_entropy};
 
 /// SynFlow's rescoring steps on the way to the target. Tanaka et al. (2020)
 /// use 100; fewer keep the cut quick in a browser tab (each step is a

@@ -16,8 +16,8 @@ use burn::optim::GradientsParams;
 use burn::tensor::activation::{relu, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use super::mask::Mask;
-use super::model::{LayerShape, LayerWeights, MaskedLinear, Role, Weights};
+use crate::engine::lottery::mask::Mask;
+use crate::engine::networks::model::{LayerShape, LayerWeights, MaskedLinear, Role, Weights};
 
 /// Positions of the sequence: a, b and "=".
 pub const POSITIONS: usize = 3;
@@ -72,9 +72,9 @@ impl MaskedMatrix {
         }
     }
 
-    async fn to_layer(&self, role: Role) -> Result<LayerWeights, super::EngineError> {
+    async fn to_layer(&self, role: Role) -> Result<LayerWeights, crate::engine::EngineError> {
         let [fan_in, fan_out] = self.weight.val().dims();
-        let w = super::read_f32(self.weight.val()).await?;
+        let w = crate::engine::read_f32(self.weight.val()).await?;
         Ok(LayerWeights { fan_in, fan_out, conv: None, role, w, b: Vec::new() })
     }
 }
@@ -169,7 +169,7 @@ impl MaskedTransformer {
     }
 
     /// Read the parts back in [`shapes`]' order.
-    pub async fn to_weights(&self) -> Result<Weights, super::EngineError> {
+    pub async fn to_weights(&self) -> Result<Weights, crate::engine::EngineError> {
         let mut layers = Vec::with_capacity(9);
         for (m, role) in [
             (&self.embed, Role::Embedding),
@@ -183,8 +183,8 @@ impl MaskedTransformer {
         }
         for (l, role) in [(&self.mlp_in, Role::MlpIn), (&self.mlp_out, Role::MlpOut)] {
             let [fan_in, fan_out] = l.weight.val().dims();
-            let w = super::read_f32(l.weight.val()).await?;
-            let b = super::read_f32(l.bias.val()).await?;
+            let w = crate::engine::read_f32(l.weight.val()).await?;
+            let b = crate::engine::read_f32(l.bias.val()).await?;
             layers.push(LayerWeights { fan_in, fan_out, conv: None, role, w, b });
         }
         layers.push(self.unembed.to_layer(Role::Unembedding).await?);

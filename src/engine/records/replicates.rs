@@ -10,9 +10,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{ExperimentConfig, limits};
-use super::round::RoundReport;
-use super::train::RunSummary;
+use crate::engine::config::{ExperimentConfig, limits};
+use crate::engine::lottery::round::RoundReport;
+use crate::engine::lottery::train::RunSummary;
 
 /// The seed of replicate `i` of a run seeded `base`: the next seeds, wrapping
 /// within the seed range.
@@ -124,8 +124,8 @@ impl NetworkSpread {
             early_stop_test_accuracy: figure(|r| r.early_stop_test_accuracy)?,
             train_accuracy: measured(runs, |r| r.train_accuracy),
             generalisation_gap: measured(runs, RunSummary::generalisation_gap),
-            steps_to_generalise: Milestone::of(runs, |r| r.steps_to_generalise),
-            steps_to_fit: Milestone::of(runs, |r| r.steps_to_fit),
+            steps_to_generalise: Milestone::of(runs, |r| r.score.steps_to_generalise),
+            steps_to_fit: Milestone::of(runs, |r| r.score.steps_to_fit),
         })
     }
 }

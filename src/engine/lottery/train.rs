@@ -1,0 +1,259 @@
+//! The hand-written training loop (burn-train's Learner does not run on
+//! wasm): one [`TrainRun`] trains one masked network for a round, step by
+//! step, so the caller can pause, yield to the browser, and show progress.
+//!
+//! The loss is read back only at evaluation points, never inside a step.
+
+use burn::optim::ModuleOptimizer;
+use burn::optim::{AdamConfig, AdamWConfig, SgdConfig, momentum::MomentumConfig};
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::EngineError;
+use crate::engine::config::{ExperimentConfig, OptimizerKind};
+use crate::engine::data::Dataset;
+use crate::engine::lottery::early_bird::Tracker;
+use crate::engine::lottery::mask::Mask;
+use crate::engine::networks::model::{Network, Weights};
+use crate::engine::tasks::{Learner, Task, TaskScore};
+
+/// One evaluation point of a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    pub iteration: usize,
+    /// Mean loss of the last training batch (none before the first step).
+    pub train_loss: Option<f64>,
+    pub val_loss: f64,
+    pub val_accuracy: f64,
+    pub test_accuracy: f64,
+    /// Accuracy on the whole training split (modular addition: the grokking curve's other half).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_accuracy: Option<f64>,
+}
+
+/// What a finished run reports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// Test accuracy at the end of training.
+    pub test_accuracy: f64,
+    /// The iteration of minimum validation loss.
+    pub early_stop_iteration: usize,
+    /// Test accuracy at that iteration.
+    pub early_stop_test_accuracy: f64,
+    /// Training-set accuracy at the end of training, beside `test_accuracy`
+    /// (None in reports from before it was measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_accuracy: Option<f64>,
+    /// The task's own figures (none for a classifier).
+    #[serde(flatten)]
+    pub score: TaskScore,
+    pub curve: Vec<CurvePoint>,
+}
+
+impl RunSummary {
+    /// Train minus test accuracy at the end of training: how much better the
+    /// network does on the rows it learned from than on rows it never saw.
+    pub fn generalisation_gap(&self) -> Option<f64> {
+        self.train_accuracy.map(|train| train - self.test_accuracy)
+    }
+}
+
+/// Training one masked network from given weights for a round: the same
+/// loop for every task, which supplies the gradients and the measurements
+/// (its [`Learner`]) and the final figures ([`Task::score`]).
+pub struct TrainRun {
+    model: Option<Network>,
+    optim: ModuleOptimizer,
+    lr: f64,
+    eval_every: usize,
+    /// Iteration counter; starts at k when rewound to θk.
+    iteration: usize,
+    end: usize,
+    task: Task,
+    learner: Learner,
+    /// Take a host snapshot of the weights when `iteration` reaches this.
+    snapshot_at: Option<usize>,
+    snapshot: Option<Weights>,
+    curve: Vec<CurvePoint>,
+    /// Accuracy on the whole training split, measured once when the run ends.
+    train_accuracy: Option<f64>,
+    /// The task's figures, once the run ends.
+    score: Option<TaskScore>,
+    /// The dense run's masks at each evaluation point (round 0, magnitude pruning).
+    early_bird: Option<Tracker>,
+}
+
+/// AdamW's betas and epsilon as the grokking papers set them (Nanda et al.; Minegishi et al.):
+/// burn's defaults (β2 0.999, ε 1e-5) are tuned for other work.
+pub const ADAMW_BETA_1: f32 = 0.9;
+pub const ADAMW_BETA_2: f32 = 0.98;
+pub const ADAMW_EPSILON: f32 = 1e-8;
+
+impl TrainRun {
+    /// Start a run from θ (masked by `mask`) at iteration `start` up to `end`.
+    /// `device` should have autodiff enabled (`Device::autodiff`).
+    pub fn new(
+        experiment: &ExperimentConfig,
+        weights: &Weights,
+        mask: &Mask,
+        start: usize,
+        end: usize,
+        order_seed: u64,
+        device: &Device,
+    ) -> Self {
+        let config = &experiment.train;
+        let optim = match config.optimizer {
+            OptimizerKind::Adam => AdamConfig::new().init(),
+            OptimizerKind::AdamW => AdamWConfig::new()
+                .with_beta_1(ADAMW_BETA_1)
+                .with_beta_2(ADAMW_BETA_2)
+                .with_epsilon(ADAMW_EPSILON)
+                .with_weight_decay(config.weight_decay as f32)
+                .init(),
+            OptimizerKind::Sgd => {
+                let momentum = (config.momentum > 0.0)
+                    .then(|| MomentumConfig::new().with_momentum(config.momentum).with_dampening(0.0));
+                SgdConfig::new().with_momentum(momentum).init()
+            }
+        };
+        let task = Task::of(experiment);
+        Self {
+            model: Some(task.network(weights, mask, device)),
+            optim,
+            lr: config.lr,
+            eval_every: config.eval_every,
+            iteration: start,
+            end,
+            task,
+            learner: task.learner(experiment, order_seed, device),
+            snapshot_at: None,
+            snapshot: None,
+            curve: Vec::new(),
+            train_accuracy: None,
+            score: None,
+            early_bird: None,
+        }
+    }
+
+    /// Follow the masks magnitude pruning would take at each evaluation point.
+    pub fn track_early_bird(mut self, tracker: Tracker) -> Self {
+        self.early_bird = Some(tracker);
+        self
+    }
+
+    /// What the early-bird tracker saw (once, when the run is done).
+    pub fn take_early_bird(&mut self) -> Option<Tracker> {
+        self.early_bird.take()
+    }
+
+    /// Save θk on the host when the run reaches iteration `k`.
+    pub fn snapshot_at(mut self, k: usize) -> Self {
+        self.snapshot_at = Some(k);
+        self
+    }
+
+    pub fn iteration(&self) -> usize {
+        self.iteration
+    }
+    pub fn end(&self) -> usize {
+        self.end
+    }
+    pub fn is_done(&self) -> bool {
+        self.iteration >= self.end
+    }
+    pub fn model(&self) -> &Network {
+        self.model.as_ref().expect("model present between steps")
+    }
+    pub fn curve(&self) -> &[CurvePoint] {
+        &self.curve
+    }
+    /// θk, once the run has passed iteration k.
+    pub fn take_snapshot(&mut self) -> Option<Weights> {
+        self.snapshot.take()
+    }
+
+    /// One optimizer step: the task's gradients, masked (g ⊙ m, so pruned
+    /// weights stay exactly 0), then the optimizer. No readback.
+    pub fn step(&mut self, data: &Dataset) {
+        let model = self.model.take().expect("model present between steps");
+        let mut grads = self.learner.gradients(&model, data);
+        model.mask_gradients(&mut grads);
+        self.model = Some(self.optim.step(self.lr, model, grads));
+        self.iteration += 1;
+    }
+
+    /// The last step's loss, read back (which also waits for the device to
+    /// finish the steps queued so far). None before the first step.
+    pub async fn last_loss(&self) -> Result<Option<f32>, EngineError> {
+        self.learner.last_loss().await
+    }
+
+    /// Evaluate now and append a curve point.
+    pub async fn record(&mut self, data: &Dataset) -> Result<(), EngineError> {
+        let point = self.learner.measure(self.iteration, self.model(), data).await?;
+        self.curve.push(point);
+        if self.early_bird.is_some() {
+            let weights = self.model().to_weights().await?;
+            if let Some(tracker) = &mut self.early_bird {
+                tracker.observe(self.iteration, &weights);
+            }
+        }
+        Ok(())
+    }
+
+    /// Up to `max_steps` steps, evaluating every `eval_every` iterations and
+    /// at the end. Returns the steps taken.
+    pub async fn advance(&mut self, data: &Dataset, max_steps: usize) -> Result<usize, EngineError> {
+        if self.curve.is_empty() {
+            self.record(data).await?; // the untrained point
+            self.take_snapshot_if_due().await?;
+        }
+        let mut taken = 0;
+        while taken < max_steps && !self.is_done() {
+            self.step(data);
+            taken += 1;
+            self.take_snapshot_if_due().await?;
+            if self.iteration.is_multiple_of(self.eval_every) || self.is_done() {
+                self.record(data).await?;
+            }
+        }
+        if self.is_done() && self.train_accuracy.is_none() {
+            let last = self.curve.last().and_then(|p| p.train_accuracy); // measured at the last point already
+            self.train_accuracy = match last {
+                Some(a) => Some(a),
+                None => Some(self.learner.train_accuracy(self.model(), data).await?),
+            };
+            self.score = Some(self.task.score(&self.curve, self.model()).await?);
+        }
+        Ok(taken)
+    }
+
+    async fn take_snapshot_if_due(&mut self) -> Result<(), EngineError> {
+        if self.snapshot_at == Some(self.iteration) && self.snapshot.is_none() {
+            self.snapshot = Some(self.model().to_weights().await?);
+        }
+        Ok(())
+    }
+
+    /// The summary of a finished run.
+    pub fn summary(&self) -> RunSummary {
+        let last = self.curve.last().expect("a finished run has a curve");
+        let best = self
+            .curve
+            .iter()
+            .skip(1) // the untrained point is no stopping iteration
+            .fold(None::<&CurvePoint>, |b, p| match b {
+                Some(b) if b.val_loss <= p.val_loss => Some(b),
+                _ => Some(p),
+            })
+            .unwrap_or(last);
+        RunSummary {
+            test_accuracy: last.test_accuracy,
+            early_stop_iteration: best.iteration,
+            early_stop_test_accuracy: best.test_accuracy,
+            train_accuracy: self.train_accuracy,
+            score: self.score.clone().unwrap_or_default(),
+            curve: self.curve.clone(),
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! What an experiment leaves behind: a checkpoint or ticket file to go on
+//! from ([`checkpoint`]), the spread of replicates ([`replicates`]), runs kept
+//! side by side ([`pinned_runs`]) and a sweep's merged table ([`sweep_summary`]).
+
+pub mod checkpoint;
+pub mod pinned_runs;
+pub mod replicates;
+pub mod sweep_summary;

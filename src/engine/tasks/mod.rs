@@ -1,0 +1,171 @@
+//! The engine's seam: a task says what the lottery prunes, how it trains and
+//! how it is judged; the lottery procedure ([`super::lottery`]) is the same
+//! for every task: IMP, masks, reset to θ0 or rewind to θk, the controls,
+//! replicates, sweeps, checkpoints and ticket files, links and kept runs.
+//!
+//! A task gives:
+//! - **what the network is**: its prunable tensors, each with a shape and a
+//!   role (`ExperimentConfig::shapes`), put on a device by [`Task::network`];
+//! - **how one step goes**: its [`Learner`] computes the pruned network's
+//!   gradients for one step, and trains any unpruned companion of its own
+//!   (a critic, a discriminator) itself. The run masks those gradients and
+//!   steps the optimizer, so "pruned weights stay exactly zero" is kept in
+//!   one place for every task;
+//! - **how a network is measured**: at each evaluation point
+//!   ([`Learner::measure`]) and once trained ([`Task::score`]: the task's own
+//!   figures in the report, beside the accuracies);
+//! - **what the page draws**: its [`View`]s.
+//!
+//! Adding a task is a variant here, its learner in a file of this folder, its
+//! network in [`super::networks`], and its views in the page.
+
+pub mod circuit;
+pub mod modular;
+pub mod supervised;
+
+use burn::optim::GradientsParams;
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::EngineError;
+use crate::engine::config::ExperimentConfig;
+use crate::engine::data::{Dataset, DatasetName};
+use crate::engine::lottery::mask::Mask;
+use crate::engine::lottery::train::CurvePoint;
+use crate::engine::networks::model::{MaskedNet, Network, Weights};
+use crate::engine::networks::transformer::MaskedTransformer;
+use circuit::Circuit;
+use supervised::Supervised;
+
+/// What a network learns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Classify points, images or own rows: an MLP or a small conv net, cross-entropy, accuracy.
+    Classification,
+    /// Learn a + b mod p from some of the pairs with a one-layer transformer of `heads` heads, and watch it
+    /// grok ([`modular`]).
+    ModularAddition { heads: usize },
+}
+
+/// A view of the page that only some tasks have (every task has the rounds, the accuracy charts, the
+/// heatmaps of its tensors and the controls).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// Each connection of a small classifier, drawn live while it trains.
+    NetworkDrawing,
+    /// Train and test accuracy over log steps: the grokking curve.
+    GrokkingCurve,
+    /// Steps to generalise against weights remaining.
+    StepsToGeneralise,
+    /// The ticket as a transformer: its heads, MLP neurons and token embeddings.
+    TransformerDrawing,
+    /// The embedding's Fourier spectrum and where "=" attends.
+    Circuit,
+}
+
+const CLASSIFICATION_VIEWS: &[View] = &[View::NetworkDrawing];
+const MODULAR_ADDITION_VIEWS: &[View] =
+    &[View::GrokkingCurve, View::StepsToGeneralise, View::TransformerDrawing, View::Circuit];
+
+/// A task's own figures for one trained network, in its summary beside the accuracies every task reports.
+/// Each is absent from the reports of tasks that do not measure it, so a classifier's report is as it was.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskScore {
+    /// Modular addition: the first evaluation iteration with test accuracy at least
+    /// [`modular::GENERALISED_ACCURACY`], null if never.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "modular::task_score")]
+    pub steps_to_generalise: Option<Option<usize>>,
+    /// Modular addition: the first evaluation iteration with every training pair right, null if never.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "modular::task_score")]
+    pub steps_to_fit: Option<Option<usize>>,
+    /// Modular addition: the trained network's embedding spectrum and attention ([`circuit`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub circuit: Option<Circuit>,
+}
+
+impl Task {
+    /// The task a configuration runs.
+    pub fn of(config: &ExperimentConfig) -> Self {
+        match config.data.dataset {
+            DatasetName::Modular => Task::ModularAddition { heads: config.model.transformer.heads },
+            _ => Task::Classification,
+        }
+    }
+
+    /// Upload θ ⊙ m as this task's network (`device` with autodiff to train it).
+    pub fn network(self, weights: &Weights, mask: &Mask, device: &Device) -> Network {
+        match self {
+            Task::Classification => Network::Classifier(MaskedNet::new(weights, mask, device)),
+            Task::ModularAddition { heads } => {
+                Network::Transformer(MaskedTransformer::new(weights, mask, heads, device))
+            }
+        }
+    }
+
+    /// How one run of this task trains: its state from the first step to the last.
+    pub fn learner(self, config: &ExperimentConfig, order_seed: u64, device: &Device) -> Learner {
+        let every_point_on_train = matches!(self, Task::ModularAddition { .. }); // the grokking curve's train half
+        Learner::Supervised(Supervised::new(config.train.batch, order_seed, every_point_on_train, device))
+    }
+
+    /// The task's own figures for a trained network whose evaluation points were `curve`.
+    pub async fn score(self, curve: &[CurvePoint], model: &Network) -> Result<TaskScore, EngineError> {
+        Ok(match self {
+            Task::Classification => TaskScore::default(),
+            Task::ModularAddition { heads } => TaskScore {
+                steps_to_generalise: Some(modular::steps_to_generalise(curve)),
+                steps_to_fit: Some(modular::steps_to_fit(curve)),
+                circuit: Circuit::read(&model.to_weights().await?, heads),
+            },
+        })
+    }
+
+    /// The page's views of this task, beyond those every task has.
+    pub fn views(self) -> &'static [View] {
+        match self {
+            Task::Classification => CLASSIFICATION_VIEWS,
+            Task::ModularAddition { .. } => MODULAR_ADDITION_VIEWS,
+        }
+    }
+
+    pub fn shows(self, view: View) -> bool {
+        self.views().contains(&view)
+    }
+}
+
+/// How a task trains, with the state one run carries from step to step. Both tasks so far learn from
+/// labelled rows ([`Supervised`]); a task that learns otherwise (a policy from an environment, a generator
+/// against a discriminator) adds its variant here.
+pub enum Learner {
+    Supervised(Supervised),
+}
+
+impl Learner {
+    /// One step's gradients for the pruned network. No readback.
+    pub fn gradients(&mut self, model: &Network, data: &Dataset) -> GradientsParams {
+        match self {
+            Learner::Supervised(s) => s.gradients(model, data),
+        }
+    }
+
+    /// The last step's loss, read back (which also waits for the steps queued so far). None before the first.
+    pub async fn last_loss(&self) -> Result<Option<f32>, EngineError> {
+        match self {
+            Learner::Supervised(s) => s.last_loss().await,
+        }
+    }
+
+    /// The evaluation point at `iteration`.
+    pub async fn measure(&self, iteration: usize, model: &Network, data: &Dataset) -> Result<CurvePoint, EngineError> {
+        match self {
+            Learner::Supervised(s) => s.measure(iteration, model, data).await,
+        }
+    }
+
+    /// Accuracy on the whole training split, at the end of a run.
+    pub async fn train_accuracy(&self, model: &Network, data: &Dataset) -> Result<f64, EngineError> {
+        match self {
+            Learner::Supervised(s) => s.train_accuracy(model, data).await,
+        }
+    }
+}

@@ -212,6 +212,12 @@ def print_table(r):
         print(f"page_cpu_wall_s[spiral preset]: {fmt(b['spiral_preset_cpu']['wall_s'])}")
     if b.get("lenet_preset_cpu"):
         print(f"page_cpu_wall_s[lenet-mnist preset]: {fmt(b['lenet_preset_cpu']['wall_s'], '', 1)}")
+    mt = b.get("main_thread_lenet")
+    if mt:
+        print(f"main_thread_longest_task_ms[lenet-mnist round]: {fmt(mt['longest_task_ms'], '', 0)}  "
+              f"({mt['long_tasks']} tasks over 50 ms, {fmt(mt['blocked_s'], '', 1)} s of {fmt(mt['wall_s'], '', 1)} s blocked)")
+        print(f"main_thread_click_wait_ms[lenet-mnist round]: {fmt(mt['longest_click_wait_ms'], '', 0)}  "
+              f"(the longest of {mt['clicks']} clicks, one every 500 ms)")
     if b.get("auto_spiral"):
         print(f"auto on spiral here: {b['auto_spiral']['backend']}")
     if m("burn_flex") and m("jax"):

@@ -47,4 +47,6 @@ if [ "${LTL_WASM_OPT:-1}" != 0 ]; then
   done
 fi
 python3 scripts/csp_hash.py dist/index.html
+# Last: the service worker lists this build's files and takes its version from their bytes.
+python3 scripts/service_worker.py dist
 ls -l dist

@@ -15,6 +15,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".wasm": "application/wasm",
         ".js": "text/javascript",
         ".ltd": "application/octet-stream",
+        ".webmanifest": "application/manifest+json",
     }
 
     def end_headers(self):

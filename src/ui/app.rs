@@ -16,6 +16,7 @@ use super::charts::{
 use super::circuit_view::CircuitView;
 use super::grokking::GrokkingChart;
 use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
+use super::offline::{self, OfflinePanel, UpdateNotice};
 use super::own_data::OwnDataImport;
 use super::page_url;
 use super::pinned::{self, PinnedPanel};
@@ -208,11 +209,14 @@ pub fn App() -> impl IntoView {
         notices.update(|n| n.extend(changed));
     });
 
+    let offline = offline::watch();
+
     view! {
         <header>
             <h1>"Lottery Ticket Lab"</h1>
             <p class="tagline">{TAGLINE_BEFORE}<em>"winning ticket"</em>" that remains learns as well as the whole."</p>
         </header>
+        <UpdateNotice offline=offline />
         <Notices notices=notices />
         <DeviceNotice notice=lab.device_notice />
         <main>
@@ -229,6 +233,7 @@ pub fn App() -> impl IntoView {
                     message=lab.save_message last_checkpoint=lab.checkpoint />
                 <ShareLink state=state rounds=lab.rounds />
                 <TicketFile current=current on_import=on_import on_sweep=on_sweep on_pinned=on_pinned />
+                <OfflinePanel offline=offline />
             </section>
             <section class="middle">
                 <RoundSlider masks=masks selected=selected />

@@ -11,6 +11,7 @@ mod circuit_view;
 mod data_preview;
 mod grokking;
 mod network_view;
+mod offline;
 mod own_data;
 mod page_url;
 mod palette;

@@ -2,6 +2,7 @@
 //   node tests/browser/bench-page.mjs            everything but the whole lenet-mnist preset
 //   BENCH_LENET=1 node tests/browser/bench-page.mjs   also the whole lenet-mnist preset (minutes)
 //   BENCH_ONLY=webgpu (or cpu) node tests/browser/bench-page.mjs   one half
+//   BENCH_ONLY=main-thread node tests/browser/bench-page.mjs   only the main thread during a lenet-mnist round
 //
 // - load: first paint, app ready, first step after Train (spiral, CPU path);
 // - WebGPU work per training step, counted in the real page on Chromium's
@@ -12,7 +13,8 @@
 // - the CPU path (burn-flex in wasm): ms per lenet-mnist step (difference of
 //   a 100- and a 400-step run, evaluation only at the ends), the fixed cost
 //   of a one-round run, where its round end goes, and whole presets' wall time;
-// - what backend=auto picks here, and the line it shows.
+// - what backend=auto picks here, and the line it shows;
+// - the main thread during a lenet-mnist round: tasks over 50 ms and how long a click waits.
 import { launch, open, serve } from './harness.js';
 
 const STEP_RUNS = [100, 400];
@@ -86,6 +88,52 @@ async function runOnce(browser, query, { init, timeoutMs = 900_000 } = {}) {
 
 const round = (x, d = 2) => (x == null ? null : +x.toFixed(d));
 
+/** Main-thread tasks over 50 ms (Long Tasks API) and how long a click waits for its handler, while training. */
+function watchMainThread() {
+  const m = { longTasks: [] };
+  globalThis.__mainThread = m;
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) m.longTasks.push(e.duration); })
+    .observe({ type: 'longtask', buffered: true });
+  // When each click reached a handler (wall clock, as the driver's send time is: the same machine's clock; the
+  // event's own timeStamp is set only once the busy main thread takes the input, so it cannot see the wait).
+  m.clicksHandled = [];
+  addEventListener('click', (e) => { if (e.target?.id === 'clicker') m.clicksHandled.push(Date.now()); }, true);
+}
+
+const CLICK_EVERY_MS = 500;
+
+/** Train `query` on the page while a user clicks a blank spot every CLICK_EVERY_MS. */
+async function mainThreadDuring(browser, query) {
+  const { page } = await open(browser, query, { init: watchMainThread });
+  await page.evaluate(() => {
+    const spot = Object.assign(document.createElement('div'), { id: 'clicker' });
+    spot.style.cssText = 'position:fixed;right:0;bottom:0;width:8px;height:8px';
+    document.body.append(spot);
+  });
+  const started = await page.evaluate(() => performance.now());
+  await page.click('#train');
+  const box = await (await page.$('#clicker')).boundingBox();
+  const isDone = () => page.evaluate(() => ['done', 'error'].includes(document.querySelector('#status')?.dataset.state));
+  const sent = [];
+  while (!(await isDone())) {
+    sent.push(Date.now());
+    await page.mouse.click(box.x + 4, box.y + 4);
+    await page.waitForTimeout(CLICK_EVERY_MS);
+  }
+  const m = await page.evaluate((t0) => ({
+    ...globalThis.__mainThread, wallMs: performance.getEntriesByName('lottery:done')[0]?.startTime - t0,
+    backend: document.querySelector('#backend').textContent,
+  }), started);
+  await page.context().close();
+  const tasks = m.longTasks;
+  const waits = m.clicksHandled.map((t, i) => t - sent[i]);
+  return {
+    wall_s: round(m.wallMs / 1000, 1), backend: m.backend, long_tasks: tasks.length,
+    blocked_s: round(tasks.reduce((a, b) => a + b, 0) / 1000, 1), longest_task_ms: round(Math.max(0, ...tasks), 0),
+    clicks: waits.length, longest_click_wait_ms: round(Math.max(0, ...waits), 0),
+  };
+}
+
 async function webgpuPerStep(browser, base, name) {
   const runs = [];
   for (const steps of GPU_RUNS) {
@@ -110,7 +158,14 @@ const server = await serve();
 const out = {};
 const only = process.env.BENCH_ONLY;
 try {
-  if (only !== 'webgpu') {
+  if (only === 'main-thread') {
+    const cpu = await launch({ webgpu: false });
+    try {
+      out.main_thread_lenet = await mainThreadDuring(cpu, `${server.url}?preset=lenet-mnist&rounds=0&backend=cpu`);
+    } finally {
+      await cpu.close();
+    }
+  } else if (only !== 'webgpu') {
   const cpu = await launch({ webgpu: false });
   try {
     // Load and the spiral preset on the CPU path (the whole preset: 8 rounds, ticket and controls).
@@ -138,6 +193,8 @@ try {
     out.modular_cpu = { step_ms: round(modularStepMs), backend: modular[0].backend };
     const whole = await runOnce(cpu, `${server.url}?preset=modular&backend=cpu`);
     out.modular_preset_cpu = { wall_s: round(whole.wallMs / 1000, 1), backend: whole.backend };
+    // The main thread while one lenet-mnist round trains (round 0: the dense network, 300 steps).
+    out.main_thread_lenet = await mainThreadDuring(cpu, `${server.url}?preset=lenet-mnist&rounds=0&backend=cpu`);
     if (process.env.BENCH_LENET === '1') {
       const l = await runOnce(cpu, `${server.url}?preset=lenet-mnist&backend=cpu`, { timeoutMs: 3_600_000 });
       out.lenet_preset_cpu = { wall_s: round(l.wallMs / 1000, 1), backend: l.backend, round_ends: l.roundEnds };
@@ -146,7 +203,7 @@ try {
     await cpu.close();
   }
   }
-  if (only !== 'cpu') {
+  if (only !== 'cpu' && only !== 'main-thread') {
   const gpu = await launch({ webgpu: true });
   try {
     out.webgpu = [

@@ -17,15 +17,15 @@ const BASE_FLAGS = [
   '--disable-component-update', '--disable-sync', '--disable-quic',
 ];
 
-/** Serve dist/ on a free loopback port. Resolves to { url, stop }. */
-export function serve() {
+/** Serve `dir` (dist/ unless given) on loopback, on `port` (a free one unless given). Resolves to { url, port, stop }. */
+export function serve({ dir = join(root, 'dist'), port = 0 } = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn('python3', [join(root, 'scripts', 'serve.py'), '--dir', join(root, 'dist'), '--port', '0'],
+    const proc = spawn('python3', [join(root, 'scripts', 'serve.py'), '--dir', dir, '--port', String(port)],
       { stdio: ['ignore', 'pipe', 'inherit'] });
     proc.on('error', reject);
     proc.stdout.on('data', (chunk) => {
       const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(chunk.toString());
-      if (m) resolve({ url: m[0], stop: () => proc.kill() });
+      if (m) resolve({ url: m[0], port: Number(m[1]), stop: () => new Promise((done) => { proc.once('exit', done); proc.kill(); }) });
     });
     setTimeout(() => reject(new Error('server did not start')), 15000);
   });

@@ -11,6 +11,7 @@ JSON under bench-results/ (git-ignored).
   (numpy's sgemm with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for that one
   measurement: the machine sets them, and they hold OpenBLAS to Haswell code),
 - the release page's weight (wasm + JS, raw and gzipped),
+- TensorFlow.js (bench/tfjs, npm) on the same masked LeNet step in the same browser: wasm and webgpu;
 - the page in headless Chromium (tests/browser/bench-page.mjs): WebGPU
   dispatches, submits, writes, new buffers and maps per step; the CPU path's
   lenet-mnist step, a run's fixed cost, whole presets' wall time
@@ -150,6 +151,10 @@ def main():
     else:
         say("no dist/*.wasm: build the page first (make page)")
 
+    tfjs = os.path.join(ROOT, "bench", "tfjs")
+    if not os.path.isdir(os.path.join(tfjs, "node_modules", "@tensorflow", "tfjs")):
+        say("npm ci (TensorFlow.js 4.22, for the same step side by side in the page's browser)")
+        subprocess.run(["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=tfjs, check=False)
     say("timing the page in headless Chromium (minutes; BENCH_LENET=1 adds the whole lenet-mnist preset)")
     results["browser"] = run_json(["node", "tests/browser/bench-page.mjs"], timeout=7200)
 
@@ -212,6 +217,16 @@ def print_table(r):
         print(f"page_cpu_wall_s[spiral preset]: {fmt(b['spiral_preset_cpu']['wall_s'])}")
     if b.get("lenet_preset_cpu"):
         print(f"page_cpu_wall_s[lenet-mnist preset]: {fmt(b['lenet_preset_cpu']['wall_s'], '', 1)}")
+    tw, tg = b.get("tfjs_wasm"), b.get("tfjs_webgpu")
+    if tw and lc.get("step_ms"):
+        print(f"page_cpu_step_vs_tfjs_wasm[lenet-mnist]: {fmt(lc['step_ms'] / tw['step_ms'])}  "
+              f"(ours {fmt(lc['step_ms'])} ms, {tw['library']} wasm {fmt(tw['step_ms'])} ms per step, same browser)")
+    ours = next((g for g in b.get("webgpu") or [] if g.get("preset") == "lenet-mnist"), None)
+    if tg and ours:
+        print(f"webgpu_dispatches_vs_tfjs[lenet-mnist]: {fmt(ours['dispatches_per_step'] / tg['dispatches_per_step'])}  "
+              f"(ours {ours['dispatches_per_step']}, {tg['library']} webgpu {tg['dispatches_per_step']} dispatches per step; "
+              f"submits {ours['submits_per_step']} / {tg['submits_per_step']}, buffer writes {ours['buffer_writes_per_step']} / "
+              f"{tg['buffer_writes_per_step']}, new buffers {ours['buffers_created_per_step']} / {tg['buffers_created_per_step']})")
     mt = b.get("main_thread_lenet")
     if mt:
         print(f"main_thread_longest_task_ms[lenet-mnist round]: {fmt(mt['longest_task_ms'], '', 0)}  "

@@ -3,6 +3,7 @@
 //   BENCH_LENET=1 node tests/browser/bench-page.mjs   also the whole lenet-mnist preset (minutes)
 //   BENCH_ONLY=webgpu (or cpu) node tests/browser/bench-page.mjs   one half
 //   BENCH_ONLY=main-thread node tests/browser/bench-page.mjs   only the main thread during a lenet-mnist round
+//   BENCH_ONLY=side-by-side node tests/browser/bench-page.mjs  only the lenet-mnist step against TensorFlow.js's
 //
 // - load: first paint, app ready, first step after Train (spiral, CPU path);
 // - WebGPU work per training step, counted in the real page on Chromium's
@@ -14,8 +15,12 @@
 //   a 100- and a 400-step run, evaluation only at the ends), the fixed cost
 //   of a one-round run, where its round end goes, and whole presets' wall time;
 // - what backend=auto picks here, and the line it shows;
-// - the main thread during a lenet-mnist round: tasks over 50 ms and how long a click waits.
-import { launch, open, serve } from './harness.js';
+// - the main thread during a lenet-mnist round: tasks over 50 ms and how long a click waits;
+// - TensorFlow.js (bench/tfjs) on the same masked LeNet-300-100 Adam step in the same Chromium: its wasm backend
+//   against the CPU path (ms per step), its webgpu backend against ours (WebGPU calls per step).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, open, root, serve } from './harness.js';
 
 const STEP_RUNS = [100, 400];
 const GPU_RUNS = [6, 16];
@@ -100,6 +105,38 @@ function watchMainThread() {
   addEventListener('click', (e) => { if (e.target?.id === 'clicker') m.clicksHandled.push(Date.now()); }, true);
 }
 
+/** TensorFlow.js's same masked LeNet-300-100 step (bench/tfjs/step.js) on `backend`, in this browser. */
+async function tfjsStep(browser, base, backend, runs, init) {
+  const context = await browser.newContext();
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  await page.goto(`${base}step.html`);
+  const r = await page.evaluate(([b, n]) => globalThis.tfjsStep(b, n), [backend, runs]);
+  await context.close();
+  const n = runs[1] - runs[0];
+  const per = (k) => (r.counts[1] ? round((r.counts[1][k] - r.counts[0][k]) / n, 2) : null);
+  return {
+    library: `TensorFlow.js ${r.version}`, backend: r.backend, runs, step_ms: round((r.times_ms[1] - r.times_ms[0]) / n),
+    dispatches_per_step: per('dispatches'), submits_per_step: per('submits'), buffer_writes_per_step: per('writes'),
+    buffers_created_per_step: per('buffers'), buffer_maps_per_step: per('maps'),
+  };
+}
+
+/** Our lenet-mnist step on the CPU path: the difference of two runs of STEP_RUNS steps (evaluation at the ends). */
+async function lenetCpuStep(browser, base) {
+  const runs = [];
+  for (const steps of STEP_RUNS) {
+    runs.push(await runOnce(browser, `${base}?preset=lenet-mnist&rounds=0&steps=${steps}&eval=${steps}&backend=cpu`));
+  }
+  const stepMs = (runs[1].wallMs - runs[0].wallMs) / (STEP_RUNS[1] - STEP_RUNS[0]);
+  return {
+    step_ms: round(stepMs),
+    fixed_cost_ms: round(runs[0].wallMs - STEP_RUNS[0] * stepMs, 0),
+    runs: STEP_RUNS.map((st, i) => ({ steps: st, wall_ms: round(runs[i].wallMs, 0), round_end: runs[i].roundEnds[0] })),
+    backend: runs[0].backend,
+  };
+}
+
 const CLICK_EVERY_MS = 500;
 
 /** Train `query` on the page while a user clicks a blank spot every CLICK_EVERY_MS. */
@@ -155,10 +192,30 @@ async function webgpuPerStep(browser, base, name) {
 }
 
 const server = await serve();
+// TensorFlow.js from bench/tfjs (scripts/bench.py installs it there; without it its figures are left out).
+const tfjsDir = join(root, 'bench', 'tfjs');
+const tfjs = existsSync(join(tfjsDir, 'node_modules', '@tensorflow', 'tfjs')) ? await serve({ dir: tfjsDir }) : null;
 const out = {};
 const only = process.env.BENCH_ONLY;
 try {
-  if (only === 'main-thread') {
+  if (only === 'side-by-side') {
+    // Only the lenet-mnist step against TensorFlow.js's: the CPU path against its wasm backend (ms per step), our
+    // WebGPU step against its webgpu backend (dispatches per step; SwiftShader's times say nothing of a GPU).
+    const cpu = await launch({ webgpu: false });
+    try {
+      out.lenet_cpu = await lenetCpuStep(cpu, server.url);
+      out.tfjs_wasm = await tfjsStep(cpu, tfjs.url, 'wasm', STEP_RUNS);
+    } finally {
+      await cpu.close();
+    }
+    const gpu = await launch({ webgpu: true });
+    try {
+      out.webgpu = [await webgpuPerStep(gpu, `${server.url}?preset=lenet-mnist&n=1000`, 'lenet-mnist')];
+      out.tfjs_webgpu = await tfjsStep(gpu, tfjs.url, 'webgpu', GPU_RUNS, countWebgpu);
+    } finally {
+      await gpu.close();
+    }
+  } else if (only === 'main-thread') {
     const cpu = await launch({ webgpu: false });
     try {
       out.main_thread_lenet = await mainThreadDuring(cpu, `${server.url}?preset=lenet-mnist&rounds=0&backend=cpu`);
@@ -172,18 +229,9 @@ try {
     const s = await runOnce(cpu, `${server.url}?preset=spiral&backend=cpu`);
     out.load = { first_paint_ms: round(s.firstPaintMs, 0), app_ready_ms: round(s.appMs, 0), first_step_after_train_ms: round(s.first - s.clickMs, 0) };
     out.spiral_preset_cpu = { wall_s: round(s.wallMs / 1000), backend: s.backend };
-    // lenet-mnist steps on the CPU path.
-    const runs = [];
-    for (const steps of STEP_RUNS) {
-      runs.push(await runOnce(cpu, `${server.url}?preset=lenet-mnist&rounds=0&steps=${steps}&eval=${steps}&backend=cpu`));
-    }
-    const stepMs = (runs[1].wallMs - runs[0].wallMs) / (STEP_RUNS[1] - STEP_RUNS[0]);
-    out.lenet_cpu = {
-      step_ms: round(stepMs),
-      fixed_cost_ms: round(runs[0].wallMs - STEP_RUNS[0] * stepMs, 0),
-      runs: STEP_RUNS.map((st, i) => ({ steps: st, wall_ms: round(runs[i].wallMs, 0), round_end: runs[i].roundEnds[0] })),
-      backend: runs[0].backend,
-    };
+    // lenet-mnist steps on the CPU path, and TensorFlow.js's wasm backend on the same step beside them.
+    out.lenet_cpu = await lenetCpuStep(cpu, server.url);
+    if (tfjs) out.tfjs_wasm = await tfjsStep(cpu, tfjs.url, 'wasm', STEP_RUNS);
     // The modular preset's transformer step on the CPU path, and the whole preset (its budget: 90 s here).
     const modular = [];
     for (const steps of STEP_RUNS) {
@@ -203,7 +251,7 @@ try {
     await cpu.close();
   }
   }
-  if (only !== 'cpu' && only !== 'main-thread') {
+  if (only !== 'cpu' && only !== 'main-thread' && only !== 'side-by-side') {
   const gpu = await launch({ webgpu: true });
   try {
     out.webgpu = [
@@ -211,6 +259,7 @@ try {
       await webgpuPerStep(gpu, `${server.url}?preset=lenet-mnist&n=1000`, 'lenet-mnist'),
       await webgpuPerStep(gpu, `${server.url}?preset=modular`, 'modular'),
     ];
+    if (tfjs) out.tfjs_webgpu = await tfjsStep(gpu, tfjs.url, 'webgpu', GPU_RUNS, countWebgpu);
     // What auto picks on this machine (SwiftShader against burn-flex), and why.
     const auto = await runOnce(gpu, `${server.url}?preset=spiral&rounds=0&steps=100&backend=auto`);
     out.auto_spiral = { kind: auto.kind, backend: auto.backend };
@@ -220,5 +269,6 @@ try {
   }
 } finally {
   server.stop();
+  tfjs?.stop();
 }
 console.log(JSON.stringify(out));

@@ -19,7 +19,7 @@ use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, Ro
 use super::offline::{self, OfflinePanel, UpdateNotice};
 use super::own_data::OwnDataImport;
 use super::page_url;
-use super::pinned::{self, PinnedPanel};
+use super::pinned::{self, Comparison, PinnedPanel};
 use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunFlags, Status};
 use super::saved::{self, Resumable, RoundsSource, SavedRounds};
@@ -31,7 +31,7 @@ use crate::engine::data::own_data::OwnData;
 use crate::engine::records::pinned_runs::PinnedRuns;
 use crate::engine::records::sweep_summary::Summary;
 use crate::engine::tasks::View;
-use crate::engine::{Checkpoint, Choice, DatasetName, Mask, Progress, RoundReport, Task};
+use crate::engine::{Checkpoint, Choice, DatasetName, ExperimentConfig, Mask, Progress, RoundReport, Task};
 
 /// What the buttons do to the experiment. Copy, so every handler can hold it.
 #[derive(Clone, Copy)]
@@ -179,7 +179,6 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| state.with(page_url::replace));
 
     let config = Signal::derive(move || state.get().config);
-    let shows = move |view: View| config.with(|c| Task::of(c).shows(view));
     let selected = control.selected;
     let masks = Signal::derive(move || {
         let from_run: Vec<Mask> = lab.rounds.with(|r| r.iter().map(|x| x.mask.clone()).collect());
@@ -235,38 +234,70 @@ pub fn App() -> impl IntoView {
                 <TicketFile current=current on_import=on_import on_sweep=on_sweep on_pinned=on_pinned />
                 <OfflinePanel offline=offline />
             </section>
-            <section class="middle">
-                <RoundSlider masks=masks selected=selected />
-                <NetworkView config=config masks=masks selected=selected />
-                <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights
-                    own=lab.own_data />
-                <ReplicateNote lab=lab />
-                <RoundsTable finished=finished />
-                <TransformerView config=config masks=masks selected=selected />
-                <LayerHeatmaps config=config rounds=lab.rounds selected=selected />
-                <MaskMaps config=config rounds=lab.rounds selected=selected />
-            </section>
-            <section class="charts">
-                <Show when=move || shows(View::GrokkingCurve)>
-                    <GrokkingChart rounds=lab.rounds selected=selected />
-                </Show>
-                <Show when=move || shows(View::StepsToGeneralise)>
-                    <GeneraliseChart finished=finished pinned=comparisons />
-                </Show>
-                <Show when=move || shows(View::Circuit)>
-                    <CircuitView rounds=lab.rounds selected=selected />
-                </Show>
-                <AccuracyChart finished=finished pinned=comparisons />
-                <LossChart live=lab.live />
-                <EarlyStopChart finished=finished pinned=comparisons />
-                <GeneralisationChart finished=finished pinned=comparisons />
-                <EarlyBirdChart rounds=lab.rounds config=config />
-                <TransferPanel lab=lab selected=selected />
-                <SparsityChart rounds=lab.rounds selected=selected />
-                <SweepChart sweep=sweep />
-            </section>
+            <MiddleColumn config=config lab=lab masks=masks selected=selected finished=finished />
+            <ChartsColumn config=config lab=lab selected=selected finished=finished pinned=comparisons sweep=sweep />
         </main>
         <About />
+    }
+}
+
+/// The middle column: the round slider, the network drawn, the rounds and the maps of its tensors.
+#[component]
+fn MiddleColumn(
+    config: Signal<ExperimentConfig>,
+    lab: LabSignals,
+    /// The ticket's mask after each round (from the run, or from a link).
+    masks: Signal<Vec<Mask>>,
+    selected: RwSignal<Option<usize>>,
+    finished: Memo<Finished>,
+) -> impl IntoView {
+    view! {
+        <section class="middle">
+            <RoundSlider masks=masks selected=selected />
+            <NetworkView config=config masks=masks selected=selected />
+            <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights
+                own=lab.own_data />
+            <ReplicateNote lab=lab />
+            <RoundsTable finished=finished />
+            <TransformerView config=config masks=masks selected=selected />
+            <LayerHeatmaps config=config rounds=lab.rounds selected=selected />
+            <MaskMaps config=config rounds=lab.rounds selected=selected />
+        </section>
+    }
+}
+
+/// The charts column: the task's own charts (`Task::views`), then those every task has.
+#[component]
+fn ChartsColumn(
+    config: Signal<ExperimentConfig>,
+    lab: LabSignals,
+    selected: RwSignal<Option<usize>>,
+    finished: Memo<Finished>,
+    /// Kept runs drawn beside the current one.
+    pinned: Memo<Vec<Comparison>>,
+    sweep: RwSignal<Option<(String, Summary)>>,
+) -> impl IntoView {
+    let shows = move |view: View| config.with(|c| Task::of(c).shows(view));
+    view! {
+        <section class="charts">
+            <Show when=move || shows(View::GrokkingCurve)>
+                <GrokkingChart rounds=lab.rounds selected=selected />
+            </Show>
+            <Show when=move || shows(View::StepsToGeneralise)>
+                <GeneraliseChart finished=finished pinned=pinned />
+            </Show>
+            <Show when=move || shows(View::Circuit)>
+                <CircuitView rounds=lab.rounds selected=selected />
+            </Show>
+            <AccuracyChart finished=finished pinned=pinned />
+            <LossChart live=lab.live />
+            <EarlyStopChart finished=finished pinned=pinned />
+            <GeneralisationChart finished=finished pinned=pinned />
+            <EarlyBirdChart rounds=lab.rounds config=config />
+            <TransferPanel lab=lab selected=selected />
+            <SparsityChart rounds=lab.rounds selected=selected />
+            <SweepChart sweep=sweep />
+        </section>
     }
 }
 

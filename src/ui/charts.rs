@@ -598,7 +598,8 @@ pub fn GeneralisationChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison
             data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Generalisation gap (train − test accuracy, points) vs. weights remaining"</figcaption>
-            <SparsitySvg plot=plot y_title="train − test (points)" label="generalisation gap against weights remaining" />
+            <SparsitySvg plot=plot y_title="train − test (points)"
+                label="generalisation gap against weights remaining" />
             <NetworkLegend />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
@@ -629,7 +630,8 @@ impl EarlyBirdPlot {
         });
         let text = match early.iteration {
             Some(i) => format!(
-                "The masks settle at iteration {i} of {steps}: from there on fewer than {:.0}% of their flags change                  between evaluations. {}",
+                "The masks settle at iteration {i} of {steps}: from there on fewer than {:.0}% of their flags change \
+                 between evaluations. {}",
                 early.threshold * 100.0,
                 if ticket_there {
                     format!(

@@ -299,7 +299,9 @@ pub fn TourPanel(
                     }}
                 </p>
                 <div class="buttons">
-                    <button id="tour-back" disabled=move || { n() <= 1 } on:click=move |_| go.run(n() - 1)>"Back"</button>
+                    <button id="tour-back" disabled=move || { n() <= 1 } on:click=move |_| go.run(n() - 1)>
+                        "Back"
+                    </button>
                     <button id="tour-next" disabled=move || { n() >= TOUR_STEPS } on:click=move |_| go.run(n() + 1)>
                         "Next"
                     </button>

@@ -95,7 +95,9 @@ pub fn TransferPanel(lab: LabSignals, selected: RwSignal<Option<usize>>) -> impl
                     o => view! {
                         <label>"Onto "
                             <select id="transfer-target" on:change=move |ev| target.set(event_target_value(&ev))>
-                                {o.into_iter().map(|(v, label)| view! { <option value=v>{label}</option> }).collect::<Vec<_>>()}
+                                {o.into_iter()
+                                    .map(|(v, label)| view! { <option value=v>{label}</option> })
+                                    .collect::<Vec<_>>()}
                             </select>
                         </label>
                         " "
@@ -135,7 +137,8 @@ fn TransferChart(report: TransferReport) -> impl IntoView {
                         <div class="bar-row" data-network=format!("{:?}", r.network)>
                             <span class="bar-label transfer-label">{r.network.label()}</span>
                             <span class="bar-track">
-                                <span class=format!("bar-fill {}", bar_class(r.network)) style:width=format!("{accuracy:.1}%")></span>
+                                <span class=format!("bar-fill {}", bar_class(r.network))
+                                    style:width=format!("{accuracy:.1}%")></span>
                             </span>
                             <span class="bar-value">{format!("{accuracy:.1}%")}</span>
                         </div>

@@ -217,6 +217,11 @@ def print_table(r):
         print(f"page_cpu_wall_s[spiral preset]: {fmt(b['spiral_preset_cpu']['wall_s'])}")
     if b.get("lenet_preset_cpu"):
         print(f"page_cpu_wall_s[lenet-mnist preset]: {fmt(b['lenet_preset_cpu']['wall_s'], '', 1)}")
+    for key, name in (("workers_demo_reps5", "demo reps=5"), ("workers_lenet_preset", "lenet-mnist preset")):
+        w = b.get(key)
+        if w:
+            print(f"page_cpu_wall_s[{name}, 1 worker / {w['cores']} workers]: {fmt(w['one_worker_s'], '', 1)} / "
+                  f"{fmt(w['all_cores_s'], '', 1)}  ratio {fmt(w['ratio'])} (target ≤ 0.6 on 2 cores)")
     tw, tg = b.get("tfjs_wasm"), b.get("tfjs_webgpu")
     if tw and lc.get("step_ms"):
         print(f"page_cpu_step_vs_tfjs_wasm[lenet-mnist]: {fmt(lc['step_ms'] / tw['step_ms'])}  "

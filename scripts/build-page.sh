@@ -47,6 +47,8 @@ if [ "${LTL_WASM_OPT:-1}" != 0 ]; then
   done
 fi
 python3 scripts/csp_hash.py dist/index.html
+# The engine workers' script names this build's module (web/engine-worker.js).
+python3 scripts/engine_worker.py dist
 # Last: the service worker lists this build's files and takes its version from their bytes.
 python3 scripts/service_worker.py dist
 ls -l dist

@@ -3,6 +3,7 @@
 
 pub mod engine;
 pub mod url;
+pub mod worker;
 
 /// Sweeps over many runs: local pool, Slurm job arrays, merging (native only).
 #[cfg(not(target_arch = "wasm32"))]

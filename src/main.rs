@@ -1,5 +1,7 @@
 //! The page's entry point: the panic hook and the app. trunk builds this for
-//! wasm32; natively it only says how to build it.
+//! wasm32; natively it only says how to build it. The same module runs in the
+//! page's engine workers (web/engine-worker.js loads it there): with no
+//! window, it listens for the page's messages instead of mounting the app.
 
 // The linker's static constructors (cubecl's IR registers its dialects with
 // `inventory`). A bin crate on wasm32 links as a "command": unless the module
@@ -18,6 +20,13 @@ fn main() {
     // SAFETY: synthesised by wasm-ld; called once, before any code that reads
     // what the constructors register.
     unsafe { __wasm_call_ctors() };
+    if web_sys::window().is_none() {
+        // An engine worker: a panic ends this worker's module (panic = "abort"); the page sees the worker's
+        // error event and says so. Finished rounds are already saved.
+        console_error_panic_hook::set_once();
+        lottery_ticket_lab::worker::entry::start();
+        return;
+    }
     // A panic ends the module (panic = "abort"): say so on the page, as text,
     // rather than leave a frozen page. Finished rounds are already saved.
     std::panic::set_hook(Box::new(|info| {

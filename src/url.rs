@@ -48,12 +48,17 @@ pub struct UrlState {
     pub masks: Vec<Mask>,
     /// The guided tour's step, 1 to [`TOUR_STEPS`]; 0 is no tour.
     pub tour: usize,
+    /// Web Workers that train side by side (`workers=`); 0: one per core the
+    /// browser reports. The results do not depend on it.
+    pub workers: usize,
 }
 
 /// The guided tour's steps (the page's `ui::tour`).
 pub const TOUR_STEPS: usize = 5;
 /// `tour=` takes 0 (no tour) to the last step.
 const TOUR: Bounds<usize> = Bounds::new(0, TOUR_STEPS);
+/// `workers=` takes 0 (one per core) to the most a page starts.
+const WORKERS: Bounds<usize> = Bounds::new(0, crate::worker::protocol::MAX_WORKERS);
 
 /// Networks up to this many weights carry their masks in links.
 pub const MAX_LINK_WEIGHTS: usize = crate::engine::networks::model::SMALL_NET_WEIGHTS;
@@ -415,6 +420,10 @@ pub static SETTINGS: &[Setting] = &[
         "auto times a few steps on your graphics card (WebGPU) and on the CPU, and keeps the faster; \
          the CPU path always works.",
         choice BackendChoice = backend),
+    setting!(Folded Backend "workers", "Workers",
+        "Web Workers that train replicates side by side; 0: one per core of this computer (at most 8). \
+         The results are the same with any number.",
+        number workers in WORKERS),
     setting!(LinkOnly Page "tour", "Tour step",
         "The page only: the guided tour's step a link opens on, 1 to 5 (0: no tour).",
         number tour in TOUR),
@@ -668,7 +677,7 @@ pub fn use_own_data(state: &mut UrlState, shape: OwnShape, rows: usize) -> Vec<N
 /// Keys added after links were first shared: written only when not at their
 /// default, so older links, the rounds a browser saved (stored under the
 /// configuration's link form) and ticket files keep meaning the same run.
-const WRITTEN_WHEN_SET: &[&str] = &["reps", "tour", "eb", "ebticket", "p", "dmodel", "heads", "dmlp", "wd"];
+const WRITTEN_WHEN_SET: &[&str] = &["reps", "tour", "eb", "ebticket", "p", "dmodel", "heads", "dmlp", "wd", "workers"];
 
 /// Write the full state as a query string (without `?`), keys in table order.
 pub fn encode(state: &UrlState) -> String {

@@ -72,7 +72,7 @@ impl Controller {
 
     fn stop(self) {
         if let Some(old) = self.flags.try_update_value(Option::take).flatten() {
-            old.stop.set(true);
+            old.stop();
         }
     }
 
@@ -132,7 +132,7 @@ impl Controller {
     }
 
     fn toggle_pause(self) {
-        self.with_flags(|fl| fl.pause.set(!fl.pause.get()));
+        self.with_flags(RunFlags::toggle_pause);
     }
 
     /// Go to step `n` of the guided tour: set up its experiment and start it.
@@ -152,10 +152,7 @@ impl Controller {
 
     /// Run on to the end of the round in progress, then pause.
     fn step_round(self) {
-        self.with_flags(|fl| {
-            fl.pause_after_round.set(true);
-            fl.pause.set(false);
-        });
+        self.with_flags(RunFlags::step_round);
     }
 }
 
@@ -167,6 +164,8 @@ pub fn App() -> impl IntoView {
     let state = RwSignal::new(initial);
     let notices = RwSignal::new(notices);
     let lab = LabSignals::new();
+    // The engine worker's module loads off the main thread while the page is read.
+    runner::warm_up();
     let control = Controller::new(lab, state, restored);
     control.restore_saved();
     // A link to a tour step sets up that step's run and starts it.
@@ -563,11 +562,7 @@ fn ReplicateNote(lab: LabSignals) -> impl IntoView {
 #[component]
 fn StatusLine(lab: LabSignals) -> impl IntoView {
     // The whole run counts replicates: each is an equal share.
-    let overall = move || {
-        let (replicate, reps) = lab.replicate.get();
-        let within = lab.progress.get().map(|p| p.overall).unwrap_or(0.0);
-        (replicate as f64 + within) / reps.max(1) as f64
-    };
+    let overall = move || lab.overall.get();
     let round = move || lab.progress.get().map(|p| p.iteration as f64 / p.end.max(1) as f64).unwrap_or(0.0);
     view! {
         <p id="backend" data-kind=move || lab.backend.get().map(|b| b.kind.as_str()).unwrap_or("none")>
@@ -578,6 +573,24 @@ fn StatusLine(lab: LabSignals) -> impl IntoView {
         </p>
         <label class="bar">"This round" <progress id="round-progress" max="1" value=round></progress></label>
         <label class="bar">"Whole run" <progress id="run-progress" max="1" value=overall></progress></label>
+        <WorkerBars lab=lab />
+    }
+}
+
+/// With two workers or more: each one's replicate and how far it is.
+#[component]
+fn WorkerBars(lab: LabSignals) -> impl IntoView {
+    view! {
+        <div id="workers" data-count=move || lab.workers.with(Vec::len)>
+            <For each=move || lab.workers.get().into_iter().enumerate() key=|(i, w)| (*i, w.label.clone()) let((i, share))>
+                <label class="bar worker-bar">
+                    {share.label}
+                    <progress max="1" value=move || {
+                        lab.workers.with(|w| w.get(i).map_or(0.0, |s| s.done))
+                    }></progress>
+                </label>
+            </For>
+        </div>
     }
 }
 

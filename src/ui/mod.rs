@@ -5,7 +5,6 @@
 //! and imports tickets.
 
 mod app;
-mod backend;
 mod charts;
 mod circuit_view;
 mod data_preview;
@@ -23,6 +22,7 @@ mod ticket_file;
 mod tour;
 mod transfer;
 mod transformer_view;
+mod worker_pool;
 
 pub use app::App;
 
@@ -30,11 +30,6 @@ use leptos::prelude::{Get, Memo, RwSignal};
 
 use crate::engine::RoundReport;
 use crate::engine::records::replicates::{self, RoundSpread};
-
-/// The page's clock (`performance.now()`), in milliseconds.
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-}
 
 /// The round the views show: the selected one, else the newest.
 fn round_shown(rounds: &[RoundReport], selected: Option<usize>) -> Option<&RoundReport> {

@@ -11,7 +11,7 @@ use crate::engine::data::csv_table::{self, Table};
 use crate::engine::data::own_data::{self, ColumnChoice, Imported, OwnData};
 
 use super::data_preview::{DataPreview, Preview};
-use super::{runner, ticket_file};
+use super::ticket_file;
 
 /// What pasted text is called in messages and ticket files.
 const PASTED: &str = "pasted text";
@@ -138,7 +138,7 @@ pub fn OwnDataImport(
     let from_paste = move |_| take(PASTED.to_string(), &pasted.get_untracked());
     let example = move |_| {
         leptos::task::spawn_local(async move {
-            match runner::fetch_bytes(&format!("data/{EXAMPLE}")).await {
+            match crate::worker::global::fetch_bytes(&format!("data/{EXAMPLE}")).await {
                 Ok(bytes) => take(EXAMPLE.to_string(), &String::from_utf8_lossy(&bytes)),
                 Err(e) => refuse(EXAMPLE, e),
             }

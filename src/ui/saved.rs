@@ -65,11 +65,12 @@ pub fn load(config: &ExperimentConfig) -> Result<Option<Checkpoint>, String> {
 
 /// Save `checkpoint` under its configuration. When the storage is full, the
 /// entries of other configurations are dropped (this page's only) and the
-/// save tried once more.
-pub fn save(checkpoint: &Checkpoint) -> Result<(), String> {
+/// save tried once more. `compact`: its compact form when the engine worker
+/// made it already (the page then does not compress it again).
+pub fn save(checkpoint: &Checkpoint, compact: Option<String>) -> Result<(), String> {
     let s = storage()?;
     let key = key_for(&checkpoint.config);
-    let value = checkpoint.to_compact();
+    let value = compact.unwrap_or_else(|| checkpoint.to_compact());
     match s.set_item(&key, &value) {
         Ok(()) => Ok(()),
         Err(e) if is_quota(&e) => {

@@ -12,7 +12,7 @@ use crate::engine::lottery::transfer::{self, Network, Transfer, TransferReport};
 use crate::engine::{Checkpoint, Choice, DatasetName, device};
 
 use super::round_shown;
-use super::runner::{self, LabSignals, Status};
+use super::runner::{LabSignals, Status};
 
 /// Steps between repaints.
 const CHUNK_STEPS: usize = 50;
@@ -38,7 +38,7 @@ fn targets(checkpoint: &Checkpoint, round: usize) -> Vec<(&'static str, &'static
 
 async fn run(checkpoint: Checkpoint, round: usize, target: DatasetName, state: RwSignal<State>) -> Result<(), String> {
     let plan = transfer::plan(&checkpoint.config, &checkpoint.rounds, round, target)?;
-    let data = runner::dataset_for(&plan.target).await?;
+    let data = crate::worker::source::dataset_for(&plan.target).await?;
     let mut transfer = Transfer::new(plan, data, &device::cpu());
     loop {
         if let Some(n) = transfer.training() {

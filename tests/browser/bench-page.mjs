@@ -4,6 +4,7 @@
 //   BENCH_ONLY=webgpu (or cpu) node tests/browser/bench-page.mjs   one half
 //   BENCH_ONLY=main-thread node tests/browser/bench-page.mjs   only the main thread during a lenet-mnist round
 //   BENCH_ONLY=side-by-side node tests/browser/bench-page.mjs  only the lenet-mnist step against TensorFlow.js's
+//   BENCH_ONLY=workers node tests/browser/bench-page.mjs   only 1 worker against all cores (demo reps=5, lenet-mnist)
 //
 // - load: first paint, app ready, first step after Train (spiral, CPU path);
 // - WebGPU work per training step, counted in the real page on Chromium's
@@ -16,6 +17,9 @@
 //   of a one-round run, where its round end goes, and whole presets' wall time;
 // - what backend=auto picks here, and the line it shows;
 // - the main thread during a lenet-mnist round: tasks over 50 ms and how long a click waits;
+// - side by side: the demo with reps=5 and (BENCH_LENET=1 or BENCH_ONLY=workers) the whole lenet-mnist preset, with
+//   one engine worker and with one per core (workers=0), wall time and ratio;
+// - the engine trains in Web Workers: the WebGPU counters are installed in the worker (workers=1), not the page;
 // - TensorFlow.js (bench/tfjs) on the same masked LeNet-300-100 Adam step in the same Chromium: its wasm backend
 //   against the CPU path (ms per step), its webgpu backend against ours (WebGPU calls per step).
 import { existsSync } from 'node:fs';
@@ -67,8 +71,15 @@ function countWebgpu() {
   wrap(globalThis.GPUBuffer?.prototype, 'mapAsync', function () { c.maps++; });
 }
 
-async function runOnce(browser, query, { init, timeoutMs = 900_000 } = {}) {
+/** The page's first engine worker (it starts as the page loads). */
+async function engineWorker(page) {
+  return page.workers()[0] ?? page.waitForEvent('worker');
+}
+
+async function runOnce(browser, query, { init, workerInit, timeoutMs = 900_000 } = {}) {
   const { page } = await open(browser, query, { init });
+  const worker = workerInit ? await engineWorker(page) : null;
+  if (worker) await worker.evaluate(workerInit);
   const loaded = await page.evaluate(() => ({
     firstPaintMs: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
     appMs: performance.now(),
@@ -86,6 +97,7 @@ async function runOnce(browser, query, { init, timeoutMs = 900_000 } = {}) {
     counts: globalThis.__gpuCounts ?? null,
     roundEnds: globalThis.__lotteryRoundEnds ?? [],
   }));
+  if (worker) m.counts = await worker.evaluate(() => globalThis.__gpuCounts ?? null);
   await page.context().close();
   if (m.state !== 'done') throw new Error(`${query}: ${m.status}`);
   return { ...loaded, clickMs, ...m, wallMs: m.done - clickMs };
@@ -171,10 +183,25 @@ async function mainThreadDuring(browser, query) {
   };
 }
 
+/** Wall time of `query` with one engine worker and with one per core; the ratio is what side by side saves. */
+async function sideBySide(browser, query, timeoutMs) {
+  const one = await runOnce(browser, `${query}&workers=1`, { timeoutMs });
+  const all = await runOnce(browser, `${query}&workers=0`, { timeoutMs });
+  const cores = await (async () => {
+    const { page } = await open(browser, query);
+    const n = await page.evaluate(() => navigator.hardwareConcurrency);
+    await page.context().close();
+    return n;
+  })();
+  return { one_worker_s: round(one.wallMs / 1000, 1), all_cores_s: round(all.wallMs / 1000, 1), cores,
+    ratio: round(all.wallMs / one.wallMs, 2), backend: one.backend };
+}
+
 async function webgpuPerStep(browser, base, name) {
   const runs = [];
   for (const steps of GPU_RUNS) {
-    runs.push(await runOnce(browser, `${base}&steps=${steps}&eval=${steps}&rounds=0&reinit=0&backend=webgpu`, { init: countWebgpu }));
+    runs.push(await runOnce(browser, `${base}&steps=${steps}&eval=${steps}&rounds=0&reinit=0&backend=webgpu&workers=1`,
+      { workerInit: countWebgpu }));
   }
   const n = GPU_RUNS[1] - GPU_RUNS[0];
   const [x, y] = runs.map((r) => r.counts);
@@ -215,6 +242,14 @@ try {
     } finally {
       await gpu.close();
     }
+  } else if (only === 'workers') {
+    const cpu = await launch({ webgpu: false });
+    try {
+      out.workers_demo_reps5 = await sideBySide(cpu, `${server.url}?preset=demo&reps=5&backend=cpu`, 900_000);
+      out.workers_lenet_preset = await sideBySide(cpu, `${server.url}?preset=lenet-mnist&backend=cpu`, 3_600_000);
+    } finally {
+      await cpu.close();
+    }
   } else if (only === 'main-thread') {
     const cpu = await launch({ webgpu: false });
     try {
@@ -243,9 +278,12 @@ try {
     out.modular_preset_cpu = { wall_s: round(whole.wallMs / 1000, 1), backend: whole.backend };
     // The main thread while one lenet-mnist round trains (round 0: the dense network, 300 steps).
     out.main_thread_lenet = await mainThreadDuring(cpu, `${server.url}?preset=lenet-mnist&rounds=0&backend=cpu`);
+    // Side by side: the demo with 5 replicates on 1 worker and on every core.
+    out.workers_demo_reps5 = await sideBySide(cpu, `${server.url}?preset=demo&reps=5&backend=cpu`, 900_000);
     if (process.env.BENCH_LENET === '1') {
       const l = await runOnce(cpu, `${server.url}?preset=lenet-mnist&backend=cpu`, { timeoutMs: 3_600_000 });
       out.lenet_preset_cpu = { wall_s: round(l.wallMs / 1000, 1), backend: l.backend, round_ends: l.roundEnds };
+      out.workers_lenet_preset = await sideBySide(cpu, `${server.url}?preset=lenet-mnist&backend=cpu`, 3_600_000);
     }
   } finally {
     await cpu.close();

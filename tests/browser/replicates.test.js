@@ -3,6 +3,7 @@
 // mean ± sd, and the drawing stays replicate 1's ticket (the reps=1 run's).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { launch, open, serve, screenshot, trainToEnd } from './harness.js';
 
 let server;
@@ -57,4 +58,29 @@ test('reps=3: the mean with a min–max band, mean ± sd in the table, replicate
   assert.ok(singleCells.every((c) => !c.includes('±')), 'one replicate: plain figures');
   assert.equal(await single.page.$eval('#accuracy-chart polygon.band.ticket', (el) => el.getAttribute('points')), '');
   assert.deepEqual(errors, []);
+});
+
+/** The exported ticket file of the finished run: every replicate's rounds, at full precision. */
+async function exportedRounds(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-ticket')]);
+  const ticket = JSON.parse(await readFile(await download.path(), 'utf8'));
+  return { rounds: ticket.rounds, finished: ticket.finished_replicates, seed: ticket.config.seed };
+}
+
+test('side by side: reps=3 on 2 workers gives the rounds of 1 worker, and the steps run in the workers', { timeout: 300_000 }, async () => {
+  const runs = {};
+  for (const workers of ['1', '2']) {
+    const { page, errors } = await open(browser, server.url + link({ reps: '3', workers, rounds: '1' }));
+    const end = await trainToEnd(page, 140_000);
+    assert.equal(end.state, 'done', end.text);
+    // The engine ran in the page's workers: each counts the chunks it trained; the page's own thread trained none.
+    const chunks = await Promise.all(page.workers().map((w) => w.evaluate(() => self.__lotteryChunks ?? 0)));
+    assert.equal(chunks.filter((c) => c > 0).length, Number(workers), `chunks per worker: ${chunks}`);
+    assert.equal(await page.evaluate(() => window.__lotteryChunks), undefined, 'no training on the main thread');
+    runs[workers] = await exportedRounds(page);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  }
+  assert.equal(runs['1'].finished.length, 2);
+  assert.deepEqual(runs['2'], runs['1'], 'the same rounds, bit for bit, whichever worker trained which replicate');
 });

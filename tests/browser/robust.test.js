@@ -171,26 +171,30 @@ test('the GPU device destroyed mid-run: a notice, and the run finishes on the CP
   const gpu = await launch({ webgpu: true });
   try {
     const context = await gpu.newContext({ viewport: { width: 1400, height: 900 } });
-    // Keep every device the page creates, so the test can destroy it.
-    await context.addInitScript(() => {
-      window.__devices = [];
-      const request = GPUAdapter.prototype.requestDevice;
-      GPUAdapter.prototype.requestDevice = async function (...args) {
-        const device = await request.apply(this, args);
-        window.__devices.push(device);
-        return device;
-      };
-    });
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('request', (r) => requests.push(r.url()));
-    await page.goto(`${server.url}?data=xor&n=100&noise=0&hidden=6&steps=12&eval=6&rounds=3&reinit=0&lr=0.05&rate=0.3&orate=0.15&backend=webgpu`);
+    // The engine trains in a Web Worker the page starts as it loads: keep every device that worker creates,
+    // so the test can destroy it.
+    const [worker] = await Promise.all([
+      page.waitForEvent('worker'),
+      page.goto(`${server.url}?data=xor&n=100&noise=0&hidden=6&steps=12&eval=6&rounds=3&reinit=0&lr=0.05&rate=0.3&orate=0.15&backend=webgpu&workers=1`),
+    ]);
+    await worker.evaluate(() => {
+      self.__devices = [];
+      const request = GPUAdapter.prototype.requestDevice;
+      GPUAdapter.prototype.requestDevice = async function (...args) {
+        const device = await request.apply(this, args);
+        self.__devices.push(device);
+        return device;
+      };
+    });
     await page.click('#train');
     await page.waitForFunction(() => document.querySelectorAll('#rounds tbody tr').length >= 1, null, { timeout: 400_000, polling: 100 });
     assert.equal(await page.$eval('#backend', (el) => el.dataset.kind), 'webgpu');
     const before = await roundRows(page);
-    const destroyed = await page.evaluate(() => { window.__devices.forEach((d) => d.destroy()); return window.__devices.length; });
+    const destroyed = await worker.evaluate(() => { self.__devices.forEach((d) => d.destroy()); return self.__devices.length; });
     assert.ok(destroyed >= 1);
     await waitState(page, ['done', 'error'], 400_000);
     const status = await page.$eval('#status', (el) => ({ state: el.dataset.state, text: el.textContent }));

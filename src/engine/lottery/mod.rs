@@ -1,10 +1,11 @@
 //! The lottery procedure (Frankle & Carbin, ICLR 2019): train a masked network
 //! ([`train`]), keep the largest weights ([`prune`], [`mask`]), reset the
 //! survivors to θ0 or rewind them to θk ([`rewind`]), and go round again
-//! ([`round`], with the random-reinit and random-mask controls). Beside it:
+//! ([`round`], with the random-reinit and random-mask [`controls`]). Beside it:
 //! early-bird tickets ([`early_bird`]) and transfer to another dataset ([`transfer`]).
 //! Nothing here knows which task it runs: that comes from [`super::tasks`].
 
+pub mod controls;
 pub mod early_bird;
 pub mod mask;
 pub mod prune;

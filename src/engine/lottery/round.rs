@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::engine::EngineError;
 use crate::engine::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
 use crate::engine::data::Dataset;
+use crate::engine::lottery::controls::{Control, ControlJob};
 use crate::engine::lottery::early_bird::{EarlyBird, Tracker};
 use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::prune;
-use crate::engine::lottery::rewind::{self, ResetPoint};
+use crate::engine::lottery::rewind::ResetPoint;
 use crate::engine::lottery::train::{RunSummary, TrainRun};
 use crate::engine::networks::model::{self, Weights};
 use crate::engine::records::checkpoint::{self, Checkpoint};
@@ -94,7 +95,7 @@ impl Phase {
 }
 
 /// Where the experiment stands.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     pub round: usize,
     pub rounds: usize,
@@ -111,24 +112,6 @@ pub enum Event {
     Progress(Progress),
     RoundDone(Box<RoundReport>),
     Finished,
-}
-
-/// The controls, in the order they train after the ticket (from round 1 on).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Control {
-    /// The ticket's mask on a fresh initialisation.
-    Reinit,
-    /// A random mask with the ticket's per-layer counts, reset as the ticket is.
-    RandomMask,
-}
-
-impl Control {
-    fn phase(self) -> Phase {
-        match self {
-            Control::Reinit => Phase::Reinit,
-            Control::RandomMask => Phase::RandomMask,
-        }
-    }
 }
 
 /// What the round is training. Between rounds nothing is: the next call to
@@ -176,6 +159,8 @@ pub struct Experiment {
     dense_trained: Option<Weights>,
     reports: Vec<RoundReport>,
     steps_done: usize,
+    /// The controls train elsewhere ([`Self::train_controls_apart`]).
+    controls_apart: bool,
 }
 
 impl Experiment {
@@ -193,6 +178,7 @@ impl Experiment {
             dense_trained: None,
             reports: Vec::new(),
             steps_done: 0,
+            controls_apart: false,
         })
     }
 
@@ -227,8 +213,50 @@ impl Experiment {
         self.stage.as_ref().map(|s| (s.phase(), s.run().curve()))
     }
 
+    /// The controls this experiment trains itself after each ticket.
     fn controls(&self) -> usize {
-        usize::from(self.config.prune.control_reinit) + usize::from(self.config.prune.control_random)
+        if self.controls_apart { 0 } else { Control::enabled(&self.config).len() }
+    }
+
+    /// Train only the tickets: the controls of each round train elsewhere
+    /// ([`Self::control_jobs`], [`crate::engine::lottery::controls::ControlTraining`]),
+    /// and the round reports leave them out until the caller fills them in.
+    /// They come out the same: a control depends only on its round's mask.
+    pub fn train_controls_apart(&mut self) {
+        self.controls_apart = true;
+        // A resumed experiment counted its finished rounds' controls as done here.
+        self.steps_done = self.steps_at_round_start();
+    }
+
+    /// Whether the controls train elsewhere.
+    pub fn controls_apart(&self) -> bool {
+        self.controls_apart
+    }
+
+    /// Steps trained before the current round starts.
+    fn steps_at_round_start(&self) -> usize {
+        match self.round {
+            0 => 0,
+            n => self.config.train.steps + self.round_steps() * (n - 1),
+        }
+        .min(self.total_steps())
+    }
+
+    /// The controls of the round about to train (or training), to train apart
+    /// from its ticket: none in round 0, or once every round has finished.
+    pub fn control_jobs(&self) -> Vec<ControlJob> {
+        if self.round == 0 || self.is_finished() {
+            return Vec::new();
+        }
+        Control::enabled(&self.config)
+            .into_iter()
+            .map(|control| ControlJob {
+                round: self.round,
+                control,
+                mask: self.mask.clone(),
+                theta_k: self.reset.theta_k.clone(),
+            })
+            .collect()
     }
 
     /// Training steps one round takes (ticket plus controls after round 0).
@@ -271,19 +299,7 @@ impl Experiment {
     }
 
     fn control_run(&self, control: Control) -> TrainRun {
-        let cfg = &self.config;
-        let steps = cfg.train.steps;
-        match control {
-            Control::Reinit => {
-                let w = rewind::reinit(cfg, &self.mask, self.round);
-                TrainRun::new(cfg, &w, &self.mask, 0, steps, cfg.seed, &self.device)
-            }
-            Control::RandomMask => {
-                let mask = prune::random_mask(&self.mask, cfg.seed, self.round as u64);
-                let (w, start) = self.reset.reset(cfg, &mask);
-                TrainRun::new(cfg, &w, &mask, start, steps, cfg.seed, &self.device)
-            }
-        }
+        control.run(&self.config, &self.reset, &self.mask, self.round, &self.device)
     }
 
     /// The control that trains after the ticket (`after` None) or after
@@ -291,7 +307,7 @@ impl Experiment {
     fn next_control(&self, after: Option<Control>) -> Option<Control> {
         let p = &self.config.prune;
         match after {
-            _ if self.round == 0 => None,
+            _ if self.round == 0 || self.controls_apart => None,
             None if p.control_reinit => Some(Control::Reinit),
             None | Some(Control::Reinit) if p.control_random => Some(Control::RandomMask),
             _ => None,
@@ -463,11 +479,7 @@ impl Experiment {
         experiment.mask = next_mask;
         experiment.reset.theta_k = theta_k;
         experiment.dense_trained = dense_trained;
-        experiment.steps_done = match rounds.len() {
-            0 => 0,
-            n => experiment.config.train.steps + experiment.round_steps() * (n - 1),
-        }
-        .min(experiment.total_steps());
+        experiment.steps_done = experiment.steps_at_round_start();
         experiment.reports = rounds;
         Ok(experiment)
     }

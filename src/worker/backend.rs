@@ -1,4 +1,4 @@
-//! Where training runs in the browser, and a sentence saying which and why.
+//! Where a worker trains, and a sentence saying which and why.
 //!
 //! - `backend=webgpu` forces the browser's GPU (fused burn-wgpu kernels),
 //!   `backend=cpu` forces burn-flex in wasm (SIMD128).
@@ -7,90 +7,33 @@
 //!   or software GPU trains faster on the CPU; a LeNet on a real GPU does not.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use burn::tensor::Device;
-use js_sys::{Function, Promise, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{Function, Promise};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::engine::device::{self, CPU_BACKEND};
+use crate::engine::device;
 use crate::engine::speed_probe::{self, StepSpeed};
 use crate::engine::{Dataset, ExperimentConfig};
 use crate::url::BackendChoice;
 
-use super::now_ms;
-
-/// The device a run trains on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BackendKind {
-    Cpu,
-    Webgpu,
-    /// `auto` is timing both (a second or two at the start of a run).
-    Timing,
-}
-
-impl BackendKind {
-    /// What the page (`#backend[data-kind]`), the tests and checkpoints read.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Cpu => "cpu",
-            Self::Webgpu => "webgpu",
-            Self::Timing => "timing",
-        }
-    }
-}
-
-/// The backend the page trains on, and what to tell the user about it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BackendInfo {
-    pub kind: BackendKind,
-    /// e.g. "WebGPU (swiftshader, software adapter): chosen in the settings" or
-    /// "CPU (burn-flex): 310 steps/s against 12 on this GPU (…) for this network".
-    pub label: String,
-}
-
-impl BackendInfo {
-    /// Shown while `auto` times the network on both devices.
-    pub fn timing() -> Self {
-        Self {
-            kind: BackendKind::Timing,
-            label: "Timing a few steps of this network on the GPU and on the CPU…".into(),
-        }
-    }
-    fn cpu(why: impl std::fmt::Display) -> Self {
-        Self { kind: BackendKind::Cpu, label: format!("CPU ({CPU_BACKEND}): {why}") }
-    }
-    fn webgpu(adapter: &str, why: impl std::fmt::Display) -> Self {
-        Self { kind: BackendKind::Webgpu, label: format!("WebGPU ({adapter}): {why}") }
-    }
-    /// After the GPU failed under a run.
-    pub fn gpu_lost(why: &str) -> Self {
-        Self::cpu(format!("the GPU was lost mid-run ({why})"))
-    }
-}
+use super::global::{get, now_ms};
+use super::protocol::{BackendInfo, BackendKind, Timed, trial_key};
 
 thread_local! {
-    /// burn's wgpu runtime can be initialised once per page; keep the device
+    /// burn's wgpu runtime can be initialised once per worker; keep the device
     /// and the adapter's name.
     static WEBGPU: RefCell<Option<(Device, String)>> = const { RefCell::new(None) };
     /// Why the GPU was lost, once it was: later runs go to the CPU.
     static LOST: RefCell<Option<String>> = const { RefCell::new(None) };
-    /// What `auto` found for each network on this page (by [`trial_key`]), so
-    /// Restart and Continue do not time the same network again.
-    static TIMED: RefCell<HashMap<String, (BackendKind, String)>> = RefCell::new(HashMap::new());
 }
 
-/// What decides a step's cost: the layer shapes, the batch and the optimizer.
-fn trial_key(config: &ExperimentConfig) -> String {
-    format!("{:?} batch {} {:?}", config.shapes(), config.train.batch, config.train.optimizer)
-}
-
-/// Why the page's WebGPU device was lost, if it was. `web/gpu-watch.js`
-/// watches `GPUDevice.lost` and records the reason in a global.
+/// Why this worker's WebGPU device was lost, if it was. `web/gpu-watch.js`
+/// (imported by the worker at its start) watches `GPUDevice.lost` and records
+/// the reason in a global.
 pub fn lost() -> Option<String> {
-    let window: JsValue = web_sys::window()?.into();
-    get(&window, "__lotteryGpuLost").as_string()
+    get(&js_sys::global(), "__lotteryGpuLost").as_string()
 }
 
 /// Drop the lost device; runs from now on use the CPU.
@@ -99,17 +42,13 @@ pub fn forget_webgpu(why: &str) {
     LOST.with(|l| *l.borrow_mut() = Some(why.to_string()));
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
 /// Ask the browser for an adapter ourselves, to say what it is (web-sys's
 /// WebGPU types need an unstable cfg, so this goes through `Reflect`).
 async fn probe_adapter() -> Result<String, String> {
-    let navigator: JsValue = web_sys::window().ok_or("no window")?.navigator().into();
+    let navigator = get(&js_sys::global(), "navigator");
     let gpu = get(&navigator, "gpu");
     if gpu.is_undefined() || gpu.is_null() {
-        return Err("this browser has no WebGPU".into());
+        return Err("this browser has no WebGPU in Web Workers".into());
     }
     let request: Function =
         get(&gpu, "requestAdapter").dyn_into().map_err(|_| "navigator.gpu.requestAdapter is missing")?;
@@ -135,7 +74,7 @@ async fn probe_adapter() -> Result<String, String> {
     Ok(name)
 }
 
-/// The page's WebGPU device and its adapter's name, started once.
+/// The worker's WebGPU device and its adapter's name, started once.
 async fn webgpu() -> Result<(Device, String), String> {
     if let Some(why) = LOST.with(|l| l.borrow().clone()).or_else(lost) {
         return Err(format!("the GPU was lost earlier on this page ({why}); reload the page to use WebGPU again"));
@@ -155,35 +94,42 @@ fn rate(speed: &StepSpeed) -> String {
 }
 
 /// Pick the backend for `choice`. Never fails: the CPU is always there.
-/// `auto` times the experiment's own network on both devices.
-pub async fn select(choice: BackendChoice, config: &ExperimentConfig, data: &Dataset) -> (Device, BackendInfo) {
+/// `auto` times the experiment's own network on both devices, unless
+/// `timed` (what the page kept) already says which is faster; a new timing
+/// comes back as the third value.
+pub async fn select(
+    choice: BackendChoice,
+    config: &ExperimentConfig,
+    data: &Dataset,
+    timed: &[Timed],
+) -> (Device, BackendInfo, Option<Timed>) {
     if choice == BackendChoice::Cpu {
-        return (device::cpu(), BackendInfo::cpu("chosen in the settings"));
+        return (device::cpu(), BackendInfo::cpu("chosen in the settings"), None);
     }
     let (gpu, adapter) = match webgpu().await {
         Ok(found) => found,
-        Err(why) => return (device::cpu(), BackendInfo::cpu(why)),
+        Err(why) => return (device::cpu(), BackendInfo::cpu(why), None),
     };
     if choice == BackendChoice::Webgpu {
-        return (gpu, BackendInfo::webgpu(&adapter, "chosen in the settings"));
+        return (gpu, BackendInfo::webgpu(&adapter, "chosen in the settings"), None);
     }
     let key = trial_key(config);
-    if let Some((kind, why)) = TIMED.with(|t| t.borrow().get(&key).cloned()) {
-        let why = format!("{why} (timed earlier on this page)");
-        return match kind {
-            BackendKind::Webgpu => (gpu, BackendInfo::webgpu(&adapter, why)),
-            _ => (device::cpu(), BackendInfo::cpu(why)),
+    if let Some(t) = timed.iter().find(|t| t.key == key) {
+        let why = format!("{} (timed earlier on this page)", t.why);
+        return match t.kind {
+            BackendKind::Webgpu => (gpu, BackendInfo::webgpu(&adapter, why), None),
+            _ => (device::cpu(), BackendInfo::cpu(why), None),
         };
     }
     // auto: the CPU first (it cannot fail), then the GPU.
     let cpu = device::cpu();
     let on_cpu = match speed_probe::measure(config, data, &cpu, &now_ms).await {
         Ok(s) => s,
-        Err(e) => return (gpu, BackendInfo::webgpu(&adapter, format!("the CPU probe failed ({e})"))),
+        Err(e) => return (gpu, BackendInfo::webgpu(&adapter, format!("the CPU probe failed ({e})")), None),
     };
     let on_gpu = match speed_probe::measure(config, data, &gpu, &now_ms).await {
         Ok(s) => s,
-        Err(e) => return (cpu, BackendInfo::cpu(format!("the GPU failed a trial run ({e})"))),
+        Err(e) => return (cpu, BackendInfo::cpu(format!("the GPU failed a trial run ({e})")), None),
     };
     let (kind, why) = if on_gpu.ms_per_step < on_cpu.ms_per_step {
         (
@@ -196,10 +142,10 @@ pub async fn select(choice: BackendChoice, config: &ExperimentConfig, data: &Dat
             format!("{} steps/s against {} on this GPU ({adapter}) for this network", rate(&on_cpu), rate(&on_gpu)),
         )
     };
-    TIMED.with(|t| t.borrow_mut().insert(key, (kind, why.clone())));
+    let found = Timed { key, kind, why: why.clone() };
     let why = format!("{why} (timed at the start)");
     match kind {
-        BackendKind::Webgpu => (gpu, BackendInfo::webgpu(&adapter, why)),
-        _ => (cpu, BackendInfo::cpu(why)),
+        BackendKind::Webgpu => (gpu, BackendInfo::webgpu(&adapter, why), Some(found)),
+        _ => (cpu, BackendInfo::cpu(why), Some(found)),
     }
 }

@@ -1,0 +1,137 @@
+//! The paper's controls: the ticket's mask on a fresh initialisation (does θ0
+//! matter?) and a random mask of the ticket's per-layer counts (does the mask
+//! matter?). Each trains from round 1 on, after the ticket or apart from it:
+//! a round's controls need only its mask and the reset point, not the
+//! ticket's training, so the page trains them in other workers
+//! ([`ControlTraining`]) while the ticket trains.
+
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::EngineError;
+use crate::engine::config::ExperimentConfig;
+use crate::engine::data::Dataset;
+use crate::engine::lottery::mask::Mask;
+use crate::engine::lottery::prune;
+use crate::engine::lottery::rewind::{self, ResetPoint};
+use crate::engine::lottery::round::Phase;
+use crate::engine::lottery::train::{CurvePoint, RunSummary, TrainRun};
+use crate::engine::networks::model::Weights;
+
+/// A control, in the order they train after the ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Control {
+    /// The ticket's mask on a fresh initialisation.
+    Reinit,
+    /// A random mask with the ticket's per-layer counts, reset as the ticket is.
+    RandomMask,
+}
+
+impl Control {
+    pub fn phase(self) -> Phase {
+        match self {
+            Control::Reinit => Phase::Reinit,
+            Control::RandomMask => Phase::RandomMask,
+        }
+    }
+
+    /// The controls `config` trains in every round after round 0, in order.
+    pub fn enabled(config: &ExperimentConfig) -> Vec<Control> {
+        let p = &config.prune;
+        [(p.control_reinit, Control::Reinit), (p.control_random, Control::RandomMask)]
+            .into_iter()
+            .filter_map(|(on, c)| on.then_some(c))
+            .collect()
+    }
+
+    /// The control's run in round `round`, whose ticket has `mask`. It depends
+    /// on nothing else, so it gives the same result wherever it trains.
+    pub fn run(
+        self,
+        config: &ExperimentConfig,
+        reset: &ResetPoint,
+        mask: &Mask,
+        round: usize,
+        device: &Device,
+    ) -> TrainRun {
+        let steps = config.train.steps;
+        match self {
+            Control::Reinit => {
+                let w = rewind::reinit(config, mask, round);
+                TrainRun::new(config, &w, mask, 0, steps, config.seed, device)
+            }
+            Control::RandomMask => {
+                let random = prune::random_mask(mask, config.seed, round as u64);
+                let (w, start) = reset.reset(config, &random);
+                TrainRun::new(config, &w, &random, start, steps, config.seed, device)
+            }
+        }
+    }
+}
+
+/// One control of one round, to train apart from its ticket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ControlJob {
+    pub round: usize,
+    pub control: Control,
+    /// The round's ticket mask.
+    pub mask: Mask,
+    /// θk when rewinding (saved by round 0's ticket).
+    pub theta_k: Option<Weights>,
+}
+
+/// A control training apart from its ticket (in another worker).
+pub struct ControlTraining {
+    config: ExperimentConfig,
+    job: ControlJob,
+    data: Dataset,
+    run: TrainRun,
+}
+
+impl ControlTraining {
+    /// `config` is the replicate's; θ0 is drawn again from its seed.
+    pub fn new(config: &ExperimentConfig, data: Dataset, job: ControlJob, device: &Device) -> Self {
+        let device = device.clone().autodiff();
+        let reset = ResetPoint { theta0: Weights::theta0(config), theta_k: job.theta_k.clone() };
+        let run = job.control.run(config, &reset, &job.mask, job.round, &device);
+        Self { config: config.clone(), job, data, run }
+    }
+
+    /// The same control from its start on `device` (the first one failed).
+    pub fn on(self, device: &Device) -> Self {
+        Self::new(&self.config, self.data, self.job, device)
+    }
+
+    pub fn job(&self) -> &ControlJob {
+        &self.job
+    }
+
+    /// The experiment's pruning rounds after round 0.
+    pub fn rounds(&self) -> usize {
+        self.config.prune.rounds
+    }
+
+    /// Train up to `max_steps` steps. True: the control has trained to its end.
+    pub async fn advance(&mut self, max_steps: usize) -> Result<bool, EngineError> {
+        self.run.advance(&self.data, max_steps).await?;
+        Ok(self.run.is_done())
+    }
+
+    pub fn iteration(&self) -> usize {
+        self.run.iteration()
+    }
+
+    pub fn end(&self) -> usize {
+        self.run.end()
+    }
+
+    pub fn curve(&self) -> &[CurvePoint] {
+        self.run.curve()
+    }
+
+    /// What the round's report records for this control.
+    pub fn summary(&self) -> RunSummary {
+        self.run.summary()
+    }
+}

@@ -1,0 +1,47 @@
+//! Where a configuration's data comes from: generated from the seed, an image
+//! file fetched once from the page's `data/`, or imported rows; each
+//! replicate splits it by its own seed.
+
+use crate::engine::data::own_data::OwnData;
+use crate::engine::{self, Dataset, ExperimentConfig};
+
+use super::global::fetch_bytes;
+
+pub struct DataSource {
+    file: Option<(String, Vec<u8>)>,
+    own: Option<OwnData>,
+}
+
+impl DataSource {
+    pub async fn fetch(config: &ExperimentConfig, own: Option<OwnData>) -> Result<Self, String> {
+        if config.own_shape().is_some() {
+            return match own {
+                Some(own) => Ok(Self { file: None, own: Some(own) }),
+                None => Err("this experiment runs on own data: import its CSV file, or the ticket file".into()),
+            };
+        }
+        let file = match config.data.dataset.file_name() {
+            None => None,
+            Some(f) => {
+                let path = format!("data/{f}");
+                let bytes = fetch_bytes(&path).await?;
+                Some((path, bytes))
+            }
+        };
+        Ok(Self { file, own: None })
+    }
+
+    pub fn dataset(&self, config: &ExperimentConfig) -> Result<Dataset, String> {
+        if let Some(own) = &self.own {
+            return engine::build_own_dataset(config, own).map_err(|e| e.to_string());
+        }
+        let file = self.file.as_ref().map(|(path, bytes)| (path.as_str(), bytes.as_slice()));
+        engine::build_dataset(config, file).map_err(|e| e.to_string())
+    }
+}
+
+/// The dataset of `config` (generated, or its image file fetched), for work
+/// beside the run (a transfer).
+pub async fn dataset_for(config: &ExperimentConfig) -> Result<Dataset, String> {
+    DataSource::fetch(config, None).await?.dataset(config)
+}

@@ -148,7 +148,10 @@ fn rounds_trained_apart_add_up_to_the_inline_run() {
     assert!(assembly.finished());
     let rounds: Vec<RoundReport> = published.into_iter().map(|p| p.report).collect();
     assert_eq!(rounds, inline_rounds);
-    assert_eq!(rounds[1].random_mask.as_ref().map(|r| r.test_accuracy), inline_rounds[1].random_mask.as_ref().map(|r| r.test_accuracy));
+    assert_eq!(
+        rounds[1].random_mask.as_ref().map(|r| r.test_accuracy),
+        inline_rounds[1].random_mask.as_ref().map(|r| r.test_accuracy)
+    );
     let (checkpoint, compact) = assembly.checkpoint().unwrap();
     assert_eq!(checkpoint, inline_checkpoint);
     assert_eq!(compact, None, "the worker's compact checkpoint lacks the controls: the page writes its own");

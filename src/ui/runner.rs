@@ -136,6 +136,8 @@ impl LabSignals {
 struct Run {
     id: u32,
     lab: LabSignals,
+    /// How many workers it uses.
+    workers: usize,
     assembly: Assembly,
     backend: String,
     own: Option<OwnData>,
@@ -204,14 +206,21 @@ pub fn start(lab: LabSignals, state: UrlState, from: Option<Checkpoint>) -> Rc<R
     let n = protocol::worker_count(state.workers, worker_pool::cores(), Assembly::parallel(&config, from.as_ref()));
     let assembly = Assembly::new(config, own.clone(), from.as_ref(), n);
     let backend = state.backend.name().to_string();
-    let run = Run { id, lab, assembly, backend, own, paused: false, trained_any: false };
+    let run = Run { id, lab, workers: n, assembly, backend, own, paused: false, trained_any: false };
     RUN.with(|r| *r.borrow_mut() = Some(run));
-    match worker_pool::workers(n, &HANDLERS) {
-        Ok(workers) => workers.iter().for_each(|w| hand_out(w)),
-        Err(e) => fail_run(Some(id), e),
-    }
+    hand_out_idle(id);
     with_run(id, |run| run.lab.replicate.set((run.assembly.followed(), run.assembly.config().reps)));
     Rc::new(RunFlags { run: id })
+}
+
+/// Give every idle worker of the run a job, while jobs wait (a round's end
+/// may have made its next round's controls known).
+fn hand_out_idle(id: u32) {
+    let Some(n) = with_run(id, |run| run.workers) else { return };
+    match worker_pool::workers(n, &HANDLERS) {
+        Ok(workers) => workers.iter().filter(|w| w.busy.get().is_none()).for_each(|w| hand_out(w)),
+        Err(e) => fail_run(Some(id), e),
+    }
 }
 
 /// Give `worker` the next job of the run, if one waits.
@@ -335,17 +344,19 @@ fn receive(worker: Rc<EngineWorker>, message: FromWorker) {
             first_step(id);
             let published = with_run(id, |run| run.assembly.ticket_round(replicate, *report, *checkpoint, compact));
             publish_rounds(id, lab, published.unwrap_or_default(), chunk_ms);
+            hand_out_idle(id);
+            publish_shares(lab);
         }
         FromWorker::ControlDone { replicate, round, control, summary, .. } => {
             worker.busy.set(None);
             let published = with_run(id, |run| run.assembly.control_done(replicate, round, control, *summary));
             publish_rounds(id, lab, published.unwrap_or_default(), 0.0);
-            next_job(id, lab, &worker);
+            next_job(id, lab);
         }
         FromWorker::ReplicateDone { replicate, .. } => {
             worker.busy.set(None);
             with_run(id, |run| run.assembly.rounds_done(replicate));
-            next_job(id, lab, &worker);
+            next_job(id, lab);
         }
         FromWorker::DeviceNotice { message, .. } => {
             lab.device_notice.set(Some(message));
@@ -356,7 +367,7 @@ fn receive(worker: Rc<EngineWorker>, message: FromWorker) {
 }
 
 /// A worker finished its job: the run is done, or the worker takes the next job.
-fn next_job(id: u32, lab: LabSignals, worker: &EngineWorker) {
+fn next_job(id: u32, lab: LabSignals) {
     let finished = with_run(id, |run| {
         run.lab.replicate.set((run.assembly.followed(), run.assembly.config().reps));
         run.assembly.finished()
@@ -365,7 +376,7 @@ fn next_job(id: u32, lab: LabSignals, worker: &EngineWorker) {
         finish(lab);
         return;
     }
-    hand_out(worker);
+    hand_out_idle(id);
     update_status(lab);
     publish_shares(lab);
 }

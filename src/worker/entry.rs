@@ -4,17 +4,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::Function;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::global::get;
 use super::protocol::{FromWorker, ToWorker};
 use super::session::{self, Flags};
-
-/// The script that notices a lost GPU device (it also runs on the page).
-const GPU_WATCH: &str = "gpu-watch.js";
 
 #[wasm_bindgen]
 extern "C" {
@@ -80,13 +75,8 @@ fn on_message(text: &str) {
     }
 }
 
-/// Listen, and say so. The GPU watch comes first, before any device exists.
+/// Listen, and say so. (web/engine-worker.js has run web/gpu-watch.js first, before any device exists.)
 pub fn start() {
-    if let Ok(import) = get(&js_sys::global(), "importScripts").dyn_into::<Function>()
-        && let Err(e) = import.call1(&JsValue::UNDEFINED, &JsValue::from_str(GPU_WATCH))
-    {
-        console_error(&format!("engine worker: {GPU_WATCH} did not load ({e:?})"));
-    }
     let listener = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| match event.data().as_string() {
         Some(text) => on_message(&text),
         None => console_error("engine worker: a message that is not text"),

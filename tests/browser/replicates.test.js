@@ -67,20 +67,24 @@ async function exportedRounds(page) {
   return { rounds: ticket.rounds, finished: ticket.finished_replicates, seed: ticket.config.seed };
 }
 
-test('side by side: reps=3 on 2 workers gives the rounds of 1 worker, and the steps run in the workers', { timeout: 300_000 }, async () => {
+test('side by side: 2 workers give the rounds of 1 worker, replicates or a round\'s controls apart; the steps run in the workers', { timeout: 420_000 }, async () => {
   const runs = {};
-  for (const workers of ['1', '2']) {
-    const { page, errors } = await open(browser, server.url + link({ reps: '3', workers, rounds: '1' }));
+  // reps=3 on 1 worker; on 2, a replicate each; reps=1 on 2 workers: the ticket on one, each round's control on the other.
+  for (const [name, extra, busy] of [['one', { reps: '3', workers: '1' }, 1], ['two', { reps: '3', workers: '2' }, 2],
+    ['apart', { workers: '2' }, 2]]) {
+    const { page, errors } = await open(browser, server.url + link({ ...extra, rounds: '1' }));
     const end = await trainToEnd(page, 140_000);
     assert.equal(end.state, 'done', end.text);
     // The engine ran in the page's workers: each counts the chunks it trained; the page's own thread trained none.
     const chunks = await Promise.all(page.workers().map((w) => w.evaluate(() => self.__lotteryChunks ?? 0)));
-    assert.equal(chunks.filter((c) => c > 0).length, Number(workers), `chunks per worker: ${chunks}`);
+    assert.equal(chunks.filter((c) => c > 0).length, busy, `${name}: chunks per worker ${chunks}`);
     assert.equal(await page.evaluate(() => window.__lotteryChunks), undefined, 'no training on the main thread');
-    runs[workers] = await exportedRounds(page);
+    runs[name] = await exportedRounds(page);
     assert.deepEqual(errors, []);
     await page.context().close();
   }
-  assert.equal(runs['1'].finished.length, 2);
-  assert.deepEqual(runs['2'], runs['1'], 'the same rounds, bit for bit, whichever worker trained which replicate');
+  assert.equal(runs.one.finished.length, 2);
+  assert.deepEqual(runs.two, runs.one, 'the same rounds, bit for bit, whichever worker trained which replicate');
+  assert.ok(runs.apart.rounds[1].reinit, 'the control trained apart is in its round');
+  assert.deepEqual(runs.apart.rounds, runs.one.finished[0], 'controls trained apart: replicate 1\'s rounds, bit for bit');
 });

@@ -15,6 +15,7 @@ mod own_data;
 mod page_url;
 mod palette;
 mod pinned;
+mod raster;
 mod rounds_table;
 mod runner;
 mod saved;

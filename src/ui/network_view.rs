@@ -22,6 +22,7 @@ use crate::engine::networks::model::{Role, SMALL_NET_WEIGHTS};
 use crate::engine::tasks::View;
 use crate::engine::{self, Mask, RoundReport, Task, Weights};
 
+use super::raster::Raster;
 use super::{palette, round_shown};
 
 /// The network drawing's SVG box, and its margins.
@@ -361,6 +362,31 @@ struct PixelMaps {
 }
 
 impl PixelMaps {
+    /// Each pixel by the fraction of its connections that survive.
+    fn per_pixel_image(&self) -> String {
+        let fan_out = self.fan_out.max(1) as f64;
+        Raster::from_fn(self.side, self.side, |x, y| {
+            palette::survival_rgb(self.kept_per_pixel[y * self.side + x] as f64 / fan_out)
+        })
+        .data_url()
+    }
+
+    /// Each field's kept inputs dark on the field's ground.
+    fn field_images(&self) -> Vec<String> {
+        let side = self.side;
+        self.fields
+            .iter()
+            .map(|f| {
+                Raster::from_fn(
+                    side,
+                    side,
+                    |x, y| if f[y * side + x] { palette::HEAT_FULL } else { palette::FIELD_GROUND },
+                )
+                .data_url()
+            })
+            .collect()
+    }
+
     fn new(side: usize, first: &LayerMask) -> Option<Self> {
         if first.fan_in != side * side {
             return None;
@@ -391,7 +417,6 @@ pub fn MaskMaps(
     });
     view! {
         {move || maps.get().map(|m| {
-            let px = PIXEL_MAP_SIDE / m.side as f64;
             let side = m.side;
             view! {
                 <figure class="maskmaps" id="pixel-map">
@@ -400,22 +425,17 @@ pub fn MaskMaps(
                     </figcaption>
                     <svg viewBox=format!("0 0 {PIXEL_MAP_SIDE} {PIXEL_MAP_SIDE}")
                         role="img" aria-label="connections per pixel">
-                        {m.kept_per_pixel.iter().enumerate().map(|(p, &kept)| {
-                            let fill = palette::pixel_survival(kept as f64 / m.fan_out.max(1) as f64);
-                            let (x, y) = ((p % side) as f64 * px, (p / side) as f64 * px);
-                            view! { <rect x=format!("{x:.2}") y=format!("{y:.2}")
-                                width=format!("{:.2}", px + 0.2) height=format!("{:.2}", px + 0.2) fill=fill /> }
-                        }).collect::<Vec<_>>()}
+                        <image class="raster" href=m.per_pixel_image() width=PIXEL_MAP_SIDE.to_string()
+                            height=PIXEL_MAP_SIDE.to_string() preserveAspectRatio="none" />
                     </svg>
                     <figcaption>
                         {format!("Receptive fields of the first {FIELDS_SHOWN} hidden units (dark: kept)")}
                     </figcaption>
                     <div class="fields">
-                        {m.fields.into_iter().map(|f| view! {
+                        {m.field_images().into_iter().map(|href| view! {
                             <svg viewBox=format!("0 0 {side} {side}") class="field">
-                                {f.iter().enumerate().filter(|(_, k)| **k).map(|(p, _)| view! {
-                                    <rect x=(p % side).to_string() y=(p / side).to_string() width="1" height="1" />
-                                }).collect::<Vec<_>>()}
+                                <image class="raster" href=href width=side.to_string() height=side.to_string()
+                                    preserveAspectRatio="none" />
                             </svg>
                         }).collect::<Vec<_>>()}
                     </div>
@@ -443,6 +463,12 @@ impl LayerHeatmap {
     /// "layer 2: 300×100, 41.0% kept".
     fn caption(&self) -> String {
         format!("{}: {}×{}, {:.1}% kept", self.name, self.fan_in, self.fan_out, self.kept * 100.0)
+    }
+
+    /// The blocks as one image, a pixel each.
+    fn image(&self) -> String {
+        Raster::from_fn(self.cols, self.rows, |x, y| palette::density_rgb(self.block_kept[y * self.cols + x]))
+            .data_url()
     }
 
     fn new(m: &LayerMask, name: String) -> Self {
@@ -492,10 +518,8 @@ pub fn LayerHeatmaps(
                             <div class="heatmap">
                                 <svg viewBox=format!("0 0 {} {}", h.cols, h.rows) preserveAspectRatio="none"
                                     role="img" aria-label=format!("layer {} mask", l + 1)>
-                                    {h.block_kept.iter().enumerate().map(|(c, &v)| view! {
-                                        <rect x=(c % cols).to_string() y=(c / cols).to_string()
-                                            width="1.02" height="1.02" fill=palette::mask_density(v) />
-                                    }).collect::<Vec<_>>()}
+                                    <image class="raster" href=h.image() width=cols.to_string()
+                                        height=h.rows.to_string() preserveAspectRatio="none" />
                                 </svg>
                                 <small>
                                     {h.caption()}

@@ -18,6 +18,8 @@ pub const INK_BLUE: Rgb = Rgb(0.0, 0.0, 155.0);
 /// A mask block with nothing kept, and one with everything kept.
 pub const HEAT_EMPTY: Rgb = Rgb(240.0, 244.0, 248.0);
 pub const HEAT_FULL: Rgb = Rgb(24.0, 61.0, 78.0);
+/// Where a receptive field keeps nothing.
+pub const FIELD_GROUND: Rgb = Rgb(238.0, 241.0, 245.0);
 /// How opaque the decision regions are drawn under the test points.
 pub const REGION_OPACITY: f64 = 0.55;
 
@@ -45,13 +47,13 @@ pub fn region(p_one: f64) -> String {
 }
 
 /// A pixel by the fraction of its first-layer connections that survive.
-pub fn pixel_survival(kept: f64) -> String {
-    PAPER.mix(INK_BLUE, kept).css()
+pub fn survival_rgb(kept: f64) -> Rgb {
+    PAPER.mix(INK_BLUE, kept)
 }
 
 /// A block of a layer's mask by the fraction it keeps.
-pub fn mask_density(kept: f64) -> String {
-    HEAT_EMPTY.mix(HEAT_FULL, kept).css()
+pub fn density_rgb(kept: f64) -> Rgb {
+    HEAT_EMPTY.mix(HEAT_FULL, kept)
 }
 
 /// Colours of the configurations of an imported sweep, in order (ColorBrewer's

@@ -116,7 +116,7 @@ fn CellRows(label: String, y: f64, cells: Vec<(String, f64)>) -> impl IntoView {
             view! {
                 <rect class="cell" x=format!("{:.1}", LABEL_W + col as f64 * CELL)
                     y=format!("{:.1}", y + row as f64 * CELL) width={CELL - 1.0} height={CELL - 1.0}
-                    fill=palette::mask_density(share)>
+                    fill=palette::density_rgb(share).css()>
                     <title>{format!("{name}: {:.0}% kept", share * 100.0)}</title>
                 </rect>
             }

@@ -109,7 +109,7 @@ const round = (x, d = 2) => (x == null ? null : +x.toFixed(d));
 function watchMainThread() {
   const m = { longTasks: [] };
   globalThis.__mainThread = m;
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) m.longTasks.push(e.duration); })
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) m.longTasks.push([e.startTime, e.duration]); })
     .observe({ type: 'longtask', buffered: true });
   // When each click reached a handler (wall clock, as the driver's send time is: the same machine's clock; the
   // event's own timeStamp is set only once the busy main thread takes the input, so it cannot see the wait).
@@ -169,17 +169,22 @@ async function mainThreadDuring(browser, query) {
     await page.mouse.click(box.x + 4, box.y + 4);
     await page.waitForTimeout(CLICK_EVERY_MS);
   }
+  await page.waitForTimeout(1000); // the last round's drawing
   const m = await page.evaluate((t0) => ({
     ...globalThis.__mainThread, wallMs: performance.getEntriesByName('lottery:done')[0]?.startTime - t0,
     backend: document.querySelector('#backend').textContent,
   }), started);
   await page.context().close();
-  const tasks = m.longTasks;
+  // Only the tasks after Train (the observer also sees the page's load).
+  const tasks = m.longTasks.filter(([at]) => at >= started).map(([, d]) => d);
+  const atLoad = m.longTasks.filter(([at]) => at < started).map(([, d]) => round(d, 0));
+  const during = m.longTasks.filter(([at]) => at >= started).map(([at, d]) => [round(at - started, 0), round(d, 0)]);
   const waits = m.clicksHandled.map((t, i) => t - sent[i]);
   return {
     wall_s: round(m.wallMs / 1000, 1), backend: m.backend, long_tasks: tasks.length,
     blocked_s: round(tasks.reduce((a, b) => a + b, 0) / 1000, 1), longest_task_ms: round(Math.max(0, ...tasks), 0),
     clicks: waits.length, longest_click_wait_ms: round(Math.max(0, ...waits), 0),
+    long_tasks_at_load_ms: atLoad, long_tasks_while_training: during,
   };
 }
 

@@ -80,6 +80,13 @@ fn the_pool_follows_the_link_the_cores_and_the_work() {
     assert_eq!(protocol::worker_count(0, 0, 0), 1);
     // The link's number wins over the cores (a 2-core machine can run 4).
     assert_eq!(protocol::worker_count(4, 2, 5), 4);
+    // Controls apart: a spare worker, or the last replicate to start; never on one worker or without controls.
+    assert!(protocol::controls_apart(2, 1, 1, true));
+    assert!(protocol::controls_apart(8, 3, 1, false));
+    assert!(!protocol::controls_apart(2, 5, 2, false));
+    assert!(protocol::controls_apart(2, 5, 2, true));
+    assert!(!protocol::controls_apart(1, 1, 2, true));
+    assert!(!protocol::controls_apart(4, 1, 0, true));
 }
 
 /// The page's assembly of a run whose controls train apart: rounds come out
@@ -102,8 +109,8 @@ fn rounds_trained_apart_add_up_to_the_inline_run() {
     // Three workers for one replicate and two controls: the controls train apart.
     assert_eq!(Assembly::parallel(&c, None), 3);
     let mut assembly = Assembly::new(c.clone(), None, None, 3);
-    assert!(assembly.controls_apart());
     let rounds_job = assembly.next_work().unwrap();
+    assert!(assembly.controls_apart(0));
     let Job::Rounds { from: None, controls_apart: true } = rounds_job.job else { panic!("{rounds_job:?}") };
     assert_eq!(assembly.next_work(), None, "no control is known before round 0's mask");
 
@@ -169,10 +176,12 @@ fn replicates_side_by_side_save_the_first_unfinished_one() {
     let mut c = tiny(21);
     c.reps = 2;
     c.prune.rounds = 1;
+    c.prune.control_reinit = false;
+    c.prune.control_random = false;
     let mut assembly = Assembly::new(c.clone(), None, None, 2);
-    assert!(!assembly.controls_apart(), "two workers for two replicates: each trains its own controls");
     let (a, b) = (assembly.next_work().unwrap(), assembly.next_work().unwrap());
     assert_eq!((a.replicate, b.replicate), (0, 1));
+    assert!(!assembly.controls_apart(1), "no controls: nothing to train apart");
     let run = |i: usize| {
         let config = lottery_ticket_lab::engine::records::replicates::replicate(&c, i);
         let mut e = Experiment::new(config.clone(), dataset(&config), &cpu()).unwrap();

@@ -34,6 +34,8 @@ struct ReplicateState {
     checkpoint: Option<(Checkpoint, Option<String>)>,
     /// Controls were filled into its rounds: its worker's checkpoints lack them.
     filled: bool,
+    /// Its controls train apart from its tickets.
+    apart: bool,
     pending: BTreeMap<usize, Pending>,
     /// How far its rounds' worker is, 0..=1 (that worker's steps only).
     rounds_share: f64,
@@ -67,7 +69,9 @@ pub struct Assembly {
     config: ExperimentConfig,
     own: Option<OwnData>,
     controls: Vec<Control>,
-    apart: bool,
+    /// The workers of the run, and the replicates it had left to train when it started.
+    workers: usize,
+    lines: usize,
     rounds_queue: VecDeque<(usize, Option<Checkpoint>)>,
     controls_queue: VecDeque<(usize, ControlJob)>,
     replicates: Vec<ReplicateState>,
@@ -88,35 +92,27 @@ impl Assembly {
         let mut replicates: Vec<ReplicateState> = (0..config.reps).map(|_| ReplicateState::default()).collect();
         let mut rounds_queue = VecDeque::new();
         let first = from.map_or(0, Checkpoint::replicate);
-        let apart = protocol::controls_apart(workers, config.reps - first, controls.len());
-        let mut assembly = match from {
-            Some(c) => {
-                for (r, reports) in replicates.iter_mut().zip(&c.finished_replicates) {
-                    r.reports = reports.clone();
-                    r.rounds_done = true;
-                    r.rounds_share = 1.0;
-                }
-                let checkpoint = c.replicate_checkpoint();
-                replicates[first].reports = c.rounds.clone();
-                replicates[first].checkpoint = Some((checkpoint.clone(), None));
-                rounds_queue.push_back((first, Some(checkpoint)));
-                rounds_queue.extend((first + 1..config.reps).map(|i| (i, None)));
-                Self { config, own, controls, apart, rounds_queue, controls_queue: VecDeque::new(), replicates }
+        if let Some(c) = from {
+            for (r, reports) in replicates.iter_mut().zip(&c.finished_replicates) {
+                r.reports = reports.clone();
+                r.rounds_done = true;
+                r.rounds_share = 1.0;
             }
-            None => {
-                rounds_queue.extend((0..config.reps).map(|i| (i, None)));
-                Self { config, own, controls, apart, rounds_queue, controls_queue: VecDeque::new(), replicates }
-            }
-        };
-        // Going on from round r ≥ 1 with the controls apart: round r's controls are known now.
-        if let Some(c) = from.map(Checkpoint::replicate_checkpoint) {
-            assembly.queue_controls(first, &c);
+            let checkpoint = c.replicate_checkpoint();
+            replicates[first].reports = c.rounds.clone();
+            replicates[first].checkpoint = Some((checkpoint.clone(), None));
+            rounds_queue.push_back((first, Some(checkpoint)));
+        } else {
+            rounds_queue.push_back((0, None));
         }
-        assembly
+        rounds_queue.extend((first + 1..config.reps).map(|i| (i, None)));
+        let lines = rounds_queue.len();
+        Self { config, own, controls, workers, lines, rounds_queue, controls_queue: VecDeque::new(), replicates }
     }
 
-    pub fn controls_apart(&self) -> bool {
-        self.apart
+    /// Whether replicate `i`'s controls train apart (decided when its rounds went to a worker).
+    pub fn controls_apart(&self, i: usize) -> bool {
+        self.replicates[i].apart
     }
 
     /// The whole experiment's configuration.
@@ -136,13 +132,20 @@ impl Assembly {
             return Some(Work { replicate, job: Job::Control(job) });
         }
         let (replicate, from) = self.rounds_queue.pop_front()?;
-        Some(Work { replicate, job: Job::Rounds { from: from.map(Box::new), controls_apart: self.apart } })
+        let last = self.rounds_queue.is_empty();
+        let apart = protocol::controls_apart(self.workers, self.lines, self.controls.len(), last);
+        self.replicates[replicate].apart = apart;
+        // Going on from round r ≥ 1 with the controls apart: round r's controls are known now.
+        if let Some(c) = &from {
+            self.queue_controls(replicate, c);
+        }
+        Some(Work { replicate, job: Job::Rounds { from: from.map(Box::new), controls_apart: apart } })
     }
 
     /// With the controls apart: the controls of the round after `checkpoint`'s last.
     fn queue_controls(&mut self, replicate: usize, checkpoint: &Checkpoint) {
         let round = checkpoint.rounds.len();
-        if !self.apart || round == 0 || round > self.config.prune.rounds {
+        if !self.replicates[replicate].apart || round == 0 || round > self.config.prune.rounds {
             return;
         }
         for &control in &self.controls {
@@ -191,8 +194,8 @@ impl Assembly {
 
     /// The rounds of `replicate` that are complete, in order, moved to its reports.
     fn publish(&mut self, replicate: usize) -> Vec<Published> {
-        let wanted = if self.apart { self.controls.len() } else { 0 };
         let r = &mut self.replicates[replicate];
+        let wanted = if r.apart { self.controls.len() } else { 0 };
         let mut out = Vec::new();
         loop {
             let next = r.reports.len();
@@ -259,10 +262,10 @@ impl Assembly {
     pub fn overall(&self, in_flight: &[f64]) -> f64 {
         let c = &self.config;
         let controls = self.controls.len();
-        let per_round = if self.apart { 1 } else { 1 + controls };
-        let rounds_runs = (1 + c.prune.rounds * per_round) as f64;
+        let rounds_runs = |apart: bool| (1 + c.prune.rounds * if apart { 1 } else { 1 + controls }) as f64;
         let total_runs = (1 + c.prune.rounds * (1 + controls)) as f64 * c.reps.max(1) as f64;
-        let done: f64 = self.replicates.iter().map(|r| r.rounds_share * rounds_runs + r.controls_done as f64).sum();
+        let done: f64 =
+            self.replicates.iter().map(|r| r.rounds_share * rounds_runs(r.apart) + r.controls_done as f64).sum();
         ((done + in_flight.iter().sum::<f64>()) / total_runs).min(1.0)
     }
 }

@@ -208,9 +208,12 @@ pub fn worker_count(asked: usize, cores: usize, parallel: usize) -> usize {
     wanted.clamp(1, MAX_WORKERS).min(parallel.max(1))
 }
 
-/// Whether the replicates' controls train apart from their tickets: when
-/// the workers outnumber the replicates to train (a spare worker would idle),
-/// and the experiment has controls.
-pub fn controls_apart(workers: usize, replicates: usize, controls: usize) -> bool {
-    controls > 0 && workers > replicates
+/// Whether a replicate's controls train apart from its tickets, decided when
+/// its rounds go to a worker: when the experiment has controls, there is more
+/// than one worker, and either the workers outnumber the replicates left
+/// (`lines`, a spare worker would idle) or it is the last replicate to start
+/// (the others' workers free up before it ends; on 2 workers, 5 replicates
+/// would otherwise end with one worker idle while the other trains the fifth).
+pub fn controls_apart(workers: usize, lines: usize, controls: usize, last: bool) -> bool {
+    controls > 0 && workers > 1 && (workers > lines || last)
 }

@@ -38,6 +38,10 @@ const CHUNK_TARGET_MS: f64 = 40.0;
 /// …within these bounds.
 const MIN_CHUNK_STEPS: usize = 1;
 const MAX_CHUNK_STEPS: usize = 200;
+/// Progress (and the live curve) is posted at most this often: each message
+/// redraws the page's bars and charts, and on a 2-core machine the page's
+/// thread shares the cores with the workers.
+const PROGRESS_EVERY_MS: f64 = 150.0;
 /// How often a paused run looks at its flags.
 const PAUSE_POLL_MS: u32 = 50;
 /// Small 2D tickets are read back this often while they train, so the
@@ -61,6 +65,23 @@ impl Pace {
         let next = (self.steps as f64 * CHUNK_TARGET_MS / ms).round() as usize;
         self.steps = next.clamp(MIN_CHUNK_STEPS, MAX_CHUNK_STEPS);
         speed
+    }
+}
+
+/// When progress was last posted.
+#[derive(Default)]
+struct Posted {
+    last_ms: Option<f64>,
+}
+
+impl Posted {
+    /// True (and noted) when [`PROGRESS_EVERY_MS`] has passed since the last post, or nothing was posted yet.
+    fn due(&mut self, now: f64) -> bool {
+        let due = self.last_ms.is_none_or(|last| now - last >= PROGRESS_EVERY_MS);
+        if due {
+            self.last_ms = Some(now);
+        }
+        due
     }
 }
 
@@ -229,6 +250,7 @@ async fn train_rounds(mut session: Session, flags: &Flags, post: &dyn Fn(FromWor
     let (run, replicate) = (session.run, session.replicate);
     let mut pace = Pace::new();
     let mut live = LiveDraw::new(session.experiment.config(), replicate);
+    let mut posted = Posted::default();
     loop {
         if !wait_while_paused(run, replicate, flags, post).await {
             return Ok(());
@@ -253,13 +275,14 @@ async fn train_rounds(mut session: Session, flags: &Flags, post: &dyn Fn(FromWor
             live.last_ms = now_ms();
         }
         match event {
-            Event::Progress(progress) => {
+            Event::Progress(progress) if posted.due(now_ms()) => {
                 let live = session
                     .experiment
                     .live_curve()
                     .map(|(phase, curve): (Phase, _)| LiveCurve { phase, curve: curve.to_vec() });
                 post(FromWorker::Progress { run, replicate, progress, steps_per_s, live });
             }
+            Event::Progress(_) => {}
             Event::RoundDone(report) => {
                 let checkpoint = session.experiment.checkpoint(session.kind.as_str());
                 let compact = checkpoint.to_compact();
@@ -287,6 +310,7 @@ async fn train_control(
     post: &dyn Fn(FromWorker),
 ) -> Result<(), String> {
     let mut pace = Pace::new();
+    let mut posted = Posted::default();
     let (round, control) = (training.job().round, training.job().control);
     let rounds = training.rounds();
     loop {
@@ -323,6 +347,10 @@ async fn train_control(
                 flags.pause.set(true);
             }
             return Ok(());
+        }
+        if !posted.due(now_ms()) {
+            TimeoutFuture::new(0).await;
+            continue;
         }
         let (iteration, end) = (training.iteration(), training.end());
         let progress = Progress {

@@ -4,7 +4,7 @@
 //   BENCH_ONLY=webgpu (or cpu) node tests/browser/bench-page.mjs   one half
 //   BENCH_ONLY=main-thread node tests/browser/bench-page.mjs   only the main thread during a lenet-mnist round
 //   BENCH_ONLY=side-by-side node tests/browser/bench-page.mjs  only the lenet-mnist step against TensorFlow.js's
-//   BENCH_ONLY=workers node tests/browser/bench-page.mjs   only 1 worker against all cores (demo reps=5, lenet-mnist)
+//   BENCH_ONLY=workers node tests/browser/bench-page.mjs   only 1 worker against all cores (demo reps=5; BENCH_LENET=1: lenet-mnist)
 //
 // - load: first paint, app ready, first step after Train (spiral, CPU path);
 // - WebGPU work per training step, counted in the real page on Chromium's
@@ -251,7 +251,9 @@ try {
     const cpu = await launch({ webgpu: false });
     try {
       out.workers_demo_reps5 = await sideBySide(cpu, `${server.url}?preset=demo&reps=5&backend=cpu`, 900_000);
-      out.workers_lenet_preset = await sideBySide(cpu, `${server.url}?preset=lenet-mnist&backend=cpu`, 3_600_000);
+      if (process.env.BENCH_LENET === '1') {
+        out.workers_lenet_preset = await sideBySide(cpu, `${server.url}?preset=lenet-mnist&backend=cpu`, 3_600_000);
+      }
     } finally {
       await cpu.close();
     }
@@ -294,7 +296,7 @@ try {
     await cpu.close();
   }
   }
-  if (only !== 'cpu' && only !== 'main-thread' && only !== 'side-by-side') {
+  if (!['cpu', 'main-thread', 'side-by-side', 'workers'].includes(only)) {
   const gpu = await launch({ webgpu: true });
   try {
     out.webgpu = [

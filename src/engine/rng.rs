@@ -19,6 +19,8 @@ pub enum Stream {
     Reinit = 5,
     RandomMask = 6,
     Snip = 7,
+    /// Where an environment's episodes start (RL tasks).
+    Episode = 8,
 }
 
 /// A random stream for `purpose`, further split by `index` (e.g. the round).

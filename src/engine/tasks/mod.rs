@@ -19,6 +19,7 @@
 //! Adding a task is a variant here, its learner in a file of this folder, its
 //! network in [`super::networks`], and its views in the page.
 
+pub mod cartpole;
 pub mod circuit;
 pub mod modular;
 pub mod supervised;

@@ -20,7 +20,7 @@ use crate::url::BackendChoice;
 use super::backend;
 use super::global::now_ms;
 use super::protocol::{BackendInfo, BackendKind, FromWorker, Job, LiveCurve, Start};
-use super::source::DataSource;
+use super::source;
 
 /// The page's buttons, as messages set them.
 #[derive(Default)]
@@ -119,9 +119,8 @@ async fn prepare(
     quiet: bool,
 ) -> Result<(Dataset, Device, BackendKind), String> {
     let run = start.run;
-    let source = DataSource::fetch(&start.config, start.own.clone()).await?;
     let config = replicates::replicate(&start.config, start.replicate);
-    let data = source.dataset(&config)?;
+    let data = source::replicate_dataset(&start.config, start.replicate, start.own.clone()).await?;
     let choice = BackendChoice::parse(&start.backend).unwrap_or(BackendChoice::Auto);
     if choice == BackendChoice::Auto && !quiet {
         post(FromWorker::Backend { run, info: BackendInfo::timing() });

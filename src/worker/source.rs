@@ -2,10 +2,39 @@
 //! file fetched once from the page's `data/`, or imported rows; each
 //! replicate splits it by its own seed.
 
+use std::cell::RefCell;
+
+use crate::engine::config::DataConfig;
 use crate::engine::data::own_data::OwnData;
+use crate::engine::records::replicates;
 use crate::engine::{self, Dataset, ExperimentConfig};
 
 use super::global::fetch_bytes;
+
+/// What decides a replicate's dataset: the data settings, the replicate's seed (its split) and imported rows.
+type DatasetKey = (DataConfig, u64, Option<OwnData>);
+
+thread_local! {
+    /// The last dataset this worker built: a worker training a replicate's controls apart gets one job per
+    /// round, and each would otherwise fetch the image file and build the same split again.
+    static LAST: RefCell<Option<(DatasetKey, Dataset)>> = const { RefCell::new(None) };
+}
+
+/// Replicate `replicate`'s dataset of the experiment `config` (its own seed's split), built once per worker.
+pub async fn replicate_dataset(
+    config: &ExperimentConfig,
+    replicate: usize,
+    own: Option<OwnData>,
+) -> Result<Dataset, String> {
+    let config = replicates::replicate(config, replicate);
+    let key: DatasetKey = (config.data.clone(), config.seed, own.clone());
+    if let Some(data) = LAST.with(|l| l.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, d)| d.clone())) {
+        return Ok(data);
+    }
+    let data = DataSource::fetch(&config, own).await?.dataset(&config)?;
+    LAST.with(|l| *l.borrow_mut() = Some((key, data.clone())));
+    Ok(data)
+}
 
 pub struct DataSource {
     file: Option<(String, Vec<u8>)>,

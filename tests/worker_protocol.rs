@@ -94,7 +94,7 @@ fn the_pool_follows_the_link_the_cores_and_the_work() {
 /// saved checkpoint is the inline run's.
 #[test]
 fn rounds_trained_apart_add_up_to_the_inline_run() {
-    use lottery_ticket_lab::engine::lottery::controls::{Control, ControlTraining};
+    use lottery_ticket_lab::engine::lottery::controls::ControlTraining;
     use lottery_ticket_lab::worker::assembly::Assembly;
     use lottery_ticket_lab::worker::protocol::Job;
 
@@ -163,7 +163,6 @@ fn rounds_trained_apart_add_up_to_the_inline_run() {
     assert_eq!(checkpoint, inline_checkpoint);
     assert_eq!(compact, None, "the worker's compact checkpoint lacks the controls: the page writes its own");
     assert!(assembly.overall(&[]) > 0.999);
-    let _ = Control::Reinit;
 }
 
 /// Replicates side by side: the saved checkpoint is the replicates finished in

@@ -21,7 +21,7 @@ use super::own_data::OwnDataImport;
 use super::page_url;
 use super::pinned::{self, Comparison, PinnedPanel};
 use super::rounds_table::RoundsTable;
-use super::runner::{self, LabSignals, RunFlags, Status};
+use super::runner::{self, LabSignals, RunHandle, Status};
 use super::saved::{self, Resumable, RoundsSource, SavedRounds};
 use super::ticket_file::TicketFile;
 use super::tour::{self, TourPanel};
@@ -44,14 +44,14 @@ struct Controller {
     selected: RwSignal<Option<usize>>,
     /// Finished rounds that can be continued, and where they came from.
     resumable: RwSignal<Option<Resumable>>,
-    /// The running loop's flags (not Send: a local stored value keeps the handlers Copy).
-    flags: StoredValue<Option<Rc<RunFlags>>, LocalStorage>,
+    /// The run in progress (not Send: a local stored value keeps the handlers Copy).
+    run: StoredValue<Option<Rc<RunHandle>>, LocalStorage>,
 }
 
 impl Controller {
     fn new(lab: LabSignals, state: RwSignal<UrlState>, restored: RwSignal<Vec<Mask>>) -> Self {
         let resumable = RwSignal::new(None);
-        Self { lab, state, restored, selected: RwSignal::new(None), resumable, flags: StoredValue::new_local(None) }
+        Self { lab, state, restored, selected: RwSignal::new(None), resumable, run: StoredValue::new_local(None) }
     }
 
     /// Rounds this browser saved for this configuration come back after a reload.
@@ -71,13 +71,13 @@ impl Controller {
     }
 
     fn stop(self) {
-        if let Some(old) = self.flags.try_update_value(Option::take).flatten() {
+        if let Some(old) = self.run.try_update_value(Option::take).flatten() {
             old.stop();
         }
     }
 
-    fn with_flags(self, f: impl Fn(&RunFlags)) {
-        self.flags.with_value(|fl| fl.as_deref().map(f));
+    fn with_run(self, f: impl Fn(&RunHandle)) {
+        self.run.with_value(|run| run.as_deref().map(f));
     }
 
     /// Forget what the views showed (a link's masks, the selected round, a resumable run).
@@ -94,7 +94,7 @@ impl Controller {
             self.state.update(|s| s.config = c.config.clone());
         }
         self.forget_shown();
-        self.flags.set_value(Some(runner::start(self.lab, self.state.get_untracked(), from)));
+        self.run.set_value(Some(runner::start(self.lab, self.state.get_untracked(), from)));
     }
 
     /// An imported ticket replaces the experiment only once it has passed every check.
@@ -132,7 +132,7 @@ impl Controller {
     }
 
     fn toggle_pause(self) {
-        self.with_flags(RunFlags::toggle_pause);
+        self.with_run(RunHandle::toggle_pause);
     }
 
     /// Go to step `n` of the guided tour: set up its experiment and start it.
@@ -152,7 +152,7 @@ impl Controller {
 
     /// Run on to the end of the round in progress, then pause.
     fn step_round(self) {
-        self.with_flags(RunFlags::step_round);
+        self.with_run(RunHandle::step_round);
     }
 }
 
@@ -164,7 +164,6 @@ pub fn App() -> impl IntoView {
     let state = RwSignal::new(initial);
     let notices = RwSignal::new(notices);
     let lab = LabSignals::new();
-    // The engine worker's module loads off the main thread while the page is read.
     runner::warm_up();
     let control = Controller::new(lab, state, restored);
     control.restore_saved();
@@ -582,7 +581,11 @@ fn StatusLine(lab: LabSignals) -> impl IntoView {
 fn WorkerBars(lab: LabSignals) -> impl IntoView {
     view! {
         <div id="workers" data-count=move || lab.workers.with(Vec::len)>
-            <For each=move || lab.workers.get().into_iter().enumerate() key=|(i, w)| (*i, w.label.clone()) let((i, share))>
+            <For
+                each=move || lab.workers.get().into_iter().enumerate()
+                key=|(i, w)| (*i, w.label.clone())
+                let((i, share))
+            >
                 <label class="bar worker-bar">
                     {share.label}
                     <progress max="1" value=move || {

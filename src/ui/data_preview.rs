@@ -81,6 +81,44 @@ impl Preview {
     }
 }
 
+/// A column's header: its name, and a box to use it or leave it out (not the label's).
+fn column_head(c: PreviewColumn, choice: RwSignal<Option<ColumnChoice>>) -> impl IntoView {
+    let index = c.index;
+    let toggle = move |ev: leptos::ev::Event| {
+        let used = event_target_checked(&ev);
+        choice.update(|ch| ch.iter_mut().for_each(|ch| ch.toggle(index, used)));
+    };
+    view! {
+        <th>
+            <label title="Use this column">
+                <input type="checkbox" class="use-column" prop:checked=c.used
+                    prop:disabled=c.is_label on:change=toggle />
+                {c.name}
+            </label>
+        </th>
+    }
+}
+
+/// What a column is read as (the label, left out, or its kind), under its header.
+fn role_cell(c: PreviewColumn) -> impl IntoView {
+    let class = match (c.is_label, c.role.starts_with(LEFT_OUT)) {
+        (true, _) => "role label",
+        (false, true) => "role left-out",
+        (false, false) => "role",
+    };
+    view! { <td class=class title=c.detail>{c.role}</td> }
+}
+
+/// One previewed row, marked when a missing value leaves it out.
+fn preview_row(r: PreviewRow) -> impl IntoView {
+    let (class, title) = if r.left_out { ("left-out", "Left out: a missing value") } else { ("", "") };
+    view! {
+        <tr class=class title=title>
+            {r.fields.into_iter().map(|f| view! { <td>{f}</td> }).collect_view()}
+        </tr>
+    }
+}
+
 /// The preview, with the controls that change the choice and the button that uses the rows.
 #[component]
 pub fn DataPreview(
@@ -102,55 +140,9 @@ pub fn DataPreview(
             .map(|c| view! { <option value=c.index.to_string() selected=c.is_label>{c.name}</option> })
             .collect_view()
     };
-    let head = move || {
-        columns()
-            .into_iter()
-            .map(|c| {
-                let index = c.index;
-                let toggle = move |ev: leptos::ev::Event| {
-                    let used = event_target_checked(&ev);
-                    choice.update(|ch| ch.iter_mut().for_each(|ch| ch.toggle(index, used)));
-                };
-                view! {
-                    <th>
-                        <label title="Use this column">
-                            <input type="checkbox" class="use-column" prop:checked=c.used
-                                prop:disabled=c.is_label on:change=toggle />
-                            {c.name}
-                        </label>
-                    </th>
-                }
-            })
-            .collect_view()
-    };
-    let roles = move || {
-        columns()
-            .into_iter()
-            .map(|c| {
-                let class = match (c.is_label, c.role.starts_with(LEFT_OUT)) {
-                    (true, _) => "role label",
-                    (false, true) => "role left-out",
-                    (false, false) => "role",
-                };
-                view! { <td class=class title=c.detail>{c.role}</td> }
-            })
-            .collect_view()
-    };
-    let rows = move || {
-        preview.with(|p| {
-            p.iter()
-                .flat_map(|p| p.rows.clone())
-                .map(|r| {
-                    let (class, title) = if r.left_out { ("left-out", "Left out: a missing value") } else { ("", "") };
-                    view! {
-                        <tr class=class title=title>
-                            {r.fields.into_iter().map(|f| view! { <td>{f}</td> }).collect_view()}
-                        </tr>
-                    }
-                })
-                .collect_view()
-        })
-    };
+    let head = move || columns().into_iter().map(|c| column_head(c, choice)).collect_view();
+    let roles = move || columns().into_iter().map(role_cell).collect_view();
+    let rows = move || preview.with(|p| p.iter().flat_map(|p| p.rows.clone()).map(preview_row).collect_view());
     let notes =
         move || preview.with(|p| p.iter().flat_map(|p| p.notes.clone()).map(|n| view! { <li>{n}</li> }).collect_view());
     let described = move || preview.with(|p| p.as_ref().map(|p| p.described.clone()));

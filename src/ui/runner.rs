@@ -155,11 +155,11 @@ thread_local! {
 static HANDLERS: Handlers = Handlers { message: receive, unreadable: |e| fail_run(None, e), died: worker_died };
 
 /// What the page's buttons do to the run in progress.
-pub struct RunFlags {
+pub struct RunHandle {
     run: u32,
 }
 
-impl RunFlags {
+impl RunHandle {
     pub fn toggle_pause(&self) {
         with_run(self.run, |run| {
             run.paused = !run.paused;
@@ -194,7 +194,7 @@ pub fn warm_up() {
 
 /// Start a run of `state`'s experiment, or go on from `from`'s last finished
 /// round. Returns what the buttons use to control it.
-pub fn start(lab: LabSignals, state: UrlState, from: Option<Checkpoint>) -> Rc<RunFlags> {
+pub fn start(lab: LabSignals, state: UrlState, from: Option<Checkpoint>) -> Rc<RunHandle> {
     let id = NEXT_RUN.with(|n| n.replace(n.get() + 1));
     lab.clear(Status::Preparing, from.as_ref());
     // Going on from a checkpoint: its configuration is the experiment's.
@@ -210,7 +210,7 @@ pub fn start(lab: LabSignals, state: UrlState, from: Option<Checkpoint>) -> Rc<R
     RUN.with(|r| *r.borrow_mut() = Some(run));
     hand_out_idle(id);
     with_run(id, |run| run.lab.replicate.set((run.assembly.followed(), run.assembly.config().reps)));
-    Rc::new(RunFlags { run: id })
+    Rc::new(RunHandle { run: id })
 }
 
 /// Give every idle worker of the run a job, while jobs wait (a round's end

@@ -232,11 +232,6 @@ impl Assembly {
         self.replicates.iter().position(|r| !r.finished()).unwrap_or(self.config.reps.saturating_sub(1))
     }
 
-    /// The finished rounds of replicate `i`.
-    pub fn reports(&self, i: usize) -> &[RoundReport] {
-        &self.replicates[i].reports
-    }
-
     /// The experiment's checkpoint: the replicates finished in order, then the
     /// first unfinished one after its last published round (later ones that
     /// trained beside it start again after a reload: the same seeds give the

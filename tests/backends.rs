@@ -65,7 +65,7 @@ fn fused_wgpu_keeps_pruned_weights_exactly_zero() {
     let autodiff = device.autodiff();
     let mut run = TrainRun::new(&c, &theta0.masked(&mask), &mask, 0, 12, c.seed, &autodiff);
     for step in 1..=12 {
-        run.step(&data);
+        block_on(run.step(&data)).unwrap();
         let w = block_on(run.model().to_weights()).unwrap();
         for (l, (lw, m)) in w.layers.iter().zip(&mask.layers).enumerate() {
             for (i, (&v, &k)) in lw.w.iter().zip(&m.keep).enumerate() {
@@ -97,7 +97,7 @@ fn fused_wgpu_keeps_the_transformer_s_pruned_weights_exactly_zero() {
     let mask = prune::prune_magnitude(&theta0, &dense, &keep, c.prune.scope);
     let mut run = TrainRun::new(&c, &theta0.masked(&mask), &mask, 0, 10, c.seed, &device.autodiff());
     for step in 1..=10 {
-        run.step(&data);
+        block_on(run.step(&data)).unwrap();
         assert_pruned_zero(&block_on(run.model().to_weights()).unwrap(), &mask, step);
     }
 }

@@ -22,7 +22,7 @@ fn pruned_weights_stay_zero(optimizer: OptimizerKind) {
     let mut run = TrainRun::new(&c, &theta0, &mask, 0, 40, c.seed, &device);
     let mut moved = false;
     for step in 1..=40 {
-        run.step(&data);
+        block_on(run.step(&data)).unwrap();
         let w = block_on(run.model().to_weights()).unwrap();
         assert_pruned_zero(&w, &mask, step);
         moved |=
@@ -207,7 +207,7 @@ fn conv_net_trains_with_pruned_kernels_staying_zero() {
     let device = cpu().autodiff();
     let mut run = TrainRun::new(&c, &theta0, &mask, 0, 30, c.seed, &device);
     for step in 1..=30 {
-        run.step(&data);
+        block_on(run.step(&data)).unwrap();
         assert_pruned_zero(&block_on(run.model().to_weights()).unwrap(), &mask, step);
     }
     let w = block_on(run.model().to_weights()).unwrap();

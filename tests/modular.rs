@@ -36,7 +36,7 @@ fn pruned_weights_stay_zero_under_adamw_with_weight_decay() {
     let device = cpu().autodiff();
     let mut run = TrainRun::new(&c, &theta0, &mask, 0, 25, c.seed, &device);
     for step in 1..=25 {
-        run.step(&data);
+        block_on(run.step(&data)).unwrap();
         assert_pruned_zero(&block_on(run.model().to_weights()).unwrap(), &mask, step);
     }
     let trained = block_on(run.model().to_weights()).unwrap();

@@ -522,7 +522,7 @@ mod cli {
         let mut block = |n: usize| -> Result<f64, String> {
             let t = Instant::now();
             for _ in 0..n {
-                run.step(&data);
+                pollster::block_on(run.step(&data)).map_err(|e| e.to_string())?;
             }
             pollster::block_on(run.last_loss()).map_err(|e| e.to_string())?;
             Ok(t.elapsed().as_secs_f64() * 1000.0 / n as f64)

@@ -57,14 +57,14 @@ pub async fn measure(
     let mut run = TrainRun::new(config, &theta0, &mask, 0, usize::MAX, config.seed, &device);
     let start = now_ms();
     for _ in 0..WARMUP_STEPS {
-        run.step(data);
+        run.step(data).await?;
     }
     run.last_loss().await?;
     let mut block = 1usize;
     loop {
         let t0 = now_ms();
         for _ in 0..block {
-            run.step(data);
+            run.step(data).await?;
         }
         run.last_loss().await?;
         let t1 = now_ms();

@@ -173,13 +173,22 @@ impl TrainRun {
     }
 
     /// One optimizer step: the task's gradients, masked (g ⊙ m, so pruned
-    /// weights stay exactly 0), then the optimizer. No readback.
-    pub fn step(&mut self, data: &Dataset) {
+    /// weights stay exactly 0), then the optimizer. No readback for the
+    /// supervised tasks; an RL task reads its actions back during its rollout.
+    pub async fn step(&mut self, data: &Dataset) -> Result<(), EngineError> {
         let model = self.model.take().expect("model present between steps");
-        let mut grads = self.learner.gradients(&model, data);
+        let grads = self.learner.gradients(&model, data).await;
+        let mut grads = match grads {
+            Ok(g) => g,
+            Err(e) => {
+                self.model = Some(model); // as it was: a caller may try again
+                return Err(e);
+            }
+        };
         model.mask_gradients(&mut grads);
         self.model = Some(self.optim.step(self.lr, model, grads));
         self.iteration += 1;
+        Ok(())
     }
 
     /// The last step's loss, read back (which also waits for the device to
@@ -210,7 +219,7 @@ impl TrainRun {
         }
         let mut taken = 0;
         while taken < max_steps && !self.is_done() {
-            self.step(data);
+            self.step(data).await?;
             taken += 1;
             self.take_snapshot_if_due().await?;
             if self.iteration.is_multiple_of(self.eval_every) || self.is_done() {

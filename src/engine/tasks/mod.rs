@@ -142,10 +142,11 @@ pub enum Learner {
 }
 
 impl Learner {
-    /// One step's gradients for the pruned network. No readback.
-    pub fn gradients(&mut self, model: &Network, data: &Dataset) -> GradientsParams {
+    /// One step's gradients for the pruned network. Async because a learner may read back during its step (an
+    /// RL rollout chooses each action from the network's output); the supervised learner does not.
+    pub async fn gradients(&mut self, model: &Network, data: &Dataset) -> Result<GradientsParams, EngineError> {
         match self {
-            Learner::Supervised(s) => s.gradients(model, data),
+            Learner::Supervised(s) => Ok(s.gradients(model, data)),
         }
     }
 

@@ -22,6 +22,7 @@
 pub mod cartpole;
 pub mod circuit;
 pub mod modular;
+pub mod policy;
 pub mod supervised;
 
 use burn::optim::GradientsParams;

@@ -24,9 +24,43 @@ pub fn actor_logit_gradient(p: &[f64], action: usize, advantage: f64, entropy_bo
         .collect()
 }
 
+/// The n-step discounted returns of a rollout of `steps` steps in `envs`
+/// environments, row-major by step (`rewards[t * envs + e]`): each bootstraps
+/// from the critic's value of the observation after the last step
+/// (`bootstrap[e]`), and an episode that ended at step t (`ended[t * envs + e]`)
+/// neither looks past its end nor bootstraps.
+pub fn discounted_returns(rewards: &[f64], ended: &[bool], bootstrap: &[f64], envs: usize, gamma: f64) -> Vec<f64> {
+    let steps = rewards.len() / envs.max(1);
+    let mut out = vec![0.0; rewards.len()];
+    for e in 0..envs {
+        let mut future = bootstrap[e];
+        for t in (0..steps).rev() {
+            let i = t * envs + e;
+            if ended[i] {
+                future = 0.0;
+            }
+            future = rewards[i] + gamma * future;
+            out[i] = future;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two environments, three steps, γ = 0.5: the first runs on and bootstraps from 8; the second's episode
+    /// ends at step 1, so steps 0 and 1 see only its own rewards and step 2 (a new episode) bootstraps from 4.
+    #[test]
+    fn returns_stop_at_an_episode_end_and_bootstrap_otherwise() {
+        let rewards = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+        let ended = [false, false, false, true, false, false];
+        let returns = discounted_returns(&rewards, &ended, &[8.0, 4.0], 2, 0.5);
+        // env 0: t2 = 1 + 0.5·8 = 5, t1 = 1 + 2.5 = 3.5, t0 = 1 + 1.75 = 2.75
+        // env 1: t2 = 1 + 0.5·4 = 3, t1 = 1 (ended), t0 = 1 + 0.5 = 1.5
+        assert_eq!(returns, vec![2.75, 1.5, 3.5, 1.0, 5.0, 3.0]);
+    }
 
     fn softmax(z: &[f64]) -> Vec<f64> {
         let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);

@@ -32,8 +32,8 @@ pub fn actor_logit_gradient(p: &[f64], action: usize, advantage: f64, entropy_bo
 pub fn discounted_returns(rewards: &[f64], ended: &[bool], bootstrap: &[f64], envs: usize, gamma: f64) -> Vec<f64> {
     let steps = rewards.len() / envs.max(1);
     let mut out = vec![0.0; rewards.len()];
-    for e in 0..envs {
-        let mut future = bootstrap[e];
+    for (e, &value) in bootstrap.iter().enumerate().take(envs) {
+        let mut future = value;
         for t in (0..steps).rev() {
             let i = t * envs + e;
             if ended[i] {

@@ -409,6 +409,9 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
     if rounds.first().is_some_and(|r| r.ticket.steps_to_generalise.is_some()) {
         return milestone_table(rounds);
     }
+    if rounds.first().is_some_and(|r| r.ticket.mean_return.is_some()) {
+        return return_table(rounds);
+    }
     let mut md = String::from(
         "| round | weights remaining % | ticket acc % | ticket early-stop iter | reinit acc % | random-mask acc % |\n\
          |---:|---:|---:|---:|---:|---:|\n",
@@ -426,6 +429,32 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
             mean_sd(&r.ticket.early_stop_iteration, 1.0, 0),
             control(&r.reinit),
             control(&r.random_mask)
+        );
+    }
+    md
+}
+
+/// A policy's table over replicates: each network's mean return after training (greedy, the seeded test
+/// episodes), as the median over replicates and mean ± sd.
+pub fn return_table(rounds: &[RoundSpread]) -> String {
+    let mut md = String::from(
+        "| round | weights remaining % | ticket return, median (mean ± sd) | reinit return | random-mask return |\n\
+         |---:|---:|---:|---:|---:|\n",
+    );
+    let ret = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.median_return.zip(n.mean_return.as_ref()))
+    {
+        Some((median, spread)) => format!("{median:.0} ({})", mean_sd(spread, 1.0, 0)),
+        None => "–".to_string(),
+    };
+    for r in rounds {
+        let _ = writeln!(
+            md,
+            "| {} | {:.2} | {} | {} | {} |",
+            r.round,
+            r.weights_remaining * 100.0,
+            ret(Some(&r.ticket)),
+            ret(r.reinit.as_ref()),
+            ret(r.random_mask.as_ref())
         );
     }
     md

@@ -544,7 +544,7 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         );
         note("val", message);
     }
-    if c.train_samples() < limits::MIN_TRAIN_SAMPLES {
+    if c.train_samples() < limits::MIN_TRAIN_SAMPLES && !c.is_policy() {
         let min = limits::MIN_TRAIN_SAMPLES;
         note(
             "n",
@@ -594,6 +594,10 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         note("heads", format!("{} heads do not divide the width {}; using {heads}", t.heads, t.d_model));
         t.heads = heads;
     }
+    if c.is_policy() && c.prune.method != PruneMethod::Magnitude {
+        note("method", "a policy prunes by magnitude (SNIP and SynFlow score labelled rows); using it".into());
+        c.prune.method = PruneMethod::Magnitude;
+    }
     if c.is_modular() && c.prune.method != PruneMethod::Magnitude {
         note("method", "modular addition prunes by magnitude (SNIP and SynFlow score a classifier); using it".into());
         c.prune.method = PruneMethod::Magnitude;
@@ -612,12 +616,15 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
 /// Settings only modular addition's transformer reads, and settings it ignores.
 const MODULAR_ONLY: [&str; 4] = ["p", "dmodel", "heads", "dmlp"];
 const CLASSIFIER_ONLY: [&str; 5] = ["n", "noise", "hidden", "conv", "init"];
+/// Settings a policy ignores: it learns from its environment, not from rows, and prunes by magnitude.
+const POLICY_IGNORES: [&str; 10] = ["n", "noise", "val", "test", "conv", "method", "p", "dmodel", "heads", "dmlp"];
 
 /// Whether setting `key` means anything for `config`'s task (the bench shows only those; links keep them all).
 pub fn applies(key: &str, config: &ExperimentConfig) -> bool {
     match key {
         "wd" => config.train.optimizer == OptimizerKind::AdamW,
         _ if config.is_modular() => !CLASSIFIER_ONLY.contains(&key),
+        _ if config.is_policy() => !POLICY_IGNORES.contains(&key),
         _ => !MODULAR_ONLY.contains(&key),
     }
 }

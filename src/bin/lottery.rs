@@ -344,12 +344,11 @@ mod cli {
                 if let Some((_, b)) = bar.take() {
                     b.finish_and_clear();
                 }
-                eprintln!(
-                    "round {:>2}: {:>6.2}% of weights, ticket test accuracy {:.2}%",
-                    r.round,
-                    r.weights_remaining * 100.0,
-                    r.ticket.test_accuracy * 100.0
-                );
+                let figure = match r.ticket.score.mean_return {
+                    Some(mean_return) => format!("ticket mean return {mean_return:.1}"),
+                    None => format!("ticket test accuracy {:.2}%", r.ticket.test_accuracy * 100.0),
+                };
+                eprintln!("round {:>2}: {:>6.2}% of weights, {figure}", r.round, r.weights_remaining * 100.0);
             }
             Event::Finished => {}
         }))
@@ -648,6 +647,9 @@ mod cli {
         if report.config.is_modular() {
             return modular_table(report);
         }
+        if report.config.is_policy() {
+            return policy_table(report);
+        }
         let pct = |x: Option<f64>| x.map(|v| format!("{:.2}", v * 100.0)).unwrap_or_else(|| "–".into());
         let mut s = String::from(
             "| round | weights remaining % | ticket test acc % | ticket early-stop acc % | early-stop iter \
@@ -666,6 +668,37 @@ mod cli {
                 pct(r.random_mask.as_ref().map(|x| x.test_accuracy)),
                 pct(r.ticket.train_accuracy),
                 pct(r.ticket.generalisation_gap()),
+            ));
+        }
+        s
+    }
+
+    /// A policy's table: each network's mean return (the greedy policy on the seeded test episodes, at most
+    /// 500), the ticket's best evaluation and when its training episodes reached "solved".
+    fn policy_table(report: &Report) -> String {
+        let ret = |n: Option<&lottery_ticket_lab::engine::lottery::train::RunSummary>| {
+            n.and_then(|n| n.score.mean_return).map_or_else(|| "–".into(), |v| format!("{v:.1}"))
+        };
+        let mut s = String::from(
+            "| round | weights remaining % | ticket mean return | reinit mean return | random-mask mean return \
+             | ticket best return (iter) | ticket solved after (episodes) |\n\
+             |---:|---:|---:|---:|---:|---:|---:|\n",
+        );
+        for r in &report.rounds {
+            let solved = match r.ticket.score.episodes_to_solve {
+                Some(Some(n)) => n.to_string(),
+                _ => "never".into(),
+            };
+            s.push_str(&format!(
+                "| {} | {:.2} | {} | {} | {} | {:.1} ({}) | {} |\n",
+                r.round,
+                r.weights_remaining * 100.0,
+                ret(Some(&r.ticket)),
+                ret(r.reinit.as_ref()),
+                ret(r.random_mask.as_ref()),
+                r.ticket.early_stop_test_accuracy * lottery_ticket_lab::engine::tasks::cartpole::MAX_STEPS as f64,
+                r.ticket.early_stop_iteration,
+                solved,
             ));
         }
         s

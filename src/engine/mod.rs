@@ -61,7 +61,9 @@ pub fn build_dataset(config: &ExperimentConfig, image_file: Option<(&str, &[u8])
         }
         .into());
     }
-    let samples = if d.dataset == DatasetName::Modular {
+    let samples = if d.dataset == DatasetName::Cartpole {
+        tasks::cartpole::no_rows() // a policy learns from its environment
+    } else if d.dataset == DatasetName::Modular {
         tasks::modular::samples(d.modulus)
     } else if d.dataset.is_2d() {
         data::generate_2d(d.dataset, d.samples, d.noise, config.seed)

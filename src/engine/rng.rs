@@ -21,6 +21,8 @@ pub enum Stream {
     Snip = 7,
     /// Where an environment's episodes start (RL tasks).
     Episode = 8,
+    /// The actions an RL policy samples while it trains.
+    Action = 9,
 }
 
 /// A random stream for `purpose`, further split by `index` (e.g. the round).

@@ -31,6 +31,9 @@ pub enum DatasetName {
     Own,
     /// a + b mod p, every pair (`modular`); `data.modulus` is p, the network a transformer.
     Modular,
+    /// CartPole-v1, played by a policy (`tasks::cartpole`): no rows; the network maps 4 observations to 2
+    /// pushes.
+    Cartpole,
 }
 
 crate::choices!(DatasetName {
@@ -44,6 +47,7 @@ crate::choices!(DatasetName {
     Fashion => "fashion", "Fashion-MNIST (12k)";
     Own => "own", "your data (CSV)";
     Modular => "modular", "a + b mod p (transformer)";
+    Cartpole => "cartpole", "CartPole (a policy, A2C)";
 });
 
 impl DatasetName {
@@ -69,6 +73,7 @@ impl DatasetName {
             Self::Digits => 64,
             Self::Mnist | Self::Fashion => 784,
             Self::Own | Self::Modular => 0,
+            Self::Cartpole => crate::engine::tasks::cartpole::OBSERVATIONS,
             _ => 2,
         }
     }
@@ -86,6 +91,7 @@ impl DatasetName {
     pub fn classes(self) -> usize {
         match self {
             Self::Own | Self::Modular => 0,
+            Self::Cartpole => crate::engine::tasks::cartpole::ACTIONS,
             _ if self.is_2d() => 2,
             _ => 10,
         }

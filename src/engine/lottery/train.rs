@@ -29,6 +29,13 @@ pub struct CurvePoint {
     /// Accuracy on the whole training split (modular addition: the grokking curve's other half).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub train_accuracy: Option<f64>,
+    /// A policy: the greedy policy's mean return on the seeded test episodes (`test_accuracy` is it ÷ the
+    /// episode cap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_return: Option<f64>,
+    /// A policy: the mean return of its last 100 training episodes (sampled actions), the return over training.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_return: Option<f64>,
 }
 
 /// What a finished run reports.
@@ -230,9 +237,9 @@ impl TrainRun {
             let last = self.curve.last().and_then(|p| p.train_accuracy); // measured at the last point already
             self.train_accuracy = match last {
                 Some(a) => Some(a),
-                None => Some(self.learner.train_accuracy(self.model(), data).await?),
+                None => self.learner.train_accuracy(self.model(), data).await?,
             };
-            self.score = Some(self.task.score(&self.curve, self.model()).await?);
+            self.score = Some(self.task.score(&self.curve, self.model(), &self.learner).await?);
         }
         Ok(taken)
     }

@@ -75,6 +75,12 @@ pub struct NetworkSpread {
     /// Modular addition: when the replicates fit their training pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps_to_fit: Option<Milestone>,
+    /// A policy: the greedy policy's mean return after training, over the replicates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_return: Option<Spread>,
+    /// A policy: the median of the replicates' mean returns (RL seeds vary a lot: judge by medians).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_return: Option<f64>,
 }
 
 /// When replicates reached a milestone (generalising, fitting), some perhaps never: the median
@@ -126,6 +132,8 @@ impl NetworkSpread {
             generalisation_gap: measured(runs, RunSummary::generalisation_gap),
             steps_to_generalise: Milestone::of(runs, |r| r.score.steps_to_generalise),
             steps_to_fit: Milestone::of(runs, |r| r.score.steps_to_fit),
+            mean_return: measured(runs, |r| r.score.mean_return),
+            median_return: median(runs, |r| r.score.mean_return),
         })
     }
 }
@@ -168,6 +176,18 @@ impl RoundSpread {
 }
 
 /// The spread of a figure every run measured (None if one did not).
+/// The median of a figure every run measured (None if one did not).
+fn median(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<f64>) -> Option<f64> {
+    let mut values: Vec<f64> = runs.iter().map(|r| f(r)).collect::<Option<_>>()?;
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
+}
+
 fn measured(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<f64>) -> Option<Spread> {
     let values: Option<Vec<f64>> = runs.iter().map(|r| f(r)).collect();
     Spread::of(&values?)

@@ -37,6 +37,7 @@ use crate::engine::lottery::train::CurvePoint;
 use crate::engine::networks::model::{MaskedNet, Network, Weights};
 use crate::engine::networks::transformer::MaskedTransformer;
 use circuit::Circuit;
+use policy::{Episode, Policy};
 use supervised::Supervised;
 
 /// What a network learns.
@@ -47,6 +48,9 @@ pub enum Task {
     /// Learn a + b mod p from some of the pairs with a one-layer transformer of `heads` heads, and watch it
     /// grok ([`modular`]).
     ModularAddition { heads: usize },
+    /// Balance a pole on a cart: the network is an actor (a policy) trained by A2C with an unpruned critic
+    /// ([`policy`]).
+    CartPole,
 }
 
 /// A view of the page that only some tasks have (every task has the rounds, the accuracy charts, the
@@ -63,9 +67,16 @@ pub enum View {
     TransformerDrawing,
     /// The embedding's Fourier spectrum and where "=" attends.
     Circuit,
+    /// The cart and pole playing a seeded episode, the ticket beside its control.
+    CartPoleEpisode,
+    /// The return over training, and the mean return against weights remaining.
+    Returns,
+    /// Which of the four observations keep connections into the actor.
+    InputsKept,
 }
 
 const CLASSIFICATION_VIEWS: &[View] = &[View::NetworkDrawing];
+const CART_POLE_VIEWS: &[View] = &[View::CartPoleEpisode, View::Returns, View::NetworkDrawing, View::InputsKept];
 const MODULAR_ADDITION_VIEWS: &[View] =
     &[View::GrokkingCurve, View::StepsToGeneralise, View::TransformerDrawing, View::Circuit];
 
@@ -83,6 +94,16 @@ pub struct TaskScore {
     /// Modular addition: the trained network's embedding spectrum and attention ([`circuit`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub circuit: Option<Circuit>,
+    /// A policy: the greedy policy's mean return over the seeded test episodes, after training.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_return: Option<f64>,
+    /// A policy: training episodes until the last 100 averaged 475 or more (CartPole-v1 "solved"), null if
+    /// never.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "modular::task_score")]
+    pub episodes_to_solve: Option<Option<usize>>,
+    /// A policy: the first seeded test episode of the trained greedy policy, the one the page plays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub episode: Option<Episode>,
 }
 
 impl Task {
@@ -90,6 +111,7 @@ impl Task {
     pub fn of(config: &ExperimentConfig) -> Self {
         match config.data.dataset {
             DatasetName::Modular => Task::ModularAddition { heads: config.model.transformer.heads },
+            DatasetName::Cartpole => Task::CartPole,
             _ => Task::Classification,
         }
     }
@@ -97,7 +119,7 @@ impl Task {
     /// Upload θ ⊙ m as this task's network (`device` with autodiff to train it).
     pub fn network(self, weights: &Weights, mask: &Mask, device: &Device) -> Network {
         match self {
-            Task::Classification => Network::Classifier(MaskedNet::new(weights, mask, device)),
+            Task::Classification | Task::CartPole => Network::Classifier(MaskedNet::new(weights, mask, device)),
             Task::ModularAddition { heads } => {
                 Network::Transformer(MaskedTransformer::new(weights, mask, heads, device))
             }
@@ -106,18 +128,42 @@ impl Task {
 
     /// How one run of this task trains: its state from the first step to the last.
     pub fn learner(self, config: &ExperimentConfig, order_seed: u64, device: &Device) -> Learner {
+        if self == Task::CartPole {
+            return Learner::Policy(Policy::new(
+                config.seed,
+                order_seed,
+                config.train.batch,
+                &config.model.hidden,
+                device,
+            ));
+        }
         let every_point_on_train = matches!(self, Task::ModularAddition { .. }); // the grokking curve's train half
         Learner::Supervised(Supervised::new(config.train.batch, order_seed, every_point_on_train, device))
     }
 
     /// The task's own figures for a trained network whose evaluation points were `curve`.
-    pub async fn score(self, curve: &[CurvePoint], model: &Network) -> Result<TaskScore, EngineError> {
+    pub async fn score(
+        self,
+        curve: &[CurvePoint],
+        model: &Network,
+        learner: &Learner,
+    ) -> Result<TaskScore, EngineError> {
         Ok(match self {
             Task::Classification => TaskScore::default(),
+            Task::CartPole => match learner {
+                Learner::Policy(p) => TaskScore {
+                    mean_return: curve.last().and_then(|p| p.mean_return),
+                    episodes_to_solve: Some(p.episodes_to_solve()),
+                    episode: Some(p.shown_episode(model).await?),
+                    ..TaskScore::default()
+                },
+                Learner::Supervised(_) => TaskScore::default(),
+            },
             Task::ModularAddition { heads } => TaskScore {
                 steps_to_generalise: Some(modular::steps_to_generalise(curve)),
                 steps_to_fit: Some(modular::steps_to_fit(curve)),
                 circuit: Circuit::read(&model.to_weights().await?, heads),
+                ..TaskScore::default()
             },
         })
     }
@@ -127,6 +173,7 @@ impl Task {
         match self {
             Task::Classification => CLASSIFICATION_VIEWS,
             Task::ModularAddition { .. } => MODULAR_ADDITION_VIEWS,
+            Task::CartPole => CART_POLE_VIEWS,
         }
     }
 
@@ -135,11 +182,13 @@ impl Task {
     }
 }
 
-/// How a task trains, with the state one run carries from step to step. Both tasks so far learn from
-/// labelled rows ([`Supervised`]); a task that learns otherwise (a policy from an environment, a generator
-/// against a discriminator) adds its variant here.
+/// How a task trains, with the state one run carries from step to step: from labelled rows
+/// ([`Supervised`]: classifiers, modular addition's pairs) or from an environment ([`Policy`]).
+// One per training run, moved rarely: the size difference between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Learner {
     Supervised(Supervised),
+    Policy(Policy),
 }
 
 impl Learner {
@@ -148,6 +197,7 @@ impl Learner {
     pub async fn gradients(&mut self, model: &Network, data: &Dataset) -> Result<GradientsParams, EngineError> {
         match self {
             Learner::Supervised(s) => Ok(s.gradients(model, data)),
+            Learner::Policy(p) => p.gradients(model).await,
         }
     }
 
@@ -155,6 +205,7 @@ impl Learner {
     pub async fn last_loss(&self) -> Result<Option<f32>, EngineError> {
         match self {
             Learner::Supervised(s) => s.last_loss().await,
+            Learner::Policy(p) => p.last_loss().await,
         }
     }
 
@@ -162,13 +213,15 @@ impl Learner {
     pub async fn measure(&self, iteration: usize, model: &Network, data: &Dataset) -> Result<CurvePoint, EngineError> {
         match self {
             Learner::Supervised(s) => s.measure(iteration, model, data).await,
+            Learner::Policy(p) => p.measure(iteration, model).await,
         }
     }
 
-    /// Accuracy on the whole training split, at the end of a run.
-    pub async fn train_accuracy(&self, model: &Network, data: &Dataset) -> Result<f64, EngineError> {
+    /// Accuracy on the whole training split, at the end of a run (a policy has no training split: None).
+    pub async fn train_accuracy(&self, model: &Network, data: &Dataset) -> Result<Option<f64>, EngineError> {
         match self {
-            Learner::Supervised(s) => s.train_accuracy(model, data).await,
+            Learner::Supervised(s) => Ok(Some(s.train_accuracy(model, data).await?)),
+            Learner::Policy(_) => Ok(None),
         }
     }
 }

@@ -200,6 +200,8 @@ impl Supervised {
             val_accuracy: val.accuracy,
             test_accuracy: test.accuracy,
             train_accuracy,
+            mean_return: None,
+            train_return: None,
         })
     }
 

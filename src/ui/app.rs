@@ -9,9 +9,10 @@ use crate::engine::config::PRESETS;
 use crate::url::{self, Group, Notice, Setting, Shown, UrlState};
 
 use super::Finished;
+use super::cartpole_view::CartPoleView;
 use super::charts::{
-    AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, LossChart, SparsityChart,
-    SweepChart,
+    AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, LossChart, MeanReturnChart,
+    SparsityChart, SweepChart,
 };
 use super::circuit_view::CircuitView;
 use super::grokking::GrokkingChart;
@@ -20,6 +21,7 @@ use super::offline::{self, OfflinePanel, UpdateNotice};
 use super::own_data::OwnDataImport;
 use super::page_url;
 use super::pinned::{self, Comparison, PinnedPanel};
+use super::policy_charts::{InputsKept, ReturnsChart};
 use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunHandle, Status};
 use super::saved::{self, Resumable, RoundsSource, SavedRounds};
@@ -249,6 +251,7 @@ fn MiddleColumn(
     selected: RwSignal<Option<usize>>,
     finished: Memo<Finished>,
 ) -> impl IntoView {
+    let shows = move |view: View| config.with(|c| Task::of(c).shows(view));
     view! {
         <section class="middle">
             <RoundSlider masks=masks selected=selected />
@@ -256,8 +259,14 @@ fn MiddleColumn(
             <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights
                 own=lab.own_data />
             <ReplicateNote lab=lab />
+            <Show when=move || shows(View::CartPoleEpisode)>
+                <CartPoleView rounds=lab.rounds selected=selected />
+            </Show>
             <RoundsTable finished=finished />
             <TransformerView config=config masks=masks selected=selected />
+            <Show when=move || shows(View::InputsKept)>
+                <InputsKept rounds=lab.rounds selected=selected />
+            </Show>
             <LayerHeatmaps config=config rounds=lab.rounds selected=selected />
             <MaskMaps config=config rounds=lab.rounds selected=selected />
         </section>
@@ -287,7 +296,13 @@ fn ChartsColumn(
             <Show when=move || shows(View::Circuit)>
                 <CircuitView rounds=lab.rounds selected=selected />
             </Show>
-            <AccuracyChart finished=finished pinned=pinned />
+            <Show when=move || shows(View::Returns)>
+                <ReturnsChart rounds=lab.rounds selected=selected />
+                <MeanReturnChart finished=finished pinned=pinned />
+            </Show>
+            <Show when=move || !shows(View::Returns)>
+                <AccuracyChart finished=finished pinned=pinned />
+            </Show>
             <LossChart live=lab.live />
             <EarlyStopChart finished=finished pinned=pinned />
             <GeneralisationChart finished=finished pinned=pinned />

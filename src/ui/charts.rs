@@ -218,6 +218,8 @@ enum Figure {
     GeneralisationGap,
     /// Modular addition: the step at which test accuracy reaches 95%, the median over replicates.
     StepsToGeneralise,
+    /// A policy: the greedy policy's mean return on the seeded test episodes.
+    MeanReturn,
 }
 
 impl Figure {
@@ -228,13 +230,14 @@ impl Figure {
             Figure::EarlyStopIteration => Some(n.early_stop_iteration.clone()),
             Figure::GeneralisationGap => n.generalisation_gap.clone(),
             Figure::StepsToGeneralise => n.steps_to_generalise.as_ref().and_then(Milestone::as_spread),
+            Figure::MeanReturn => n.mean_return.clone(),
         }
     }
 
     fn scale(self) -> f64 {
         match self {
             Figure::TestAccuracy | Figure::GeneralisationGap => 100.0,
-            Figure::EarlyStopIteration | Figure::StepsToGeneralise => 1.0,
+            Figure::EarlyStopIteration | Figure::StepsToGeneralise | Figure::MeanReturn => 1.0,
         }
     }
 
@@ -245,6 +248,7 @@ impl Figure {
             Figure::EarlyStopIteration => format!("iteration {value:.0}"),
             Figure::GeneralisationGap => format!("{value:+.1} points"),
             Figure::StepsToGeneralise => format!("step {value:.0}"),
+            Figure::MeanReturn => format!("return {value:.0}"),
         }
     }
 }
@@ -540,6 +544,32 @@ pub fn AccuracyChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) ->
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Test accuracy (%) vs. weights remaining (log scale)"</figcaption>
             <SparsitySvg plot=plot y_title="test accuracy (%)" label="accuracy against weights remaining" />
+            <NetworkLegend />
+            <p class="hint replicates-note">{replicates_note(plot)}</p>
+        </figure>
+    }
+}
+
+/// The return axis: from 0 to the episode cap.
+fn return_range(_: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
+    (0.0, crate::engine::tasks::cartpole::MAX_STEPS as f64)
+}
+
+/// A policy: the greedy policy's mean return after training (the seeded test episodes) against % of weights
+/// remaining, the dense network's as the reference line; with replicates, their mean and min–max band.
+#[component]
+pub fn MeanReturnChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
+    let plot = Memo::new(move |_| {
+        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::MeanReturn, return_range, p)))
+    });
+    view! {
+        <figure class="chart" id="return-chart"
+            data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
+            data-random-points=move || plot.with(|p| p.random.mean.len)
+            data-replicates=move || plot.with(|p| p.replicates)>
+            <figcaption>"Mean return (greedy, seeded test episodes) vs. weights remaining (log scale)"</figcaption>
+            <SparsitySvg plot=plot y_title="mean return" label="mean return against weights remaining" />
             <NetworkLegend />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>

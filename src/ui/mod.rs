@@ -5,6 +5,7 @@
 //! and imports tickets.
 
 mod app;
+mod cartpole_view;
 mod charts;
 mod circuit_view;
 mod data_preview;
@@ -15,6 +16,7 @@ mod own_data;
 mod page_url;
 mod palette;
 mod pinned;
+mod policy_charts;
 mod raster;
 mod rounds_table;
 mod runner;

@@ -20,6 +20,11 @@ pub const HEAT_EMPTY: Rgb = Rgb(240.0, 244.0, 248.0);
 pub const HEAT_FULL: Rgb = Rgb(24.0, 61.0, 78.0);
 /// Where a receptive field keeps nothing.
 pub const FIELD_GROUND: Rgb = Rgb(238.0, 241.0, 245.0);
+/// The ticket's and the controls' colours, as `web/style.css` names them (`--ticket`, `--reinit`, `--random`),
+/// for what the page draws on a canvas.
+pub const TICKET: Rgb = Rgb(8.0, 119.0, 189.0);
+pub const REINIT: Rgb = Rgb(192.0, 57.0, 43.0);
+pub const RANDOM: Rgb = Rgb(127.0, 140.0, 141.0);
 /// How opaque the decision regions are drawn under the test points.
 pub const REGION_OPACITY: f64 = 0.55;
 

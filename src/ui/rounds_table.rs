@@ -30,8 +30,17 @@ fn cell(spread: Option<&Spread>, scale: f64, digits: usize) -> String {
     }
 }
 
+/// Whether the rounds are a policy's: its cells are mean returns, not accuracies.
+fn of_policy(finished: &Finished) -> bool {
+    finished.spreads.first().is_some_and(|r| r.ticket.mean_return.is_some())
+}
+
 fn rows(finished: &Finished) -> Vec<RoundRow> {
-    let accuracy = |n: Option<&NetworkSpread>| cell(n.map(|n| &n.test_accuracy), 100.0, 1);
+    let policy = of_policy(finished);
+    let accuracy = |n: Option<&NetworkSpread>| match policy {
+        true => cell(n.and_then(|n| n.mean_return.as_ref()), 1.0, 0),
+        false => cell(n.map(|n| &n.test_accuracy), 100.0, 1),
+    };
     finished
         .spreads
         .iter()
@@ -51,11 +60,14 @@ fn rows(finished: &Finished) -> Vec<RoundRow> {
 #[component]
 pub fn RoundsTable(finished: Memo<Finished>) -> impl IntoView {
     let table = Memo::new(move |_| finished.with(rows));
+    let policy = Memo::new(move |_| finished.with(of_policy));
+    let figure = move || if policy.get() { "return" } else { "acc %" };
     view! {
         <table id="rounds">
             <thead><tr>
-                <th>"round"</th><th>"weights left %"</th><th>"ticket acc %"</th>
-                <th>"early stop"</th><th>"reinit acc %"</th><th>"random mask %"</th>
+                <th>"round"</th><th>"weights left %"</th><th>{move || format!("ticket {}", figure())}</th>
+                <th>"early stop"</th><th>{move || format!("reinit {}", figure())}</th>
+                <th>{move || format!("random mask {}", if policy.get() { "return" } else { "%" })}</th>
                 <th title="The ticket's accuracy on its own training rows">"ticket train %"</th>
                 <th title="Train minus test accuracy of the ticket, in points">"gap"</th>
             </tr></thead>

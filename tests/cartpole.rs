@@ -10,8 +10,8 @@ use common::*;
 use lottery_ticket_lab::engine::config::ExperimentConfig;
 use lottery_ticket_lab::engine::lottery::train::TrainRun;
 use lottery_ticket_lab::engine::networks::model::Weights;
+use lottery_ticket_lab::engine::preset;
 use lottery_ticket_lab::engine::tasks::{cartpole, policy};
-use lottery_ticket_lab::engine::{Experiment, preset};
 
 /// The cart-pole preset at a size that trains in a moment.
 fn small(seed: u64) -> ExperimentConfig {
@@ -46,16 +46,7 @@ fn pruned_actor_weights_stay_zero_after_every_a2c_step() {
 
 #[test]
 fn the_same_seed_gives_the_same_ticket_and_the_same_episodes() {
-    let run = |seed| {
-        let c = small(seed);
-        let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
-        block_on(e.run_to_end(7, |_| {})).unwrap();
-        serde_json::to_string(&e.report("cpu")).unwrap()
-    };
-    let (a, b) = (run(2), run(2));
-    assert_eq!(a, b, "same seed, same report");
-    assert_ne!(a, run(3), "another seed, another run");
-    let report: serde_json::Value = serde_json::from_str(&a).unwrap();
+    let report = assert_same_seed_same_report(small, 2, 3);
     for round in report["rounds"].as_array().unwrap() {
         let ticket = &round["ticket"];
         let mean_return = ticket["mean_return"].as_f64().expect("the ticket's summary has mean_return");
@@ -88,9 +79,7 @@ fn a_greedy_episode_ends_when_the_pole_falls_or_at_the_cap() {
 fn the_preset_finds_a_ticket_that_balances_the_pole_for_seed_1() {
     let mut c = preset("cartpole").unwrap();
     c.seed = 1;
-    let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
-    block_on(e.run_to_end(200, |_| {})).unwrap();
-    let report = serde_json::to_value(e.report("cpu")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&report_json(&c)).unwrap();
     let rounds = report["rounds"].as_array().unwrap();
     let ret = |round: &serde_json::Value, who: &str| round[who]["mean_return"].as_f64().unwrap();
     let dense = ret(&rounds[0], "ticket");

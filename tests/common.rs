@@ -25,6 +25,25 @@ pub fn dataset(c: &ExperimentConfig) -> Dataset {
     engine::load_dataset(c, std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/data").as_path()).unwrap()
 }
 
+/// The JSON report of a whole experiment, trained on the CPU.
+pub fn report_json(c: &ExperimentConfig) -> String {
+    let mut e = engine::Experiment::new(c.clone(), dataset(c), &cpu()).unwrap();
+    block_on(e.run_to_end(7, |_| {})).unwrap();
+    serde_json::to_string(&e.report("cpu")).unwrap()
+}
+
+/// The same seed gives the same report byte for byte, and `other` another one; returns `seed`'s report.
+pub fn assert_same_seed_same_report(
+    config: impl Fn(u64) -> ExperimentConfig,
+    seed: u64,
+    other: u64,
+) -> serde_json::Value {
+    let a = report_json(&config(seed));
+    assert_eq!(a, report_json(&config(seed)), "same seed, same report");
+    assert_ne!(a, report_json(&config(other)), "another seed, another run");
+    serde_json::from_str(&a).unwrap()
+}
+
 /// A random mask keeping half of every layer (seeded).
 pub fn half_mask(c: &ExperimentConfig, seed: u64) -> Mask {
     let mut m = Mask::dense(&c.shapes());

@@ -131,16 +131,7 @@ fn the_device_computes_the_transformer_written_out_by_hand() {
 
 #[test]
 fn the_same_seed_gives_the_same_ticket_and_reports_when_it_generalised() {
-    let run = |seed| {
-        let c = small(seed);
-        let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
-        block_on(e.run_to_end(7, |_| {})).unwrap();
-        serde_json::to_string(&e.report("cpu")).unwrap()
-    };
-    let (a, b) = (run(2), run(2));
-    assert_eq!(a, b, "same seed, same report");
-    assert_ne!(a, run(3), "another seed, another run");
-    let report: serde_json::Value = serde_json::from_str(&a).unwrap();
+    let report = assert_same_seed_same_report(small, 2, 3);
     for round in report["rounds"].as_array().unwrap() {
         let ticket = &round["ticket"];
         for key in ["steps_to_generalise", "steps_to_fit", "train_accuracy", "test_accuracy"] {

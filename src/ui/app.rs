@@ -255,13 +255,13 @@ fn MiddleColumn(
     view! {
         <section class="middle">
             <RoundSlider masks=masks selected=selected />
+            <Show when=move || shows(View::CartPoleEpisode)>
+                <CartPoleView rounds=lab.rounds selected=selected />
+            </Show>
             <NetworkView config=config masks=masks selected=selected />
             <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights
                 own=lab.own_data />
             <ReplicateNote lab=lab />
-            <Show when=move || shows(View::CartPoleEpisode)>
-                <CartPoleView rounds=lab.rounds selected=selected />
-            </Show>
             <RoundsTable finished=finished />
             <TransformerView config=config masks=masks selected=selected />
             <Show when=move || shows(View::InputsKept)>
@@ -305,7 +305,9 @@ fn ChartsColumn(
             </Show>
             <LossChart live=lab.live />
             <EarlyStopChart finished=finished pinned=pinned />
-            <GeneralisationChart finished=finished pinned=pinned />
+            <Show when=move || !shows(View::Returns)> // a policy has no training split to generalise from
+                <GeneralisationChart finished=finished pinned=pinned />
+            </Show>
             <EarlyBirdChart rounds=lab.rounds config=config />
             <TransferPanel lab=lab selected=selected />
             <SparsityChart rounds=lab.rounds selected=selected />

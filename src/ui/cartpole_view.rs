@@ -18,7 +18,7 @@ use crate::engine::tasks::policy::Episode;
 use crate::worker::global::now_ms;
 
 use super::palette::{self, Rgb};
-use super::round_shown;
+use super::{round_networks, round_shown};
 
 #[wasm_bindgen]
 extern "C" {
@@ -53,16 +53,16 @@ extern "C" {
     fn set_line_cap(this: &Context2d, cap: &str);
 }
 
-/// A panel's canvas, in CSS pixels.
-const CANVAS_W: f64 = 240.0;
-const CANVAS_H: f64 = 120.0;
+/// A panel's canvas, in CSS pixels: three side by side in the middle column at 1366 px.
+const CANVAS_W: f64 = 160.0;
+const CANVAS_H: f64 = 100.0;
 /// Where the track runs, from the canvas's bottom.
-const TRACK_FROM_BOTTOM: f64 = 22.0;
+const TRACK_FROM_BOTTOM: f64 = 18.0;
 /// The track drawn a little past the limits, so a cart that leaves is seen leaving.
 const TRACK_HALF_WIDTH: f64 = POSITION_LIMIT * 1.1;
-const CART_W: f64 = 28.0;
-const CART_H: f64 = 14.0;
-const POLE_WIDTH: f64 = 5.0;
+const CART_W: f64 = 22.0;
+const CART_H: f64 = 11.0;
+const POLE_WIDTH: f64 = 4.0;
 const AXLE_RADIUS: f64 = 3.0;
 /// Milliseconds of one step played at 1×: the simulation's own time step.
 const STEP_MS: f64 = TAU * 1000.0;
@@ -86,15 +86,15 @@ struct Play {
 impl Play {
     /// The round's networks that played an episode: the ticket, then the controls that ran.
     fn of_round(report: &RoundReport) -> Vec<Play> {
-        let networks = [
-            ("ticket", "winning ticket", palette::TICKET, Some(&report.ticket)),
-            ("reinit", "random reinit", palette::REINIT, report.reinit.as_ref()),
-            ("random", "random mask", palette::RANDOM, report.random_mask.as_ref()),
-        ];
-        networks
+        round_networks(report)
             .into_iter()
-            .filter_map(|(class, label, colour, run)| {
+            .filter_map(|(class, run)| {
                 let episode = run?.score.episode.clone()?;
+                let (label, colour) = match class {
+                    "ticket" => ("winning ticket", palette::TICKET),
+                    "reinit" => ("random reinit", palette::REINIT),
+                    _ => ("random mask", palette::RANDOM),
+                };
                 Some(Play { class, label, colour, episode })
             })
             .collect()
@@ -170,7 +170,7 @@ fn EpisodePanel(play: Play, frame: Signal<usize>) -> impl IntoView {
     view! {
         <div class=move || play.with_value(|p| format!("cartpole-panel {}", p.class))
             data-angle=angle data-steps=move || play.with_value(|p| p.episode.steps())>
-            <canvas node_ref=canvas style=format!("width:{CANVAS_W}px;height:{CANVAS_H}px")
+            <canvas node_ref=canvas style:width=format!("{CANVAS_W}px") style:height=format!("{CANVAS_H}px")
                 aria-label=move || play.with_value(|p| format!("{}: the cart and pole", p.label))></canvas>
             <p class="cartpole-status"><span class=move || play.with_value(|p| format!("swatch {}", p.class))></span>
                 {move || play.with_value(|p| format!("{}: {}", p.label, p.status(frame.get())))}</p>

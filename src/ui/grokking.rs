@@ -10,7 +10,7 @@ use crate::engine::lottery::train::{CurvePoint, RunSummary};
 use crate::engine::tasks::modular::GENERALISED_ACCURACY;
 
 use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx, sy};
-use super::round_shown;
+use super::{last_iteration, round_networks, round_shown};
 
 const GROKKING_CAPTION: &str = "train (thin) and test (thick) accuracy vs. step (log scale)";
 
@@ -39,12 +39,8 @@ struct GrokkingPlot {
 
 impl GrokkingPlot {
     fn new(report: &RoundReport) -> Self {
-        let runs = [
-            ("ticket", Some(&report.ticket)),
-            ("reinit", report.reinit.as_ref()),
-            ("random", report.random_mask.as_ref()),
-        ];
-        let last = runs.iter().flat_map(|(_, r)| r.and_then(|r| r.curve.last())).map(|p| p.iteration).max();
+        let runs = round_networks(report);
+        let last = last_iteration(report);
         let x = Range { lo: 0.0, hi: (last.unwrap_or(10).max(10) as f64).log10() };
         let y = Range { lo: 0.0, hi: 100.0 };
         let at = |p: &CurvePoint| (p.iteration.max(1) as f64).log10(); // the untrained point sits at step 1

@@ -32,7 +32,19 @@ pub use app::App;
 use leptos::prelude::{Get, Memo, RwSignal};
 
 use crate::engine::RoundReport;
+use crate::engine::lottery::train::RunSummary;
 use crate::engine::records::replicates::{self, RoundSpread};
+
+/// A round's networks in the order the views draw them, each with the CSS class of its colour (ticket,
+/// reinit, random); a control that did not run is None.
+fn round_networks(report: &RoundReport) -> [(&'static str, Option<&RunSummary>); 3] {
+    [("ticket", Some(&report.ticket)), ("reinit", report.reinit.as_ref()), ("random", report.random_mask.as_ref())]
+}
+
+/// The last evaluation iteration of any network of a round.
+fn last_iteration(report: &RoundReport) -> Option<usize> {
+    round_networks(report).iter().flat_map(|(_, r)| r.and_then(|r| r.curve.last())).map(|p| p.iteration).max()
+}
 
 /// The round the views show: the selected one, else the newest.
 fn round_shown(rounds: &[RoundReport], selected: Option<usize>) -> Option<&RoundReport> {

@@ -10,7 +10,7 @@ use crate::engine::tasks::cartpole::MAX_STEPS;
 
 use super::cartpole_view::OBSERVATION_NAMES;
 use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx};
-use super::round_shown;
+use super::{last_iteration, round_networks, round_shown};
 
 /// One network's return over training.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,13 +31,8 @@ struct ReturnsPlot {
 
 impl ReturnsPlot {
     fn new(report: &RoundReport) -> Self {
-        let runs = [
-            ("ticket", Some(&report.ticket)),
-            ("reinit", report.reinit.as_ref()),
-            ("random", report.random_mask.as_ref()),
-        ];
-        let last = runs.iter().flat_map(|(_, r)| r.and_then(|r| r.curve.last())).map(|p| p.iteration).max();
-        let last = last.unwrap_or(1).max(1);
+        let runs = round_networks(report);
+        let last = last_iteration(report).unwrap_or(1).max(1);
         let x = Range { lo: 0.0, hi: last as f64 };
         let y = Range { lo: 0.0, hi: MAX_STEPS as f64 };
         let line = |run: &RunSummary| {
@@ -118,7 +113,7 @@ pub fn InputsKept(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<
                     view! {
                         <div class="bar-row" data-input=i.name data-kept=i.kept class:dropped=i.kept == 0>
                             <span class="bar-label input-name">{i.name}</span>
-                            <span class="bar-track"><span class="bar-fill" style=format!("width:{share:.1}%")></span></span>
+                            <span class="bar-track"><span class="bar-fill" style:width=format!("{share:.1}%")></span></span>
                             <span class="bar-value">{format!("{} of {}", i.kept, i.of)}</span>
                         </div>
                     }

@@ -32,7 +32,7 @@ test('?preset=cartpole trains a policy, plays its episode beside its controls; a
     await a.page.click('#cartpole-view .speed:nth-of-type(2)'); // 4×: short episodes end quickly, so restart first
     const first = await sample();
     await a.page.waitForFunction((f) => Number(document.querySelector('#cartpole-view').dataset.frame) > f + 3,
-      { timeout: 10_000 }, first.frame);
+      first.frame, { timeout: 10_000 });
     const later = await sample();
     assert.ok(later.frame > first.frame, `frames advance: ${first.frame} → ${later.frame}`);
     assert.notEqual(later.angle, first.angle, 'the pole angle changes');
@@ -51,7 +51,9 @@ test('?preset=cartpole trains a policy, plays its episode beside its controls; a
 
     await a.page.click('#copy-link');
     const link = await a.page.$eval('#share-link', (el) => el.value);
-    for (const key of ['data=cartpole', 'hidden=16,16', 'batch=4']) assert.ok(link.includes(key), `${key} in ${link}`);
+    for (const key of ['data=cartpole', 'hidden=16,16', 'batch=4']) {
+      assert.ok(decodeURIComponent(link).includes(key), `${key} in ${link}`);
+    }
     const b = await open(browser, link);
     await trainToEnd(b.page, 120_000);
     assert.deepEqual(

@@ -412,6 +412,9 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
     if rounds.first().is_some_and(|r| r.ticket.mean_return.is_some()) {
         return return_table(rounds);
     }
+    if rounds.first().is_some_and(|r| r.ticket.modes_covered.is_some()) {
+        return coverage_table(rounds);
+    }
     let mut md = String::from(
         "| round | weights remaining % | ticket acc % | ticket early-stop iter | reinit acc % | random-mask acc % |\n\
          |---:|---:|---:|---:|---:|---:|\n",
@@ -455,6 +458,41 @@ pub fn return_table(rounds: &[RoundSpread]) -> String {
             ret(Some(&r.ticket)),
             ret(r.reinit.as_ref()),
             ret(r.random_mask.as_ref())
+        );
+    }
+    md
+}
+
+/// A generator's table over replicates: each network's modes covered and high-quality share after training,
+/// the median over replicates with mean ± sd.
+pub fn coverage_table(rounds: &[RoundSpread]) -> String {
+    let mut md = String::from(
+        "| round | weights remaining % | ticket modes, median (mean ± sd) | ticket quality % | reinit modes \
+         | reinit quality % | random-mask modes | random-mask quality % |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let modes = |n: Option<&replicates::NetworkSpread>| match n
+        .and_then(|n| n.median_modes_covered.zip(n.modes_covered.as_ref()))
+    {
+        Some((median, spread)) => format!("{median:.1} ({})", mean_sd(spread, 1.0, 1)),
+        None => "–".to_string(),
+    };
+    let quality = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.median_high_quality_fraction) {
+        Some(median) => format!("{:.1}", median * 100.0),
+        None => "–".to_string(),
+    };
+    for r in rounds {
+        let _ = writeln!(
+            md,
+            "| {} | {:.2} | {} | {} | {} | {} | {} | {} |",
+            r.round,
+            r.weights_remaining * 100.0,
+            modes(Some(&r.ticket)),
+            quality(Some(&r.ticket)),
+            modes(r.reinit.as_ref()),
+            quality(r.reinit.as_ref()),
+            modes(r.random_mask.as_ref()),
+            quality(r.random_mask.as_ref()),
         );
     }
     md

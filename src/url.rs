@@ -544,7 +544,7 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         );
         note("val", message);
     }
-    if c.train_samples() < limits::MIN_TRAIN_SAMPLES && !c.is_policy() {
+    if c.train_samples() < limits::MIN_TRAIN_SAMPLES && c.learns_from_rows() {
         let min = limits::MIN_TRAIN_SAMPLES;
         note(
             "n",
@@ -594,8 +594,11 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         note("heads", format!("{} heads do not divide the width {}; using {heads}", t.heads, t.d_model));
         t.heads = heads;
     }
-    if c.is_policy() && c.prune.method != PruneMethod::Magnitude {
-        note("method", "a policy prunes by magnitude (SNIP and SynFlow score labelled rows); using it".into());
+    if !c.learns_from_rows() && c.prune.method != PruneMethod::Magnitude {
+        note(
+            "method",
+            "a policy or a generator prunes by magnitude (SNIP and SynFlow score labelled rows); using it".into(),
+        );
         c.prune.method = PruneMethod::Magnitude;
     }
     if c.is_modular() && c.prune.method != PruneMethod::Magnitude {
@@ -616,15 +619,16 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
 /// Settings only modular addition's transformer reads, and settings it ignores.
 const MODULAR_ONLY: [&str; 4] = ["p", "dmodel", "heads", "dmlp"];
 const CLASSIFIER_ONLY: [&str; 5] = ["n", "noise", "hidden", "conv", "init"];
-/// Settings a policy ignores: it learns from its environment, not from rows, and prunes by magnitude.
-const POLICY_IGNORES: [&str; 10] = ["n", "noise", "val", "test", "conv", "method", "p", "dmodel", "heads", "dmlp"];
+/// Settings a policy or a generator ignores: it learns from an environment or against a discriminator, not from
+/// rows, and prunes by magnitude.
+const ROWLESS_IGNORES: [&str; 10] = ["n", "noise", "val", "test", "conv", "method", "p", "dmodel", "heads", "dmlp"];
 
 /// Whether setting `key` means anything for `config`'s task (the bench shows only those; links keep them all).
 pub fn applies(key: &str, config: &ExperimentConfig) -> bool {
     match key {
         "wd" => config.train.optimizer == OptimizerKind::AdamW,
         _ if config.is_modular() => !CLASSIFIER_ONLY.contains(&key),
-        _ if config.is_policy() => !POLICY_IGNORES.contains(&key),
+        _ if !config.learns_from_rows() => !ROWLESS_IGNORES.contains(&key),
         _ => !MODULAR_ONLY.contains(&key),
     }
 }

@@ -344,9 +344,11 @@ mod cli {
                 if let Some((_, b)) = bar.take() {
                     b.finish_and_clear();
                 }
-                let figure = match r.ticket.score.mean_return {
-                    Some(mean_return) => format!("ticket mean return {mean_return:.1}"),
-                    None => format!("ticket test accuracy {:.2}%", r.ticket.test_accuracy * 100.0),
+                let s = &r.ticket.score;
+                let figure = match (s.mean_return, s.modes_covered, s.high_quality_fraction) {
+                    (Some(mean_return), _, _) => format!("ticket mean return {mean_return:.1}"),
+                    (_, Some(modes), Some(q)) => format!("ticket covers {modes} modes, {:.1}% high quality", q * 100.0),
+                    _ => format!("ticket test accuracy {:.2}%", r.ticket.test_accuracy * 100.0),
                 };
                 eprintln!("round {:>2}: {:>6.2}% of weights, {figure}", r.round, r.weights_remaining * 100.0);
             }
@@ -650,6 +652,9 @@ mod cli {
         if report.config.is_policy() {
             return policy_table(report);
         }
+        if report.config.is_gan() {
+            return gan_table(report);
+        }
         let pct = |x: Option<f64>| x.map(|v| format!("{:.2}", v * 100.0)).unwrap_or_else(|| "–".into());
         let mut s = String::from(
             "| round | weights remaining % | ticket test acc % | ticket early-stop acc % | early-stop iter \
@@ -668,6 +673,36 @@ mod cli {
                 pct(r.random_mask.as_ref().map(|x| x.test_accuracy)),
                 pct(r.ticket.train_accuracy),
                 pct(r.ticket.generalisation_gap()),
+            ));
+        }
+        s
+    }
+
+    /// A generator's table: each network's modes covered (of 8 or 25) and high-quality share (%) on the fixed
+    /// test noise batch of 2,500 points.
+    fn gan_table(report: &Report) -> String {
+        let figures = |n: Option<&lottery_ticket_lab::engine::lottery::train::RunSummary>| match n
+            .and_then(|n| n.score.modes_covered.zip(n.score.high_quality_fraction))
+        {
+            Some((modes, q)) => (modes.to_string(), format!("{:.1}", q * 100.0)),
+            None => ("–".into(), "–".into()),
+        };
+        let mut s = String::from(
+            "| round | weights remaining % | ticket modes | ticket quality % | reinit modes | reinit quality % \
+             | random-mask modes | random-mask quality % |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        );
+        for r in &report.rounds {
+            let (t, r_, m) = (figures(Some(&r.ticket)), figures(r.reinit.as_ref()), figures(r.random_mask.as_ref()));
+            s.push_str(&format!(
+                "| {} | {:.2} | {} | {} | {} | {} | {} | {} |\n",
+                r.round,
+                r.weights_remaining * 100.0,
+                t.0,
+                t.1,
+                r_.0,
+                r_.1,
+                m.0,
+                m.1
             ));
         }
         s

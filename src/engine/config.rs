@@ -457,6 +457,17 @@ impl ExperimentConfig {
         self.data.dataset == DatasetName::Cartpole
     }
 
+    /// A GAN task: a generator that learns against its discriminator, not from rows.
+    pub fn is_gan(&self) -> bool {
+        matches!(self.data.dataset, DatasetName::Ring | DatasetName::Grid)
+    }
+
+    /// The task learns from rows of a dataset (classifiers, modular addition), not from an environment or a
+    /// discriminator: only then do samples and the validation and test shares mean anything.
+    pub fn learns_from_rows(&self) -> bool {
+        !self.is_policy() && !self.is_gan()
+    }
+
     /// Classes the network tells apart.
     pub fn classes(&self) -> usize {
         match self.data.dataset {
@@ -602,12 +613,12 @@ impl ExperimentConfig {
             check((2..=own_data::MAX_CLASSES).contains(&o.classes), "data", || format!("{} classes", o.classes))?;
             check((1..=own_data::MAX_FEATURES).contains(&o.features), "data", || format!("{} features", o.features))?;
         }
-        if !self.is_modular() && !self.is_policy() {
+        if !self.is_modular() && self.learns_from_rows() {
             self.samples_bounds().check("samples", d.samples)?;
         }
         self.validate_modular()?;
-        check(!self.is_policy() || self.prune.method == PruneMethod::Magnitude, "method", || {
-            "SNIP and SynFlow score a network on labelled rows; a policy prunes by magnitude".into()
+        check(self.learns_from_rows() || self.prune.method == PruneMethod::Magnitude, "method", || {
+            "SNIP and SynFlow score a network on labelled rows; a policy or a generator prunes by magnitude".into()
         })?;
         limits::NOISE.check("noise", d.noise)?;
         limits::VAL_FRAC.check("val_frac", d.val_frac)?;
@@ -616,7 +627,7 @@ impl ExperimentConfig {
             format!("validation and test hold out {}; at most {}", d.val_frac + d.test_frac, limits::MAX_HELD_OUT)
         })?;
         let n_train = self.train_samples();
-        check(self.is_policy() || n_train >= limits::MIN_TRAIN_SAMPLES, "samples", || {
+        check(!self.learns_from_rows() || n_train >= limits::MIN_TRAIN_SAMPLES, "samples", || {
             format!("only {n_train} samples are left for training; at least {}", limits::MIN_TRAIN_SAMPLES)
         })?;
         let m = &self.model;
@@ -839,6 +850,29 @@ pub fn preset(name: &str) -> Option<ExperimentConfig> {
                 rounds: 4,
                 reset: ResetMode::Init,
                 rewind_step: 100,
+                control_random: true,
+                ..PruneConfig::default()
+            };
+        }
+        "gan-ring" => {
+            // A GAN's generator (Chen et al. 2021, on PacGAN's 2D ring): 2D noise → 64-64 → a point, against a
+            // dense 2-64-64-1 discriminator reset to its θ0 each run; Adam (β1 0.5) at 1e-3, batches of 128,
+            // 2,000 steps; global magnitude pruning. A first guess, to be chosen by a sweep.
+            c.data = DataConfig { dataset: DatasetName::Ring, ..DataConfig::default() };
+            c.model.hidden = vec![64, 64];
+            c.train = TrainConfig {
+                optimizer: OptimizerKind::Adam,
+                lr: 1e-3,
+                momentum: 0.9,
+                batch: 128,
+                steps: 2000,
+                eval_every: 200,
+                weight_decay: 0.0,
+            };
+            c.prune = PruneConfig {
+                scope: PruneScope::Global,
+                rate: 0.5,
+                rounds: 3,
                 control_random: true,
                 ..PruneConfig::default()
             };

@@ -63,6 +63,8 @@ pub fn build_dataset(config: &ExperimentConfig, image_file: Option<(&str, &[u8])
     }
     let samples = if d.dataset == DatasetName::Cartpole {
         tasks::cartpole::no_rows() // a policy learns from its environment
+    } else if matches!(d.dataset, DatasetName::Ring | DatasetName::Grid) {
+        tasks::gan::no_rows() // a generator learns against its discriminator
     } else if d.dataset == DatasetName::Modular {
         tasks::modular::samples(d.modulus)
     } else if d.dataset.is_2d() {

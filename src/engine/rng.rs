@@ -23,6 +23,8 @@ pub enum Stream {
     Episode = 8,
     /// The actions an RL policy samples while it trains.
     Action = 9,
+    /// A generator's noise (GAN tasks).
+    Noise = 10,
 }
 
 /// A random stream for `purpose`, further split by `index` (e.g. the round).

@@ -34,6 +34,10 @@ pub enum DatasetName {
     /// CartPole-v1, played by a policy (`tasks::cartpole`): no rows; the network maps 4 observations to 2
     /// pushes.
     Cartpole,
+    /// A GAN's target (`tasks::gan`): 8 Gaussians on a ring; no rows, the network maps 2D noise to a point.
+    Ring,
+    /// A GAN's target: 25 Gaussians on a 5×5 grid.
+    Grid,
 }
 
 crate::choices!(DatasetName {
@@ -48,6 +52,8 @@ crate::choices!(DatasetName {
     Own => "own", "your data (CSV)";
     Modular => "modular", "a + b mod p (transformer)";
     Cartpole => "cartpole", "CartPole (a policy, A2C)";
+    Ring => "ring", "8 Gaussians on a ring (a GAN)";
+    Grid => "grid", "25 Gaussians on a grid (a GAN)";
 });
 
 impl DatasetName {
@@ -74,6 +80,7 @@ impl DatasetName {
             Self::Mnist | Self::Fashion => 784,
             Self::Own | Self::Modular => 0,
             Self::Cartpole => crate::engine::tasks::cartpole::OBSERVATIONS,
+            Self::Ring | Self::Grid => crate::engine::tasks::gan::NOISE_DIM,
             _ => 2,
         }
     }
@@ -92,6 +99,7 @@ impl DatasetName {
         match self {
             Self::Own | Self::Modular => 0,
             Self::Cartpole => crate::engine::tasks::cartpole::ACTIONS,
+            Self::Ring | Self::Grid => crate::engine::tasks::gan::POINT_DIM,
             _ if self.is_2d() => 2,
             _ => 10,
         }

@@ -15,7 +15,7 @@ use crate::engine::data::Dataset;
 use crate::engine::lottery::early_bird::Tracker;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::networks::model::{Network, Weights};
-use crate::engine::tasks::{Learner, Task, TaskScore};
+use crate::engine::tasks::{Learner, Task, TaskScore, gan};
 
 /// One evaluation point of a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -36,6 +36,12 @@ pub struct CurvePoint {
     /// A policy: the mean return of its last 100 training episodes (sampled actions), the return over training.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub train_return: Option<f64>,
+    /// A generator: the modes its test noise batch covers (`test_accuracy` is the share of the modes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modes_covered: Option<usize>,
+    /// A generator: the share of its test points within 3σ of a mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_quality_fraction: Option<f64>,
 }
 
 /// What a finished run reports.
@@ -110,6 +116,7 @@ impl TrainRun {
     ) -> Self {
         let config = &experiment.train;
         let optim = match config.optimizer {
+            OptimizerKind::Adam if experiment.is_gan() => AdamConfig::new().with_beta_1(gan::BETA_1).init(),
             OptimizerKind::Adam => AdamConfig::new().init(),
             OptimizerKind::AdamW => AdamWConfig::new()
                 .with_beta_1(ADAMW_BETA_1)

@@ -81,6 +81,16 @@ pub struct NetworkSpread {
     /// A policy: the median of the replicates' mean returns (RL seeds vary a lot: judge by medians).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub median_return: Option<f64>,
+    /// A generator: the modes covered over the replicates, and their median.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modes_covered: Option<Spread>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_modes_covered: Option<f64>,
+    /// A generator: the high-quality fraction over the replicates, and its median.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_quality_fraction: Option<Spread>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_high_quality_fraction: Option<f64>,
 }
 
 /// When replicates reached a milestone (generalising, fitting), some perhaps never: the median
@@ -134,6 +144,10 @@ impl NetworkSpread {
             steps_to_fit: Milestone::of(runs, |r| r.score.steps_to_fit),
             mean_return: measured(runs, |r| r.score.mean_return),
             median_return: median(runs, |r| r.score.mean_return),
+            modes_covered: measured(runs, |r| r.score.modes_covered.map(|m| m as f64)),
+            median_modes_covered: median(runs, |r| r.score.modes_covered.map(|m| m as f64)),
+            high_quality_fraction: measured(runs, |r| r.score.high_quality_fraction),
+            median_high_quality_fraction: median(runs, |r| r.score.high_quality_fraction),
         })
     }
 }

@@ -21,6 +21,7 @@
 
 pub mod cartpole;
 pub mod circuit;
+pub mod gan;
 pub mod modular;
 pub mod policy;
 pub mod supervised;
@@ -37,6 +38,7 @@ use crate::engine::lottery::train::CurvePoint;
 use crate::engine::networks::model::{MaskedNet, Network, Weights};
 use crate::engine::networks::transformer::MaskedTransformer;
 use circuit::Circuit;
+use gan::{Gan, Mixture};
 use policy::{Episode, Policy};
 use supervised::Supervised;
 
@@ -51,6 +53,9 @@ pub enum Task {
     /// Balance a pole on a cart: the network is an actor (a policy) trained by A2C with an unpruned critic
     /// ([`policy`]).
     CartPole,
+    /// Generate points of a 2D Gaussian mixture: the network is a GAN's generator, trained against a dense
+    /// discriminator of the learner's own ([`gan`]).
+    Gan,
 }
 
 /// A view of the page that only some tasks have (every task has the rounds, the accuracy charts, the
@@ -77,6 +82,7 @@ pub enum View {
 
 const CLASSIFICATION_VIEWS: &[View] = &[View::NetworkDrawing];
 const CART_POLE_VIEWS: &[View] = &[View::CartPoleEpisode, View::Returns, View::NetworkDrawing, View::InputsKept];
+const GAN_VIEWS: &[View] = &[View::NetworkDrawing];
 const MODULAR_ADDITION_VIEWS: &[View] =
     &[View::GrokkingCurve, View::StepsToGeneralise, View::TransformerDrawing, View::Circuit];
 
@@ -104,6 +110,15 @@ pub struct TaskScore {
     /// A policy: the first seeded test episode of the trained greedy policy, the one the page plays.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub episode: Option<Episode>,
+    /// A generator: the modes its test noise batch covers after training (of 8 or 25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modes_covered: Option<usize>,
+    /// A generator: the share of its test points within 3σ of their nearest mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_quality_fraction: Option<f64>,
+    /// A generator: the first of its test points, row-major (x, y), for the page to draw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<Vec<f32>>,
 }
 
 impl Task {
@@ -112,6 +127,7 @@ impl Task {
         match config.data.dataset {
             DatasetName::Modular => Task::ModularAddition { heads: config.model.transformer.heads },
             DatasetName::Cartpole => Task::CartPole,
+            DatasetName::Ring | DatasetName::Grid => Task::Gan,
             _ => Task::Classification,
         }
     }
@@ -119,7 +135,9 @@ impl Task {
     /// Upload θ ⊙ m as this task's network (`device` with autodiff to train it).
     pub fn network(self, weights: &Weights, mask: &Mask, device: &Device) -> Network {
         match self {
-            Task::Classification | Task::CartPole => Network::Classifier(MaskedNet::new(weights, mask, device)),
+            Task::Classification | Task::CartPole | Task::Gan => {
+                Network::Classifier(MaskedNet::new(weights, mask, device))
+            }
             Task::ModularAddition { heads } => {
                 Network::Transformer(MaskedTransformer::new(weights, mask, heads, device))
             }
@@ -128,6 +146,19 @@ impl Task {
 
     /// How one run of this task trains: its state from the first step to the last.
     pub fn learner(self, config: &ExperimentConfig, order_seed: u64, device: &Device) -> Learner {
+        if self == Task::Gan {
+            let mixture = Mixture::of(config.data.dataset).expect("a GAN task names its target");
+            let t = &config.train;
+            return Learner::Gan(Gan::new(
+                mixture,
+                config.seed,
+                order_seed,
+                t.batch,
+                t.lr,
+                &config.model.hidden,
+                device,
+            ));
+        }
         if self == Task::CartPole {
             return Learner::Policy(Policy::new(
                 config.seed,
@@ -157,7 +188,19 @@ impl Task {
                     episode: Some(p.shown_episode(model).await?),
                     ..TaskScore::default()
                 },
-                Learner::Supervised(_) => TaskScore::default(),
+                _ => TaskScore::default(),
+            },
+            Task::Gan => match learner {
+                Learner::Gan(g) => {
+                    let (coverage, points) = g.score(model).await?;
+                    TaskScore {
+                        modes_covered: Some(coverage.modes_covered),
+                        high_quality_fraction: Some(coverage.high_quality_fraction),
+                        points: Some(points),
+                        ..TaskScore::default()
+                    }
+                }
+                _ => TaskScore::default(),
             },
             Task::ModularAddition { heads } => TaskScore {
                 steps_to_generalise: Some(modular::steps_to_generalise(curve)),
@@ -174,6 +217,7 @@ impl Task {
             Task::Classification => CLASSIFICATION_VIEWS,
             Task::ModularAddition { .. } => MODULAR_ADDITION_VIEWS,
             Task::CartPole => CART_POLE_VIEWS,
+            Task::Gan => GAN_VIEWS,
         }
     }
 
@@ -189,6 +233,7 @@ impl Task {
 pub enum Learner {
     Supervised(Supervised),
     Policy(Policy),
+    Gan(Gan),
 }
 
 impl Learner {
@@ -198,6 +243,7 @@ impl Learner {
         match self {
             Learner::Supervised(s) => Ok(s.gradients(model, data)),
             Learner::Policy(p) => p.gradients(model).await,
+            Learner::Gan(g) => Ok(g.gradients(model)),
         }
     }
 
@@ -206,6 +252,7 @@ impl Learner {
         match self {
             Learner::Supervised(s) => s.last_loss().await,
             Learner::Policy(p) => p.last_loss().await,
+            Learner::Gan(g) => g.last_loss().await,
         }
     }
 
@@ -214,6 +261,7 @@ impl Learner {
         match self {
             Learner::Supervised(s) => s.measure(iteration, model, data).await,
             Learner::Policy(p) => p.measure(iteration, model).await,
+            Learner::Gan(g) => g.measure(iteration, model).await,
         }
     }
 
@@ -221,7 +269,7 @@ impl Learner {
     pub async fn train_accuracy(&self, model: &Network, data: &Dataset) -> Result<Option<f64>, EngineError> {
         match self {
             Learner::Supervised(s) => Ok(Some(s.train_accuracy(model, data).await?)),
-            Learner::Policy(_) => Ok(None),
+            Learner::Policy(_) | Learner::Gan(_) => Ok(None),
         }
     }
 }

@@ -202,6 +202,8 @@ impl Supervised {
             train_accuracy,
             mean_return: None,
             train_return: None,
+            modes_covered: None,
+            high_quality_fraction: None,
         })
     }
 

@@ -1,0 +1,333 @@
+//! A GAN's generator as the lottery's network (Chen et al., "GANs Can Play
+//! Lottery Tickets Too", ICLR 2021; Kalibhat et al., AAAI 2021), on the 2D
+//! benchmark of Gaussian mixtures (PacGAN, VEEGAN):
+//!
+//! - **The generator G is the pruned network**: 2D noise → hidden layers →
+//!   a point in the plane. IMP prunes, resets and rewinds it.
+//! - **The discriminator D is the learner's own**: a point → the same hidden
+//!   widths → one logit, dense, with its own Adam, reset to its own θ0 at the
+//!   start of every run, as GAN-LTH resets it by default.
+//! - **One step** trains D once on a batch of real points and the batch G
+//!   makes, then gives G's gradients of the non-saturating loss against the
+//!   updated D. No readback.
+//! - **The score**: 2,500 points from a fixed, seeded noise batch; a point is
+//!   *high quality* within 3σ of its nearest mode, and a mode is *covered* when
+//!   some high-quality point is nearest to it (PacGAN's definitions).
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::softplus;
+use burn::tensor::{Device, Tensor, TensorData};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::config::Init;
+use crate::engine::lottery::mask::Mask;
+use crate::engine::lottery::train::CurvePoint;
+use crate::engine::networks::model::{MaskedNet, Network, Weights, dense_shapes};
+use crate::engine::rng::{self, Stream};
+use crate::engine::{EngineError, read_f32};
+
+/// The generator's noise: two standard normals, so G warps the plane (GAN Lab's view).
+pub const NOISE_DIM: usize = 2;
+/// A generated point: x and y.
+pub const POINT_DIM: usize = 2;
+/// The modes' standard deviation. PacGAN's are 0.01 (ring) and 0.05 (grid); at a browser's scale (a few thousand
+/// steps of a 64-wide generator) the ring's 0.01 would count nearly every point as low quality, so both use 0.05:
+/// high quality is then within 0.15 of a mode, a fifth of the ring's mode spacing (0.77) and under a tenth of the
+/// grid's (2).
+pub const RING_SIGMA: f64 = 0.05;
+pub const GRID_SIGMA: f64 = 0.05;
+/// Generated test points kept in the report for the page to draw.
+pub const SHOWN_POINTS: usize = 500;
+/// Points the score is measured on (PacGAN's 2,500).
+pub const SCORED_POINTS: usize = 2500;
+/// Standard deviations from its nearest mode within which a point is high quality.
+pub const QUALITY_SIGMAS: f64 = 3.0;
+/// Adam's β1 for both networks: 0.5, as DCGAN and most GAN recipes since.
+pub const BETA_1: f32 = 0.5;
+/// The ring: 8 modes on the unit circle at angles 2πk/8 (k = 0..8, not `linspace(0, 2π, 8)`, which repeats one).
+pub const RING_MODES: usize = 8;
+pub const RING_RADIUS: f64 = 1.0;
+/// The grid: 25 modes at {−4, −2, 0, 2, 4}².
+pub const GRID_SIDE: usize = 5;
+pub const GRID_SPACING: f64 = 2.0;
+/// Noise-stream indices of the fixed validation and test batches (training draws from the order seed).
+const VAL_NOISE: u64 = 1 << 20;
+const TEST_NOISE: u64 = 2 << 20;
+/// The discriminator's θ0: init stream index of the experiment's seed.
+const DISCRIMINATOR_INIT_INDEX: u64 = 1 << 31;
+
+/// A mixture of equal, round Gaussians: the target distribution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mixture {
+    pub means: Vec<[f64; 2]>,
+    pub sigma: f64,
+}
+
+impl Mixture {
+    pub fn ring(sigma: f64) -> Self {
+        let means = (0..RING_MODES)
+            .map(|k| {
+                let angle = std::f64::consts::TAU * k as f64 / RING_MODES as f64;
+                [RING_RADIUS * angle.cos(), RING_RADIUS * angle.sin()]
+            })
+            .collect();
+        Self { means, sigma }
+    }
+
+    /// The target a dataset names (None for the other datasets).
+    pub fn of(dataset: crate::engine::data::DatasetName) -> Option<Self> {
+        use crate::engine::data::DatasetName;
+        match dataset {
+            DatasetName::Ring => Some(Self::ring(RING_SIGMA)),
+            DatasetName::Grid => Some(Self::grid(GRID_SIGMA)),
+            _ => None,
+        }
+    }
+
+    pub fn grid(sigma: f64) -> Self {
+        let half = (GRID_SIDE / 2) as f64;
+        let at = |i: usize| (i as f64 - half) * GRID_SPACING;
+        let means = (0..GRID_SIDE * GRID_SIDE).map(|k| [at(k / GRID_SIDE), at(k % GRID_SIDE)]).collect();
+        Self { means, sigma }
+    }
+
+    /// `n` points, row-major `[n, 2]`: a mode drawn uniformly, then Gaussian noise around it.
+    pub fn sample(&self, rng: &mut ChaCha8Rng, n: usize) -> Vec<f32> {
+        let mut out = Vec::with_capacity(2 * n);
+        for _ in 0..n {
+            let [x, y] = self.means[rng::index(rng, self.means.len())];
+            out.push((x + self.sigma * rng::normal(rng)) as f32);
+            out.push((y + self.sigma * rng::normal(rng)) as f32);
+        }
+        out
+    }
+}
+
+/// How well a set of generated points covers a mixture.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Modes with at least one high-quality point nearest to them.
+    pub modes_covered: usize,
+    pub modes: usize,
+    /// The fraction of points within [`QUALITY_SIGMAS`] σ of their nearest mode.
+    pub high_quality_fraction: f64,
+}
+
+/// PacGAN's metrics for `points` (row-major `[n, 2]`) against `mixture`.
+pub fn coverage(mixture: &Mixture, points: &[f32]) -> Coverage {
+    let mut covered = vec![false; mixture.means.len()];
+    let mut good = 0usize;
+    let limit = QUALITY_SIGMAS * mixture.sigma;
+    let n = points.len() / 2;
+    for p in points.chunks_exact(2) {
+        let (x, y) = (f64::from(p[0]), f64::from(p[1]));
+        let (nearest, distance) = mixture
+            .means
+            .iter()
+            .map(|m| ((m[0] - x).powi(2) + (m[1] - y).powi(2)).sqrt())
+            .enumerate()
+            .fold((0, f64::INFINITY), |best, (i, d)| if d < best.1 { (i, d) } else { best });
+        if distance <= limit {
+            good += 1;
+            covered[nearest] = true;
+        }
+    }
+    Coverage {
+        modes_covered: covered.iter().filter(|&&c| c).count(),
+        modes: mixture.means.len(),
+        high_quality_fraction: good as f64 / n.max(1) as f64,
+    }
+}
+
+/// The dataset of a GAN task: none. G learns against D from noise, so the lottery's splits are empty and only
+/// carry the network's input (noise) and output (point) widths.
+pub fn no_rows() -> crate::engine::data::Samples {
+    crate::engine::data::Samples { features: NOISE_DIM, classes: POINT_DIM, x: Vec::new(), y: Vec::new() }
+}
+
+/// `n` noise vectors, row-major `[n, NOISE_DIM]`.
+fn noise(rng: &mut ChaCha8Rng, n: usize) -> Vec<f32> {
+    (0..n * NOISE_DIM).map(|_| rng::normal(rng) as f32).collect()
+}
+
+/// The fixed noise batch `index` of an experiment's seed (validation or test).
+fn fixed_noise(seed: u64, index: u64) -> Vec<f32> {
+    noise(&mut rng::stream(seed, Stream::Noise, index), SCORED_POINTS)
+}
+
+/// The discriminator's θ0: Glorot, `hidden` widths, one logit.
+fn discriminator_theta0(seed: u64, hidden: &[usize]) -> Weights {
+    let mut widths = vec![2];
+    widths.extend(hidden);
+    widths.push(1);
+    Weights::init(&dense_shapes(&widths), Init::Glorot, seed, DISCRIMINATOR_INIT_INDEX)
+}
+
+/// One GAN run's state: the target, the discriminator and its optimizer, the streams of real points and noise.
+pub struct Gan {
+    mixture: Mixture,
+    batch: usize,
+    lr: f64,
+    real: ChaCha8Rng,
+    noise: ChaCha8Rng,
+    discriminator: Option<MaskedNet>,
+    optim: ModuleOptimizer,
+    /// The last step's generator loss (no graph).
+    last_loss: Option<Tensor<1>>,
+    seed: u64,
+    device: Device,
+}
+
+impl Gan {
+    /// A run on `mixture` with batches of `batch` points, D at learning rate `lr` with G's `hidden` widths;
+    /// real points and noise from `order_seed`, D's θ0 and the scored noise from the experiment's `seed`.
+    pub fn new(
+        mixture: Mixture,
+        seed: u64,
+        order_seed: u64,
+        batch: usize,
+        lr: f64,
+        hidden: &[usize],
+        device: &Device,
+    ) -> Self {
+        let theta0 = discriminator_theta0(seed, hidden);
+        let discriminator = MaskedNet::new(&theta0, &Mask::dense(&theta0.shapes()), device);
+        Self {
+            mixture,
+            batch,
+            lr,
+            real: rng::stream(order_seed, Stream::Data, 0),
+            noise: rng::stream(order_seed, Stream::Noise, 0),
+            discriminator: Some(discriminator),
+            optim: AdamConfig::new().with_beta_1(BETA_1).init(),
+            last_loss: None,
+            seed,
+            device: device.clone(),
+        }
+    }
+
+    /// One D step, then G's gradients of the non-saturating loss −log D(G(z)) against the updated D.
+    pub fn gradients(&mut self, model: &Network) -> GradientsParams {
+        let n = self.batch;
+        let real =
+            Tensor::<2>::from_data(TensorData::new(self.mixture.sample(&mut self.real, n), [n, 2]), &self.device);
+        let z = Tensor::<2>::from_data(TensorData::new(noise(&mut self.noise, n), [n, NOISE_DIM]), &self.device);
+        let d = self.discriminator.take().expect("discriminator present between steps");
+        // D: log D(x) + log(1 − D(G(z))), as softplus of the logits; G's points held fixed.
+        let fake = model.forward(z.clone()).detach(); // [n, 2]
+        let d_loss = softplus(d.forward(real).neg(), 1.0).mean() + softplus(d.forward(fake), 1.0).mean();
+        let d_grads = GradientsParams::from_grads(d_loss.backward(), &d);
+        let d = self.optim.step(self.lr, d, d_grads);
+        // G: −log D(G(z)) = softplus(−logit).
+        let g_loss = softplus(d.forward(model.forward(z)).neg(), 1.0).mean(); // [1]
+        let grads = GradientsParams::from_grads(g_loss.backward(), model);
+        self.last_loss = Some(g_loss.without_autodiff());
+        self.discriminator = Some(d);
+        grads
+    }
+
+    /// The last step's generator loss, read back. None before the first.
+    pub async fn last_loss(&self) -> Result<Option<f32>, EngineError> {
+        match self.last_loss.clone() {
+            Some(loss) => Ok(Some(read_f32(loss).await?[0])),
+            None => Ok(None),
+        }
+    }
+
+    /// G's points for a fixed noise batch, read back (row-major `[SCORED_POINTS, 2]`).
+    async fn points(&self, model: &Network, index: u64) -> Result<Vec<f32>, EngineError> {
+        let z = fixed_noise(self.seed, index);
+        let z = Tensor::<2>::from_data(TensorData::new(z, [SCORED_POINTS, NOISE_DIM]), &self.device.clone().inner());
+        read_f32(model.valid().forward(z)).await
+    }
+
+    /// The scored points of the test noise batch: what the page draws.
+    pub async fn test_points(&self, model: &Network) -> Result<Vec<f32>, EngineError> {
+        self.points(model, TEST_NOISE).await
+    }
+
+    /// Coverage of the validation and test batches at `iteration`, as a curve point: the "accuracies" are the
+    /// fraction of modes covered, so early stopping picks the best-covering iteration and the lottery's charts
+    /// read a generator as they read a classifier.
+    pub async fn measure(&self, iteration: usize, model: &Network) -> Result<CurvePoint, EngineError> {
+        let val = coverage(&self.mixture, &self.points(model, VAL_NOISE).await?);
+        let test = coverage(&self.mixture, &self.points(model, TEST_NOISE).await?);
+        let share = |c: &Coverage| c.modes_covered as f64 / c.modes.max(1) as f64;
+        Ok(CurvePoint {
+            iteration,
+            train_loss: self.last_loss().await?.map(f64::from),
+            val_loss: 1.0 - share(&val),
+            val_accuracy: share(&val),
+            test_accuracy: share(&test),
+            train_accuracy: None,
+            mean_return: None,
+            train_return: None,
+            modes_covered: Some(test.modes_covered),
+            high_quality_fraction: Some(test.high_quality_fraction),
+        })
+    }
+
+    /// The task's figures for the trained generator: coverage of the test batch and the points the page draws.
+    pub async fn score(&self, model: &Network) -> Result<(Coverage, Vec<f32>), EngineError> {
+        let mut points = self.test_points(model).await?;
+        let c = coverage(&self.mixture, &points);
+        points.truncate(SHOWN_POINTS * POINT_DIM);
+        Ok((c, points))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// PacGAN's definitions against hand-placed points: 2σ from a mode is high quality, 4σ is not, and only
+    /// high-quality points cover a mode.
+    #[test]
+    fn coverage_counts_high_quality_points_and_the_modes_they_cover() {
+        let ring = Mixture::ring(0.05);
+        let s = ring.sigma;
+        let points: Vec<f32> = [
+            [1.0 + 2.0 * s, 0.0], // mode 0, 2σ: high quality
+            [1.0, 0.0],           // mode 0 again
+            [0.0, 1.0 - 4.0 * s], // mode 2, 4σ: not
+            [-1.0, 0.0],          // mode 4, on it
+            [0.0, 0.0],           // the centre: far from all
+        ]
+        .iter()
+        .flat_map(|p| p.map(|v| v as f32))
+        .collect();
+        let c = coverage(&ring, &points);
+        assert_eq!((c.modes_covered, c.modes), (2, 8));
+        assert!((c.high_quality_fraction - 3.0 / 5.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_ring_has_eight_distinct_modes_and_the_grid_twenty_five() {
+        let ring = Mixture::ring(0.01);
+        assert_eq!(ring.means.len(), 8);
+        for (i, a) in ring.means.iter().enumerate() {
+            for b in &ring.means[i + 1..] {
+                assert!(((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt() > 0.7, "{a:?} and {b:?}");
+            }
+        }
+        let grid = Mixture::grid(0.05);
+        assert_eq!(grid.means.len(), 25);
+        assert!(
+            grid.means.contains(&[-4.0, -4.0]) && grid.means.contains(&[4.0, 4.0]) && grid.means.contains(&[0.0, 0.0])
+        );
+    }
+
+    /// Points drawn from the mixture itself cover every mode, nearly all of high quality (3σ holds 98.9% of a
+    /// 2D Gaussian's mass).
+    #[test]
+    fn the_target_itself_covers_every_mode() {
+        for mixture in [Mixture::ring(0.05), Mixture::grid(0.05)] {
+            let points = mixture.sample(&mut rng::stream(1, Stream::Data, 0), SCORED_POINTS);
+            let c = coverage(&mixture, &points);
+            assert_eq!(c.modes_covered, c.modes);
+            assert!(c.high_quality_fraction > 0.97, "{}", c.high_quality_fraction);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! The GAN task on the engine: the generator keeps the science's invariants
+//! (pruned weights exactly zero after every step, whose discriminator steps
+//! first; the same seed the same ticket and the same scored points) and its
+//! reports carry modes covered and the high-quality share. The metrics
+//! themselves are tested against hand-placed points in `tasks::gan`.
+
+mod common;
+
+use common::*;
+use lottery_ticket_lab::engine::config::ExperimentConfig;
+use lottery_ticket_lab::engine::lottery::train::TrainRun;
+use lottery_ticket_lab::engine::networks::model::Weights;
+use lottery_ticket_lab::engine::preset;
+use lottery_ticket_lab::engine::tasks::gan;
+
+/// The gan-ring preset at a size that trains in a moment.
+fn small(seed: u64) -> ExperimentConfig {
+    let mut c = preset("gan-ring").unwrap();
+    c.seed = seed;
+    c.model.hidden = vec![16, 16];
+    c.train.batch = 32;
+    c.train.steps = 40;
+    c.train.eval_every = 20;
+    c.prune.rounds = 1;
+    c
+}
+
+#[test]
+fn pruned_generator_weights_stay_zero_after_every_step() {
+    let c = small(3);
+    let data = dataset(&c);
+    let mask = half_mask(&c, 9);
+    let theta0 = Weights::theta0(&c);
+    let device = cpu().autodiff();
+    let mut run = TrainRun::new(&c, &theta0, &mask, 0, 30, c.seed, &device);
+    for step in 1..=30 {
+        block_on(run.step(&data)).unwrap();
+        assert_pruned_zero(&block_on(run.model().to_weights()).unwrap(), &mask, step);
+    }
+    let trained = block_on(run.model().to_weights()).unwrap();
+    for (after, before) in trained.layers.iter().zip(&theta0.layers) {
+        assert_ne!(after.w, before.w, "the survivors should train");
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_ticket_and_the_same_points() {
+    let report = assert_same_seed_same_report(small, 2, 3);
+    for round in report["rounds"].as_array().unwrap() {
+        let ticket = &round["ticket"];
+        let modes = ticket["modes_covered"].as_u64().expect("the ticket's summary has modes_covered");
+        assert!(modes <= gan::RING_MODES as u64);
+        let quality = ticket["high_quality_fraction"].as_f64().expect("and high_quality_fraction");
+        assert!((0.0..=1.0).contains(&quality));
+        let points = ticket["points"].as_array().expect("and the points the page draws");
+        assert_eq!(points.len(), gan::SHOWN_POINTS * gan::POINT_DIM);
+        assert_eq!(ticket["test_accuracy"].as_f64().unwrap(), modes as f64 / gan::RING_MODES as f64);
+        assert!(ticket["curve"][1]["modes_covered"].is_number(), "coverage is measured at each evaluation");
+    }
+}

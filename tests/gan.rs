@@ -21,6 +21,7 @@ fn small(seed: u64) -> ExperimentConfig {
     c.train.batch = 32;
     c.train.steps = 40;
     c.train.eval_every = 20;
+    c.prune.rewind_step = 10;
     c.prune.rounds = 1;
     c
 }

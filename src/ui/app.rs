@@ -12,9 +12,10 @@ use super::Finished;
 use super::cartpole_view::CartPoleView;
 use super::charts::{
     AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, LossChart, MeanReturnChart,
-    SparsityChart, SweepChart,
+    ModesChart, QualityChart, SparsityChart, SweepChart,
 };
 use super::circuit_view::CircuitView;
+use super::gan_view::GanView;
 use super::grokking::GrokkingChart;
 use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
 use super::offline::{self, OfflinePanel, UpdateNotice};
@@ -258,6 +259,9 @@ fn MiddleColumn(
             <Show when=move || shows(View::CartPoleEpisode)>
                 <CartPoleView rounds=lab.rounds selected=selected />
             </Show>
+            <Show when=move || shows(View::GanSamples)>
+                <GanView config=config rounds=lab.rounds selected=selected live=lab.live_weights />
+            </Show>
             <NetworkView config=config masks=masks selected=selected />
             <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights
                 own=lab.own_data />
@@ -300,12 +304,17 @@ fn ChartsColumn(
                 <ReturnsChart rounds=lab.rounds selected=selected />
                 <MeanReturnChart finished=finished pinned=pinned />
             </Show>
-            <Show when=move || !shows(View::Returns)>
+            <Show when=move || shows(View::Coverage)>
+                <ModesChart finished=finished pinned=pinned />
+                <QualityChart finished=finished pinned=pinned />
+            </Show>
+            <Show when=move || !shows(View::Returns) && !shows(View::Coverage)>
                 <AccuracyChart finished=finished pinned=pinned />
             </Show>
             <LossChart live=lab.live />
             <EarlyStopChart finished=finished pinned=pinned />
-            <Show when=move || !shows(View::Returns)> // a policy has no training split to generalise from
+            // A policy and a generator have no training split to generalise from.
+            <Show when=move || !shows(View::Returns) && !shows(View::Coverage)>
                 <GeneralisationChart finished=finished pinned=pinned />
             </Show>
             <EarlyBirdChart rounds=lab.rounds config=config />

@@ -10,48 +10,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 
 use crate::engine::RoundReport;
 use crate::engine::tasks::cartpole::{self, HALF_POLE_LENGTH, MAX_STEPS, POSITION_LIMIT, TAU};
 use crate::engine::tasks::policy::Episode;
 use crate::worker::global::now_ms;
 
+use super::canvas;
 use super::palette::{self, Rgb};
 use super::{round_networks, round_shown};
-
-#[wasm_bindgen]
-extern "C" {
-    /// A canvas's 2D context: the few calls this view makes, bound here rather than through web-sys's
-    /// `CanvasRenderingContext2d` feature (turning a feature on rebuilds web-sys and everything above it).
-    type Context2d;
-    #[wasm_bindgen(method, js_name = setTransform)]
-    fn set_transform(this: &Context2d, a: f64, b: f64, c: f64, d: f64, e: f64, f: f64);
-    #[wasm_bindgen(method, js_name = clearRect)]
-    fn clear_rect(this: &Context2d, x: f64, y: f64, w: f64, h: f64);
-    #[wasm_bindgen(method, js_name = fillRect)]
-    fn fill_rect(this: &Context2d, x: f64, y: f64, w: f64, h: f64);
-    #[wasm_bindgen(method, js_name = beginPath)]
-    fn begin_path(this: &Context2d);
-    #[wasm_bindgen(method, js_name = moveTo)]
-    fn move_to(this: &Context2d, x: f64, y: f64);
-    #[wasm_bindgen(method, js_name = lineTo)]
-    fn line_to(this: &Context2d, x: f64, y: f64);
-    #[wasm_bindgen(method)]
-    fn stroke(this: &Context2d);
-    #[wasm_bindgen(method)]
-    fn arc(this: &Context2d, x: f64, y: f64, radius: f64, start: f64, end: f64);
-    #[wasm_bindgen(method)]
-    fn fill(this: &Context2d);
-    #[wasm_bindgen(method, setter = fillStyle)]
-    fn set_fill_style(this: &Context2d, style: &str);
-    #[wasm_bindgen(method, setter = strokeStyle)]
-    fn set_stroke_style(this: &Context2d, style: &str);
-    #[wasm_bindgen(method, setter = lineWidth)]
-    fn set_line_width(this: &Context2d, width: f64);
-    #[wasm_bindgen(method, setter = lineCap)]
-    fn set_line_cap(this: &Context2d, cap: &str);
-}
 
 /// A panel's canvas, in CSS pixels: three side by side in the middle column at 1366 px.
 const CANVAS_W: f64 = 160.0;
@@ -180,16 +147,7 @@ fn EpisodePanel(play: Play, frame: Signal<usize>) -> impl IntoView {
 
 /// Draw the cart and pole of `play` at `step`.
 fn draw(canvas: &web_sys::HtmlCanvasElement, play: &Play, step: usize) {
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-    let (w, h) = ((CANVAS_W * ratio).round() as u32, (CANVAS_H * ratio).round() as u32);
-    if canvas.width() != w || canvas.height() != h {
-        canvas.set_width(w);
-        canvas.set_height(h);
-    }
-    let Ok(Some(context)) = canvas.get_context("2d") else { return };
-    let ctx: Context2d = context.unchecked_into();
-    ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-    ctx.clear_rect(0.0, 0.0, CANVAS_W, CANVAS_H);
+    let Some(ctx) = canvas::context(canvas, CANVAS_W, CANVAS_H) else { return };
     let scale = CANVAS_W / (2.0 * TRACK_HALF_WIDTH); // px per metre
     let at = |metres: f64| CANVAS_W / 2.0 + metres * scale;
     let track_y = CANVAS_H - TRACK_FROM_BOTTOM;

@@ -220,6 +220,10 @@ enum Figure {
     StepsToGeneralise,
     /// A policy: the greedy policy's mean return on the seeded test episodes.
     MeanReturn,
+    /// A generator: the modes its test points cover.
+    ModesCovered,
+    /// A generator: the share of its test points within 3σ of a mode, in percent.
+    HighQuality,
 }
 
 impl Figure {
@@ -231,13 +235,15 @@ impl Figure {
             Figure::GeneralisationGap => n.generalisation_gap.clone(),
             Figure::StepsToGeneralise => n.steps_to_generalise.as_ref().and_then(Milestone::as_spread),
             Figure::MeanReturn => n.mean_return.clone(),
+            Figure::ModesCovered => n.modes_covered.clone(),
+            Figure::HighQuality => n.high_quality_fraction.clone(),
         }
     }
 
     fn scale(self) -> f64 {
         match self {
-            Figure::TestAccuracy | Figure::GeneralisationGap => 100.0,
-            Figure::EarlyStopIteration | Figure::StepsToGeneralise | Figure::MeanReturn => 1.0,
+            Figure::TestAccuracy | Figure::GeneralisationGap | Figure::HighQuality => 100.0,
+            Figure::EarlyStopIteration | Figure::StepsToGeneralise | Figure::MeanReturn | Figure::ModesCovered => 1.0,
         }
     }
 
@@ -249,6 +255,8 @@ impl Figure {
             Figure::GeneralisationGap => format!("{value:+.1} points"),
             Figure::StepsToGeneralise => format!("step {value:.0}"),
             Figure::MeanReturn => format!("return {value:.0}"),
+            Figure::ModesCovered => format!("{value:.1} modes"),
+            Figure::HighQuality => format!("{value:.1}% high quality"),
         }
     }
 }
@@ -570,6 +578,54 @@ pub fn MeanReturnChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) 
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Mean return (greedy, seeded test episodes) vs. weights remaining (log scale)"</figcaption>
             <SparsitySvg plot=plot y_title="mean return" label="mean return against weights remaining" />
+            <NetworkLegend />
+            <p class="hint replicates-note">{replicates_note(plot)}</p>
+        </figure>
+    }
+}
+
+/// The modes axis: from 0 to the most any network covers (8 or 25 for the targets offered).
+fn modes_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
+    (0.0, values.fold(1.0f64, f64::max).ceil())
+}
+
+/// The percent axis, 0 to 100.
+fn percent_range(_: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
+    (0.0, 100.0)
+}
+
+/// A generator: the modes its test points cover after training against % of weights remaining, the dense
+/// network's as the reference line; with replicates, their mean and min–max band.
+#[component]
+pub fn ModesChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
+    let plot = Memo::new(move |_| {
+        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::ModesCovered, modes_range, p)))
+    });
+    view! {
+        <figure class="chart" id="modes-chart"
+            data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
+            data-random-points=move || plot.with(|p| p.random.mean.len)
+            data-replicates=move || plot.with(|p| p.replicates)>
+            <figcaption>"Modes covered (2,500 seeded points) vs. weights remaining (log scale)"</figcaption>
+            <SparsitySvg plot=plot y_title="modes covered" label="modes covered against weights remaining" />
+            <NetworkLegend />
+            <p class="hint replicates-note">{replicates_note(plot)}</p>
+        </figure>
+    }
+}
+
+/// A generator: the share of its test points within 3σ of a mode against % of weights remaining.
+#[component]
+pub fn QualityChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
+    let plot = Memo::new(move |_| {
+        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::HighQuality, percent_range, p)))
+    });
+    view! {
+        <figure class="chart" id="quality-chart" data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-replicates=move || plot.with(|p| p.replicates)>
+            <figcaption>"High-quality points (within 3σ of a mode, %) vs. weights remaining"</figcaption>
+            <SparsitySvg plot=plot y_title="high quality (%)" label="high-quality share against weights remaining" />
             <NetworkLegend />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>

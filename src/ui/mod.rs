@@ -5,10 +5,12 @@
 //! and imports tickets.
 
 mod app;
+mod canvas;
 mod cartpole_view;
 mod charts;
 mod circuit_view;
 mod data_preview;
+mod gan_view;
 mod grokking;
 mod network_view;
 mod offline;

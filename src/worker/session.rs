@@ -92,9 +92,10 @@ struct LiveDraw {
 }
 
 impl LiveDraw {
-    /// The decision regions follow replicate 0, the one the drawings show.
+    /// The decision regions (a generator's points) follow replicate 0, the one the drawings show.
     fn new(config: &ExperimentConfig, replicate: usize) -> Self {
-        let small = config.in_plane() && config.weight_count() <= SMALL_NET_WEIGHTS;
+        let drawn_live = config.in_plane() || config.is_gan(); // decision regions, or a generator's points
+        let small = drawn_live && config.weight_count() <= SMALL_NET_WEIGHTS;
         Self { enabled: small && replicate == 0, last_ms: 0.0 }
     }
 

@@ -223,6 +223,15 @@ impl Weights {
     /// Class probabilities of an MLP (no conv layers) for one input, computed
     /// on the host (for drawing decision regions; training never uses this).
     pub fn predict(&self, x: &[f32]) -> Vec<f32> {
+        let a = self.forward(x);
+        let max = a.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let exp: Vec<f32> = a.iter().map(|v| (v - max).exp()).collect();
+        let sum: f32 = exp.iter().sum();
+        exp.iter().map(|e| e / sum).collect()
+    }
+
+    /// The raw outputs of an MLP (no conv layers) for one input, on the host: logits, or a generator's point.
+    pub fn forward(&self, x: &[f32]) -> Vec<f32> {
         let mut a: Vec<f32> = x.to_vec();
         let last = self.layers.len() - 1;
         for (i, l) in self.layers.iter().enumerate() {
@@ -238,10 +247,7 @@ impl Weights {
             }
             a = z;
         }
-        let max = a.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let exp: Vec<f32> = a.iter().map(|v| (v - max).exp()).collect();
-        let sum: f32 = exp.iter().sum();
-        exp.iter().map(|e| e / sum).collect()
+        a
     }
 
     pub fn shapes(&self) -> Vec<LayerShape> {

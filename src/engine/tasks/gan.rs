@@ -40,6 +40,10 @@ pub const RING_SIGMA: f64 = 0.05;
 pub const GRID_SIGMA: f64 = 0.05;
 /// Generated test points kept in the report for the page to draw.
 pub const SHOWN_POINTS: usize = 500;
+/// Cells per side of the discriminator's decision map kept in the report.
+pub const DECISION_CELLS: usize = 24;
+/// How far past the outermost mode the drawn plane reaches, in σ… and at least this far (plane units).
+const VIEW_MARGIN: f64 = 0.5;
 /// Points the score is measured on (PacGAN's 2,500).
 pub const SCORED_POINTS: usize = 2500;
 /// Standard deviations from its nearest mode within which a point is high quality.
@@ -91,6 +95,12 @@ impl Mixture {
         let at = |i: usize| (i as f64 - half) * GRID_SPACING;
         let means = (0..GRID_SIDE * GRID_SIDE).map(|k| [at(k / GRID_SIDE), at(k % GRID_SIDE)]).collect();
         Self { means, sigma }
+    }
+
+    /// Half the side of the square the page draws, centred on the origin: the modes and a margin.
+    pub fn view_half_width(&self) -> f64 {
+        let far = self.means.iter().map(|m| m[0].abs().max(m[1].abs())).fold(0.0, f64::max);
+        far + VIEW_MARGIN
     }
 
     /// `n` points, row-major `[n, 2]`: a mode drawn uniformly, then Gaussian noise around it.
@@ -155,6 +165,31 @@ fn noise(rng: &mut ChaCha8Rng, n: usize) -> Vec<f32> {
 /// The fixed noise batch `index` of an experiment's seed (validation or test).
 fn fixed_noise(seed: u64, index: u64) -> Vec<f32> {
     noise(&mut rng::stream(seed, Stream::Noise, index), SCORED_POINTS)
+}
+
+/// The noise of the points the page draws (the first [`SHOWN_POINTS`] of the test batch), row-major
+/// `[SHOWN_POINTS, NOISE_DIM]`: a generator's live weights map it to the points drawn while it trains.
+pub fn shown_noise(seed: u64) -> Vec<f32> {
+    let mut z = fixed_noise(seed, TEST_NOISE);
+    z.truncate(SHOWN_POINTS * NOISE_DIM);
+    z
+}
+
+/// The discriminator's belief that a point is real, on a square grid over the drawn plane (GAN Lab's
+/// background): `cells × cells` probabilities, row-major from the top-left (y down), over ±`half_width`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DecisionMap {
+    pub cells: usize,
+    pub half_width: f64,
+    pub real: Vec<f32>,
+}
+
+impl DecisionMap {
+    /// The centres of the cells, row-major from the top-left, as `[cells², 2]` points.
+    pub fn centres(cells: usize, half_width: f64) -> Vec<f32> {
+        let at = |i: usize| -half_width + (i as f64 + 0.5) * 2.0 * half_width / cells as f64;
+        (0..cells * cells).flat_map(|k| [at(k % cells) as f32, -at(k / cells) as f32]).collect()
+    }
 }
 
 /// The discriminator's θ0: Glorot, `hidden` widths, one logit.
@@ -269,12 +304,22 @@ impl Gan {
         })
     }
 
-    /// The task's figures for the trained generator: coverage of the test batch and the points the page draws.
-    pub async fn score(&self, model: &Network) -> Result<(Coverage, Vec<f32>), EngineError> {
+    /// The task's figures for the trained generator: coverage of the test batch, the points the page draws,
+    /// and the discriminator's decision map at the end.
+    pub async fn score(&self, model: &Network) -> Result<(Coverage, Vec<f32>, DecisionMap), EngineError> {
         let mut points = self.test_points(model).await?;
         let c = coverage(&self.mixture, &points);
         points.truncate(SHOWN_POINTS * POINT_DIM);
-        Ok((c, points))
+        Ok((c, points, self.decision_map().await?))
+    }
+
+    async fn decision_map(&self) -> Result<DecisionMap, EngineError> {
+        let (cells, half_width) = (DECISION_CELLS, self.mixture.view_half_width());
+        let d = self.discriminator.as_ref().expect("discriminator present between steps").valid();
+        let x = DecisionMap::centres(cells, half_width);
+        let x = Tensor::<2>::from_data(TensorData::new(x, [cells * cells, 2]), &self.device.clone().inner());
+        let real = read_f32(burn::tensor::activation::sigmoid(d.forward(x))).await?;
+        Ok(DecisionMap { cells, half_width, real })
     }
 }
 

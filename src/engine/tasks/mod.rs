@@ -78,11 +78,16 @@ pub enum View {
     Returns,
     /// Which of the four observations keep connections into the actor.
     InputsKept,
+    /// The target's modes and the generated points over the discriminator's decision map, the ticket beside
+    /// its controls, and the generator training now.
+    GanSamples,
+    /// Modes covered and the high-quality share against weights remaining.
+    Coverage,
 }
 
 const CLASSIFICATION_VIEWS: &[View] = &[View::NetworkDrawing];
 const CART_POLE_VIEWS: &[View] = &[View::CartPoleEpisode, View::Returns, View::NetworkDrawing, View::InputsKept];
-const GAN_VIEWS: &[View] = &[View::NetworkDrawing];
+const GAN_VIEWS: &[View] = &[View::GanSamples, View::Coverage, View::NetworkDrawing];
 const MODULAR_ADDITION_VIEWS: &[View] =
     &[View::GrokkingCurve, View::StepsToGeneralise, View::TransformerDrawing, View::Circuit];
 
@@ -119,6 +124,9 @@ pub struct TaskScore {
     /// A generator: the first of its test points, row-major (x, y), for the page to draw.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<Vec<f32>>,
+    /// A generator: its discriminator's decision map at the end of training, drawn behind the points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<gan::DecisionMap>,
 }
 
 impl Task {
@@ -192,11 +200,12 @@ impl Task {
             },
             Task::Gan => match learner {
                 Learner::Gan(g) => {
-                    let (coverage, points) = g.score(model).await?;
+                    let (coverage, points, decision) = g.score(model).await?;
                     TaskScore {
                         modes_covered: Some(coverage.modes_covered),
                         high_quality_fraction: Some(coverage.high_quality_fraction),
                         points: Some(points),
+                        decision: Some(decision),
                         ..TaskScore::default()
                     }
                 }

@@ -166,7 +166,9 @@ fn draw_decision(ctx: &Context2d, map: &DecisionMap) {
         let real = f64::from(real);
         let (colour, strength) = if real >= 0.5 { (palette::BLUE, real - 0.5) } else { (palette::ORANGE, 0.5 - real) };
         ctx.set_fill_style(&colour.css_alpha(DECISION_ALPHA * 2.0 * strength));
-        let (col, row) = ((k % map.cells) as f64, (k / map.cells) as f64);
-        ctx.fill_rect(col * cell, row * cell, cell + 0.5, cell + 0.5);
+        // Whole-pixel edges, each shared by its neighbours: no seams, no overlaps darkening them.
+        let edge = |i: usize| (i as f64 * cell).round();
+        let (col, row) = (k % map.cells, k / map.cells);
+        ctx.fill_rect(edge(col), edge(row), edge(col + 1) - edge(col), edge(row + 1) - edge(row));
     }
 }

@@ -25,6 +25,24 @@ pub fn dataset(c: &ExperimentConfig) -> Dataset {
     engine::load_dataset(c, std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/data").as_path()).unwrap()
 }
 
+/// Trains `c`'s θ0 under a seeded half mask for `steps` steps: every pruned weight is exactly zero after every
+/// step, and every layer's survivors train.
+pub fn assert_pruned_stay_zero_and_survivors_train(c: &ExperimentConfig, steps: usize) {
+    let data = dataset(c);
+    let mask = half_mask(c, 9);
+    let theta0 = Weights::theta0(c);
+    let device = cpu().autodiff();
+    let mut run = engine::lottery::train::TrainRun::new(c, &theta0, &mask, 0, steps, c.seed, &device);
+    for step in 1..=steps {
+        block_on(run.step(&data)).unwrap();
+        assert_pruned_zero(&block_on(run.model().to_weights()).unwrap(), &mask, step);
+    }
+    let trained = block_on(run.model().to_weights()).unwrap();
+    for (after, before) in trained.layers.iter().zip(&theta0.layers) {
+        assert_ne!(after.w, before.w, "the survivors should train");
+    }
+}
+
 /// The JSON report of a whole experiment, trained on the CPU.
 pub fn report_json(c: &ExperimentConfig) -> String {
     let mut e = engine::Experiment::new(c.clone(), dataset(c), &cpu()).unwrap();

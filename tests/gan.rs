@@ -8,8 +8,6 @@ mod common;
 
 use common::*;
 use lottery_ticket_lab::engine::config::ExperimentConfig;
-use lottery_ticket_lab::engine::lottery::train::TrainRun;
-use lottery_ticket_lab::engine::networks::model::Weights;
 use lottery_ticket_lab::engine::preset;
 use lottery_ticket_lab::engine::tasks::gan;
 
@@ -28,20 +26,7 @@ fn small(seed: u64) -> ExperimentConfig {
 
 #[test]
 fn pruned_generator_weights_stay_zero_after_every_step() {
-    let c = small(3);
-    let data = dataset(&c);
-    let mask = half_mask(&c, 9);
-    let theta0 = Weights::theta0(&c);
-    let device = cpu().autodiff();
-    let mut run = TrainRun::new(&c, &theta0, &mask, 0, 30, c.seed, &device);
-    for step in 1..=30 {
-        block_on(run.step(&data)).unwrap();
-        assert_pruned_zero(&block_on(run.model().to_weights()).unwrap(), &mask, step);
-    }
-    let trained = block_on(run.model().to_weights()).unwrap();
-    for (after, before) in trained.layers.iter().zip(&theta0.layers) {
-        assert_ne!(after.w, before.w, "the survivors should train");
-    }
+    assert_pruned_stay_zero_and_survivors_train(&small(3), 30);
 }
 
 #[test]

@@ -175,7 +175,6 @@ pub fn App() -> impl IntoView {
     if tour::step(opening_step).is_some() {
         control.tour_to(opening_step);
     }
-
     // The URL follows the controls (replaced, so no history entry and no scroll).
     Effect::new(move |_| state.with(page_url::replace));
 
@@ -208,9 +207,7 @@ pub fn App() -> impl IntoView {
         let changed = control.use_own_data(d);
         notices.update(|n| n.extend(changed));
     });
-
     let offline = offline::watch();
-
     view! {
         <header>
             <h1>"Lottery Ticket Lab"</h1>

@@ -9,7 +9,7 @@ use crate::engine::lottery::train::RunSummary;
 use crate::engine::tasks::cartpole::MAX_STEPS;
 
 use super::cartpole_view::OBSERVATION_NAMES;
-use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx};
+use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W};
 use super::{last_iteration, round_networks, round_shown};
 
 /// One network's return over training.
@@ -63,8 +63,8 @@ pub fn ReturnsChart(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Optio
                 <text class="tick" x=2 y={PAD + 4.0}>{MAX_STEPS.to_string()}</text>
                 <text class="tick" x=2 y={H - PAD}>"0"</text>
                 {move || plot.with(|p| p.as_ref().map(|p| view! {
-                    <text class="tick" x=format!("{:.1}", sx(p.last as f64, Range { lo: 0.0, hi: p.last as f64 }) - 16.0)
-                        y={H - 14.0}>{p.last.to_string()}</text>
+                    // The last step sits at the axis's right end.
+                    <text class="tick" x={W - PAD - 16.0} y={H - 14.0}>{p.last.to_string()}</text>
                 }))}
                 <text class="axis-title" x={W / 2.0} y={H - 2.0}>"step"</text>
                 <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>"return"</text>
@@ -113,7 +113,9 @@ pub fn InputsKept(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<
                     view! {
                         <div class="bar-row" data-input=i.name data-kept=i.kept class:dropped=i.kept == 0>
                             <span class="bar-label input-name">{i.name}</span>
-                            <span class="bar-track"><span class="bar-fill" style:width=format!("{share:.1}%")></span></span>
+                            <span class="bar-track">
+                                <span class="bar-fill" style:width=format!("{share:.1}%")></span>
+                            </span>
                             <span class="bar-value">{format!("{} of {}", i.kept, i.of)}</span>
                         </div>
                     }

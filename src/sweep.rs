@@ -404,6 +404,57 @@ fn mean_sd(s: &replicates::Spread, scale: f64, digits: usize) -> String {
     format!("{:.digits$} ± {:.digits$}", s.mean * scale, s.sd * scale)
 }
 
+/// Why tickets win, over replicates: the task's score (test accuracy; a policy's mean return ÷ 500, a
+/// generator's share of modes covered) of the ticket beside Zhou et al.'s controls and the untrained supermask,
+/// mean ± sd in %, and how alike the replicates' masks are (mean pairwise Jaccard, and that of random masks of the
+/// same counts). None when the rounds measured none of these.
+pub fn why_table(rounds: &[RoundSpread]) -> Option<String> {
+    let any = |f: fn(&RoundSpread) -> bool| rounds.iter().any(f);
+    let controls = any(|r| r.same_signs.is_some() || r.shuffled.is_some() || r.constant_signs.is_some());
+    let overlap = any(|r| r.mask_overlap.is_some());
+    if !controls && !overlap && !any(|r| r.supermask.is_some()) {
+        return None;
+    }
+    let mut md = String::from("| round | weights remaining % | ticket % |");
+    let mut rule = String::from("|---:|---:|---:|");
+    if controls {
+        md.push_str(" same signs % | shuffled % | constant with signs % |");
+        rule.push_str("---:|---:|---:|");
+    }
+    md.push_str(" supermask (untrained) % |");
+    rule.push_str("---:|");
+    if overlap {
+        md.push_str(" mask overlap (Jaccard) | random masks' overlap |");
+        rule.push_str("---:|---:|");
+    }
+    let _ = writeln!(md, "\n{rule}");
+    let score =
+        |n: Option<&replicates::NetworkSpread>| n.map_or_else(|| "–".into(), |n| mean_sd(&n.test_accuracy, 100.0, 1));
+    for r in rounds {
+        let _ = write!(md, "| {} | {:.2} | {} |", r.round, r.weights_remaining * 100.0, score(Some(&r.ticket)));
+        if controls {
+            let _ = write!(
+                md,
+                " {} | {} | {} |",
+                score(r.same_signs.as_ref()),
+                score(r.shuffled.as_ref()),
+                score(r.constant_signs.as_ref())
+            );
+        }
+        let _ = write!(md, " {} |", r.supermask.as_ref().map_or_else(|| "–".into(), |s| mean_sd(s, 100.0, 1)));
+        if overlap {
+            match &r.mask_overlap {
+                Some(o) => {
+                    let _ = write!(md, " {:.3} | {:.3} |", o.network.jaccard, o.network.random);
+                }
+                None => md.push_str(" – | – |"),
+            }
+        }
+        md.push('\n');
+    }
+    Some(md)
+}
+
 /// Rounds over replicates as a Markdown table: mean ± sd.
 pub fn spread_table(rounds: &[RoundSpread]) -> String {
     if rounds.first().is_some_and(|r| r.ticket.steps_to_generalise.is_some()) {
@@ -545,6 +596,11 @@ pub fn markdown(summary: &Summary) -> String {
         );
         md.push_str(&spread_table(&c.rounds));
         md.push('\n');
+        if let Some(why) = why_table(&c.rounds) {
+            md.push_str("Why tickets win (mean ± sd):\n\n");
+            md.push_str(&why);
+            md.push('\n');
+        }
     }
     for (what, list) in [("Missing", &summary.missing), ("Failed", &summary.failed)] {
         if list.is_empty() {

@@ -375,7 +375,8 @@ pub static SETTINGS: &[Setting] = &[
         "Steps between validation checks (the early-stop iteration is found on these).",
         number config.train.eval_every in limits::EVAL_EVERY),
     setting!(Common Pruning "method", "Pruning by",
-        "Magnitude of trained weights (the paper), or SNIP / SynFlow scores at initialisation.",
+        "Magnitude of trained weights (the paper), SNIP / SynFlow scores at initialisation, or Zhou et al.'s \
+         criteria: the weights whose magnitude grew most (increase) or that moved furthest (movement) in training.",
         choice PruneMethod = config.prune.method),
     setting!(Folded Pruning "scope",
         "Pruning scope", "Each layer loses its own share, or one threshold across all layers.",
@@ -411,6 +412,20 @@ pub static SETTINGS: &[Setting] = &[
     setting!(Common Controls "random",
         "Control: random mask", "Train a random mask of the same sparsity: does the mask matter?",
         flag config.prune.control_random),
+    // Zhou et al.'s controls: link-only until the page's charts draw them.
+    setting!(LinkOnly Controls "signs", "Control: same signs",
+        "Train the mask from fresh magnitudes with θ0's signs: are the signs what the ticket needs?",
+        flag config.prune.control_signs),
+    setting!(LinkOnly Controls "shuffled", "Control: shuffled",
+        "Train the mask from θ0's surviving values shuffled within each layer (signs scrambled).",
+        flag config.prune.control_shuffled),
+    setting!(LinkOnly Controls "constant", "Control: constant with signs",
+        "Train the mask from ± each layer's θ0 standard deviation, with θ0's signs.",
+        flag config.prune.control_constant),
+    setting!(Folded Controls "dprune", "Prune D too",
+        "A GAN: prune the discriminator as well, at the same rates (GAN-LTH's second setting); off, it stays dense \
+         and only restarts from its own θ0 each round.",
+        flag config.prune.discriminator),
     setting!(Common Controls "seed", "Seed", "Same seed and settings, same ticket.",
         number config.seed in limits::SEED),
     setting!(Folded Controls "reps", "Replicates",
@@ -594,15 +609,21 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         note("heads", format!("{} heads do not divide the width {}; using {heads}", t.heads, t.d_model));
         t.heads = heads;
     }
-    if !c.learns_from_rows() && c.prune.method != PruneMethod::Magnitude {
+    if !c.learns_from_rows() && !c.prune.method.reads_training() {
         note(
             "method",
-            "a policy or a generator prunes by magnitude (SNIP and SynFlow score labelled rows); using it".into(),
+            "a policy or a generator prunes by its trained weights (SNIP and SynFlow score labelled rows); using \
+             magnitude"
+                .into(),
         );
         c.prune.method = PruneMethod::Magnitude;
     }
-    if c.is_modular() && c.prune.method != PruneMethod::Magnitude {
-        note("method", "modular addition prunes by magnitude (SNIP and SynFlow score a classifier); using it".into());
+    if c.is_modular() && !c.prune.method.reads_training() {
+        note(
+            "method",
+            "modular addition prunes by its trained weights (SNIP and SynFlow score a classifier); using magnitude"
+                .into(),
+        );
         c.prune.method = PruneMethod::Magnitude;
     }
     if !c.eval_fits() {
@@ -627,6 +648,7 @@ const ROWLESS_IGNORES: [&str; 10] = ["n", "noise", "val", "test", "conv", "metho
 pub fn applies(key: &str, config: &ExperimentConfig) -> bool {
     match key {
         "wd" => config.train.optimizer == OptimizerKind::AdamW,
+        "dprune" => config.is_gan(),
         _ if config.is_modular() => !CLASSIFIER_ONLY.contains(&key),
         _ if !config.learns_from_rows() => !ROWLESS_IGNORES.contains(&key),
         _ => !MODULAR_ONLY.contains(&key),
@@ -688,7 +710,10 @@ pub fn use_own_data(state: &mut UrlState, shape: OwnShape, rows: usize) -> Vec<N
 /// Keys added after links were first shared: written only when not at their
 /// default, so older links, the rounds a browser saved (stored under the
 /// configuration's link form) and ticket files keep meaning the same run.
-const WRITTEN_WHEN_SET: &[&str] = &["reps", "tour", "eb", "ebticket", "p", "dmodel", "heads", "dmlp", "wd", "workers"];
+const WRITTEN_WHEN_SET: &[&str] = &[
+    "reps", "tour", "eb", "ebticket", "p", "dmodel", "heads", "dmlp", "wd", "workers", "dprune", "signs", "shuffled",
+    "constant",
+];
 
 /// Write the full state as a query string (without `?`), keys in table order.
 pub fn encode(state: &UrlState) -> String {

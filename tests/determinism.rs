@@ -40,11 +40,15 @@ fn another_seed_gives_another_ticket() {
 fn controls_trained_apart_give_the_inline_rounds() {
     use lottery_ticket_lab::engine::Event;
     use lottery_ticket_lab::engine::config::ResetMode;
-    use lottery_ticket_lab::engine::lottery::controls::{Control, ControlTraining};
+    use lottery_ticket_lab::engine::lottery::controls::ControlTraining;
 
     let mut c = tiny(5);
     c.prune.rounds = 2;
     c.prune.control_random = true;
+    // Zhou et al.'s controls too: each depends only on its round's mask and reset point.
+    c.prune.control_signs = true;
+    c.prune.control_shuffled = true;
+    c.prune.control_constant = true;
     c.prune.reset = ResetMode::Rewind;
     c.prune.rewind_step = 3;
     let inline = {
@@ -67,10 +71,7 @@ fn controls_trained_apart_give_the_inline_rounds() {
                     let control = job.control;
                     let mut training = ControlTraining::new(&c, dataset(&c), job, &cpu());
                     while !block_on(training.advance(17)).unwrap() {}
-                    match control {
-                        Control::Reinit => report.reinit = Some(training.summary()),
-                        Control::RandomMask => report.random_mask = Some(training.summary()),
-                    }
+                    report.set_control(control, training.summary());
                 }
                 rounds.push(report);
                 // The next round's controls are known as soon as this round's ticket has its mask.
@@ -82,5 +83,6 @@ fn controls_trained_apart_give_the_inline_rounds() {
     }
     assert_eq!(rounds.len(), 3);
     assert!(rounds[2].reinit.is_some() && rounds[2].random_mask.is_some());
+    assert!(rounds[2].same_signs.is_some() && rounds[2].shuffled.is_some() && rounds[2].constant_signs.is_some());
     assert_eq!(rounds, inline);
 }

@@ -66,3 +66,95 @@ fn the_preset_finds_a_generator_ticket_for_seed_1() {
     assert!(ticket.0 >= 7 && ticket.1 >= dense.1 - 0.1, "ticket {ticket:?} against dense {dense:?}");
     assert!(reinit.0 + 2 <= ticket.0, "reinit {reinit:?} against ticket {ticket:?}");
 }
+
+/// `small`, with the discriminator pruned too and both controls.
+fn small_pruned_d(seed: u64) -> ExperimentConfig {
+    let mut c = small(seed);
+    c.prune.discriminator = true;
+    c.prune.rounds = 2;
+    c.prune.control_random = true;
+    c
+}
+
+/// A pruned discriminator keeps its zeros through every step (its gradients are masked as G's are), and its
+/// survivors train.
+#[test]
+fn a_pruned_discriminator_keeps_its_zeros_after_every_step() {
+    use lottery_ticket_lab::engine::lottery::{mask::Mask, prune, train::TrainRun};
+    use lottery_ticket_lab::engine::networks::model::Weights;
+    let c = small_pruned_d(4);
+    let mut half = Mask::dense(&gan::discriminator_shapes(&c.model.hidden));
+    for l in &mut half.layers {
+        let n = l.len();
+        l.keep.iter_mut().take(n / 2).for_each(|k| *k = false);
+    }
+    let d_mask = prune::random_mask(&half, 11, 0);
+    let dense = Mask::dense(&c.shapes());
+    let device = cpu().autodiff();
+    let mut run =
+        TrainRun::new(&c, &Weights::theta0(&c), &dense, 0, 20, c.seed, &device).prune_discriminator(Some(&d_mask));
+    let before = block_on(run.discriminator_weights()).unwrap().unwrap();
+    assert_pruned_zero(&before, &d_mask, 0);
+    for step in 1..=20 {
+        block_on(run.step(&dataset(&c))).unwrap();
+        assert_pruned_zero(&block_on(run.discriminator_weights()).unwrap().unwrap(), &d_mask, step);
+    }
+    let after = block_on(run.discriminator_weights()).unwrap().unwrap();
+    for (a, b) in after.layers.iter().zip(&before.layers) {
+        assert_ne!(a.w, b.w, "D's survivors should train");
+    }
+}
+
+/// With `prune.discriminator`, D loses weights at G's rate every round, the report says how many it kept, and the
+/// run is the same whether it goes straight through, resumes from a ticket file mid-way, or trains its controls
+/// apart (the page's workers get D's mask with each control).
+#[test]
+fn a_pruned_discriminator_follows_the_rounds_resumes_and_trains_apart() {
+    use lottery_ticket_lab::engine::lottery::controls::ControlTraining;
+    use lottery_ticket_lab::engine::records::checkpoint::Checkpoint;
+    use lottery_ticket_lab::engine::{Event, Experiment};
+    let c = small_pruned_d(2);
+    let straight = {
+        let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
+        block_on(e.run_to_end(13, |_| {})).unwrap();
+        e.report("cpu").rounds
+    };
+    let kept: Vec<f64> = straight.iter().map(|r| r.discriminator_remaining.expect("D's share kept")).collect();
+    assert_eq!(kept[0], 1.0);
+    for (r, (d, g)) in kept.iter().zip(straight.iter().map(|r| r.weights_remaining)).enumerate().skip(1) {
+        assert!((d - g).abs() < 0.01, "round {r}: D keeps {d}, G keeps {g} (the same global rate)");
+    }
+    // Resumed from a file after round 1, half-way into round 2's ticket.
+    let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
+    while e.reports().len() < 2 {
+        block_on(e.advance(13)).unwrap();
+    }
+    block_on(e.advance(7)).unwrap();
+    let file = e.checkpoint("cpu").to_json();
+    let mut e = Experiment::resume(Checkpoint::from_json(&file).unwrap(), dataset(&c), &cpu()).unwrap();
+    block_on(e.run_to_end(13, |_| {})).unwrap();
+    assert_eq!(e.report("cpu").rounds, straight, "resumed");
+    // The controls apart, as the page's workers train them.
+    let mut tickets = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
+    tickets.train_controls_apart();
+    let mut rounds = Vec::new();
+    loop {
+        let jobs = tickets.control_jobs();
+        match block_on(tickets.advance(13)).unwrap() {
+            Event::RoundDone(report) => {
+                let mut report = *report;
+                for job in jobs {
+                    assert!(job.discriminator.is_some(), "each control gets D's mask");
+                    let control = job.control;
+                    let mut training = ControlTraining::new(&c, dataset(&c), job, &cpu());
+                    while !block_on(training.advance(13)).unwrap() {}
+                    report.set_control(control, training.summary());
+                }
+                rounds.push(report);
+            }
+            Event::Finished => break,
+            Event::Progress(_) => {}
+        }
+    }
+    assert_eq!(rounds, straight, "controls apart");
+}

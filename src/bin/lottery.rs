@@ -94,6 +94,27 @@ mod cli {
             #[command(flatten)]
             training: Training,
         },
+        /// Linear mode connectivity (Frankle et al. 2020): for each rewind point k, train two copies of θk ⊙ m on
+        /// different data orders and print the error barrier on the line between them (the instability), for the
+        /// dense network and the round-R ticket of the configuration's own IMP run.
+        Instability {
+            #[arg(long, default_value = "spiral", help = format!("Starting configuration: {}.", PRESETS.join(", ")))]
+            preset: String,
+            /// Override a knob with its URL key, e.g. --set lr=0.01.
+            #[arg(long = "set", value_name = "KEY=VALUE")]
+            set: Vec<String>,
+            /// The IMP round whose mask is measured beside the dense network (0: the dense network alone).
+            #[arg(long, default_value_t = 0)]
+            round: usize,
+            /// Rewind points, comma-separated, each below the steps per round.
+            #[arg(long, value_delimiter = ',', default_value = "0")]
+            k: Vec<usize>,
+            /// Networks evaluated on each line, ends included.
+            #[arg(long, default_value_t = lottery_ticket_lab::engine::lottery::stability::DEFAULT_POINTS)]
+            points: usize,
+            #[command(flatten)]
+            training: Training,
+        },
         /// List the presets, and the settings --set accepts: key, label and help.
         Keys,
         /// Many runs of the engine: plan a grid, run it locally or on Slurm, merge.
@@ -206,6 +227,9 @@ mod cli {
                 exit(run(&preset, &set, &own, backend, out, &data_dir, chunk))
             }
             Command::Sweep { command } => exit(sweep_command(command)),
+            Command::Instability { preset, set, round, k, points, training } => {
+                exit(instability(&preset, &set, round, &k, points, training))
+            }
             Command::Transfer { from, round, data, training: Training { backend, out, data_dir, chunk } } => {
                 exit(transfer(&from, round, &data, backend, out, &data_dir, chunk))
             }
@@ -221,22 +245,7 @@ mod cli {
         data_dir: &std::path::Path,
         chunk: usize,
     ) -> Result<(), String> {
-        if engine::preset(preset).is_none() {
-            return Err(format!("no preset called '{preset}'; try one of {}", PRESETS.join(", ")));
-        }
-        let mut query = format!("preset={preset}");
-        for kv in set {
-            if !kv.contains('=') {
-                return Err(format!("--set {kv}: expected KEY=VALUE"));
-            }
-            query.push('&');
-            query.push_str(kv);
-        }
-        let (mut state, notices) = url::decode(&query);
-        if !notices.is_empty() {
-            let lines: Vec<String> = notices.iter().map(|n| format!("  {}: {}", n.key, n.message)).collect();
-            return Err(format!("the settings were not taken as given:\n{}", lines.join("\n")));
-        }
+        let mut state = settings(preset, set)?;
         let own = match &own.data_file {
             None => None,
             Some(path) => {
@@ -290,6 +299,11 @@ mod cli {
             let mut report = train_with_progress(replicate, data, &device, chunk)?;
             report.backend = backend_name.clone();
             print!("{}", table(&report));
+            let p = &report.config.prune;
+            if p.control_signs || p.control_shuffled || p.control_constant {
+                let one = replicates::summarise(std::slice::from_ref(&report.rounds));
+                print!("\nWhy tickets win:\n{}", sweep::why_table(&one).unwrap_or_default());
+            }
             if let Some(early) = report.rounds.first().and_then(|r| r.early_bird.as_ref()) {
                 println!("{}", early_bird_line(early, report.config.train.steps));
             }
@@ -302,6 +316,9 @@ mod cli {
             let rounds: Vec<_> = reports.iter().map(|r| r.rounds.clone()).collect();
             let summary = replicates::summarise(&rounds);
             println!("\nOver {} replicates (mean ± sd):\n{}", config.reps, sweep::spread_table(&summary));
+            if let Some(why) = sweep::why_table(&summary) {
+                println!("Why tickets win (mean ± sd):\n{why}");
+            }
             serde_json::to_string_pretty(&serde_json::json!({
                 "config": config,
                 "replicates": reports,
@@ -317,6 +334,109 @@ mod cli {
     }
 
     /// Train one experiment with a progress bar per round.
+    /// A preset refined by `--set KEY=VALUE` pairs, as a link would; refused with every reason if a setting was not
+    /// taken as given.
+    fn settings(preset: &str, set: &[String]) -> Result<url::UrlState, String> {
+        if engine::preset(preset).is_none() {
+            return Err(format!("no preset called '{preset}'; try one of {}", PRESETS.join(", ")));
+        }
+        let mut query = format!("preset={preset}");
+        for kv in set {
+            if !kv.contains('=') {
+                return Err(format!("--set {kv}: expected KEY=VALUE"));
+            }
+            query.push('&');
+            query.push_str(kv);
+        }
+        let (state, notices) = url::decode(&query);
+        if !notices.is_empty() {
+            let lines: Vec<String> = notices.iter().map(|n| format!("  {}: {}", n.key, n.message)).collect();
+            return Err(format!("the settings were not taken as given:\n{}", lines.join("\n")));
+        }
+        Ok(state)
+    }
+
+    /// `lottery instability`: the round's mask from the configuration's own IMP run (cut short at `round`), θk
+    /// from one dense run, then two copies per k and network.
+    fn instability(
+        preset: &str,
+        set: &[String],
+        round: usize,
+        ks: &[usize],
+        points: usize,
+        training: Training,
+    ) -> Result<(), String> {
+        use lottery_ticket_lab::engine::lottery::{mask::Mask, stability};
+        let Training { backend, out, data_dir, chunk } = training;
+        let mut config = settings(preset, set)?.config;
+        let steps = config.train.steps;
+        if let Some(bad) = ks.iter().find(|&&k| k >= steps) {
+            return Err(format!("--k {bad}: rewind points must be below the {steps} steps per round"));
+        }
+        if round > config.prune.rounds {
+            return Err(format!("--round {round}: the configuration prunes {} rounds", config.prune.rounds));
+        }
+        if points < 2 {
+            return Err("--points: at least the two ends".into());
+        }
+        let mut ks = ks.to_vec();
+        ks.sort_unstable();
+        ks.dedup();
+        config.prune.rounds = round;
+        config.reps = 1;
+        let (device, backend_name) = backend.open()?;
+        let data = engine::load_dataset(&config, &data_dir).map_err(|e| e.to_string())?;
+        let ticket = match round {
+            0 => None,
+            _ => {
+                eprintln!("IMP to round {round} for its mask, on {backend_name}");
+                let report = train_with_progress(config.clone(), data.clone(), &device, chunk)?;
+                report.rounds.last().map(|r| r.mask.clone())
+            }
+        };
+        let device = device.autodiff();
+        eprintln!("the dense run to k = {}", ks.last().copied().unwrap_or(0));
+        let thetas: Vec<engine::Weights> =
+            pollster::block_on(stability::rewind_points(&config, &ks, &data, &device)).map_err(|e| e.to_string())?;
+        let dense = Mask::dense(&config.shapes());
+        let mut rows = Vec::new();
+        let mut md = match &ticket {
+            Some(m) => format!(
+                "| k | dense instability % | dense end errors % | ticket ({:.1}% of weights) instability % | \
+                 ticket end errors % |\n|---:|---:|---:|---:|---:|\n",
+                m.density() * 100.0
+            ),
+            None => "| k | dense instability % | dense end errors % |\n|---:|---:|---:|\n".to_string(),
+        };
+        let ends = |i: &stability::Instability| {
+            format!("{:.2} / {:.2}", i.errors[0] * 100.0, i.errors[i.errors.len() - 1] * 100.0)
+        };
+        for (&k, theta_k) in ks.iter().zip(&thetas) {
+            let mut row = serde_json::json!({ "k": k });
+            for (name, mask) in [("dense", Some(&dense)), ("ticket", ticket.as_ref())] {
+                let Some(mask) = mask else { continue };
+                eprintln!("k = {k}: two copies of the {name} network");
+                let i = pollster::block_on(stability::instability(&config, theta_k, mask, k, points, &data, &device))
+                    .map_err(|e| e.to_string())?;
+                md.push_str(&match name {
+                    "dense" => format!("| {k} | {:.2} | {} |", i.instability * 100.0, ends(&i)),
+                    _ => format!(" {:.2} | {} |", i.instability * 100.0, ends(&i)),
+                });
+                row[name] = serde_json::to_value(&i).map_err(|e| e.to_string())?;
+            }
+            md.push('\n');
+            rows.push(row);
+        }
+        print!("{md}");
+        if let Some(out) = out {
+            let json = serde_json::json!({ "config": config, "round": round, "points": points, "rewind_points": rows });
+            let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+            std::fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+            eprintln!("wrote {}", out.display());
+        }
+        Ok(())
+    }
+
     fn train_with_progress(
         config: engine::ExperimentConfig,
         data: engine::Dataset,
@@ -687,14 +807,21 @@ mod cli {
             Some((modes, q)) => (modes.to_string(), format!("{:.1}", q * 100.0)),
             None => ("–".into(), "–".into()),
         };
-        let mut s = String::from(
-            "| round | weights remaining % | ticket modes | ticket quality % | reinit modes | reinit quality % \
-             | random-mask modes | random-mask quality % |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        // With the discriminator pruned too, its share kept sits beside the generator's.
+        let d_pruned = report.rounds.iter().any(|r| r.discriminator_remaining.is_some());
+        let (d_head, d_rule) = if d_pruned { (" D weights remaining % |", "---:|") } else { ("", "") };
+        let mut s = format!(
+            "| round | weights remaining % |{d_head} ticket modes | ticket quality % | reinit modes | reinit quality % \
+             | random-mask modes | random-mask quality % |\n|---:|---:|{d_rule}---:|---:|---:|---:|---:|---:|\n",
         );
         for r in &report.rounds {
             let (t, r_, m) = (figures(Some(&r.ticket)), figures(r.reinit.as_ref()), figures(r.random_mask.as_ref()));
+            let d = match r.discriminator_remaining {
+                Some(d) => format!(" {:.2} |", d * 100.0),
+                None => String::new(),
+            };
             s.push_str(&format!(
-                "| {} | {:.2} | {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {:.2} |{d} {} | {} | {} | {} | {} | {} |\n",
                 r.round,
                 r.weights_remaining * 100.0,
                 t.0,

@@ -134,6 +134,11 @@ pub enum PruneMethod {
     Snip,
     /// Data-free synaptic flow |θ ⊙ ∂R/∂θ| at initialisation (Tanaka et al. 2020).
     Synflow,
+    /// The weights whose magnitude grew most in training go on: |w_T| − |w_reset| (Zhou et al. 2019's
+    /// "magnitude increase"; w_reset is where the survivors restart, θ0 or θk).
+    Increase,
+    /// The weights that moved furthest in training go on: |w_T − w_reset| (Zhou et al.'s "movement").
+    Movement,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,12 +187,20 @@ pub struct PruneConfig {
     /// Controls run at every sparsity: same mask from a fresh init, and a random mask.
     pub control_reinit: bool,
     pub control_random: bool,
+    /// Zhou et al.'s controls: the mask with fresh magnitudes and θ0's signs, θ0's survivors shuffled within each
+    /// layer, and ± each layer's θ0 standard deviation with θ0's signs (`lottery::signs`).
+    pub control_signs: bool,
+    pub control_shuffled: bool,
+    pub control_constant: bool,
     /// Early-bird: consecutive masks of the dense run closer than this
     /// (normalised Hamming distance) count as settled.
     pub early_bird_threshold: f64,
     /// Draw the first round's mask at the early-bird iteration instead of at
     /// the end of training (magnitude pruning; see `early_bird`).
     pub early_bird_ticket: bool,
+    /// A GAN: prune the discriminator too, by magnitude at the same rates, each round from the ticket's trained D
+    /// (GAN-LTH's second setting; by default D stays dense and only its θ0 is restored). Other tasks ignore it.
+    pub discriminator: bool,
 }
 
 crate::choices!(Init {
@@ -203,7 +216,17 @@ crate::choices!(PruneMethod {
     Magnitude => "magnitude", "magnitude";
     Snip => "snip", "SNIP";
     Synflow => "synflow", "SynFlow";
+    Increase => "increase", "magnitude increase";
+    Movement => "movement", "movement";
 });
+
+impl PruneMethod {
+    /// The method reads the trained weights (magnitude, and Zhou et al.'s criteria that compare them with the
+    /// reset point), not a score at initialisation on a batch (SNIP, SynFlow): every task can use it.
+    pub fn reads_training(self) -> bool {
+        matches!(self, PruneMethod::Magnitude | PruneMethod::Increase | PruneMethod::Movement)
+    }
+}
 crate::choices!(PruneScope {
     Layer => "layer", "layer-wise";
     Global => "global", "global";
@@ -265,8 +288,12 @@ impl Default for PruneConfig {
             rewind_step: 0,
             control_reinit: true,
             control_random: false,
+            control_signs: false,
+            control_shuffled: false,
+            control_constant: false,
             early_bird_threshold: crate::engine::lottery::early_bird::DEFAULT_THRESHOLD,
             early_bird_ticket: false,
+            discriminator: false,
         }
     }
 }
@@ -597,8 +624,8 @@ impl ExperimentConfig {
         limits::HEADS.check("heads", t.heads)?;
         limits::D_MLP.check("d_mlp", t.d_mlp)?;
         check(self.heads_fit(), "heads", || format!("{} heads do not divide d_model {}", t.heads, t.d_model))?;
-        check(self.prune.method == PruneMethod::Magnitude, "method", || {
-            "SNIP and SynFlow score a classifier's layers; modular addition prunes by magnitude".into()
+        check(self.prune.method.reads_training(), "method", || {
+            "SNIP and SynFlow score a classifier's layers; modular addition prunes by its trained weights".into()
         })
     }
 
@@ -617,8 +644,9 @@ impl ExperimentConfig {
             self.samples_bounds().check("samples", d.samples)?;
         }
         self.validate_modular()?;
-        check(self.learns_from_rows() || self.prune.method == PruneMethod::Magnitude, "method", || {
-            "SNIP and SynFlow score a network on labelled rows; a policy or a generator prunes by magnitude".into()
+        check(self.learns_from_rows() || self.prune.method.reads_training(), "method", || {
+            "SNIP and SynFlow score a network on labelled rows; a policy or a generator prunes by its trained weights"
+                .into()
         })?;
         limits::NOISE.check("noise", d.noise)?;
         limits::VAL_FRAC.check("val_frac", d.val_frac)?;

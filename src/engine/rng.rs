@@ -25,6 +25,8 @@ pub enum Stream {
     Action = 9,
     /// A generator's noise (GAN tasks).
     Noise = 10,
+    /// The shuffled control's permutation of θ0's surviving values.
+    Shuffle = 11,
 }
 
 /// A random stream for `purpose`, further split by `index` (e.g. the round).

@@ -53,9 +53,11 @@ impl Panel {
                     (Some(m), Some(q)) => format!("{m} modes · {:.0}% high quality", q * 100.0),
                     _ => String::new(),
                 };
+                // With the discriminator pruned too, every network of the round trained against a D this sparse.
+                let d = report.discriminator_remaining.map_or_else(String::new, |d| format!(" · D {:.1}%", d * 100.0));
                 Some(Panel {
                     class,
-                    label: format!("{label}, round {}", report.round),
+                    label: format!("{label}, round {}{d}", report.round),
                     colour,
                     points: s.points.clone()?,
                     decision: s.decision.clone(),

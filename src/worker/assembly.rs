@@ -149,8 +149,13 @@ impl Assembly {
             return;
         }
         for &control in &self.controls {
-            let job =
-                ControlJob { round, control, mask: checkpoint.next_mask.clone(), theta_k: checkpoint.theta_k.clone() };
+            let job = ControlJob {
+                round,
+                control,
+                mask: checkpoint.next_mask.clone(),
+                theta_k: checkpoint.theta_k.clone(),
+                discriminator: checkpoint.next_discriminator_mask.clone(),
+            };
             self.controls_queue.push_back((replicate, job));
         }
         self.replicates[replicate].pending.entry(round).or_default();
@@ -210,10 +215,7 @@ impl Assembly {
             };
             r.filled |= !controls.is_empty();
             for (control, summary) in controls {
-                match control {
-                    Control::Reinit => report.reinit = Some(summary),
-                    Control::RandomMask => report.random_mask = Some(summary),
-                }
+                report.set_control(control, summary);
             }
             r.reports.push(report.clone());
             let checkpoint = Checkpoint { rounds: r.reports.clone(), ..checkpoint };

@@ -1,6 +1,8 @@
 //! The paper's controls: the ticket's mask on a fresh initialisation (does θ0
 //! matter?) and a random mask of the ticket's per-layer counts (does the mask
-//! matter?). Each trains from round 1 on, after the ticket or apart from it:
+//! matter?); and Zhou et al.'s, which ask what of θ0 matters: its signs alone
+//! with fresh magnitudes, its values shuffled within each layer, or one
+//! constant magnitude with its signs ([`signs`]). Each trains from round 1 on, after the ticket or apart from it:
 //! a round's controls need only its mask and the reset point, not the
 //! ticket's training, so the page trains them in other workers
 //! ([`ControlTraining`]) while the ticket trains.
@@ -15,6 +17,7 @@ use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::prune;
 use crate::engine::lottery::rewind::{self, ResetPoint};
 use crate::engine::lottery::round::Phase;
+use crate::engine::lottery::signs;
 use crate::engine::lottery::train::{CurvePoint, RunSummary, TrainRun};
 use crate::engine::networks::model::Weights;
 
@@ -26,37 +29,50 @@ pub enum Control {
     Reinit,
     /// A random mask with the ticket's per-layer counts, reset as the ticket is.
     RandomMask,
+    /// The ticket's mask, fresh magnitudes, the reset point's signs.
+    SameSigns,
+    /// The ticket's mask, the reset point's surviving values permuted within each layer.
+    Shuffled,
+    /// The ticket's mask, each layer's standard deviation at the reset point with the reset point's signs.
+    ConstantSigns,
 }
 
 impl Control {
+    /// Every control, in the order they train after the ticket.
+    pub const ALL: [Control; 5] =
+        [Control::Reinit, Control::RandomMask, Control::SameSigns, Control::Shuffled, Control::ConstantSigns];
+
     pub fn phase(self) -> Phase {
         match self {
             Control::Reinit => Phase::Reinit,
             Control::RandomMask => Phase::RandomMask,
+            Control::SameSigns => Phase::SameSigns,
+            Control::Shuffled => Phase::Shuffled,
+            Control::ConstantSigns => Phase::ConstantSigns,
         }
     }
 
     /// The controls `config` trains in every round after round 0, in order.
     pub fn enabled(config: &ExperimentConfig) -> Vec<Control> {
         let p = &config.prune;
-        [(p.control_reinit, Control::Reinit), (p.control_random, Control::RandomMask)]
-            .into_iter()
-            .filter_map(|(on, c)| on.then_some(c))
-            .collect()
+        let on = [p.control_reinit, p.control_random, p.control_signs, p.control_shuffled, p.control_constant];
+        Control::ALL.into_iter().zip(on).filter_map(|(c, on)| on.then_some(c)).collect()
     }
 
-    /// The control's run in round `round`, whose ticket has `mask`. It depends
-    /// on nothing else, so it gives the same result wherever it trains.
+    /// The control's run in round `round`, whose ticket has `mask` (and a GAN's discriminator `discriminator`,
+    /// when it is pruned too: the control's D is the ticket's). It depends on nothing else, so it gives the same
+    /// result wherever it trains.
     pub fn run(
         self,
         config: &ExperimentConfig,
         reset: &ResetPoint,
         mask: &Mask,
+        discriminator: Option<&Mask>,
         round: usize,
         device: &Device,
     ) -> TrainRun {
         let steps = config.train.steps;
-        match self {
+        let run = match self {
             Control::Reinit => {
                 let w = rewind::reinit(config, mask, round);
                 TrainRun::new(config, &w, mask, 0, steps, config.seed, device)
@@ -66,7 +82,17 @@ impl Control {
                 let (w, start) = reset.reset(config, &random);
                 TrainRun::new(config, &w, &random, start, steps, config.seed, device)
             }
-        }
+            Control::SameSigns | Control::Shuffled | Control::ConstantSigns => {
+                let (source, start) = reset.source(config);
+                let w = match self {
+                    Control::SameSigns => signs::same_signs(config, source, mask, round),
+                    Control::Shuffled => signs::shuffled(source, mask, config.seed, round),
+                    _ => signs::constant_signs(source, mask),
+                };
+                TrainRun::new(config, &w, mask, start, steps, config.seed, device)
+            }
+        };
+        run.prune_discriminator(discriminator)
     }
 }
 
@@ -79,6 +105,9 @@ pub struct ControlJob {
     pub mask: Mask,
     /// θk when rewinding (saved by round 0's ticket).
     pub theta_k: Option<Weights>,
+    /// A GAN's discriminator mask for the round, when it is pruned too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discriminator: Option<Mask>,
 }
 
 /// A control training apart from its ticket (in another worker).
@@ -94,7 +123,7 @@ impl ControlTraining {
     pub fn new(config: &ExperimentConfig, data: Dataset, job: ControlJob, device: &Device) -> Self {
         let device = device.clone().autodiff();
         let reset = ResetPoint { theta0: Weights::theta0(config), theta_k: job.theta_k.clone() };
-        let run = job.control.run(config, &reset, &job.mask, job.round, &device);
+        let run = job.control.run(config, &reset, &job.mask, job.discriminator.as_ref(), job.round, &device);
         Self { config: config.clone(), job, data, run }
     }
 

@@ -62,6 +62,15 @@ impl Mask {
     pub fn layer_densities(&self) -> Vec<f64> {
         self.layers.iter().map(LayerMask::density).collect()
     }
+    /// Whether this mask's layers are not those of `shapes` (a mask read from a file, checked before use).
+    pub fn shapes_differ(&self, shapes: &[LayerShape]) -> bool {
+        self.layers.len() != shapes.len()
+            || self
+                .layers
+                .iter()
+                .zip(shapes)
+                .any(|(m, s)| (m.fan_in, m.fan_out) != (s.fan_in, s.fan_out) || m.keep.len() != s.weights())
+    }
     /// Every weight kept here is kept in `outer` (masks shrink across rounds).
     pub fn is_subset_of(&self, outer: &Mask) -> bool {
         self.layers.len() == outer.layers.len()

@@ -1,6 +1,8 @@
 //! Choosing the next mask: magnitude pruning (layer-wise or global,
-//! iterative or one-shot), SNIP and SynFlow scores at initialisation, and the
-//! random-mask control with the same per-layer sparsity.
+//! iterative or one-shot), Zhou et al.'s criteria that compare the trained
+//! weights with the reset point (magnitude increase, movement), SNIP and
+//! SynFlow scores at initialisation, and the random-mask control with the
+//! same per-layer sparsity.
 //!
 //! Every method reduces to scores per weight plus a number of weights to
 //! keep; [`keep_top`] does the rest, breaking ties by index so the result is
@@ -93,6 +95,25 @@ pub fn keep_top(scores: &[Vec<f64>], mask: &Mask, keep: &[usize], scope: PruneSc
 /// |w| of every weight.
 pub fn magnitude_scores(weights: &Weights) -> Vec<Vec<f64>> {
     weights.layers.iter().map(|l| l.w.iter().map(|w| w.abs() as f64).collect()).collect()
+}
+
+/// Zhou et al.'s "magnitude increase", |w_T| − |w_reset|, of every weight: `trained` against `reset`.
+pub fn increase_scores(trained: &Weights, reset: &Weights) -> Vec<Vec<f64>> {
+    paired_scores(trained, reset, |t, r| (t.abs() - r.abs()) as f64)
+}
+
+/// Zhou et al.'s "movement", |w_T − w_reset|, of every weight.
+pub fn movement_scores(trained: &Weights, reset: &Weights) -> Vec<Vec<f64>> {
+    paired_scores(trained, reset, |t, r| (t - r).abs() as f64)
+}
+
+fn paired_scores(trained: &Weights, reset: &Weights, score: impl Fn(f32, f32) -> f64) -> Vec<Vec<f64>> {
+    trained
+        .layers
+        .iter()
+        .zip(&reset.layers)
+        .map(|(t, r)| t.w.iter().zip(&r.w).map(|(&t, &r)| score(t, r)).collect())
+        .collect()
 }
 
 /// Magnitude pruning of trained weights.

@@ -13,7 +13,8 @@ use crate::engine::lottery::early_bird::{EarlyBird, Tracker};
 use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::prune;
 use crate::engine::lottery::rewind::ResetPoint;
-use crate::engine::lottery::train::{RunSummary, TrainRun};
+use crate::engine::lottery::supermask;
+use crate::engine::lottery::train::{CurvePoint, RunSummary, TrainRun};
 use crate::engine::networks::model::{self, Weights};
 use crate::engine::records::checkpoint::{self, Checkpoint};
 
@@ -31,6 +32,19 @@ pub struct RoundReport {
     pub reinit: Option<RunSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub random_mask: Option<RunSummary>,
+    /// Zhou et al.'s controls ([`crate::engine::lottery::signs`]), when switched on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_signs: Option<RunSummary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shuffled: Option<RunSummary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constant_signs: Option<RunSummary>,
+    /// The round's mask on θ0, untrained ([`supermask`]): iteration 0's scores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supermask: Option<CurvePoint>,
+    /// A GAN whose discriminator is pruned too: the fraction of D's weights this round kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discriminator_remaining: Option<f64>,
     /// The ticket's mask this round.
     pub mask: Mask,
     /// Round 0 with magnitude pruning: how the dense run's masks settled.
@@ -46,13 +60,36 @@ pub struct RoundReport {
 
 impl RoundReport {
     /// The network that trained last in this round, and its summary. The
-    /// ticket trains first, then the controls that ran: reinit, then random mask.
+    /// ticket trains first, then the controls that ran, in [`Control::ALL`]'s order.
     pub fn last_trained(&self) -> (Phase, &RunSummary) {
-        match (&self.random_mask, &self.reinit) {
-            (Some(s), _) => (Phase::RandomMask, s),
-            (None, Some(s)) => (Phase::Reinit, s),
-            (None, None) => (Phase::Ticket, &self.ticket),
+        Control::ALL
+            .iter()
+            .rev()
+            .find_map(|&c| self.control(c).map(|s| (c.phase(), s)))
+            .unwrap_or((Phase::Ticket, &self.ticket))
+    }
+
+    /// A control's summary, if it trained this round.
+    pub fn control(&self, control: Control) -> Option<&RunSummary> {
+        match control {
+            Control::Reinit => self.reinit.as_ref(),
+            Control::RandomMask => self.random_mask.as_ref(),
+            Control::SameSigns => self.same_signs.as_ref(),
+            Control::Shuffled => self.shuffled.as_ref(),
+            Control::ConstantSigns => self.constant_signs.as_ref(),
         }
+    }
+
+    /// Record a control's summary.
+    pub fn set_control(&mut self, control: Control, summary: RunSummary) {
+        let slot = match control {
+            Control::Reinit => &mut self.reinit,
+            Control::RandomMask => &mut self.random_mask,
+            Control::SameSigns => &mut self.same_signs,
+            Control::Shuffled => &mut self.shuffled,
+            Control::ConstantSigns => &mut self.constant_signs,
+        };
+        *slot = Some(summary);
     }
 }
 
@@ -82,6 +119,9 @@ pub enum Phase {
     Ticket,
     Reinit,
     RandomMask,
+    SameSigns,
+    Shuffled,
+    ConstantSigns,
 }
 
 impl Phase {
@@ -90,6 +130,9 @@ impl Phase {
             Phase::Ticket => "ticket",
             Phase::Reinit => "random reinit",
             Phase::RandomMask => "random mask",
+            Phase::SameSigns => "same signs",
+            Phase::Shuffled => "shuffled",
+            Phase::ConstantSigns => "constant with signs",
         }
     }
 }
@@ -152,6 +195,10 @@ pub struct Experiment {
     reset: ResetPoint,
     /// The ticket's mask for the current round.
     mask: Mask,
+    /// A GAN's discriminator mask for the current round, when `prune.discriminator` prunes it too.
+    discriminator: Option<Mask>,
+    /// The ticket's trained discriminator this round (pruned D only), until the round's next masks are drawn.
+    discriminator_trained: Option<Weights>,
     round: usize,
     /// None between rounds.
     stage: Option<Stage>,
@@ -169,6 +216,9 @@ impl Experiment {
         config.validate()?;
         Ok(Self {
             mask: Mask::dense(&config.shapes()),
+            discriminator: (config.prune.discriminator && config.is_gan())
+                .then(|| Mask::dense(&crate::engine::tasks::gan::discriminator_shapes(&config.model.hidden))),
+            discriminator_trained: None,
             reset: ResetPoint { theta0: Weights::theta0(&config), theta_k: None },
             config,
             data,
@@ -255,6 +305,7 @@ impl Experiment {
                 control,
                 mask: self.mask.clone(),
                 theta_k: self.reset.theta_k.clone(),
+                discriminator: self.discriminator.clone(),
             })
             .collect()
     }
@@ -288,7 +339,8 @@ impl Experiment {
     fn ticket_run(&self) -> TrainRun {
         let cfg = &self.config;
         let (w, start) = self.reset.reset(cfg, &self.mask);
-        let mut run = TrainRun::new(cfg, &w, &self.mask, start, cfg.train.steps, cfg.seed, &self.device);
+        let mut run = TrainRun::new(cfg, &w, &self.mask, start, cfg.train.steps, cfg.seed, &self.device)
+            .prune_discriminator(self.discriminator.as_ref());
         if self.round == 0 && cfg.prune.reset == ResetMode::Rewind {
             run = run.snapshot_at(cfg.prune.rewind_step);
         }
@@ -299,18 +351,19 @@ impl Experiment {
     }
 
     fn control_run(&self, control: Control) -> TrainRun {
-        control.run(&self.config, &self.reset, &self.mask, self.round, &self.device)
+        control.run(&self.config, &self.reset, &self.mask, self.discriminator.as_ref(), self.round, &self.device)
     }
 
     /// The control that trains after the ticket (`after` None) or after
     /// control `after`, if any. Round 0 trains the dense network alone.
     fn next_control(&self, after: Option<Control>) -> Option<Control> {
-        let p = &self.config.prune;
+        if self.round == 0 || self.controls_apart {
+            return None;
+        }
+        let enabled = Control::enabled(&self.config);
         match after {
-            _ if self.round == 0 || self.controls_apart => None,
-            None if p.control_reinit => Some(Control::Reinit),
-            None | Some(Control::Reinit) if p.control_random => Some(Control::RandomMask),
-            _ => None,
+            None => enabled.first().copied(),
+            Some(c) => enabled.iter().skip_while(|&&e| e != c).nth(1).copied(),
         }
     }
 
@@ -340,11 +393,7 @@ impl Experiment {
         match stage {
             Stage::Ticket(run) => self.ticket_done(run).await,
             Stage::Control { control, run, mut report, ticket } => {
-                let summary = run.summary();
-                match control {
-                    Control::Reinit => report.reinit = Some(summary),
-                    Control::RandomMask => report.random_mask = Some(summary),
-                }
+                report.set_control(control, run.summary());
                 self.after_run(Some(control), report, ticket).await
             }
         }
@@ -357,6 +406,9 @@ impl Experiment {
             self.reset.theta_k = Some(k);
         }
         let trained = run.model().to_weights().await?;
+        if self.discriminator.is_some() {
+            self.discriminator_trained = run.discriminator_weights().await?;
+        }
         let (early_bird, settled) = run.take_early_bird().map(Tracker::finish).unzip();
         // The weights the next mask is drawn from: the end of training, or the early-bird iteration.
         let prune_from = match settled.flatten() {
@@ -367,6 +419,8 @@ impl Experiment {
             self.dense_trained = Some(prune_from.clone());
         }
         let keep = (self.mask.total() <= KEEP_TRAINED_WEIGHTS).then(|| trained.clone());
+        let supermask =
+            supermask::supermask(&self.config, &self.reset.theta0, &self.mask, &self.data, &self.device).await?;
         let report = Box::new(RoundReport {
             round: self.round,
             weights_remaining: self.mask.density(),
@@ -376,6 +430,11 @@ impl Experiment {
             ticket: summary,
             reinit: None,
             random_mask: None,
+            same_signs: None,
+            shuffled: None,
+            constant_signs: None,
+            supermask: Some(supermask),
+            discriminator_remaining: self.discriminator.as_ref().map(Mask::density),
             mask: self.mask.clone(),
             early_bird,
             trained: keep,
@@ -405,8 +464,11 @@ impl Experiment {
         // The next mask first: if the device fails here, the round is not yet
         // recorded and a checkpoint still describes a consistent state.
         if self.round < self.config.prune.rounds {
-            self.mask = self.next_mask(ticket).await?;
+            let mask = self.next_mask(ticket).await?;
+            self.discriminator = self.next_discriminator_mask();
+            self.mask = mask;
         }
+        self.discriminator_trained = None;
         self.reports.push((*report).clone());
         self.round += 1;
         Ok(Event::RoundDone(report))
@@ -424,14 +486,20 @@ impl Experiment {
                 (dense, keep)
             }
         };
+        let trained = match p.schedule {
+            Schedule::Iterative => ticket,
+            // Kept from round 0 (or restored by `resume`); round 0's ticket is the dense network.
+            Schedule::Oneshot => self.dense_trained.as_ref().unwrap_or(ticket),
+        };
         let mask = match p.method {
-            PruneMethod::Magnitude => {
-                let trained = match p.schedule {
-                    Schedule::Iterative => ticket,
-                    // Kept from round 0 (or restored by `resume`); round 0's ticket is the dense network.
-                    Schedule::Oneshot => self.dense_trained.as_ref().unwrap_or(ticket),
-                };
-                prune::prune_magnitude(trained, &base, &keep, p.scope)
+            PruneMethod::Magnitude => prune::prune_magnitude(trained, &base, &keep, p.scope),
+            PruneMethod::Increase => {
+                let scores = prune::increase_scores(trained, self.reset.source(cfg).0);
+                prune::keep_top(&scores, &base, &keep, p.scope)
+            }
+            PruneMethod::Movement => {
+                let scores = prune::movement_scores(trained, self.reset.source(cfg).0);
+                prune::keep_top(&scores, &base, &keep, p.scope)
             }
             PruneMethod::Synflow => {
                 let iterations = prune::SYNFLOW_ITERATIONS;
@@ -446,6 +514,14 @@ impl Experiment {
         Ok(mask)
     }
 
+    /// A pruned discriminator's next mask: magnitude pruning of the ticket's trained D at the generator's rates,
+    /// always iterative (D has no dense trained copy kept for one-shot cuts).
+    fn next_discriminator_mask(&self) -> Option<Mask> {
+        let (mask, trained) = (self.discriminator.as_ref()?, self.discriminator_trained.as_ref()?);
+        let keep = prune::keep_counts_iterative(&self.config, mask);
+        Some(prune::prune_magnitude(trained, mask, &keep, self.config.prune.scope))
+    }
+
     /// The state after the last finished round, whatever is training now:
     /// going on from it trains the unfinished round again, from its start.
     pub fn checkpoint(&self, backend: &str) -> Checkpoint {
@@ -458,6 +534,7 @@ impl Experiment {
             backend: backend.into(),
             rounds: self.reports.clone(),
             next_mask: self.mask.clone(),
+            next_discriminator_mask: self.discriminator.clone(),
             theta_k: self.reset.theta_k.clone().filter(|_| started),
             dense_trained: self
                 .dense_trained
@@ -473,10 +550,14 @@ impl Experiment {
     /// With replicates, this is the replicate in progress (its own seed; `data` must be its dataset).
     pub fn resume(checkpoint: Checkpoint, data: Dataset, device: &Device) -> Result<Self, EngineError> {
         checkpoint.validate()?;
-        let Checkpoint { config, rounds, next_mask, theta_k, dense_trained, .. } = checkpoint.replicate_checkpoint();
+        let Checkpoint { config, rounds, next_mask, next_discriminator_mask, theta_k, dense_trained, .. } =
+            checkpoint.replicate_checkpoint();
         let mut experiment = Self::new(config, data, device)?;
         experiment.round = rounds.len();
         experiment.mask = next_mask;
+        if next_discriminator_mask.is_some() {
+            experiment.discriminator = next_discriminator_mask;
+        }
         experiment.reset.theta_k = theta_k;
         experiment.dense_trained = dense_trained;
         experiment.steps_done = experiment.steps_at_round_start();

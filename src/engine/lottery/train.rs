@@ -166,6 +166,19 @@ impl TrainRun {
         self
     }
 
+    /// A GAN's discriminator starts from its θ0 ⊙ `mask` (None: dense, as for every other task).
+    pub fn prune_discriminator(mut self, mask: Option<&Mask>) -> Self {
+        if let Some(mask) = mask {
+            self.learner.prune_discriminator(mask);
+        }
+        self
+    }
+
+    /// A GAN's discriminator weights now, read back (None for other tasks).
+    pub async fn discriminator_weights(&self) -> Result<Option<Weights>, EngineError> {
+        self.learner.discriminator_weights().await
+    }
+
     pub fn iteration(&self) -> usize {
         self.iteration
     }
@@ -209,6 +222,11 @@ impl TrainRun {
     /// finish the steps queued so far). None before the first step.
     pub async fn last_loss(&self) -> Result<Option<f32>, EngineError> {
         self.learner.last_loss().await
+    }
+
+    /// Evaluate now, without recording (what a network scores as it stands).
+    pub async fn measure_now(&self, data: &Dataset) -> Result<CurvePoint, EngineError> {
+        self.learner.measure(self.iteration, self.model(), data).await
     }
 
     /// Evaluate now and append a curve point.

@@ -13,8 +13,9 @@
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
+use crate::engine::config::{ExperimentConfig, ResetMode, Schedule};
 use crate::engine::data::own_data::OwnData;
+use crate::engine::lottery::controls::Control;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::round::RoundReport;
 use crate::engine::networks::model::Weights;
@@ -41,6 +42,9 @@ pub struct Checkpoint {
     pub rounds: Vec<RoundReport>,
     /// The mask the next round trains (the last round's mask when finished).
     pub next_mask: Mask,
+    /// A GAN whose discriminator is pruned too: D's mask for the next round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_discriminator_mask: Option<Mask>,
     /// θk, when the configuration rewinds to iteration k.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theta_k: Option<Weights>,
@@ -238,11 +242,8 @@ impl Checkpoint {
                 if outer.is_some_and(|o| !r.mask.is_subset_of(o)) {
                     return Err(content(format!("{what}'s mask keeps weights that round {} had pruned", i - 1)));
                 }
-                for (name, s) in [
-                    ("ticket", Some(&r.ticket)),
-                    ("reinit", r.reinit.as_ref()),
-                    ("random mask", r.random_mask.as_ref()),
-                ] {
+                let controls = Control::ALL.into_iter().map(|c| (c.phase().label(), r.control(c)));
+                for (name, s) in std::iter::once(("ticket", Some(&r.ticket))).chain(controls) {
                     let Some(s) = s else { continue };
                     let accs = [s.test_accuracy, s.early_stop_test_accuracy]
                         .into_iter()
@@ -283,11 +284,23 @@ impl Checkpoint {
         }
         let started = !self.rounds.is_empty();
         let p = &cfg.prune;
+        match &self.next_discriminator_mask {
+            None if p.discriminator && cfg.is_gan() && started => {
+                return Err(content("the discriminator is pruned, but its next mask is missing".into()));
+            }
+            Some(_) if !(p.discriminator && cfg.is_gan()) => {
+                return Err(content("a discriminator mask, but the configuration does not prune one".into()));
+            }
+            Some(d) if d.shapes_differ(&crate::engine::tasks::gan::discriminator_shapes(&cfg.model.hidden)) => {
+                return Err(content("the discriminator's mask does not fit the configuration's layers".into()));
+            }
+            _ => {}
+        }
         check_weights("θk (the rewind point)", &self.theta_k, started && p.reset == ResetMode::Rewind)?;
         check_weights(
             "the dense trained network",
             &self.dense_trained,
-            started && p.schedule == Schedule::Oneshot && p.method == PruneMethod::Magnitude,
+            started && p.schedule == Schedule::Oneshot && p.method.reads_training(),
         )?;
         Ok(())
     }

@@ -11,6 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::config::{ExperimentConfig, limits};
+use crate::engine::lottery::controls::Control;
+use crate::engine::lottery::mask::Mask;
+use crate::engine::lottery::overlap;
 use crate::engine::lottery::round::RoundReport;
 use crate::engine::lottery::train::RunSummary;
 
@@ -184,7 +187,14 @@ impl Milestone {
 impl RoundSpread {
     /// Every figure of every network a number in its range (for files from outside).
     pub fn is_sane(&self) -> bool {
-        let networks = [Some(&self.ticket), self.reinit.as_ref(), self.random_mask.as_ref()];
+        let networks = [
+            Some(&self.ticket),
+            self.reinit.as_ref(),
+            self.random_mask.as_ref(),
+            self.same_signs.as_ref(),
+            self.shuffled.as_ref(),
+            self.constant_signs.as_ref(),
+        ];
         (0.0..=1.0).contains(&self.weights_remaining) && networks.into_iter().flatten().all(NetworkSpread::is_sane)
     }
 }
@@ -218,6 +228,18 @@ pub struct RoundSpread {
     pub reinit: Option<NetworkSpread>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub random_mask: Option<NetworkSpread>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_signs: Option<NetworkSpread>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shuffled: Option<NetworkSpread>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constant_signs: Option<NetworkSpread>,
+    /// The untrained supermask's test accuracy (the task's share: modes, return ÷ 500) over replicates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supermask: Option<Spread>,
+    /// How alike the replicates' masks are this round ([`overlap`]); None with one replicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mask_overlap: Option<overlap::MaskOverlap>,
 }
 
 /// Round by round, the spread over the replicates that reached that round
@@ -229,14 +251,24 @@ pub fn summarise(replicates: &[Vec<RoundReport>]) -> Vec<RoundSpread> {
             let reports: Vec<&RoundReport> = replicates.iter().filter_map(|r| r.get(round)).collect();
             let first = reports.first()?;
             let tickets: Vec<&RunSummary> = reports.iter().map(|r| &r.ticket).collect();
-            let reinits: Vec<&RunSummary> = reports.iter().filter_map(|r| r.reinit.as_ref()).collect();
-            let randoms: Vec<&RunSummary> = reports.iter().filter_map(|r| r.random_mask.as_ref()).collect();
+            let control = |c: Control| {
+                let runs: Vec<&RunSummary> = reports.iter().filter_map(|r| r.control(c)).collect();
+                NetworkSpread::of(&runs)
+            };
+            let supermask: Option<Vec<f64>> =
+                reports.iter().map(|r| r.supermask.as_ref().map(|p| p.test_accuracy)).collect();
+            let masks: Vec<&Mask> = reports.iter().map(|r| &r.mask).collect();
             Some(RoundSpread {
                 round,
                 weights_remaining: first.weights_remaining,
                 ticket: NetworkSpread::of(&tickets)?,
-                reinit: NetworkSpread::of(&reinits),
-                random_mask: NetworkSpread::of(&randoms),
+                reinit: control(Control::Reinit),
+                random_mask: control(Control::RandomMask),
+                same_signs: control(Control::SameSigns),
+                shuffled: control(Control::Shuffled),
+                constant_signs: control(Control::ConstantSigns),
+                supermask: supermask.as_deref().and_then(Spread::of),
+                mask_overlap: overlap::MaskOverlap::of(&masks),
             })
         })
         .collect()

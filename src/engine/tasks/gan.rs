@@ -5,8 +5,10 @@
 //! - **The generator G is the pruned network**: 2D noise → hidden layers →
 //!   a point in the plane. IMP prunes, resets and rewinds it.
 //! - **The discriminator D is the learner's own**: a point → the same hidden
-//!   widths → one logit, dense, with its own Adam, reset to its own θ0 at the
-//!   start of every run, as GAN-LTH resets it by default.
+//!   widths → one logit, with its own Adam, reset to its own θ0 at the start
+//!   of every run, as GAN-LTH resets it by default. Dense by default; with
+//!   `prune.discriminator` (GAN-LTH's second setting) the experiment prunes it
+//!   too and hands each run D's mask ([`Gan::prune_discriminator`]).
 //! - **One step** trains D once on a batch of real points and the batch G
 //!   makes, then gives G's gradients of the non-saturating loss against the
 //!   updated D. No readback.
@@ -24,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::config::Init;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::train::CurvePoint;
-use crate::engine::networks::model::{MaskedNet, Network, Weights, dense_shapes};
+use crate::engine::networks::model::{LayerShape, MaskedNet, Network, Weights, dense_shapes};
 use crate::engine::rng::{self, Stream};
 use crate::engine::{EngineError, read_f32};
 
@@ -192,12 +194,17 @@ impl DecisionMap {
     }
 }
 
-/// The discriminator's θ0: Glorot, `hidden` widths, one logit.
-fn discriminator_theta0(seed: u64, hidden: &[usize]) -> Weights {
-    let mut widths = vec![2];
+/// The discriminator's layers: a point, G's `hidden` widths, one logit.
+pub fn discriminator_shapes(hidden: &[usize]) -> Vec<LayerShape> {
+    let mut widths = vec![POINT_DIM];
     widths.extend(hidden);
     widths.push(1);
-    Weights::init(&dense_shapes(&widths), Init::Glorot, seed, DISCRIMINATOR_INIT_INDEX)
+    dense_shapes(&widths)
+}
+
+/// The discriminator's θ0: Glorot, drawn from the experiment's seed.
+fn discriminator_theta0(seed: u64, hidden: &[usize]) -> Weights {
+    Weights::init(&discriminator_shapes(hidden), Init::Glorot, seed, DISCRIMINATOR_INIT_INDEX)
 }
 
 /// One GAN run's state: the target, the discriminator and its optimizer, the streams of real points and noise.
@@ -208,6 +215,10 @@ pub struct Gan {
     real: ChaCha8Rng,
     noise: ChaCha8Rng,
     discriminator: Option<MaskedNet>,
+    /// D's θ0, kept to upload it again under a mask.
+    discriminator_theta0: Weights,
+    /// D is pruned: its gradients are masked like G's.
+    discriminator_pruned: bool,
     optim: ModuleOptimizer,
     /// The last step's generator loss (no graph).
     last_loss: Option<Tensor<1>>,
@@ -236,11 +247,26 @@ impl Gan {
             real: rng::stream(order_seed, Stream::Data, 0),
             noise: rng::stream(order_seed, Stream::Noise, 0),
             discriminator: Some(discriminator),
+            discriminator_theta0: theta0,
+            discriminator_pruned: false,
             optim: AdamConfig::new().with_beta_1(BETA_1).init(),
             last_loss: None,
             seed,
             device: device.clone(),
         }
+    }
+
+    /// Start D from θ0 ⊙ `mask` instead of dense (before the first step); its pruned weights then stay at zero
+    /// as G's do, their gradients masked.
+    pub fn prune_discriminator(&mut self, mask: &Mask) {
+        assert!(self.last_loss.is_none(), "D's mask is set before the first step");
+        self.discriminator = Some(MaskedNet::new(&self.discriminator_theta0, mask, &self.device));
+        self.discriminator_pruned = true;
+    }
+
+    /// D's weights now, read back (what the experiment prunes D's next mask from).
+    pub async fn discriminator_weights(&self) -> Result<Weights, EngineError> {
+        self.discriminator.as_ref().expect("discriminator present between steps").valid().to_weights().await
     }
 
     /// One D step, then G's gradients of the non-saturating loss −log D(G(z)) against the updated D.
@@ -253,7 +279,10 @@ impl Gan {
         // D: log D(x) + log(1 − D(G(z))), as softplus of the logits; G's points held fixed.
         let fake = model.forward(z.clone()).detach(); // [n, 2]
         let d_loss = softplus(d.forward(real).neg(), 1.0).mean() + softplus(d.forward(fake), 1.0).mean();
-        let d_grads = GradientsParams::from_grads(d_loss.backward(), &d);
+        let mut d_grads = GradientsParams::from_grads(d_loss.backward(), &d);
+        if self.discriminator_pruned {
+            d.mask_gradients(&mut d_grads);
+        }
         let d = self.optim.step(self.lr, d, d_grads);
         // G: −log D(G(z)) = softplus(−logit).
         let g_loss = softplus(d.forward(model.forward(z)).neg(), 1.0).mean(); // [1]

@@ -274,6 +274,21 @@ impl Learner {
         }
     }
 
+    /// Prune a GAN's discriminator to `mask` before the first step (other learners have none to prune).
+    pub fn prune_discriminator(&mut self, mask: &Mask) {
+        if let Learner::Gan(g) = self {
+            g.prune_discriminator(mask);
+        }
+    }
+
+    /// A GAN's discriminator weights now, read back; None for other learners.
+    pub async fn discriminator_weights(&self) -> Result<Option<Weights>, EngineError> {
+        match self {
+            Learner::Gan(g) => Ok(Some(g.discriminator_weights().await?)),
+            Learner::Supervised(_) | Learner::Policy(_) => Ok(None),
+        }
+    }
+
     /// Accuracy on the whole training split, at the end of a run (a policy has no training split: None).
     pub async fn train_accuracy(&self, model: &Network, data: &Dataset) -> Result<Option<f64>, EngineError> {
         match self {

@@ -30,6 +30,7 @@ use super::ticket_file::TicketFile;
 use super::tour::{self, TourPanel};
 use super::transfer::TransferPanel;
 use super::transformer_view::TransformerView;
+use super::why_charts::SupermaskChart;
 use crate::engine::data::own_data::OwnData;
 use crate::engine::records::pinned_runs::PinnedRuns;
 use crate::engine::records::sweep_summary::Summary;
@@ -313,6 +314,10 @@ fn ChartsColumn(
             // A policy and a generator have no training split to generalise from.
             <Show when=move || !shows(View::Returns) && !shows(View::Coverage)>
                 <GeneralisationChart finished=finished pinned=pinned />
+            </Show>
+            // The supermask scores as a classifier does (test accuracy beside chance).
+            <Show when=move || config.with(|c| c.learns_from_rows() && !c.is_modular())>
+                <SupermaskChart finished=finished classes=Signal::derive(move || config.with(|c| c.classes())) />
             </Show>
             <EarlyBirdChart rounds=lab.rounds config=config />
             <TransferPanel lab=lab selected=selected />

@@ -78,7 +78,7 @@ impl Line {
 
 /// Round values for an axis from `lo` to `hi`, with their labels: a step of
 /// 1, 2 or 5 times a power of ten, giving at most [`MAX_Y_TICKS`] ticks.
-fn round_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+pub(super) fn round_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
     let span = (hi - lo).max(1e-9);
     let raw = span / MAX_Y_TICKS as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
@@ -94,9 +94,9 @@ fn round_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
 
 /// A labelled tick on the x axis, at SVG x.
 #[derive(Clone, Debug, PartialEq)]
-struct Tick {
-    x: f64,
-    label: String,
+pub(super) struct Tick {
+    pub(super) x: f64,
+    pub(super) label: String,
 }
 
 /// Validation and training loss of the network training now.
@@ -177,15 +177,15 @@ pub(super) fn Axes() -> impl IntoView {
 }
 
 /// A log x-axis of % weights remaining: 100% on the left, sparser to the right.
-struct LogAxis {
-    range: Range,
+pub(super) struct LogAxis {
+    pub(super) range: Range,
 }
 
 impl LogAxis {
     /// log10 of 100%: the left end.
     const FULL: f64 = 2.0;
 
-    fn new(remaining: impl Iterator<Item = f64>) -> Self {
+    pub(super) fn new(remaining: impl Iterator<Item = f64>) -> Self {
         let min = remaining.map(|r| r * 100.0).fold(100.0f64, f64::min);
         // Whole decades, and at least down to 50%, so a first round has room.
         let min_log = min.max(0.01).log10().min(1.0).floor().min(1.7);
@@ -193,11 +193,11 @@ impl LogAxis {
     }
 
     /// The data x of a fraction remaining, increasing to the right.
-    fn x(&self, remaining: f64) -> f64 {
+    pub(super) fn x(&self, remaining: f64) -> f64 {
         Self::FULL - (remaining * 100.0).max(1e-3).log10()
     }
 
-    fn ticks(&self) -> Vec<Tick> {
+    pub(super) fn ticks(&self) -> Vec<Tick> {
         let Range { lo, hi } = self.range;
         REMAINING_TICKS
             .iter()
@@ -261,6 +261,20 @@ impl Figure {
     }
 }
 
+/// One of Zhou et al.'s controls on a sparsity chart: its CSS class (colour), its name, where a round keeps it.
+struct SignControl {
+    class: &'static str,
+    label: &'static str,
+    network: fn(&RoundSpread) -> Option<&NetworkSpread>,
+}
+
+/// The controls that keep part of θ0 (`lottery::signs`), drawn when they ran.
+const SIGN_CONTROLS: [SignControl; 3] = [
+    SignControl { class: "signs", label: "same signs", network: |r| r.same_signs.as_ref() },
+    SignControl { class: "shuffled", label: "shuffled", network: |r| r.shuffled.as_ref() },
+    SignControl { class: "constant", label: "constant with signs", network: |r| r.constant_signs.as_ref() },
+];
+
 /// What the read-out says of the round under the pointer, and where that round is.
 #[derive(Clone, Debug, PartialEq)]
 struct Readout {
@@ -280,6 +294,9 @@ impl Readout {
         parts.extend(value(&r.ticket).map(|v| format!("ticket {v}")));
         parts.extend(r.reinit.as_ref().and_then(value).map(|v| format!("random reinit {v}")));
         parts.extend(r.random_mask.as_ref().and_then(value).map(|v| format!("random mask {v}")));
+        for c in SIGN_CONTROLS {
+            parts.extend((c.network)(r).and_then(value).map(|v| format!("{} {v}", c.label)));
+        }
         Self { x, round: r.round, text: parts.join(" · ") }
     }
 }
@@ -292,16 +309,16 @@ fn nearest(readouts: &[Readout], at: f64) -> Option<usize> {
 /// One network across rounds: the mean over replicates as a line, and the
 /// min–max band around it (as the paper's error bars; empty for one replicate).
 #[derive(Clone, Debug, PartialEq)]
-struct Series {
-    mean: Line,
+pub(super) struct Series {
+    pub(super) mean: Line,
     /// The band's polygon, upper edge left to right, lower edge back.
-    band: String,
+    pub(super) band: String,
     /// SVG (x, y) of each mean: a dot marks it (a series of one round is a dot, not a line).
-    dots: Vec<(f64, f64)>,
+    pub(super) dots: Vec<(f64, f64)>,
 }
 
 impl Series {
-    fn new(points: &[(f64, Spread)], scale: f64, x: Range, y: Range, replicates: usize) -> Self {
+    pub(super) fn new(points: &[(f64, Spread)], scale: f64, x: Range, y: Range, replicates: usize) -> Self {
         let mean: Vec<(f64, f64)> = points.iter().map(|(at, s)| (*at, s.mean * scale)).collect();
         let band = match replicates {
             0 | 1 => String::new(),
@@ -323,6 +340,8 @@ struct SparsityPlot {
     ticket: Series,
     reinit: Series,
     random: Series,
+    /// Zhou et al.'s controls that ran ([`SIGN_CONTROLS`]): CSS class and series.
+    sign_controls: Vec<(&'static str, Series)>,
     /// The y axis, in the chart's unit.
     y: (f64, f64),
     ticks: Vec<Tick>,
@@ -374,7 +393,14 @@ impl SparsityPlot {
         let ticket = points(|r| Some(&r.ticket));
         let reinit = points(|r| r.reinit.as_ref());
         let random = points(|r| r.random_mask.as_ref());
-        let current = ticket.iter().chain(&reinit).chain(&random).flat_map(|(_, s)| [s.min, s.mean, s.max]);
+        let sign_controls: Vec<(&'static str, Vec<(f64, Spread)>)> =
+            SIGN_CONTROLS.iter().map(|c| (c.class, points(c.network))).filter(|(_, p)| !p.is_empty()).collect();
+        let current = ticket
+            .iter()
+            .chain(&reinit)
+            .chain(&random)
+            .chain(sign_controls.iter().flat_map(|(_, p)| p))
+            .flat_map(|(_, s)| [s.min, s.mean, s.max]);
         let mut all = current.map(|v| v * scale).chain(pinned_points.iter().flatten().map(|p| p.1));
         let y = y_range(&mut all);
         let y_axis = Range { lo: y.0, hi: y.1 };
@@ -387,6 +413,10 @@ impl SparsityPlot {
             ticket: Series::new(&ticket, scale, axis.range, y_axis, count),
             reinit: Series::new(&reinit, scale, axis.range, y_axis, count),
             random: Series::new(&random, scale, axis.range, y_axis, count),
+            sign_controls: sign_controls
+                .iter()
+                .map(|(class, p)| (*class, Series::new(p, scale, axis.range, y_axis, count)))
+                .collect(),
             y,
             ticks: axis.ticks(),
             y_ticks,
@@ -465,6 +495,12 @@ fn SparsitySvg(
         <p class="readout" data-round=move || shown().map(|r| r.round.to_string())>
             {move || shown().map_or_else(|| READOUT_HINT.to_string(), |r| r.text)}
         </p>
+        <p class="legend sign-controls-legend">
+            {move || plot.with(|p| p.sign_controls.iter().map(|(class, _)| {
+                let label = SIGN_CONTROLS.iter().find(|c| c.class == *class).map_or("", |c| c.label);
+                view! { <span class=format!("swatch {class}")></span>{label}" " }
+            }).collect::<Vec<_>>())}
+        </p>
         <ul class="pinned-legend">
             {move || plot.with(|p| p.pinned.iter().map(|s| view! {
                 <li><span class="swatch" style:background=s.colour></span>{format!("kept: {}", s.label)}</li>
@@ -507,8 +543,13 @@ fn SparsitySeries(
         <polyline class="series ticket" points=move || plot.with(|p| p.ticket.mean.points.clone()) />
         <polyline class="series reinit" points=move || plot.with(|p| p.reinit.mean.points.clone()) />
         <polyline class="series random" points=move || plot.with(|p| p.random.mean.points.clone()) />
+        {move || plot.with(|p| p.sign_controls.iter().map(|(class, s)| view! {
+            <polygon class=format!("band {class}") points=s.band.clone() />
+            <polyline class=format!("series {class}") points=s.mean.points.clone() />
+        }).collect::<Vec<_>>())}
         {move || plot.with(|p| {
-            [("ticket", &p.ticket), ("reinit", &p.reinit), ("random", &p.random)].into_iter().flat_map(|(class, s)| {
+            let named = [("ticket", &p.ticket), ("reinit", &p.reinit), ("random", &p.random)];
+            named.into_iter().chain(p.sign_controls.iter().map(|(c, s)| (*c, s))).flat_map(|(class, s)| {
                 s.dots.iter().map(move |(x, y)| view! {
                     <circle class=format!("dot {class}") cx=format!("{x:.1}") cy=format!("{y:.1}") r="2.2" />
                 })
@@ -549,6 +590,9 @@ pub fn AccuracyChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) ->
             data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
             data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
             data-random-points=move || plot.with(|p| p.random.mean.len)
+            data-sign-controls=move || plot.with(|p| {
+                p.sign_controls.iter().map(|(c, s)| format!("{c}:{}", s.mean.len)).collect::<Vec<_>>().join(" ")
+            })
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Test accuracy (%) vs. weights remaining (log scale)"</figcaption>
             <SparsitySvg plot=plot y_title="test accuracy (%)" label="accuracy against weights remaining" />

@@ -27,6 +27,7 @@ mod ticket_file;
 mod tour;
 mod transfer;
 mod transformer_view;
+mod why_charts;
 mod worker_pool;
 
 pub use app::App;

@@ -1,0 +1,38 @@
+// Why tickets win, in the page (CPU path, a tiny spiral run): with Zhou et al.'s three
+// controls switched on by their URL keys, each round's accuracy chart draws them beside
+// the ticket, and the supermask chart draws every round's untrained mask beside chance;
+// a copied link keeps the keys.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, serve, trainToEnd } from './harness.js';
+
+let server;
+let browser;
+before(async () => { server = await serve(); browser = await launch({ webgpu: false }); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+const TINY = { preset: 'spiral', hidden: '8', steps: '60', eval: '20', rounds: '2', seed: '3', backend: 'cpu',
+  workers: '1', signs: '1', shuffled: '1', constant: '1' };
+
+test('signs, shuffled and constant train in every round and are drawn; the supermask is charted beside chance',
+  { timeout: 180_000 }, async () => {
+    const { page, errors } = await open(browser, server.url + '?' + new URLSearchParams(TINY).toString());
+    await page.click('#train');
+    const state = await trainToEnd(page, 120_000);
+    assert.equal(state.state, 'done', state.text);
+    const accuracy = await page.$eval('#accuracy-chart', (el) => el.dataset.signControls);
+    assert.equal(accuracy, 'signs:2 shuffled:2 constant:2', 'each control in rounds 1 and 2');
+    const legend = await page.$eval('#accuracy-chart .sign-controls-legend', (el) => el.textContent);
+    for (const name of ['same signs', 'shuffled', 'constant with signs']) {
+      assert.ok(legend.includes(name), legend);
+    }
+    const supermask = await page.$eval('#supermask-chart', (el) => ({ ...el.dataset }));
+    assert.equal(supermask.supermaskPoints, '3', 'rounds 0, 1 and 2');
+    assert.equal(supermask.chance, '50.0', 'two classes');
+    await page.click('#copy-link');
+    const link = decodeURIComponent(await page.$eval('#share-link', (el) => el.value));
+    for (const key of ['signs=1', 'shuffled=1', 'constant=1']) {
+      assert.ok(link.includes(key), link);
+    }
+    assert.deepEqual(errors, []);
+  });

@@ -31,6 +31,7 @@ use super::tour::{self, TourPanel};
 use super::transfer::TransferPanel;
 use super::transformer_view::TransformerView;
 use super::why_charts::SupermaskChart;
+use super::why_panel::WhyPanel;
 use crate::engine::data::own_data::OwnData;
 use crate::engine::records::pinned_runs::PinnedRuns;
 use crate::engine::records::sweep_summary::Summary;
@@ -149,6 +150,16 @@ impl Controller {
         self.launch(None);
     }
 
+    /// The why experiments on the current configuration: Zhou et al.'s three controls on, from round 0.
+    fn run_why(self) {
+        self.state.update(|s| {
+            s.tour = 0;
+            let p = &mut s.config.prune;
+            (p.control_signs, p.control_shuffled, p.control_constant) = (true, true, true);
+        });
+        self.launch(None);
+    }
+
     /// Leave the tour; the experiment and its rounds stay.
     fn leave_tour(self) {
         self.state.update(|s| s.tour = 0);
@@ -204,6 +215,8 @@ pub fn App() -> impl IntoView {
     let touring = Signal::derive(move || state.with(|s| s.tour));
     let go = Callback::new(move |n: usize| control.tour_to(n));
     let leave = Callback::new(move |()| control.leave_tour());
+    let why = Callback::new(move |()| control.run_why());
+    let classes = Signal::derive(move || config.with(|c| c.classes()));
     let on_data = Callback::new(move |d: OwnData| {
         let changed = control.use_own_data(d);
         notices.update(|n| n.extend(changed));
@@ -224,6 +237,10 @@ pub fn App() -> impl IntoView {
                 <RunButtons control=control />
                 <StatusLine lab=lab />
                 <TourPanel tour=touring lab=lab go=go leave=leave selected=selected />
+                // A classifier's for now: the supermask and chance are a classifier's figures.
+                <Show when=move || config.with(|c| c.learns_from_rows() && !c.is_modular())>
+                    <WhyPanel lab=lab finished=finished classes=classes run=why />
+                </Show>
                 <PinnedPanel pinned=kept finished=finished config=config done=done message=pinned_message />
                 <Bench state=state notices=notices own=lab.own_data />
                 <OwnDataImport on_data=on_data current=lab.own_data />

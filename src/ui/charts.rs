@@ -590,6 +590,7 @@ pub fn AccuracyChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) ->
             data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
             data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
             data-random-points=move || plot.with(|p| p.random.mean.len)
+            data-last-readout=move || plot.with(|p| p.readouts.last().map(|r| r.text.clone()).unwrap_or_default())
             data-sign-controls=move || plot.with(|p| {
                 p.sign_controls.iter().map(|(c, s)| format!("{c}:{}", s.mean.len)).collect::<Vec<_>>().join(" ")
             })

@@ -28,6 +28,7 @@ mod tour;
 mod transfer;
 mod transformer_view;
 mod why_charts;
+mod why_panel;
 mod worker_pool;
 
 pub use app::App;

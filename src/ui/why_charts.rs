@@ -23,6 +23,8 @@ struct SupermaskPlot {
     /// Chance (one class in `classes`): (value %, SVG y).
     chance: (f64, f64),
     replicates: usize,
+    /// Each round's supermask mean as the page writes it ("87.4%"), for the Why panel's test.
+    values: Vec<String>,
 }
 
 impl SupermaskPlot {
@@ -43,6 +45,7 @@ impl SupermaskPlot {
                 .collect(),
             chance: (chance, sy(chance, ACCURACY_AXIS)),
             replicates: *replicates,
+            values: supermask.iter().map(|(_, s)| format!("{:.1}%", s.mean * PERCENT)).collect(),
         }
     }
 }
@@ -55,7 +58,8 @@ pub fn SupermaskChart(finished: Memo<Finished>, classes: Signal<usize>) -> impl 
     view! {
         <figure class="chart" id="supermask-chart"
             data-supermask-points=move || plot.with(|p| p.supermask.mean.len)
-            data-chance=move || plot.with(|p| format!("{:.1}", p.chance.0))
+            data-chance=move || plot.with(|p| format!("{:.1}%", p.chance.0))
+            data-values=move || plot.with(|p| p.values.join(" "))
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>
                 "Supermask: the ticket's mask on θ0, untrained — test accuracy (%) vs. weights remaining"

@@ -1,7 +1,8 @@
-// Why tickets win, in the page (CPU path, a tiny spiral run): with Zhou et al.'s three
-// controls switched on by their URL keys, each round's accuracy chart draws them beside
-// the ticket, and the supermask chart draws every round's untrained mask beside chance;
-// a copied link keeps the keys.
+// Why tickets win, in the page (CPU path): with Zhou et al.'s three controls switched on
+// by their URL keys (a tiny spiral run), each round's accuracy chart draws them beside the
+// ticket, the supermask chart draws every round's untrained mask beside chance, and a
+// copied link keeps the keys; the Why panel runs them on the demo preset with one click
+// and every figure its text quotes is in the charts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, open, serve, trainToEnd } from './harness.js';
@@ -28,11 +29,34 @@ test('signs, shuffled and constant train in every round and are drawn; the super
     }
     const supermask = await page.$eval('#supermask-chart', (el) => ({ ...el.dataset }));
     assert.equal(supermask.supermaskPoints, '3', 'rounds 0, 1 and 2');
-    assert.equal(supermask.chance, '50.0', 'two classes');
+    assert.equal(supermask.chance, '50.0%', 'two classes');
     await page.click('#copy-link');
     const link = decodeURIComponent(await page.$eval('#share-link', (el) => el.value));
     for (const key of ['signs=1', 'shuffled=1', 'constant=1']) {
       assert.ok(link.includes(key), link);
+    }
+    assert.deepEqual(errors, []);
+  });
+
+test('the Why panel runs on the demo preset and every figure its text quotes is in its charts',
+  { timeout: 240_000 }, async () => {
+    const { page, errors } = await open(browser, `${server.url}?preset=demo&backend=cpu`);
+    await page.click('#why-run');
+    const state = await trainToEnd(page, 200_000);
+    assert.equal(state.state, 'done', state.text);
+    await page.waitForFunction(() => document.querySelector('#why-findings')?.hasAttribute('data-ready'));
+    const text = await page.$eval('#why-findings', (el) => el.textContent);
+    for (const phrase of ['θ0\'s signs', 'shuffled', 'Untrained']) {
+      assert.ok(text.includes(phrase), text);
+    }
+    const quoted = text.match(/\d+\.\d%/g);
+    const readout = await page.$eval('#accuracy-chart', (el) => el.dataset.lastReadout);
+    const supermask = await page.$eval('#supermask-chart', (el) => ({ ...el.dataset }));
+    const shown = `${readout} ${supermask.values} ${supermask.chance}`;
+    // The round's share of weights, then ticket, same signs, constant, shuffled, reinit, supermask, chance.
+    assert.equal(quoted.length, 8, text);
+    for (const figure of quoted) {
+      assert.ok(shown.includes(figure), `${figure} of "${text}" is not in the charts: ${shown}`);
     }
     assert.deepEqual(errors, []);
   });

@@ -511,6 +511,29 @@ fn SparsitySvg(
 
 const READOUT_HINT: &str = "Point at the chart (or tap it) to read a round's figures.";
 
+/// The frame of a chart against weights remaining: the y grid and its labels, the axes, the log x axis's ticks
+/// and both titles.
+#[component]
+pub(super) fn SparsityFrame(
+    /// (SVG y, label) of each y grid line.
+    y_ticks: Signal<Vec<(f64, String)>>,
+    ticks: Signal<Vec<Tick>>,
+    y_title: &'static str,
+) -> impl IntoView {
+    view! {
+        {move || y_ticks.with(|t| t.iter().map(|(y, label)| view! {
+            <line class="grid" x1={PAD} y1=format!("{y:.1}") x2={W - PAD} y2=format!("{y:.1}") />
+            <text class="tick" x=2 y=format!("{:.1}", y + 3.0)>{label.clone()}</text>
+        }).collect::<Vec<_>>())}
+        <Axes />
+        {move || ticks.with(|t| t.iter().map(|t| view! {
+            <text class="tick" x=format!("{:.1}", t.x - 8.0) y={H - 14.0}>{t.label.clone()}</text>
+        }).collect::<Vec<_>>())}
+        <text class="axis-title" x={W / 2.0} y={H - 2.0}>"weights remaining (%)"</text>
+        <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>{y_title}</text>
+    }
+}
+
 /// The three series of a sparsity chart (bands under means), with the ticks of its log axis.
 #[component]
 fn SparsitySeries(
@@ -518,17 +541,10 @@ fn SparsitySeries(
     /// The y axis's title.
     y_title: &'static str,
 ) -> impl IntoView {
+    let y_ticks = Signal::derive(move || plot.with(|p| p.y_ticks.clone()));
+    let ticks = Signal::derive(move || plot.with(|p| p.ticks.clone()));
     view! {
-        {move || plot.with(|p| p.y_ticks.iter().map(|(y, label)| view! {
-            <line class="grid" x1={PAD} y1=format!("{y:.1}") x2={W - PAD} y2=format!("{y:.1}") />
-            <text class="tick" x=2 y=format!("{:.1}", y + 3.0)>{label.clone()}</text>
-        }).collect::<Vec<_>>())}
-        <Axes />
-        {move || plot.with(|p| p.ticks.iter().map(|t| view! {
-            <text class="tick" x=format!("{:.1}", t.x - 8.0) y={H - 14.0}>{t.label.clone()}</text>
-        }).collect::<Vec<_>>())}
-        <text class="axis-title" x={W / 2.0} y={H - 2.0}>"weights remaining (%)"</text>
-        <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>{y_title}</text>
+        <SparsityFrame y_ticks=y_ticks ticks=ticks y_title=y_title />
         {move || plot.with(|p| p.dense.map(|(value, y)| view! {
             <line class="reference dense" x1={PAD} y1=format!("{y:.1}") x2={W - PAD} y2=format!("{y:.1}")
                 data-value=format!("{value:.2}") />

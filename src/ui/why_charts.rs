@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::Finished;
-use super::charts::{Axes, H, LogAxis, PAD, Range, Series, W, round_ticks, sy};
+use super::charts::{H, LogAxis, PAD, Range, Series, SparsityFrame, W, round_ticks, sy};
 
 /// The y axis: test accuracy from 0 to 100%.
 const ACCURACY_AXIS: Range = Range { lo: 0.0, hi: 100.0 };
@@ -55,6 +55,8 @@ impl SupermaskPlot {
 #[component]
 pub fn SupermaskChart(finished: Memo<Finished>, classes: Signal<usize>) -> impl IntoView {
     let plot = Memo::new(move |_| finished.with(|f| SupermaskPlot::new(f, classes.get())));
+    let y_ticks = Signal::derive(move || plot.with(|p| p.y_ticks.clone()));
+    let ticks = Signal::derive(move || plot.with(|p| p.ticks.clone()));
     view! {
         <figure class="chart" id="supermask-chart"
             data-supermask-points=move || plot.with(|p| p.supermask.mean.len)
@@ -65,16 +67,7 @@ pub fn SupermaskChart(finished: Memo<Finished>, classes: Signal<usize>) -> impl 
                 "Supermask: the ticket's mask on θ0, untrained — test accuracy (%) vs. weights remaining"
             </figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="supermask accuracy against weights remaining">
-                {move || plot.with(|p| p.y_ticks.iter().map(|(y, label)| view! {
-                    <line class="grid" x1={PAD} y1=format!("{y:.1}") x2={W - PAD} y2=format!("{y:.1}") />
-                    <text class="tick" x=2 y=format!("{:.1}", y + 3.0)>{label.clone()}</text>
-                }).collect::<Vec<_>>())}
-                <Axes />
-                {move || plot.with(|p| p.ticks.iter().map(|t| view! {
-                    <text class="tick" x=format!("{:.1}", t.x - 8.0) y={H - 14.0}>{t.label.clone()}</text>
-                }).collect::<Vec<_>>())}
-                <text class="axis-title" x={W / 2.0} y={H - 2.0}>"weights remaining (%)"</text>
-                <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>"test accuracy (%)"</text>
+                <SparsityFrame y_ticks=y_ticks ticks=ticks y_title="test accuracy (%)" />
                 {move || plot.with(|p| {
                     let (value, y) = p.chance;
                     view! {

@@ -84,3 +84,40 @@ pub fn assert_pruned_zero(w: &Weights, mask: &Mask, step: usize) {
         }
     }
 }
+
+/// The rounds of `c` with the ticket trained alone and each round's controls trained apart, as the page's
+/// workers train them (`Experiment::train_controls_apart`, `ControlTraining`), filled back in. Checks on the way
+/// that round 0 has no controls, that the ticket's reports leave them out, and that each job is its round's and
+/// carries a pruned GAN discriminator's mask exactly when there is one.
+pub fn rounds_with_controls_apart(c: &ExperimentConfig, chunk: usize) -> Vec<lottery_ticket_lab::engine::RoundReport> {
+    use lottery_ticket_lab::engine::lottery::controls::ControlTraining;
+    use lottery_ticket_lab::engine::{Event, Experiment};
+    let mut tickets = Experiment::new(c.clone(), dataset(c), &cpu()).unwrap();
+    tickets.train_controls_apart();
+    let mut rounds = Vec::new();
+    let mut jobs = tickets.control_jobs();
+    assert!(jobs.is_empty(), "round 0 has no controls");
+    loop {
+        match block_on(tickets.advance(chunk)).unwrap() {
+            Event::RoundDone(report) => {
+                assert!(report.reinit.is_none() && report.random_mask.is_none(), "the ticket's worker leaves them out");
+                let mut report = *report;
+                for job in jobs.drain(..) {
+                    assert_eq!(job.round, report.round);
+                    let pruned_d = c.prune.discriminator && c.is_gan();
+                    assert_eq!(job.discriminator.is_some(), pruned_d, "a control gets D's mask when D is pruned");
+                    let control = job.control;
+                    let mut training = ControlTraining::new(c, dataset(c), job, &cpu());
+                    while !block_on(training.advance(chunk)).unwrap() {}
+                    report.set_control(control, training.summary());
+                }
+                rounds.push(report);
+                // The next round's controls are known as soon as this round's ticket has its mask.
+                jobs = tickets.control_jobs();
+            }
+            Event::Finished => break,
+            Event::Progress(_) => {}
+        }
+    }
+    rounds
+}

@@ -38,9 +38,7 @@ fn another_seed_gives_another_ticket() {
 /// rounds are the inline run's, bit for bit, rewinding included.
 #[test]
 fn controls_trained_apart_give_the_inline_rounds() {
-    use lottery_ticket_lab::engine::Event;
     use lottery_ticket_lab::engine::config::ResetMode;
-    use lottery_ticket_lab::engine::lottery::controls::ControlTraining;
 
     let mut c = tiny(5);
     c.prune.rounds = 2;
@@ -56,31 +54,7 @@ fn controls_trained_apart_give_the_inline_rounds() {
         block_on(e.run_to_end(17, |_| {})).unwrap();
         e.report("cpu").rounds
     };
-    let mut tickets = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
-    tickets.train_controls_apart();
-    let mut rounds = Vec::new();
-    let mut jobs = tickets.control_jobs();
-    assert!(jobs.is_empty(), "round 0 has no controls");
-    loop {
-        match block_on(tickets.advance(17)).unwrap() {
-            Event::RoundDone(report) => {
-                assert!(report.reinit.is_none() && report.random_mask.is_none(), "the ticket's worker leaves them out");
-                let mut report = *report;
-                for job in jobs.drain(..) {
-                    assert_eq!(job.round, report.round);
-                    let control = job.control;
-                    let mut training = ControlTraining::new(&c, dataset(&c), job, &cpu());
-                    while !block_on(training.advance(17)).unwrap() {}
-                    report.set_control(control, training.summary());
-                }
-                rounds.push(report);
-                // The next round's controls are known as soon as this round's ticket has its mask.
-                jobs = tickets.control_jobs();
-            }
-            Event::Finished => break,
-            Event::Progress(_) => {}
-        }
-    }
+    let rounds = rounds_with_controls_apart(&c, 17);
     assert_eq!(rounds.len(), 3);
     assert!(rounds[2].reinit.is_some() && rounds[2].random_mask.is_some());
     assert!(rounds[2].same_signs.is_some() && rounds[2].shuffled.is_some() && rounds[2].constant_signs.is_some());

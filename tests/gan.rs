@@ -110,9 +110,8 @@ fn a_pruned_discriminator_keeps_its_zeros_after_every_step() {
 /// apart (the page's workers get D's mask with each control).
 #[test]
 fn a_pruned_discriminator_follows_the_rounds_resumes_and_trains_apart() {
-    use lottery_ticket_lab::engine::lottery::controls::ControlTraining;
+    use lottery_ticket_lab::engine::Experiment;
     use lottery_ticket_lab::engine::records::checkpoint::Checkpoint;
-    use lottery_ticket_lab::engine::{Event, Experiment};
     let c = small_pruned_d(2);
     let straight = {
         let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
@@ -134,27 +133,7 @@ fn a_pruned_discriminator_follows_the_rounds_resumes_and_trains_apart() {
     let mut e = Experiment::resume(Checkpoint::from_json(&file).unwrap(), dataset(&c), &cpu()).unwrap();
     block_on(e.run_to_end(13, |_| {})).unwrap();
     assert_eq!(e.report("cpu").rounds, straight, "resumed");
-    // The controls apart, as the page's workers train them.
-    let mut tickets = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
-    tickets.train_controls_apart();
-    let mut rounds = Vec::new();
-    loop {
-        let jobs = tickets.control_jobs();
-        match block_on(tickets.advance(13)).unwrap() {
-            Event::RoundDone(report) => {
-                let mut report = *report;
-                for job in jobs {
-                    assert!(job.discriminator.is_some(), "each control gets D's mask");
-                    let control = job.control;
-                    let mut training = ControlTraining::new(&c, dataset(&c), job, &cpu());
-                    while !block_on(training.advance(13)).unwrap() {}
-                    report.set_control(control, training.summary());
-                }
-                rounds.push(report);
-            }
-            Event::Finished => break,
-            Event::Progress(_) => {}
-        }
-    }
+    // The controls apart, as the page's workers train them (each job carries D's mask).
+    let rounds = rounds_with_controls_apart(&c, 13);
     assert_eq!(rounds, straight, "controls apart");
 }

@@ -216,7 +216,6 @@ pub fn App() -> impl IntoView {
     let go = Callback::new(move |n: usize| control.tour_to(n));
     let leave = Callback::new(move |()| control.leave_tour());
     let why = Callback::new(move |()| control.run_why());
-    let classes = Signal::derive(move || config.with(|c| c.classes()));
     let on_data = Callback::new(move |d: OwnData| {
         let changed = control.use_own_data(d);
         notices.update(|n| n.extend(changed));
@@ -237,10 +236,7 @@ pub fn App() -> impl IntoView {
                 <RunButtons control=control />
                 <StatusLine lab=lab />
                 <TourPanel tour=touring lab=lab go=go leave=leave selected=selected />
-                // A classifier's for now: the supermask and chance are a classifier's figures.
-                <Show when=move || config.with(|c| c.learns_from_rows() && !c.is_modular())>
-                    <WhyPanel lab=lab finished=finished classes=classes run=why />
-                </Show>
+                <WhyPanel lab=lab finished=finished config=config run=why />
                 <PinnedPanel pinned=kept finished=finished config=config done=done message=pinned_message />
                 <Bench state=state notices=notices own=lab.own_data />
                 <OwnDataImport on_data=on_data current=lab.own_data />

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use crate::engine::ExperimentConfig;
 use crate::engine::records::replicates::{NetworkSpread, RoundSpread};
 
 use super::Finished;
@@ -71,14 +72,23 @@ pub fn findings(spreads: &[RoundSpread], classes: usize) -> Option<String> {
 }
 
 /// The panel: what the experiments ask, a button that runs them on the current experiment, and the findings.
+/// A classifier's for now: the supermask and chance are a classifier's figures.
 #[component]
-pub fn WhyPanel(lab: LabSignals, finished: Memo<Finished>, classes: Signal<usize>, run: Callback<()>) -> impl IntoView {
+pub fn WhyPanel(
+    lab: LabSignals,
+    finished: Memo<Finished>,
+    config: Signal<ExperimentConfig>,
+    run: Callback<()>,
+) -> impl IntoView {
+    let classifier = move || config.with(|c| c.learns_from_rows() && !c.is_modular());
+    let classes = Signal::derive(move || config.with(|c| c.classes()));
     let running = move || matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
     let text = Memo::new(move |_| {
         let done = lab.status.get() == Status::Done;
         done.then(|| finished.with(|f| findings(&f.spreads, classes.get()))).flatten()
     });
     view! {
+        <Show when=classifier>
         <section class="why" id="why-panel">
             <h2>"Why tickets win"</h2>
             <p>"What does the ticket need from θ0? Train its mask again from θ0's signs with fresh magnitudes, from \
@@ -89,5 +99,6 @@ pub fn WhyPanel(lab: LabSignals, finished: Memo<Finished>, classes: Signal<usize
                 {move || text.get().unwrap_or_default()}
             </p>
         </section>
+        </Show>
     }
 }

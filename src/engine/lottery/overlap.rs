@@ -39,9 +39,9 @@ fn ratio(intersection: f64, union: f64) -> f64 {
     if union == 0.0 { 1.0 } else { intersection / union }
 }
 
-/// The expected Jaccard of two independent uniformly random masks keeping `ka` and `kb` of `n` weights in each
-/// layer (`layers` gives (n, ka, kb)): E|A ∩ B| = Σ ka·kb/n, and |A ∪ B| = ka + kb − |A ∩ B|. With one layer at
-/// density d for both, d² / (2d − d²).
+/// The expected Jaccard of two independent uniformly random masks keeping `ka` and `kb` of `n` weights in
+/// each layer (`layers` gives (n, ka, kb)): E|A ∩ B| = Σ ka·kb/n, and |A ∪ B| = ka + kb − |A ∩ B|. With
+/// one layer at density d for both, d² / (2d − d²).
 pub fn random_jaccard(layers: &[(usize, usize, usize)]) -> f64 {
     let (mut i, mut u) = (0.0, 0.0);
     for &(n, ka, kb) in layers {

@@ -185,3 +185,29 @@ fn instability_is_zero_between_identical_copies_and_never_negative() {
     assert_eq!(stability::barrier(&[0.1, 0.5, 0.3]), 0.3);
     assert_eq!(stability::barrier(&[0.2, 0.1, 0.2]), 0.0, "a dip below the ends is no barrier");
 }
+
+/// The stepwise measurement the page and the CLI run gives what the one-shot functions give, whatever the chunk;
+/// a rewind point at or past the round's end, or a line without both ends, is refused.
+#[test]
+fn stepwise_stability_matches_the_one_shot_measurement() {
+    use lottery_ticket_lab::engine::lottery::stability::{self, Stability, StabilityPlan};
+    let mut c = tiny(6);
+    c.train.steps = 60;
+    let data = dataset(&c);
+    let device = cpu().autodiff();
+    let mask = half_mask(&c, 2);
+    let plan = StabilityPlan::new(c.clone(), Some(mask.clone()), &[10, 0, 10], 5).unwrap();
+    assert_eq!(plan.ks, vec![0, 10], "sorted, each once");
+    let small = block_on(Stability::new(plan.clone(), data.clone(), &device).run_to_end(7)).unwrap();
+    let large = block_on(Stability::new(plan, data.clone(), &device).run_to_end(1000)).unwrap();
+    assert_eq!(small, large, "the chunk size changes nothing");
+    let thetas = block_on(stability::rewind_points(&c, &[0, 10], &data, &device)).unwrap();
+    let dense = Mask::dense(&c.shapes());
+    for (p, theta) in small.iter().zip(&thetas) {
+        let one_shot = |m: &Mask| block_on(stability::instability(&c, theta, m, p.k, 5, &data, &device)).unwrap();
+        assert_eq!(p.dense, one_shot(&dense), "k = {}", p.k);
+        assert_eq!(p.ticket.as_ref(), Some(&one_shot(&mask)), "k = {}", p.k);
+    }
+    assert!(StabilityPlan::new(c.clone(), None, &[60], 5).is_err(), "k must be below the steps");
+    assert!(StabilityPlan::new(c, None, &[0], 1).is_err(), "both ends");
+}

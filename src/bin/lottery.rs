@@ -366,24 +366,16 @@ mod cli {
         points: usize,
         training: Training,
     ) -> Result<(), String> {
-        use lottery_ticket_lab::engine::lottery::{mask::Mask, stability};
+        use lottery_ticket_lab::engine::lottery::stability;
         let Training { backend, out, data_dir, chunk } = training;
         let mut config = settings(preset, set)?.config;
-        let steps = config.train.steps;
-        if let Some(bad) = ks.iter().find(|&&k| k >= steps) {
-            return Err(format!("--k {bad}: rewind points must be below the {steps} steps per round"));
-        }
         if round > config.prune.rounds {
             return Err(format!("--round {round}: the configuration prunes {} rounds", config.prune.rounds));
         }
-        if points < 2 {
-            return Err("--points: at least the two ends".into());
-        }
-        let mut ks = ks.to_vec();
-        ks.sort_unstable();
-        ks.dedup();
         config.prune.rounds = round;
         config.reps = 1;
+        // Checked before the IMP run, so a bad --k or --points costs nothing.
+        stability::StabilityPlan::new(config.clone(), None, ks, points).map_err(|e| format!("--k / --points: {e}"))?;
         let (device, backend_name) = backend.open()?;
         let data = engine::load_dataset(&config, &data_dir).map_err(|e| e.to_string())?;
         let ticket = match round {
@@ -394,12 +386,18 @@ mod cli {
                 report.rounds.last().map(|r| r.mask.clone())
             }
         };
-        let device = device.autodiff();
-        eprintln!("the dense run to k = {}", ks.last().copied().unwrap_or(0));
-        let thetas: Vec<engine::Weights> =
-            pollster::block_on(stability::rewind_points(&config, &ks, &data, &device)).map_err(|e| e.to_string())?;
-        let dense = Mask::dense(&config.shapes());
-        let mut rows = Vec::new();
+        let plan = stability::StabilityPlan::new(config.clone(), ticket.clone(), ks, points)?;
+        let mut measuring = stability::Stability::new(plan, data, &device);
+        let mut said = String::new();
+        let measured = loop {
+            if let Some(now) = measuring.training().filter(|now| *now != said) {
+                eprintln!("{now}");
+                said = now;
+            }
+            if let Some(points) = pollster::block_on(measuring.advance(chunk)).map_err(|e| e.to_string())? {
+                break points.to_vec();
+            }
+        };
         let mut md = match &ticket {
             Some(m) => format!(
                 "| k | dense instability % | dense end errors % | ticket ({:.1}% of weights) instability % | \
@@ -408,25 +406,16 @@ mod cli {
             ),
             None => "| k | dense instability % | dense end errors % |\n|---:|---:|---:|\n".to_string(),
         };
-        let ends = |i: &stability::Instability| {
-            format!("{:.2} / {:.2}", i.errors[0] * 100.0, i.errors[i.errors.len() - 1] * 100.0)
+        let cells = |i: &stability::Instability| {
+            let ends = (i.errors[0] * 100.0, i.errors[i.errors.len() - 1] * 100.0);
+            format!(" {:.2} | {:.2} / {:.2} |", i.instability * 100.0, ends.0, ends.1)
         };
-        for (&k, theta_k) in ks.iter().zip(&thetas) {
-            let mut row = serde_json::json!({ "k": k });
-            for (name, mask) in [("dense", Some(&dense)), ("ticket", ticket.as_ref())] {
-                let Some(mask) = mask else { continue };
-                eprintln!("k = {k}: two copies of the {name} network");
-                let i = pollster::block_on(stability::instability(&config, theta_k, mask, k, points, &data, &device))
-                    .map_err(|e| e.to_string())?;
-                md.push_str(&match name {
-                    "dense" => format!("| {k} | {:.2} | {} |", i.instability * 100.0, ends(&i)),
-                    _ => format!(" {:.2} | {} |", i.instability * 100.0, ends(&i)),
-                });
-                row[name] = serde_json::to_value(&i).map_err(|e| e.to_string())?;
-            }
+        for p in &measured {
+            md.push_str(&format!("| {} |{}", p.k, cells(&p.dense)));
+            md.extend(p.ticket.as_ref().map(cells));
             md.push('\n');
-            rows.push(row);
         }
+        let rows = serde_json::to_value(&measured).map_err(|e| e.to_string())?;
         print!("{md}");
         if let Some(out) = out {
             let json = serde_json::json!({ "config": config, "round": round, "points": points, "rewind_points": rows });

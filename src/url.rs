@@ -54,7 +54,7 @@ pub struct UrlState {
 }
 
 /// The guided tour's steps (the page's `ui::tour`).
-pub const TOUR_STEPS: usize = 5;
+pub const TOUR_STEPS: usize = 6;
 /// `tour=` takes 0 (no tour) to the last step.
 const TOUR: Bounds<usize> = Bounds::new(0, TOUR_STEPS);
 /// `workers=` takes 0 (one per core) to the most a page starts.

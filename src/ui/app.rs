@@ -26,11 +26,12 @@ use super::policy_charts::{InputsKept, ReturnsChart};
 use super::rounds_table::RoundsTable;
 use super::runner::{self, LabSignals, RunHandle, Status};
 use super::saved::{self, Resumable, RoundsSource, SavedRounds};
+use super::stability_panel::StabilityPanel;
 use super::ticket_file::TicketFile;
 use super::tour::{self, TourPanel};
 use super::transfer::TransferPanel;
 use super::transformer_view::TransformerView;
-use super::why_charts::SupermaskChart;
+use super::why_charts::{MaskOverlapChart, Score, SupermaskChart};
 use super::why_panel::WhyPanel;
 use crate::engine::data::own_data::OwnData;
 use crate::engine::records::pinned_runs::PinnedRuns;
@@ -150,12 +151,12 @@ impl Controller {
         self.launch(None);
     }
 
-    /// The why experiments on the current configuration: Zhou et al.'s three controls on, from round 0.
+    /// The why experiments on the current configuration: Zhou et al.'s three controls and the reinit on, from round 0.
     fn run_why(self) {
         self.state.update(|s| {
             s.tour = 0;
             let p = &mut s.config.prune;
-            (p.control_signs, p.control_shuffled, p.control_constant) = (true, true, true);
+            (p.control_signs, p.control_shuffled, p.control_constant, p.control_reinit) = (true, true, true, true);
         });
         self.launch(None);
     }
@@ -237,6 +238,7 @@ pub fn App() -> impl IntoView {
                 <StatusLine lab=lab />
                 <TourPanel tour=touring lab=lab go=go leave=leave selected=selected />
                 <WhyPanel lab=lab finished=finished config=config run=why />
+                <StabilityPanel lab=lab selected=selected />
                 <PinnedPanel pinned=kept finished=finished config=config done=done message=pinned_message />
                 <Bench state=state notices=notices own=lab.own_data />
                 <OwnDataImport on_data=on_data current=lab.own_data />
@@ -328,10 +330,9 @@ fn ChartsColumn(
             <Show when=move || !shows(View::Returns) && !shows(View::Coverage)>
                 <GeneralisationChart finished=finished pinned=pinned />
             </Show>
-            // The supermask scores as a classifier does (test accuracy beside chance).
-            <Show when=move || config.with(|c| c.learns_from_rows() && !c.is_modular())>
-                <SupermaskChart finished=finished classes=Signal::derive(move || config.with(|c| c.classes())) />
-            </Show>
+            // The supermask scored as the task scores (accuracy beside chance, a policy's return, a generator's modes).
+            <SupermaskChart finished=finished score=Signal::derive(move || config.with(Score::of)) />
+            <MaskOverlapChart finished=finished />
             <EarlyBirdChart rounds=lab.rounds config=config />
             <TransferPanel lab=lab selected=selected />
             <SparsityChart rounds=lab.rounds selected=selected />

@@ -518,7 +518,7 @@ pub(super) fn SparsityFrame(
     /// (SVG y, label) of each y grid line.
     y_ticks: Signal<Vec<(f64, String)>>,
     ticks: Signal<Vec<Tick>>,
-    y_title: &'static str,
+    #[prop(into)] y_title: Signal<&'static str>,
 ) -> impl IntoView {
     view! {
         {move || y_ticks.with(|t| t.iter().map(|(y, label)| view! {
@@ -530,7 +530,7 @@ pub(super) fn SparsityFrame(
             <text class="tick" x=format!("{:.1}", t.x - 8.0) y={H - 14.0}>{t.label.clone()}</text>
         }).collect::<Vec<_>>())}
         <text class="axis-title" x={W / 2.0} y={H - 2.0}>"weights remaining (%)"</text>
-        <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>{y_title}</text>
+        <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>{move || y_title.get()}</text>
     }
 }
 
@@ -607,6 +607,9 @@ pub fn AccuracyChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) ->
             data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
             data-random-points=move || plot.with(|p| p.random.mean.len)
             data-last-readout=move || plot.with(|p| p.readouts.last().map(|r| r.text.clone()).unwrap_or_default())
+            data-readouts=move || plot.with(|p| {
+                p.readouts.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" | ")
+            })
             data-sign-controls=move || plot.with(|p| {
                 p.sign_controls.iter().map(|(c, s)| format!("{c}:{}", s.mean.len)).collect::<Vec<_>>().join(" ")
             })

@@ -23,6 +23,7 @@ mod raster;
 mod rounds_table;
 mod runner;
 mod saved;
+mod stability_panel;
 mod ticket_file;
 mod tour;
 mod transfer;

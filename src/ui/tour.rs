@@ -1,14 +1,18 @@
-//! The guided tour: the paper in five steps on the demonstration preset.
+//! The guided tour: the paper in five steps on the demonstration preset, and
+//! a sixth that asks why the ticket wins (the Why panel's experiments).
 //! Each step sets up a run and starts it; when the run is done, its
 //! paragraph quotes the figures this run produced (never canned ones).
 //! `?tour=N` opens step N, so a teacher can link to any step.
 
 use leptos::prelude::*;
 
+use crate::engine::records::replicates;
 use crate::engine::{ExperimentConfig, RoundReport};
 use crate::url::TOUR_STEPS;
 
 use super::runner::{LabSignals, Status};
+use super::why_charts::Score;
+use super::why_panel;
 
 /// The paper's per-round rate for hidden layers (Frankle & Carbin: 20%), used by steps 2 and 3.
 const PAPER_RATE: f64 = 0.2;
@@ -69,6 +73,24 @@ fn demo_rounds(rounds: usize) -> ExperimentConfig {
     c.prune.control_reinit = true;
     c.prune.control_random = false;
     c
+}
+
+/// The demonstration preset's ten rounds with the Why panel's controls: what its button runs on that preset.
+fn why_rounds() -> ExperimentConfig {
+    let mut c = demo_rounds(ExperimentConfig::default().prune.rounds);
+    let p = &mut c.prune;
+    (p.control_signs, p.control_shuffled, p.control_constant) = (true, true, true);
+    c
+}
+
+/// This run as the Why panel reads it (one replicate).
+fn why_spreads(rounds: &[RoundReport]) -> Vec<replicates::RoundSpread> {
+    replicates::summarise(&[rounds.to_vec()])
+}
+
+fn why_findings(rounds: &[RoundReport]) -> Option<String> {
+    rounds.last().filter(|r| r.round == ExperimentConfig::default().prune.rounds)?;
+    why_panel::findings(&why_spreads(rounds), Score::of(&ExperimentConfig::default()))
 }
 
 fn pct(fraction: f64) -> String {
@@ -253,6 +275,17 @@ pub static STEPS: [Step; TOUR_STEPS] = [
         config: || demo_rounds(ExperimentConfig::default().prune.rounds),
         findings: winning_findings,
         show_round: |rounds| winning_round(rounds).map(|r| r.round),
+    },
+    Step {
+        title: "Why the ticket wins: what it needs from θ0",
+        text: "Ten rounds again, and each round trains the ticket's mask from four other starts: fresh magnitudes \
+               with θ0's signs, one magnitude per layer with θ0's signs, θ0's own values shuffled within each \
+               layer, and a fresh random draw. Each round also scores the mask on θ0 without any training.",
+        look: "The Why tickets win panel below says what this run measured; the accuracy chart draws each start in \
+               its own colour, and the supermask chart the untrained mask beside chance.",
+        config: why_rounds,
+        findings: why_findings,
+        show_round: |rounds| why_panel::telling_round(&why_spreads(rounds)).map(|r| r.round),
     },
 ];
 

@@ -2,7 +2,8 @@
 // by their URL keys (a tiny spiral run), each round's accuracy chart draws them beside the
 // ticket, the supermask chart draws every round's untrained mask beside chance, and a
 // copied link keeps the keys; the Why panel runs them on the demo preset with one click
-// and every figure its text quotes is in the charts.
+// and every figure its text quotes is in the charts; the stability panel measures the
+// barrier at three rewind points; the tour's sixth step runs the same experiments.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, open, serve, trainToEnd } from './harness.js';
@@ -50,13 +51,52 @@ test('the Why panel runs on the demo preset and every figure its text quotes is 
       assert.ok(text.includes(phrase), text);
     }
     const quoted = text.match(/\d+\.\d%/g);
-    const readout = await page.$eval('#accuracy-chart', (el) => el.dataset.lastReadout);
+    // The panel quotes the round that tells most, not always the last: every round's read-out.
+    const readout = await page.$eval('#accuracy-chart', (el) => el.dataset.readouts);
     const supermask = await page.$eval('#supermask-chart', (el) => ({ ...el.dataset }));
     const shown = `${readout} ${supermask.values} ${supermask.chance}`;
     // The round's share of weights, then ticket, same signs, constant, shuffled, reinit, supermask, chance.
     assert.equal(quoted.length, 8, text);
     for (const figure of quoted) {
       assert.ok(shown.includes(figure), `${figure} of "${text}" is not in the charts: ${shown}`);
+    }
+
+    // Stability: two copies per rewind point for the dense network and the ticket shown, the barriers charted
+    // against k and quoted in the words.
+    await page.click('#stability-run');
+    await page.waitForFunction(() => document.querySelector('#stability')?.dataset.state === 'done', null,
+      { timeout: 120_000 });
+    const chart = await page.$eval('#instability-chart', (el) => ({ ...el.dataset }));
+    assert.equal(chart.k, '0 30 150', 'θ0, 5% and 25% of the 600 steps');
+    const dense = chart.dense.split(' ');
+    const ticket = chart.ticket.split(' ');
+    assert.equal(dense.length, 3, chart.dense);
+    assert.equal(ticket.length, 3, chart.ticket);
+    for (const v of [...dense, ...ticket]) {
+      assert.ok(Number(v) >= 0 && Number(v) <= 100, `a barrier in points: ${v}`);
+    }
+    const words = await page.$eval('#stability-findings', (el) => el.textContent);
+    for (const figure of [...dense, ...ticket]) {
+      assert.ok(words.includes(figure), `${figure} of the chart is not in "${words}"`);
+    }
+    assert.deepEqual(errors, []);
+  });
+
+test('the tour\'s sixth step runs the why experiments and quotes them as the Why panel does',
+  { timeout: 240_000 }, async () => {
+    const { page, errors } = await open(browser, `${server.url}?tour=6&backend=cpu`);
+    await page.waitForFunction(() => document.querySelector('#tour-findings')?.dataset.state === 'done', null,
+      { timeout: 200_000 });
+    const tour = await page.$eval('#tour-findings', (el) => el.textContent);
+    const panel = await page.$eval('#why-findings', (el) => el.textContent);
+    assert.equal(tour, panel, 'the step quotes what the panel says');
+    assert.match(await page.$eval('#tour h2', (el) => el.textContent), /step 6 of 6/);
+    const readouts = await page.$eval('#accuracy-chart', (el) => el.dataset.readouts);
+    const round = tour.match(/At round (\d+)/)[1];
+    assert.equal(await page.$eval('#round-slider', (el) => el.value), round, 'the drawing shows the round quoted');
+    assert.equal(await page.isDisabled('#tour-next'), true, 'the last step');
+    for (const figure of tour.match(/\d+\.\d%/g).slice(1, 6)) {
+      assert.ok(readouts.includes(figure), `${figure} of "${tour}" is not in the read-outs: ${readouts}`);
     }
     assert.deepEqual(errors, []);
   });

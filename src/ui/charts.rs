@@ -607,9 +607,7 @@ pub fn AccuracyChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) ->
             data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
             data-random-points=move || plot.with(|p| p.random.mean.len)
             data-last-readout=move || plot.with(|p| p.readouts.last().map(|r| r.text.clone()).unwrap_or_default())
-            data-readouts=move || plot.with(|p| {
-                p.readouts.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" | ")
-            })
+            data-readouts=move || readouts_text(plot)
             data-sign-controls=move || plot.with(|p| {
                 p.sign_controls.iter().map(|(c, s)| format!("{c}:{}", s.mean.len)).collect::<Vec<_>>().join(" ")
             })
@@ -620,6 +618,11 @@ pub fn AccuracyChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) ->
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }
+}
+
+/// Every round's read-out, " | " between rounds: what the Why panel's test finds its quoted figures in.
+fn readouts_text(plot: Memo<SparsityPlot>) -> String {
+    plot.with(|p| p.readouts.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" | "))
 }
 
 /// The return axis: from 0 to the episode cap.
@@ -637,6 +640,7 @@ pub fn MeanReturnChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) 
     view! {
         <figure class="chart" id="return-chart"
             data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-readouts=move || readouts_text(plot)
             data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
             data-random-points=move || plot.with(|p| p.random.mean.len)
             data-replicates=move || plot.with(|p| p.replicates)>
@@ -668,6 +672,7 @@ pub fn ModesChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> im
     view! {
         <figure class="chart" id="modes-chart"
             data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-readouts=move || readouts_text(plot)
             data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
             data-random-points=move || plot.with(|p| p.random.mean.len)
             data-replicates=move || plot.with(|p| p.replicates)>

@@ -126,7 +126,7 @@ pub fn StabilityPanel(lab: LabSignals, selected: RwSignal<Option<usize>>) -> imp
     };
     view! {
         <Show when=move || source.with(Option::is_some)>
-            <section class="stability" id="stability" data-state=key>
+            <section class="why stability" id="stability" data-state=key>
                 <h2>"Is it stable? (linear mode connectivity)"</h2>
                 <p class="hint">{move || source.with(|s| s.as_ref().map(|(c, r)| format!(
                     "Two copies of the {} train from θk on different data orders, at k = {}; the networks on the \

@@ -43,10 +43,16 @@ fn verdict(
     constant: Option<f64>,
     shuffled: Option<f64>,
     reinit: Option<f64>,
-) -> &'static str {
-    let close = |v: Option<f64>| v.is_some_and(|v| (v - ticket).abs() * 100.0 <= SAME_WITHIN_POINTS);
+) -> String {
+    let keeps_up = |v: Option<f64>| v.is_some_and(|v| (ticket - v) * 100.0 <= SAME_WITHIN_POINTS);
     let below = |v: Option<f64>| v.is_some_and(|v| (ticket - v) * 100.0 > SAME_WITHIN_POINTS);
-    match (close(signs) || close(constant), below(shuffled), below(reinit)) {
+    let ahead = |v: Option<f64>| v.is_some_and(|v| (v - ticket) * 100.0 > SAME_WITHIN_POINTS);
+    if ahead(reinit) {
+        return "A fresh draw does better than the ticket here: at this round θ0 gives the mask no edge, so there \
+                is no ticket for the other starts to explain."
+            .into();
+    }
+    match (keeps_up(signs) || keeps_up(constant), below(shuffled), below(reinit)) {
         (true, true, _) => {
             "Keep θ0's signs and the magnitudes hardly matter; scramble the signs and the ticket's edge goes: \
              the signs are what this ticket needs from θ0."
@@ -61,6 +67,7 @@ fn verdict(
         }
         (false, _, _) => "Here θ0's signs alone do not recover the ticket's score: its magnitudes matter too.",
     }
+    .into()
 }
 
 /// What the round that tells most (see [`telling_round`]) measured, in words; None until a round has a sign control.
@@ -85,7 +92,7 @@ pub fn findings(spreads: &[RoundSpread], score: Score) -> Option<String> {
         }
     }
     let mut text = parts.join("; ") + ". ";
-    text.push_str(verdict(ticket, named[0].0, named[1].0, named[2].0, named[3].0));
+    text.push_str(&verdict(ticket, named[0].0, named[1].0, named[2].0, named[3].0));
     if let Some(s) = &r.supermask {
         let chance = score.chance().map(|c| format!(" (chance {})", score.text(c))).unwrap_or_default();
         text.push_str(&format!(" Untrained, the ticket's mask on θ0 already reaches {}{chance}.", score.text(s.mean)));

@@ -100,3 +100,24 @@ test('the tour\'s sixth step runs the why experiments and quotes them as the Why
     }
     assert.deepEqual(errors, []);
   });
+
+test('on the policy task the Why panel quotes returns, each in the return chart\'s read-outs',
+  { timeout: 180_000 }, async () => {
+    const { page, errors } = await open(browser, `${server.url}?preset=cartpole&steps=300&rounds=2&backend=cpu`);
+    await page.click('#why-run');
+    const state = await trainToEnd(page, 150_000);
+    assert.equal(state.state, 'done', state.text);
+    await page.waitForFunction(() => document.querySelector('#why-findings')?.hasAttribute('data-ready'));
+    const text = await page.$eval('#why-findings', (el) => el.textContent);
+    const quoted = text.match(/return \d+/g);
+    // The ticket, same signs, constant, shuffled, reinit, then the untrained supermask.
+    assert.equal(quoted.length, 6, text);
+    const readouts = await page.$eval('#return-chart', (el) => el.dataset.readouts);
+    for (const figure of quoted.slice(0, 5)) {
+      assert.match(readouts, new RegExp(`${figure}\\b`), `${figure} of "${text}" is not in the read-outs`);
+    }
+    const supermask = await page.$eval('#supermask-chart', (el) => ({ ...el.dataset }));
+    assert.ok(supermask.values.split(/ (?=return)/).includes(quoted[5]), `${quoted[5]} in ${supermask.values}`);
+    assert.equal(supermask.chance, '', 'a policy has no chance level');
+    assert.deepEqual(errors, []);
+  });

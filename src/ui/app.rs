@@ -141,6 +141,14 @@ impl Controller {
         self.with_run(RunHandle::toggle_pause);
     }
 
+    /// A link to a tour step (`?tour=N`) sets up that step's run and starts it.
+    fn open_linked_step(self) {
+        let linked = self.state.with_untracked(|s| s.tour);
+        if tour::step(linked).is_some() {
+            self.tour_to(linked);
+        }
+    }
+
     /// Go to step `n` of the guided tour: set up its experiment and start it.
     fn tour_to(self, n: usize) {
         let Some(step) = tour::step(n) else { return };
@@ -183,11 +191,7 @@ pub fn App() -> impl IntoView {
     runner::warm_up();
     let control = Controller::new(lab, state, restored);
     control.restore_saved();
-    // A link to a tour step sets up that step's run and starts it.
-    let opening_step = state.with_untracked(|s| s.tour);
-    if tour::step(opening_step).is_some() {
-        control.tour_to(opening_step);
-    }
+    control.open_linked_step();
     // The URL follows the controls (replaced, so no history entry and no scroll).
     Effect::new(move |_| state.with(page_url::replace));
 

@@ -92,6 +92,11 @@ pub(super) fn round_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
         .collect()
 }
 
+/// [`round_ticks`] over the whole of `axis`, each at its SVG y: a chart's y grid.
+pub(super) fn y_ticks(axis: Range) -> Vec<(f64, String)> {
+    round_ticks(axis.lo, axis.hi).into_iter().map(|(v, label)| (sy(v, axis), label)).collect()
+}
+
 /// A labelled tick on the x axis, at SVG x.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Tick {
@@ -404,7 +409,7 @@ impl SparsityPlot {
         let mut all = current.map(|v| v * scale).chain(pinned_points.iter().flatten().map(|p| p.1));
         let y = y_range(&mut all);
         let y_axis = Range { lo: y.0, hi: y.1 };
-        let y_ticks = round_ticks(y.0, y.1).into_iter().map(|(v, label)| (sy(v, y_axis), label)).collect();
+        let y_ticks = y_ticks(y_axis);
         let dense = spreads.first().and_then(|r| figure.spread(&r.ticket)).map(|s| {
             let v = s.mean * scale;
             (v, sy(v, y_axis))
@@ -511,14 +516,17 @@ fn SparsitySvg(
 
 const READOUT_HINT: &str = "Point at the chart (or tap it) to read a round's figures.";
 
-/// The frame of a chart against weights remaining: the y grid and its labels, the axes, the log x axis's ticks
-/// and both titles.
+/// The frame of a chart against weights remaining (or, titled otherwise, any x): the y grid and its labels, the
+/// axes, the x axis's ticks and both titles.
 #[component]
 pub(super) fn SparsityFrame(
     /// (SVG y, label) of each y grid line.
     y_ticks: Signal<Vec<(f64, String)>>,
     ticks: Signal<Vec<Tick>>,
     #[prop(into)] y_title: Signal<&'static str>,
+    /// The x axis's title (weights remaining unless given).
+    #[prop(optional)]
+    x_title: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         {move || y_ticks.with(|t| t.iter().map(|(y, label)| view! {
@@ -529,7 +537,7 @@ pub(super) fn SparsityFrame(
         {move || ticks.with(|t| t.iter().map(|t| view! {
             <text class="tick" x=format!("{:.1}", t.x - 8.0) y={H - 14.0}>{t.label.clone()}</text>
         }).collect::<Vec<_>>())}
-        <text class="axis-title" x={W / 2.0} y={H - 2.0}>"weights remaining (%)"</text>
+        <text class="axis-title" x={W / 2.0} y={H - 2.0}>{x_title.unwrap_or("weights remaining (%)")}</text>
         <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>{move || y_title.get()}</text>
     }
 }
@@ -804,7 +812,7 @@ impl EarlyBirdPlot {
             distances: Line::new(&points, x, y),
             threshold_y: sy(early.threshold, y),
             found,
-            y_ticks: round_ticks(0.0, highest).into_iter().map(|(v, label)| (sy(v, y), label)).collect(),
+            y_ticks: y_ticks(y),
             x_max: steps,
             text,
         }

@@ -8,10 +8,10 @@
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
-use crate::engine::lottery::stability::{DEFAULT_POINTS, Measured, RewindPoint, Stability, StabilityPlan};
+use crate::engine::lottery::stability::{DEFAULT_POINTS, Instability, Measured, RewindPoint, Stability, StabilityPlan};
 use crate::engine::{Checkpoint, device};
 
-use super::charts::{Axes, H, PAD, Range, W, round_ticks, sx, sy};
+use super::charts::{H, Line, Range, SparsityFrame, Tick, W, sx, sy, y_ticks};
 use super::round_shown;
 use super::runner::{LabSignals, Status};
 
@@ -49,7 +49,7 @@ fn points_text(instability: f64) -> String {
     format!("{:.2}", instability * POINTS)
 }
 
-fn stable(i: &crate::engine::lottery::stability::Instability) -> bool {
+fn stable(i: &Instability) -> bool {
     i.instability * POINTS <= STABLE_WITHIN_POINTS
 }
 
@@ -169,14 +169,13 @@ impl Curve {
         if at.is_empty() {
             return None;
         }
-        let dots: Vec<(f64, f64)> = at.iter().map(|&(k, v)| (sx(k, x), sy(v, y))).collect();
         Some(Self {
             class: match network {
                 Measured::Dense => "dense",
                 Measured::Ticket => "ticket",
             },
-            points: dots.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect::<Vec<_>>().join(" "),
-            dots,
+            points: Line::new(&at, x, y).points,
+            dots: at.iter().map(|&(k, v)| (sx(k, x), sy(v, y))).collect(),
             values: at.iter().map(|&(_, v)| points_text(v / POINTS)).collect(),
         })
     }
@@ -199,23 +198,15 @@ fn InstabilityChart(points: Vec<RewindPoint>) -> impl IntoView {
     let values = |class: &str| curves.iter().find(|c| c.class == class).map(|c| c.values.join(" ")).unwrap_or_default();
     let (dense, ticket) = (values("dense"), values("ticket"));
     let ks = points.iter().map(|p| p.k.to_string()).collect::<Vec<_>>().join(" ");
+    let grid = Signal::derive(move || y_ticks(y));
+    let k_ticks: Vec<Tick> = points.iter().map(|p| Tick { x: sx(p.k as f64, x), label: p.k.to_string() }).collect();
+    let ticks = Signal::derive(move || k_ticks.clone());
     view! {
         <figure class="chart" id="instability-chart" data-k=ks data-dense=dense data-ticket=ticket>
             <figcaption>"Instability (error barrier, points) vs. the rewind point k"</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="instability against the rewind point">
-                {round_ticks(y.lo, y.hi).into_iter().map(|(v, label)| {
-                    let at = sy(v, y);
-                    view! {
-                        <line class="grid" x1={PAD} y1=format!("{at:.1}") x2={W - PAD} y2=format!("{at:.1}") />
-                        <text class="tick" x=2 y=format!("{:.1}", at + 3.0)>{label}</text>
-                    }
-                }).collect::<Vec<_>>()}
-                <Axes />
-                {points.iter().map(|p| view! {
-                    <text class="tick" x=format!("{:.1}", sx(p.k as f64, x) - 6.0) y={H - 14.0}>{p.k}</text>
-                }).collect::<Vec<_>>()}
-                <text class="axis-title" x={W / 2.0} y={H - 2.0}>"rewind point k (iteration)"</text>
-                <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>"instability (points)"</text>
+                <SparsityFrame y_ticks=grid ticks=ticks y_title="instability (points)"
+                    x_title="rewind point k (iteration)" />
                 {curves.into_iter().map(|c| view! {
                     <polyline class=format!("series {}", c.class) points=c.points />
                     {c.dots.into_iter().map(|(a, b)| view! {

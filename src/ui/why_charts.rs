@@ -12,7 +12,7 @@ use crate::engine::data::DatasetName;
 use crate::engine::tasks::{cartpole, gan};
 
 use super::Finished;
-use super::charts::{H, LogAxis, PAD, Range, Series, SparsityFrame, W, round_ticks, sy};
+use super::charts::{H, LogAxis, PAD, Range, Series, SparsityFrame, W, sy, y_ticks};
 
 /// The y axis: a score's share (accuracy, return ÷ its cap, modes ÷ all) from 0 to 100%.
 const SHARE_AXIS: Range = Range { lo: 0.0, hi: 100.0 };
@@ -103,10 +103,6 @@ impl SupermaskPlot {
             values: supermask.iter().map(|(_, s)| score.text(s.mean)).collect(),
         }
     }
-}
-
-fn y_ticks(axis: Range) -> Vec<(f64, String)> {
-    round_ticks(axis.lo, axis.hi).into_iter().map(|(v, label)| (sy(v, axis), label)).collect()
 }
 
 /// A dashed reference line across the chart, labelled at its right end.

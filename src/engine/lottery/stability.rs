@@ -41,6 +41,13 @@ pub struct Instability {
     pub instability: f64,
 }
 
+impl Instability {
+    /// The measurement from the line's errors (copy A first): its barrier is their [`barrier`].
+    pub fn from_line(k: usize, mask: &Mask, errors: Vec<f64>) -> Self {
+        Self { k, weights_remaining: mask.density(), instability: barrier(&errors), errors }
+    }
+}
+
 /// The error barrier of errors along a line: max − mean of the two ends. 0 for a flat line; never below 0.
 pub fn barrier(errors: &[f64]) -> f64 {
     let (Some(first), Some(last)) = (errors.first(), errors.last()) else { return 0.0 };
@@ -124,7 +131,7 @@ pub async fn instability(
         copies.push(train_copy(config, theta_k, mask, k, config.seed.wrapping_add(offset), data, device).await?);
     }
     let errors = errors_on_line(config, &copies[0], &copies[1], mask, points, data, device).await?;
-    Ok(Instability { k, weights_remaining: mask.density(), instability: barrier(&errors), errors })
+    Ok(Instability::from_line(k, mask, errors))
 }
 
 /// The dense network's weights at each iteration of `ks` (ascending) on the experiment's own data order:
@@ -356,7 +363,7 @@ impl Stability {
         let (c, k, mask) = (&self.plan.config, self.plan.ks[i], self.mask(network));
         let errors =
             errors_on_line(c, &copies[0], &copies[1], &mask, self.plan.points, &self.data, &self.device).await?;
-        let measured = Instability { k, weights_remaining: mask.density(), instability: barrier(&errors), errors };
+        let measured = Instability::from_line(k, &mask, errors);
         match network {
             Measured::Dense => self.points.push(RewindPoint { k, dense: measured, ticket: None }),
             Measured::Ticket => {

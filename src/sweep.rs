@@ -365,6 +365,7 @@ pub fn merge(dir: &Path) -> Result<Summary, String> {
     }
     let mut groups: Vec<Group> = Vec::new();
     let (mut missing, mut failed) = (Vec::new(), Vec::new());
+    let mut builds: Vec<engine::BuildInfo> = Vec::new();
     for run in &runs {
         let i = match groups.iter().position(|g| g.first.configuration == run.configuration) {
             Some(i) => i,
@@ -375,7 +376,10 @@ pub fn merge(dir: &Path) -> Result<Summary, String> {
         };
         groups[i].planned += 1;
         match state(dir, run) {
-            RunState::Done(report) => groups[i].rounds.push(report.rounds),
+            RunState::Done(report) => {
+                builds.extend(report.build.filter(|b| !builds.contains(b)));
+                groups[i].rounds.push(report.rounds)
+            }
             RunState::Failed(why) => {
                 failed.push(Unfinished { index: run.index, name: run.name.clone(), error: Some(why) })
             }
@@ -393,7 +397,8 @@ pub fn merge(dir: &Path) -> Result<Summary, String> {
             rounds: replicates::summarise(&g.rounds),
         })
         .collect();
-    let summary = Summary { format: SUMMARY_FORMAT.into(), version: SUMMARY_VERSION, configurations, missing, failed };
+    let summary =
+        Summary { format: SUMMARY_FORMAT.into(), version: SUMMARY_VERSION, configurations, missing, failed, builds };
     let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     write_atomically(&dir.join("summary.json"), &json)?;
     write_atomically(&dir.join("summary.md"), &markdown(&summary))?;
@@ -623,6 +628,9 @@ pub fn markdown(summary: &Summary) -> String {
             );
         }
         md.push('\n');
+    }
+    for b in &summary.builds {
+        let _ = writeln!(md, "Computed by: {}\n", b.line());
     }
     md
 }

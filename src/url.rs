@@ -388,9 +388,10 @@ pub static SETTINGS: &[Setting] = &[
         "Prune rate", "Fraction of the remaining weights removed per round (hidden layers).",
         number config.prune.rate in limits::RATE),
     setting!(Folded Pruning "orate", "Output-layer rate",
-        "Fraction removed from the output layer per round (the paper: half the rate).",
+        "Fraction removed from the output layer per round (the paper: half the rate); layer scope only (global \
+         scope prunes every layer by one threshold at the prune rate).",
         number config.prune.output_rate in limits::OUTPUT_RATE),
-    setting!(Folded Pruning "cvrate", "Conv rate", "Fraction removed from conv layers per round (the paper: 10–15%).",
+    setting!(Folded Pruning "cvrate", "Conv rate", "Fraction removed from conv layers per round (the paper: 10–15%); layer scope only.",
         number config.prune.conv_rate in limits::CONV_RATE),
     setting!(Common Pruning "rounds", "Rounds", "Pruning rounds after the dense round 0.",
         number config.prune.rounds in limits::ROUNDS),
@@ -439,7 +440,7 @@ pub static SETTINGS: &[Setting] = &[
          The results are the same with any number.",
         number workers in WORKERS),
     setting!(LinkOnly Page "tour", "Tour step",
-        "The page only: the guided tour's step a link opens on, 1 to 5 (0: no tour).",
+        "The page only: the guided tour's step a link opens on, 1 to 6 (0: no tour).",
         number tour in TOUR),
 ];
 

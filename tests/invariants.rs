@@ -86,6 +86,18 @@ fn experiment_round_one_starts_from_theta0_and_masks_nest() {
     }))
     .unwrap();
     assert_eq!(reports.len(), 4);
+    // Round one's ticket starts from θ0 ⊙ m1: θ0 drawn here from init stream 0 of the seed and masked by hand,
+    // then trained alone, gives the round's curve exactly.
+    let m1 = &reports[1].mask;
+    let mut start = Weights::init(&c.shapes(), c.model.init, c.seed, 0);
+    for (layer, m) in start.layers.iter_mut().zip(&m1.layers) {
+        for (v, keep) in layer.w.iter_mut().zip(&m.keep) {
+            *v = if *keep { *v } else { 0.0 };
+        }
+    }
+    let mut alone = TrainRun::new(&c, &start, m1, 0, c.train.steps, c.seed, &cpu().autodiff());
+    block_on(alone.advance(&dataset(&c), c.train.steps)).unwrap();
+    assert_eq!(alone.curve(), reports[1].ticket.curve.as_slice(), "round one trained from θ0 ⊙ m1");
     for pair in reports.windows(2) {
         assert!(
             pair[1].mask.is_subset_of(&pair[0].mask),
@@ -161,6 +173,53 @@ fn rewinding_to_k_gives_theta_k() {
     let (w, start) = point.reset(&c, &mask);
     assert_eq!(start, 7);
     assert_eq!(w, theta_k.masked(&mask));
+}
+
+/// A run rewound to θk goes on with the dense run's data order from batch k: with plain SGD (no optimizer state to
+/// reset) restarting from θk at k ends on the weights of the uninterrupted run, bit for bit, for k inside an
+/// epoch and on an epoch's edge.
+#[test]
+fn a_run_started_at_k_sees_the_batches_the_dense_run_saw_from_k() {
+    let mut c = tiny(13);
+    c.train.optimizer = OptimizerKind::Sgd;
+    c.train.momentum = 0.0;
+    c.train.lr = 0.1;
+    let data = dataset(&c);
+    let theta0 = Weights::theta0(&c);
+    let dense = Mask::dense(&c.shapes());
+    let device = cpu().autodiff();
+    let per_epoch = data.train.len().div_ceil(c.train.batch.min(data.train.len()));
+    let end = 2 * per_epoch + 5;
+    let mut straight = TrainRun::new(&c, &theta0, &dense, 0, end, c.seed, &device);
+    block_on(straight.advance(&data, end)).unwrap();
+    let straight = block_on(straight.model().to_weights()).unwrap();
+    for k in [7.min(end - 1), per_epoch, per_epoch + 3] {
+        let mut first = TrainRun::new(&c, &theta0, &dense, 0, k, c.seed, &device);
+        block_on(first.advance(&data, k)).unwrap();
+        let theta_k = block_on(first.model().to_weights()).unwrap();
+        let mut rest = TrainRun::new(&c, &theta_k, &dense, k, end, c.seed, &device);
+        assert_eq!(block_on(rest.advance(&data, end)).unwrap(), end - k, "k = {k}: the steps from k to the end");
+        assert_eq!(block_on(rest.model().to_weights()).unwrap(), straight, "k = {k}");
+    }
+}
+
+/// With rewinding the random-reinit control trains what the ticket trains: from iteration k to the end.
+#[test]
+fn the_reinit_trains_the_tickets_steps_when_rewinding() {
+    let mut c = tiny(5);
+    c.prune.reset = ResetMode::Rewind;
+    c.prune.rewind_step = 20;
+    c.prune.rounds = 1;
+    c.prune.control_reinit = true;
+    let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
+    block_on(e.run_to_end(50, |_| {})).unwrap();
+    let round = &e.reports()[1];
+    let iterations = |s: &lottery_ticket_lab::engine::lottery::train::RunSummary| {
+        s.curve.iter().map(|p| p.iteration).collect::<Vec<_>>()
+    };
+    let ticket = iterations(&round.ticket);
+    assert_eq!(ticket.first(), Some(&20), "the ticket starts at k: {ticket:?}");
+    assert_eq!(iterations(round.reinit.as_ref().expect("the reinit ran")), ticket);
 }
 
 #[test]

@@ -211,3 +211,82 @@ fn stepwise_stability_matches_the_one_shot_measurement() {
     assert!(StabilityPlan::new(c.clone(), None, &[60], 5).is_err(), "k must be below the steps");
     assert!(StabilityPlan::new(c, None, &[0], 1).is_err(), "both ends");
 }
+
+/// Scores for the Why panel's words: the ticket at 90%, a control that keeps up within a point, one below by ten.
+const TICKET: f64 = 0.90;
+const KEEPS_UP: f64 = 0.895;
+const BELOW: f64 = 0.80;
+
+/// Phrases that state a result of each control: none may appear when that control did not run.
+const REINIT_RESULTS: [&str; 3] =
+    ["fresh initialisation falls behind", "fresh initialisation keeps up", "fresh draw does"];
+const SHUFFLED_RESULTS: [&str; 3] = ["values in another order", "values in other places", "scramble the signs"];
+const SIGN_RESULTS: [&str; 3] = ["Keep θ0's signs", "θ0's signs with other magnitudes", "θ0's signs alone"];
+
+#[test]
+fn the_why_words_speak_only_of_the_controls_that_ran() {
+    use lottery_ticket_lab::engine::lottery::why::{RoundScores, verdict};
+    let outcomes = [None, Some(KEEPS_UP), Some(BELOW)];
+    let mut sets = 0;
+    for same_signs in outcomes {
+        for constant_signs in outcomes {
+            for shuffled in outcomes {
+                for reinit in [None, Some(BELOW)] {
+                    let s = RoundScores { ticket: TICKET, same_signs, constant_signs, shuffled, reinit };
+                    let words = verdict(&s);
+                    let absent = |phrases: &[&str]| phrases.iter().all(|p| !words.contains(p));
+                    if reinit.is_none() {
+                        assert!(words.contains("fresh-initialisation control did not run"), "{s:?}: {words}");
+                        assert!(absent(&REINIT_RESULTS), "{s:?}: {words}");
+                        assert!(!words.contains("a fresh one too"), "{s:?}: {words}");
+                    } else {
+                        assert!(words.starts_with("A fresh initialisation falls behind, so θ0 matters."), "{words}");
+                    }
+                    if shuffled.is_none() {
+                        assert!(absent(&SHUFFLED_RESULTS), "{s:?}: {words}");
+                    }
+                    if same_signs.is_none() && constant_signs.is_none() {
+                        assert!(absent(&SIGN_RESULTS), "{s:?}: {words}");
+                        if shuffled.is_some() {
+                            assert!(words.contains("the sign controls did not run"), "{s:?}: {words}");
+                        }
+                    }
+                    sets += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(sets, 54);
+}
+
+#[test]
+fn the_why_words_for_each_partial_control_set() {
+    use lottery_ticket_lab::engine::lottery::why::{RoundScores, verdict};
+    let scores = |same_signs, shuffled, reinit| RoundScores {
+        ticket: TICKET,
+        same_signs,
+        constant_signs: None,
+        shuffled,
+        reinit,
+    };
+    // signs=1 alone (the issue's case): no verdict on the reinit or the shuffled control.
+    assert_eq!(
+        verdict(&scores(Some(KEEPS_UP), None, None)),
+        "Keep θ0's signs and the magnitudes hardly matter: the signs carry what the ticket needs from θ0 (the \
+         shuffled control did not run, so whether θ0's values in other places would do as well is not measured). \
+         The fresh-initialisation control did not run, so whether θ0 matters at all is not measured here."
+    );
+    // Every control: the signs are what the ticket needs.
+    assert_eq!(
+        verdict(&scores(Some(KEEPS_UP), Some(BELOW), Some(BELOW))),
+        "A fresh initialisation falls behind, so θ0 matters. Keep θ0's signs and the magnitudes hardly matter; \
+         scramble the signs and the ticket's edge goes: the signs are what this ticket needs from θ0."
+    );
+    assert!(verdict(&scores(Some(KEEPS_UP), Some(KEEPS_UP), Some(BELOW))).contains("not their exact places"));
+    assert!(verdict(&scores(Some(BELOW), None, Some(BELOW))).ends_with("its magnitudes matter too."));
+    // A fresh draw that keeps up or wins ends the question, whatever else ran.
+    for other in [None, Some(BELOW), Some(KEEPS_UP)] {
+        assert!(verdict(&scores(other, other, Some(KEEPS_UP))).starts_with("A fresh initialisation keeps up"));
+        assert!(verdict(&scores(other, other, Some(0.95))).starts_with("A fresh draw does better"));
+    }
+}

@@ -22,6 +22,7 @@ mod cli {
 
     use clap::{Parser, Subcommand};
     use indicatif::{ProgressBar, ProgressStyle};
+    use lottery_ticket_lab::engine::records::checkpoint::ReplicateRun;
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
     use lottery_ticket_lab::engine::{lottery::transfer, records::replicates};
     use lottery_ticket_lab::{sweep, url};
@@ -91,6 +92,9 @@ mod cli {
             /// The target dataset, e.g. fashion for a ticket found on mnist.
             #[arg(long)]
             data: String,
+            /// Which replicate's ticket moves, from 1 (a run with reps > 1): its mask with its own seed's θ0.
+            #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+            replicate: u64,
             #[command(flatten)]
             training: Training,
         },
@@ -112,6 +116,10 @@ mod cli {
             /// Networks evaluated on each line, ends included.
             #[arg(long, default_value_t = lottery_ticket_lab::engine::lottery::stability::DEFAULT_POINTS)]
             points: usize,
+            /// Which replicate of the configuration is measured, from 1: its own seed (seed + replicate − 1)
+            /// draws θ0, the data and the IMP run the mask comes from.
+            #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+            replicate: u64,
             #[command(flatten)]
             training: Training,
         },
@@ -227,12 +235,16 @@ mod cli {
                 exit(run(&preset, &set, &own, backend, out, &data_dir, chunk))
             }
             Command::Sweep { command } => exit(sweep_command(command)),
-            Command::Instability { preset, set, round, k, points, training } => {
-                exit(instability(&preset, &set, round, &k, points, training))
+            Command::Instability { preset, set, round, k, points, replicate, training } => {
+                exit(instability(&preset, &set, round, &k, points, replicate as usize - 1, training))
             }
-            Command::Transfer { from, round, data, training: Training { backend, out, data_dir, chunk } } => {
-                exit(transfer(&from, round, &data, backend, out, &data_dir, chunk))
-            }
+            Command::Transfer {
+                from,
+                round,
+                data,
+                replicate,
+                training: Training { backend, out, data_dir, chunk },
+            } => exit(transfer(&from, round, &data, replicate as usize - 1, backend, out, &data_dir, chunk)),
         }
     }
 
@@ -364,11 +376,14 @@ mod cli {
         round: usize,
         ks: &[usize],
         points: usize,
+        replicate: usize,
         training: Training,
     ) -> Result<(), String> {
         use lottery_ticket_lab::engine::lottery::stability;
         let Training { backend, out, data_dir, chunk } = training;
-        let mut config = settings(preset, set)?.config;
+        let whole = settings(preset, set)?.config;
+        let mut config = replicates::replicate(&whole, replicate);
+        eprintln!("replicate {} (seed {})", replicate + 1, config.seed);
         if round > config.prune.rounds {
             return Err(format!("--round {round}: the configuration prunes {} rounds", config.prune.rounds));
         }
@@ -418,7 +433,15 @@ mod cli {
         let rows = serde_json::to_value(&measured).map_err(|e| e.to_string())?;
         print!("{md}");
         if let Some(out) = out {
-            let json = serde_json::json!({ "config": config, "round": round, "points": points, "rewind_points": rows });
+            let json = serde_json::json!({
+                "config": config,
+                "seed": config.seed,
+                "replicate": replicate + 1,
+                "round": round,
+                "points": points,
+                "rewind_points": rows,
+                "build": engine::build_info(),
+            });
             let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
             std::fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))?;
             eprintln!("wrote {}", out.display());
@@ -659,61 +682,75 @@ mod cli {
         Ok(())
     }
 
-    /// A run's configuration and replicate 0's rounds, from a `lottery run` report (one replicate or
-    /// several) or a ticket file.
-    fn source_run(path: &std::path::Path) -> Result<(engine::ExperimentConfig, Vec<engine::RoundReport>), String> {
+    /// Replicate `replicate`'s configuration (its own seed) and rounds, from a `lottery run` report (one
+    /// replicate or several) or a ticket file.
+    fn source_run(path: &std::path::Path, replicate: usize) -> Result<ReplicateRun, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let what = |e: String| format!("{}: {e}", path.display());
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| what(format!("not JSON: {e}")))?;
         if value.get("format").is_some() {
             let ticket = engine::Checkpoint::from_json(&text).map_err(|e| what(e.to_string()))?;
-            return Ok((ticket.config, ticket.rounds));
+            return ticket.replicate_run(replicate).map_err(what);
         }
-        let report = value.get("replicates").and_then(|r| r.get(0)).cloned().unwrap_or(value);
+        let report = match value.get("replicates").and_then(|r| r.as_array()) {
+            Some(all) => all.get(replicate).cloned().ok_or_else(|| {
+                what(format!("--replicate {}: the report has replicates 1 to {}", replicate + 1, all.len()))
+            })?,
+            None if replicate == 0 => value,
+            None => return Err(what(format!("--replicate {}: the report has one replicate", replicate + 1))),
+        };
         let report: Report = serde_json::from_value(report)
             .map_err(|e| what(format!("neither a report of lottery run nor a ticket file ({e})")))?;
         report.config.validate().map_err(|e| what(e.to_string()))?;
-        Ok((report.config, report.rounds))
+        Ok(ReplicateRun { index: replicate, config: report.config, rounds: report.rounds })
     }
 
     fn transfer(
         from: &std::path::Path,
         round: usize,
         target: &str,
+        replicate: usize,
         backend: Backend,
         out: Option<PathBuf>,
         data_dir: &std::path::Path,
         chunk: usize,
     ) -> Result<(), String> {
-        let (source, rounds) = source_run(from)?;
+        let run = source_run(from, replicate)?;
+        let (source, rounds) = (&run.config, &run.rounds);
         let target = engine::DatasetName::parse(target).ok_or_else(|| {
             let names: Vec<&str> = engine::DatasetName::OPTIONS.iter().map(|o| o.name).collect();
             format!("no dataset called '{target}'; try one of {}", names.join(", "))
         })?;
-        let plan = transfer::plan(&source, &rounds, round, target)?;
+        let plan = transfer::plan(source, rounds, round, target)?;
         let (device, backend_name) = backend.open()?;
         let data = engine::load_dataset(&plan.target, data_dir).map_err(|e| e.to_string())?;
         eprintln!(
-            "round {round} of {} ({:.2}% of weights) onto {}, on {backend_name}",
+            "round {round} of {}'s {} ({:.2}% of weights) onto {}, on {backend_name}",
             source.data.dataset.name(),
+            run.name(),
             plan.mask.density() * 100.0,
             target.name()
         );
         let started = Instant::now();
-        let mut run = transfer::Transfer::new(plan, data, &device);
+        let mut training = transfer::Transfer::new(plan, data, &device);
         let mut announced = None;
         let report = loop {
-            if run.training() != announced {
-                announced = run.training();
+            if training.training() != announced {
+                announced = training.training();
                 if let Some(n) = announced {
                     eprintln!("training: {}", n.label());
                 }
             }
-            if let Some(report) = pollster::block_on(run.advance(chunk)).map_err(|e| e.to_string())? {
+            if let Some(report) = pollster::block_on(training.advance(chunk)).map_err(|e| e.to_string())? {
                 break report;
             }
         };
         eprintln!("finished in {:.1} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "the transferred ticket started from {}'s θ0 ⊙ m, weights CRC-32 {}",
+            run.name(),
+            report.start_digest
+        );
         print!("{}", transfer_table(&report));
         if let Some(path) = out {
             let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
@@ -726,8 +763,10 @@ mod cli {
     /// A transfer's networks, as Markdown.
     fn transfer_table(report: &transfer::TransferReport) -> String {
         let mut s = format!(
-            "| {} → {}, round {} | weights remaining % | test acc % | early-stop iter |\n|---|---:|---:|---:|\n",
+            "| {} (seed {}) → {}, round {} | weights remaining % | test acc % | early-stop iter |\n\
+             |---|---:|---:|---:|\n",
             report.source.data.dataset.name(),
+            report.source.seed,
             report.target.data.dataset.name(),
             report.round
         );

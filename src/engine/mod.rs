@@ -7,8 +7,9 @@
 //! - [`tasks`]: what a network learns and how it is scored (the seam a new task plugs into);
 //! - [`data`]: the datasets supervised tasks learn from, own CSV files included;
 //! - [`records`]: what an experiment leaves: checkpoints and ticket files, replicates, kept runs, sweep summaries;
-//! - the settings ([`config`], [`choice`]), the backend ([`device`], [`speed_probe`]) and the seeded streams ([`rng`]).
+//! - where a figure was computed ([`build`]); the settings ([`config`], [`choice`]), the backend ([`device`], [`speed_probe`]) and the seeded streams ([`rng`]).
 
+pub mod build;
 pub mod choice;
 pub mod config;
 pub mod data;
@@ -20,6 +21,7 @@ pub mod rng;
 pub mod speed_probe;
 pub mod tasks;
 
+pub use build::{BuildInfo, build_info};
 pub use choice::Choice;
 pub use config::{ExperimentConfig, preset};
 pub use data::{Dataset, DatasetName};

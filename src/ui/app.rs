@@ -591,12 +591,15 @@ fn status_text(
 fn ReplicateNote(lab: LabSignals) -> impl IntoView {
     let note = move || {
         let (_, reps) = lab.replicate.get();
-        let seed = lab.checkpoint.with(|c| c.as_ref().map(|c| c.config.seed));
+        let seed = lab.checkpoint.with(|c| {
+            c.as_ref().map(|c| crate::engine::records::replicates::seed(c.config.seed, super::SHOWN_REPLICATE))
+        });
         (reps > 1).then(|| {
             let seed = seed.map(|s| format!(" (seed {s})")).unwrap_or_default();
             format!(
-                "{reps} replicates: the drawings show replicate 1{seed}; the charts and the table summarise all \
-                 finished replicates (mean; bands min–max; table mean ± sd)."
+                "{reps} replicates: the drawings, the stability and the transfer panels show replicate {}{seed}; \
+                 the charts and the table summarise all finished replicates (mean; bands min–max; table mean ± sd).",
+                super::SHOWN_REPLICATE + 1
             )
         })
     };

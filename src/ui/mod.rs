@@ -51,6 +51,22 @@ fn last_iteration(report: &RoundReport) -> Option<usize> {
     round_networks(report).iter().flat_map(|(_, r)| r.and_then(|r| r.curve.last())).map(|p| p.iteration).max()
 }
 
+/// The replicate the drawings, the slider, links and the panels that measure a ticket (stability, transfer)
+/// show, from 0: the first, whose seed is the experiment's.
+pub const SHOWN_REPLICATE: usize = 0;
+
+/// The shown replicate of a finished (or paused) run as a run of its own, and the round the views show, when
+/// nothing trains and it has a round that passes `wanted`.
+fn shown_ticket(
+    checkpoint: Option<crate::engine::Checkpoint>,
+    selected: Option<usize>,
+    wanted: impl Fn(usize) -> bool,
+) -> Option<(crate::engine::records::checkpoint::ReplicateRun, usize)> {
+    let run = checkpoint?.replicate_run(SHOWN_REPLICATE).ok()?;
+    let round = round_shown(&run.rounds, selected).map(|r| r.round).filter(|&r| wanted(r))?;
+    Some((run, round))
+}
+
 /// The round the views show: the selected one, else the newest.
 fn round_shown(rounds: &[RoundReport], selected: Option<usize>) -> Option<&RoundReport> {
     selected.and_then(|i| rounds.get(i)).or(rounds.last())

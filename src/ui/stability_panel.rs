@@ -8,12 +8,13 @@
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
+use crate::engine::device;
 use crate::engine::lottery::stability::{DEFAULT_POINTS, Instability, Measured, RewindPoint, Stability, StabilityPlan};
-use crate::engine::{Checkpoint, device};
+use crate::engine::records::checkpoint::ReplicateRun;
 
 use super::charts::{H, Line, Range, SparsityFrame, Tick, W, sx, sy, y_ticks};
-use super::round_shown;
 use super::runner::{LabSignals, Status};
+use super::shown_ticket;
 
 /// Steps between repaints.
 const CHUNK_STEPS: usize = 50;
@@ -81,9 +82,10 @@ fn findings(points: &[RewindPoint]) -> String {
     words.join(" ")
 }
 
-async fn run(checkpoint: Checkpoint, round: usize, lab: LabSignals, state: RwSignal<State>) -> Result<(), String> {
-    let config = crate::engine::records::replicates::replicate(&checkpoint.config, 0);
-    let ticket = checkpoint.rounds.get(round).filter(|_| round > 0).map(|r| r.mask.clone());
+/// Measures the shown replicate: its seed draws θ0, θk and the data orders, and its round-`round` mask is the ticket.
+async fn run(source: ReplicateRun, round: usize, lab: LabSignals, state: RwSignal<State>) -> Result<(), String> {
+    let config = source.config;
+    let ticket = source.rounds.get(round).filter(|_| round > 0).map(|r| r.mask.clone());
     let plan = StabilityPlan::new(config.clone(), ticket, &rewind_points(config.train.steps), DEFAULT_POINTS)?;
     let data = crate::worker::source::replicate_dataset(&config, 0, lab.own_data.get_untracked()).await?;
     let mut measuring = Stability::new(plan, data, &device::cpu());
@@ -105,9 +107,7 @@ pub fn StabilityPanel(lab: LabSignals, selected: RwSignal<Option<usize>>) -> imp
     let state = RwSignal::new(State::Idle);
     let source = Memo::new(move |_| {
         let idle = !matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
-        let checkpoint = lab.checkpoint.get().filter(|c| idle && !c.rounds.is_empty())?;
-        let round = round_shown(&checkpoint.rounds, selected.get()).map(|r| r.round)?;
-        Some((checkpoint, round))
+        shown_ticket(lab.checkpoint.get().filter(|_| idle), selected.get(), |_| true)
     });
     let go = move |_| {
         let Some((checkpoint, round)) = source.get_untracked() else { return };
@@ -129,11 +129,13 @@ pub fn StabilityPanel(lab: LabSignals, selected: RwSignal<Option<usize>>) -> imp
             <section class="why stability" id="stability" data-state=key>
                 <h2>"Is it stable? (linear mode connectivity)"</h2>
                 <p class="hint">{move || source.with(|s| s.as_ref().map(|(c, r)| format!(
-                    "Two copies of the {} train from θk on different data orders, at k = {}; the networks on the \
-                     straight line between the two are evaluated, and the error barrier (the worst error on the \
+                    "Two copies of the {} of {} train from θk on different data orders, at k = {}; the networks on \
+                     the straight line between the two are evaluated, and the error barrier (the worst error on the \
                      line minus the ends' mean) says whether both found the same basin (Frankle et al., 2020). \
-                     Trains on the CPU.",
+                     One mask, this run's, at every k: the paper measures at each k the mask IMP finds when it \
+                     rewinds to k. Trains on the CPU.",
                     if *r > 0 { format!("round-{r} ticket and of the dense network") } else { "dense network".into() },
+                    c.name(),
                     rewind_points(c.config.train.steps).iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
                 )))}</p>
                 <button id="stability-run" on:click=go disabled=busy>"Measure stability"</button>

@@ -6,13 +6,12 @@
 
 use leptos::prelude::*;
 
+use crate::engine::lottery::why::{self, Score};
 use crate::engine::records::replicates;
 use crate::engine::{ExperimentConfig, RoundReport};
 use crate::url::TOUR_STEPS;
 
 use super::runner::{LabSignals, Status};
-use super::why_charts::Score;
-use super::why_panel;
 
 /// The paper's per-round rate for hidden layers (Frankle & Carbin: 20%), used by steps 2 and 3.
 const PAPER_RATE: f64 = 0.2;
@@ -90,7 +89,7 @@ fn why_spreads(rounds: &[RoundReport]) -> Vec<replicates::RoundSpread> {
 
 fn why_findings(rounds: &[RoundReport]) -> Option<String> {
     rounds.last().filter(|r| r.round == ExperimentConfig::default().prune.rounds)?;
-    why_panel::findings(&why_spreads(rounds), Score::of(&ExperimentConfig::default()))
+    why::findings(&why_spreads(rounds), Score::of(&ExperimentConfig::default()))
 }
 
 fn pct(fraction: f64) -> String {
@@ -285,7 +284,7 @@ pub static STEPS: [Step; TOUR_STEPS] = [
                its own colour, and the supermask chart the untrained mask beside chance.",
         config: why_rounds,
         findings: why_findings,
-        show_round: |rounds| why_panel::telling_round(&why_spreads(rounds)).map(|r| r.round),
+        show_round: |rounds| why::telling_round(&why_spreads(rounds)).map(|r| r.round),
     },
 ];
 

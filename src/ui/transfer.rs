@@ -9,10 +9,11 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
 use crate::engine::lottery::transfer::{self, Network, Transfer, TransferReport};
-use crate::engine::{Checkpoint, Choice, DatasetName, device};
+use crate::engine::records::checkpoint::ReplicateRun;
+use crate::engine::{Choice, DatasetName, device};
 
-use super::round_shown;
 use super::runner::{LabSignals, Status};
+use super::shown_ticket;
 
 /// Steps between repaints.
 const CHUNK_STEPS: usize = 50;
@@ -27,17 +28,18 @@ enum State {
 }
 
 /// The datasets the round's ticket fits (same network shape), by name and label.
-fn targets(checkpoint: &Checkpoint, round: usize) -> Vec<(&'static str, &'static str)> {
+fn targets(source: &ReplicateRun, round: usize) -> Vec<(&'static str, &'static str)> {
     DatasetName::OPTIONS
         .iter()
-        .filter(|o| o.value != checkpoint.config.data.dataset)
-        .filter(|o| transfer::plan(&checkpoint.config, &checkpoint.rounds, round, o.value).is_ok())
+        .filter(|o| o.value != source.config.data.dataset)
+        .filter(|o| transfer::plan(&source.config, &source.rounds, round, o.value).is_ok())
         .map(|o| (o.name, o.label))
         .collect()
 }
 
-async fn run(checkpoint: Checkpoint, round: usize, target: DatasetName, state: RwSignal<State>) -> Result<(), String> {
-    let plan = transfer::plan(&checkpoint.config, &checkpoint.rounds, round, target)?;
+/// Moves the shown replicate's ticket: its mask with its own seed's θ0.
+async fn run(source: ReplicateRun, round: usize, target: DatasetName, state: RwSignal<State>) -> Result<(), String> {
+    let plan = transfer::plan(&source.config, &source.rounds, round, target)?;
     let data = crate::worker::source::dataset_for(&plan.target).await?;
     let mut transfer = Transfer::new(plan, data, &device::cpu());
     loop {
@@ -60,9 +62,7 @@ pub fn TransferPanel(lab: LabSignals, selected: RwSignal<Option<usize>>) -> impl
     // when nothing trains.
     let source = Memo::new(move |_| {
         let idle = !matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
-        let checkpoint = lab.checkpoint.get().filter(|c| idle && c.rounds.len() > 1)?;
-        let round = round_shown(&checkpoint.rounds, selected.get()).map(|r| r.round).filter(|&r| r > 0)?;
-        Some((checkpoint, round))
+        shown_ticket(lab.checkpoint.get().filter(|_| idle), selected.get(), |r| r > 0)
     });
     let options = Memo::new(move |_| source.with(|s| s.as_ref().map(|(c, r)| targets(c, *r)).unwrap_or_default()));
     let go = move |_| {
@@ -83,10 +83,11 @@ pub fn TransferPanel(lab: LabSignals, selected: RwSignal<Option<usize>>) -> impl
             <section class="transfer" id="transfer">
                 <h2>"Transfer this ticket"</h2>
                 <p class="hint">{move || source.with(|s| s.as_ref().map(|(c, r)| format!(
-                    "The round-{r} ticket of {} (its mask and θ0), trained on another dataset with the same network \
-                     shape, beside the dense network, the same mask from fresh weights, a random mask and the \
-                     ticket found on the target. Trains on the CPU.",
-                    c.config.data.dataset.name()
+                    "The round-{r} ticket of {}, {} (its mask and θ0), trained on another dataset with the same \
+                     network shape, beside the dense network, the same mask from fresh weights, a random mask and \
+                     the ticket found on the target. Trains on the CPU.",
+                    c.config.data.dataset.name(),
+                    c.name()
                 )))}</p>
                 {move || match options.get() {
                     o if o.is_empty() => view! {
@@ -122,13 +123,15 @@ pub fn TransferPanel(lab: LabSignals, selected: RwSignal<Option<usize>>) -> impl
 fn TransferChart(report: TransferReport) -> impl IntoView {
     let sparsity = report.result(Network::Transferred).map_or(0.0, |r| r.weights_remaining * 100.0);
     let caption = format!(
-        "Round-{} ticket of {} on {}, at {sparsity:.1}% of weights: test accuracy",
+        "Round-{} ticket of {} (seed {}) on {}, at {sparsity:.1}% of weights: test accuracy",
         report.round,
         report.source.data.dataset.name(),
+        report.source.seed,
         report.target.data.dataset.name()
     );
     view! {
-        <figure class="chart" id="transfer-chart">
+        <figure class="chart" id="transfer-chart" data-seed=report.source.seed.to_string()
+            data-start=report.start_digest.clone()>
             <figcaption>{caption}</figcaption>
             <div class="bars">
                 {report.results.iter().map(|r| {

@@ -7,9 +7,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::ExperimentConfig;
-use crate::engine::data::DatasetName;
-use crate::engine::tasks::{cartpole, gan};
+pub use crate::engine::lottery::why::Score;
 
 use super::Finished;
 use super::charts::{H, LogAxis, PAD, Range, Series, SparsityFrame, W, sy, y_ticks};
@@ -21,53 +19,12 @@ const PERCENT: f64 = 100.0;
 /// The y axis of the overlap chart: Jaccard from 0 to 1.
 const JACCARD_AXIS: Range = Range { lo: 0.0, hi: 1.0 };
 
-/// How a task's score is written: as its main sparsity chart writes it (the accuracy, mean-return and modes
-/// charts), so the Why panel's words quote the figures the charts show.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Score {
-    /// A classifier (points, images, own data, modular addition): test accuracy; chance is one class in all.
-    Accuracy { classes: usize },
-    /// A policy: the greedy policy's mean test return, out of the episode cap.
-    Return { cap: f64 },
-    /// A generator: the modes its test points cover, out of the mixture's.
-    Modes { modes: usize },
-}
-
-impl Score {
-    pub fn of(config: &ExperimentConfig) -> Self {
-        match config.data.dataset {
-            _ if config.is_policy() => Score::Return { cap: cartpole::MAX_STEPS as f64 },
-            DatasetName::Ring => Score::Modes { modes: gan::RING_MODES },
-            DatasetName::Grid => Score::Modes { modes: gan::GRID_SIDE * gan::GRID_SIDE },
-            _ => Score::Accuracy { classes: config.classes() },
-        }
-    }
-
-    /// A score's share (a report's `test_accuracy`) as the task's charts write it: "95.0%", "return 487",
-    /// "7.8 modes".
-    pub fn text(self, share: f64) -> String {
-        match self {
-            Score::Accuracy { .. } => format!("{:.1}%", share * PERCENT),
-            Score::Return { cap } => format!("return {:.0}", share * cap),
-            Score::Modes { modes } => format!("{:.1} modes", share * modes as f64),
-        }
-    }
-
-    /// Chance, as a share: a classifier's one class in all (None for a policy or a generator).
-    pub fn chance(self) -> Option<f64> {
-        match self {
-            Score::Accuracy { classes } => Some(1.0 / classes.max(1) as f64),
-            Score::Return { .. } | Score::Modes { .. } => None,
-        }
-    }
-
-    /// The supermask chart's y axis.
-    fn axis_title(self) -> &'static str {
-        match self {
-            Score::Accuracy { .. } => "test accuracy (%)",
-            Score::Return { .. } => "mean return (% of the cap)",
-            Score::Modes { .. } => "modes covered (% of all)",
-        }
+/// The supermask chart's y axis, for a task's score.
+fn axis_title(score: Score) -> &'static str {
+    match score {
+        Score::Accuracy { .. } => "test accuracy (%)",
+        Score::Return { .. } => "mean return (% of the cap)",
+        Score::Modes { .. } => "modes covered (% of all)",
     }
 }
 
@@ -121,7 +78,7 @@ pub fn SupermaskChart(finished: Memo<Finished>, score: Signal<Score>) -> impl In
     let plot = Memo::new(move |_| finished.with(|f| SupermaskPlot::new(f, score.get())));
     let y_ticks = Signal::derive(move || plot.with(|p| p.y_ticks.clone()));
     let ticks = Signal::derive(move || plot.with(|p| p.ticks.clone()));
-    let title = move || score.get().axis_title();
+    let title = move || axis_title(score.get());
     view! {
         <figure class="chart" id="supermask-chart"
             data-supermask-points=move || plot.with(|p| p.supermask.mean.len)

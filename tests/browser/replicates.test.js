@@ -20,7 +20,7 @@ const link = (extra) => '?' + new URLSearchParams({ ...SMALL, ...extra }).toStri
 /** "x,y x,y …" → [[x, y], …] */
 const parsePoints = (text) => text.trim().split(/\s+/).filter(Boolean).map((p) => p.split(',').map(Number));
 
-test('reps=3: the mean with a min–max band, mean ± sd in the table, replicate 1 drawn', { timeout: 240_000 }, async () => {
+test('reps=3: the mean with a min–max band, mean ± sd in the table, replicate 1 drawn and transferred', { timeout: 420_000 }, async () => {
   const { page, errors } = await open(browser, server.url + link({ reps: '3' }));
   const end = await trainToEnd(page, 230_000);
   assert.equal(end.state, 'done', end.text);
@@ -41,13 +41,16 @@ test('reps=3: the mean with a min–max band, mean ± sd in the table, replicate
   assert.equal(cells.length, 3);
   assert.match(cells[1][2], /^\d+\.\d ± \d+\.\d$/, 'ticket accuracy as mean ± sd');
   assert.match(cells[1][4], /^\d+\.\d ± \d+\.\d$/, 'reinit accuracy as mean ± sd');
-  assert.match(await page.textContent('#replicate-note'), /3 replicates: the drawings show replicate 1 \(seed 7\)/);
+  assert.match(await page.textContent('#replicate-note'),
+    /3 replicates: the drawings, the stability and the transfer panels show replicate 1 \(seed 7\)/);
+  assert.match(await page.textContent('#stability .hint'), /of replicate 1 \(seed 7\)/);
   assert.equal(await page.$eval('#run-progress', (el) => el.value), 1);
   // Which connections survive (and their signs) differs from seed to seed: the drawing's signature.
   const signature = (p) => p.$$eval('#network line.link', (ls) => ls.map((l) =>
     [l.getAttribute('x1'), l.getAttribute('y1'), l.getAttribute('x2'), l.getAttribute('y2'), l.getAttribute('class')].join(' ')).join('|'));
   const drawn = await signature(page);
   await screenshot(page, 'replicates');
+  const started = await transferStart(page);
 
   // The drawing is replicate 1's ticket: the same as the single run of seed 7.
   const single = await open(browser, server.url + link({}));
@@ -57,8 +60,19 @@ test('reps=3: the mean with a min–max band, mean ± sd in the table, replicate
   const singleCells = await single.page.$$eval('#rounds tbody tr', (trs) => trs.map((tr) => tr.children[2].textContent));
   assert.ok(singleCells.every((c) => !c.includes('±')), 'one replicate: plain figures');
   assert.equal(await single.page.$eval('#accuracy-chart polygon.band.ticket', (el) => el.getAttribute('points')), '');
+  // The transfer panel moved replicate 1's mask with replicate 1's θ0: the single run's start weights, bit for bit
+  // (CRC-32 of θ0 ⊙ m), where the last replicate's mask on seed 7's θ0 would give other weights.
+  assert.deepEqual(await transferStart(single.page), started);
   assert.deepEqual(errors, []);
 });
+
+/** Transfer the round shown onto xor; the transferred network's source seed and start weights (CRC-32). */
+async function transferStart(page) {
+  await page.selectOption('#transfer-target', 'xor');
+  await page.click('#transfer-run');
+  await page.waitForSelector('#transfer-chart', { timeout: 150_000 });
+  return page.$eval('#transfer-chart', (el) => ({ seed: el.dataset.seed, start: el.dataset.start }));
+}
 
 /** The exported ticket file of the finished run: every replicate's rounds, at full precision. */
 async function exportedRounds(page) {

@@ -25,7 +25,7 @@ test('a ticket transfers between two 2D sets, beside its four comparisons, on on
   await page.click('#transfer-run');
   await page.waitForSelector('#transfer-chart', { timeout: 150_000 });
   const caption = await page.textContent('#transfer-chart figcaption');
-  assert.match(caption, /Round-2 ticket of gauss on xor, at \d+\.\d% of weights/);
+  assert.match(caption, /Round-2 ticket of gauss \(seed 5\) on xor, at \d+\.\d% of weights/);
   const rows = await page.$$eval('#transfer-chart .bar-row', (rs) => rs.map((r) => [r.dataset.network, r.querySelector('.bar-value').textContent]));
   assert.deepEqual(rows.map((r) => r[0]), ['Transferred', 'Dense', 'Reinit', 'RandomMask', 'TargetTicket']);
   for (const [network, value] of rows) {

@@ -74,8 +74,11 @@ impl Control {
         let steps = config.train.steps;
         let run = match self {
             Control::Reinit => {
+                // From the reset point's iteration, as the ticket: the same steps and the same batches (OpenLTH's
+                // reinitialised branch starts at the rewind step too).
+                let (_, start) = reset.source(config);
                 let w = rewind::reinit(config, mask, round);
-                TrainRun::new(config, &w, mask, 0, steps, config.seed, device)
+                TrainRun::new(config, &w, mask, start, steps, config.seed, device)
             }
             Control::RandomMask => {
                 let random = prune::random_mask(mask, config.seed, round as u64);

@@ -20,3 +20,4 @@ pub mod stability;
 pub mod supermask;
 pub mod train;
 pub mod transfer;
+pub mod why;

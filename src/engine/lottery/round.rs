@@ -111,6 +111,9 @@ pub struct Report {
     pub seed: u64,
     pub backend: String,
     pub rounds: Vec<RoundReport>,
+    /// The build and CPU that computed it (absent in reports from before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<crate::engine::BuildInfo>,
 }
 
 /// Which network of the round is training.
@@ -582,6 +585,7 @@ impl Experiment {
             seed: self.config.seed,
             backend: backend.to_string(),
             rounds: self.reports.clone(),
+            build: Some(crate::engine::build_info()),
         }
     }
 }

@@ -131,6 +131,8 @@ impl TrainRun {
             }
         };
         let task = Task::of(experiment);
+        let mut learner = task.learner(experiment, order_seed, device);
+        learner.continue_from(start);
         Self {
             model: Some(task.network(weights, mask, device)),
             optim,
@@ -139,7 +141,7 @@ impl TrainRun {
             iteration: start,
             end,
             task,
-            learner: task.learner(experiment, order_seed, device),
+            learner,
             snapshot_at: None,
             snapshot: None,
             curve: Vec::new(),

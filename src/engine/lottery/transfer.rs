@@ -124,6 +124,10 @@ pub struct TransferReport {
     pub target: ExperimentConfig,
     pub round: usize,
     pub results: Vec<TransferResult>,
+    /// The transferred network's start, θ0 ⊙ m of the source's seed, as [`Weights::digest`]: a check that the
+    /// mask and θ0 are the same replicate's.
+    #[serde(default)]
+    pub start_digest: String,
 }
 
 impl TransferReport {
@@ -158,6 +162,11 @@ impl Transfer {
 
     pub fn plan(&self) -> &TransferPlan {
         &self.plan
+    }
+
+    /// The transferred network's start weights: the source's θ0 under the ticket's mask.
+    pub fn start(&self) -> Weights {
+        self.theta0.masked(&self.plan.mask)
     }
 
     /// The networks finished so far.
@@ -230,6 +239,7 @@ impl Transfer {
             target: self.plan.target.clone(),
             round: self.plan.round,
             results: self.results.clone(),
+            start_digest: self.start().digest(),
         }
     }
 

@@ -263,6 +263,18 @@ impl Weights {
     }
 
     /// θ ⊙ m: pruned weights become exactly +0.0, survivors keep their bits.
+    /// CRC-32 (crc32fast) of every layer's weights and biases, bit for bit, in layer order, as 8 hex digits: a
+    /// short name for exact weights, so a report can say which weights a network started from.
+    pub fn digest(&self) -> String {
+        let mut hasher = crc32fast::Hasher::new();
+        for layer in &self.layers {
+            for v in layer.w.iter().chain(&layer.b) {
+                hasher.update(&v.to_bits().to_le_bytes());
+            }
+        }
+        format!("{:08x}", hasher.finalize())
+    }
+
     pub fn masked(&self, mask: &Mask) -> Self {
         let mut out = self.clone();
         for (layer, m) in out.layers.iter_mut().zip(&mask.layers) {

@@ -63,6 +63,23 @@ pub struct Checkpoint {
     pub own_data: Option<OwnData>,
 }
 
+/// One replicate of an experiment as a run of its own (see [`Checkpoint::replicate_run`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicateRun {
+    /// From 0 (the page and the CLI write it from 1).
+    pub index: usize,
+    /// The experiment's configuration with this replicate's seed, one replicate.
+    pub config: ExperimentConfig,
+    pub rounds: Vec<RoundReport>,
+}
+
+impl ReplicateRun {
+    /// "replicate 2 (seed 43)", as the page and the CLI name what they measured.
+    pub fn name(&self) -> String {
+        format!("replicate {} (seed {})", self.index + 1, self.config.seed)
+    }
+}
+
 /// Why a ticket file (or a saved experiment) was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TicketError {
@@ -329,6 +346,24 @@ impl Checkpoint {
     /// after the `finished` replicates.
     pub fn within_replicates(self, config: &ExperimentConfig, finished: &[Vec<RoundReport>]) -> Checkpoint {
         Checkpoint { config: config.clone(), finished_replicates: finished.to_vec(), ..self }
+    }
+
+    /// Replicate `n` as a run of its own: its configuration (seed + n, one replicate) and its finished
+    /// rounds, masks included. What a tool that measures one replicate's ticket (transfer, stability)
+    /// starts from, so its θ0, data and mask are of the same seed. Err names the replicates there are.
+    pub fn replicate_run(&self, n: usize) -> Result<ReplicateRun, String> {
+        let all = self.all_replicates();
+        let rounds = all.get(n).filter(|r| !r.is_empty()).cloned().ok_or_else(|| {
+            let with_rounds = all.iter().take_while(|r| !r.is_empty()).count();
+            format!(
+                "there is no replicate {} with finished rounds: this run has {} (replicates 1 to {with_rounds})",
+                n + 1,
+                with_rounds
+            )
+        })?;
+        let mut config = crate::engine::records::replicates::replicate(&self.config, n);
+        config.reps = 1;
+        Ok(ReplicateRun { index: n, config, rounds })
     }
 
     /// Every replicate's finished rounds, the one in progress last.

@@ -45,6 +45,10 @@ pub struct Summary {
     pub configurations: Vec<ConfigurationSummary>,
     pub missing: Vec<Unfinished>,
     pub failed: Vec<Unfinished>,
+    /// Every build and CPU the runs were computed on (one, unless a cluster's nodes differ); empty in summaries
+    /// from before it was recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub builds: Vec<crate::engine::BuildInfo>,
 }
 
 /// Whether `text` says it is a sweep summary (whatever else it holds).

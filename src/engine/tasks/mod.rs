@@ -246,6 +246,15 @@ pub enum Learner {
 }
 
 impl Learner {
+    /// A run that starts at iteration `start` (rewound to θk): a supervised learner goes on with the data order
+    /// from batch `start`. A policy's episodes and a GAN's draws restart their streams (their environments and
+    /// samples are not replayed to k); the README says so.
+    pub fn continue_from(&mut self, start: usize) {
+        if let Learner::Supervised(s) = self {
+            s.continue_after(start);
+        }
+    }
+
     /// One step's gradients for the pruned network. Async because a learner may read back during its step (an
     /// RL rollout chooses each action from the network's output); the supervised learner does not.
     pub async fn gradients(&mut self, model: &Network, data: &Dataset) -> Result<GradientsParams, EngineError> {

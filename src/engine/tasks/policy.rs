@@ -182,7 +182,9 @@ impl Policy {
         self.finished.push(self.running[e]);
         self.running[e] = 0.0;
         self.envs[e] = CartPole::reset(&mut self.starts);
-        if self.solved_at.is_none() && self.recent_return().is_some_and(|r| r >= cartpole::SOLVED_RETURN) {
+        // Gym's "solved" is a mean over 100 episodes: not before there are 100.
+        let enough = self.finished.len() >= cartpole::SOLVED_EPISODES;
+        if self.solved_at.is_none() && enough && self.recent_return().is_some_and(|r| r >= cartpole::SOLVED_RETURN) {
             self.solved_at = Some(self.finished.len());
         }
     }

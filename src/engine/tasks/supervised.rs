@@ -124,6 +124,8 @@ pub struct Supervised {
     cursor: usize,
     epoch: u64,
     order_seed: u64,
+    /// Batches to pass over before the first (see [`Supervised::continue_after`]).
+    skip_batches: usize,
     /// The last batch's logits and one-hot targets (no graph): its loss is
     /// computed only when read, at evaluation points.
     last_batch: Option<(Tensor<2>, Tensor<2>)>,
@@ -141,15 +143,36 @@ impl Supervised {
             cursor: 0,
             epoch: 0,
             order_seed,
+            skip_batches: 0,
             last_batch: None,
             every_point_on_train,
             device: device.clone(),
         }
     }
 
+    /// Go on from where a run of the same order seed stands after `batches` batches: a run that starts at
+    /// iteration k (rewound to θk) sees the batches the dense run saw from k on, as OpenLTH's `standard_train`
+    /// does from its start step. Applied at the first batch, when the split's size is known.
+    pub fn continue_after(&mut self, batches: usize) {
+        self.skip_batches = batches;
+    }
+
+    /// Stand where `skip_batches` batches of `n` rows each would have left the order.
+    fn skip(&mut self, n: usize) {
+        let consumed = std::mem::take(&mut self.skip_batches) * self.batch.min(n);
+        if consumed == 0 || n == 0 {
+            return;
+        }
+        let (epoch, cursor) = ((consumed / n) as u64, consumed % n);
+        self.order = (0..n).collect();
+        rng::shuffle(&mut rng::stream(self.order_seed, Stream::Order, epoch), &mut self.order);
+        (self.epoch, self.cursor) = (epoch + 1, cursor);
+    }
+
     /// The next minibatch's row indices: a fresh permutation every epoch,
     /// drawn from the order stream.
     fn next_rows(&mut self, n: usize) -> Vec<usize> {
+        self.skip(n);
         let mut rows = Vec::with_capacity(self.batch);
         while rows.len() < self.batch.min(n) {
             if self.cursor >= self.order.len() {

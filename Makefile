@@ -42,8 +42,9 @@ native-test:
 slurm-test:
 	LOTTERY=$(NATIVE_TARGET)/release/lottery tests/slurm/sweep-on-slurm.sh
 
+# transfer.test.js runs the native CLI beside the page (make native-test builds it).
 browser-test:
-	cd tests/browser && node --test --test-concurrency=1 --test-reporter=spec
+	cd tests/browser && LOTTERY=$(NATIVE_TARGET)/release/lottery node --test --test-concurrency=1 --test-reporter=spec
 
 # Figures, never pass/fail: a table on stdout, JSON in bench-results/ (git-ignored).
 bench: setup page

@@ -41,10 +41,19 @@ fn the_same_seed_gives_the_same_ticket_and_the_same_episodes() {
         assert_eq!(ticket["test_accuracy"].as_f64().unwrap(), mean_return / cartpole::MAX_STEPS as f64);
         assert!(ticket["curve"][1]["train_return"].is_number(), "the return over training is recorded");
     }
-    // The evaluation episodes depend only on the weights and the experiment's seed.
+    // The episode the page plays is CartPole's physics: it starts within Gym's spread of rest, and every state
+    // follows from the one before under one of the two pushes (the physics is checked against Gym's formulas in
+    // `tasks::cartpole`). Its start depends on the seed.
     let theta0 = Weights::theta0(&small(2));
-    assert_eq!(policy::shown_episode(&theta0, 2), policy::shown_episode(&theta0, 2));
-    assert_ne!(policy::shown_episode(&theta0, 2)[0], policy::shown_episode(&theta0, 3)[0], "seeded starts");
+    let states = policy::shown_episode(&theta0, 2);
+    assert!(states[0].iter().all(|v| v.abs() <= cartpole::START_SPREAD), "{:?}", states[0]);
+    for (t, pair) in states.windows(2).enumerate() {
+        let follows = [cartpole::Push::Left, cartpole::Push::Right]
+            .into_iter()
+            .any(|push| cartpole::CartPole::at(pair[0]).step(push).observation == pair[1]);
+        assert!(follows, "step {t}: {:?} does not follow {:?} under either push", pair[1], pair[0]);
+    }
+    assert_ne!(states[0], policy::shown_episode(&theta0, 3)[0], "seeded starts");
 }
 
 #[test]

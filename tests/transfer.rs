@@ -108,8 +108,8 @@ fn a_replicates_ticket_moves_with_its_own_seeds_theta0() {
     let data = dataset(&plan.target);
     let moving = transfer::Transfer::new(plan, data, &cpu());
     let expected = theta0_under(&c, 4, &first.reports()[1].mask);
-    assert_eq!(moving.start(), expected, "θ0 ⊙ m of seed 4, bit for bit");
-    assert_ne!(moving.start(), theta0_under(&c, 4, &second.reports()[1].mask), "the old pairing differs");
+    assert_eq!(moving.start_weights(), expected, "θ0 ⊙ m of seed 4, bit for bit");
+    assert_ne!(moving.start_weights(), theta0_under(&c, 4, &second.reports()[1].mask), "the old pairing differs");
     assert_eq!(moving.report().start_digest, crc(&expected));
     assert_eq!(moving.report().source.seed, 4);
 }

@@ -747,9 +747,11 @@ mod cli {
         };
         eprintln!("finished in {:.1} s", started.elapsed().as_secs_f64());
         eprintln!(
-            "the transferred ticket started from {}'s θ0 ⊙ m, weights CRC-32 {}",
+            "the transferred ticket started from {}'s θ0 ⊙ m, weights CRC-32 {}; {} rows CRC-32 {}",
             run.name(),
-            report.start_digest
+            report.start_digest,
+            target.name(),
+            report.data_digest
         );
         print!("{}", transfer_table(&report));
         if let Some(path) = out {

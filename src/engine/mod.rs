@@ -7,7 +7,7 @@
 //! - [`tasks`]: what a network learns and how it is scored (the seam a new task plugs into);
 //! - [`data`]: the datasets supervised tasks learn from, own CSV files included;
 //! - [`records`]: what an experiment leaves: checkpoints and ticket files, replicates, kept runs, sweep summaries;
-//! - where a figure was computed ([`build`]); the settings ([`config`], [`choice`]), the backend ([`device`], [`speed_probe`]) and the seeded streams ([`rng`]).
+//! - where a figure was computed ([`build`]) and the portable transcendental functions ([`math`]); the settings ([`config`], [`choice`]), the backend ([`device`], [`speed_probe`]) and the seeded streams ([`rng`]).
 
 pub mod build;
 pub mod choice;
@@ -15,6 +15,7 @@ pub mod config;
 pub mod data;
 pub mod device;
 pub mod lottery;
+pub mod math;
 pub mod networks;
 pub mod records;
 pub mod rng;

@@ -8,6 +8,8 @@
 use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::engine::math;
+
 /// What a stream is for. The discriminant is part of the reproducibility
 /// contract: never renumber.
 #[derive(Clone, Copy, Debug)]
@@ -41,11 +43,12 @@ pub fn uniform(rng: &mut impl RngCore, lo: f64, hi: f64) -> f64 {
     lo + (hi - lo) * rng.random::<f64>()
 }
 
-/// Standard normal (Box–Muller; f64 throughout, so it is portable).
+/// Standard normal (Box–Muller; f64 throughout and libm's ln and cos, so it is portable: the same draws natively
+/// and in the page).
 pub fn normal(rng: &mut impl RngCore) -> f64 {
     let u1 = 1.0 - rng.random::<f64>(); // (0, 1]
     let u2 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    (-2.0 * math::ln(u1)).sqrt() * math::cos(std::f64::consts::TAU * u2)
 }
 
 /// An index in 0..n drawn with 32-bit arithmetic, the same on every target.

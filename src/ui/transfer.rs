@@ -131,7 +131,7 @@ fn TransferChart(report: TransferReport) -> impl IntoView {
     );
     view! {
         <figure class="chart" id="transfer-chart" data-seed=report.source.seed.to_string()
-            data-start=report.start_digest.clone()>
+            data-start=report.start_digest.clone() data-data=report.data_digest.clone()>
             <figcaption>{caption}</figcaption>
             <div class="bars">
                 {report.results.iter().map(|r| {

@@ -5,7 +5,14 @@
 // found on the target. Datasets of another shape are not offered.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { launch, open, serve, screenshot, trainToEnd } from './harness.js';
+
+// The native CLI, built by `make native-test` (the Makefile passes its path).
+const LOTTERY = process.env.LOTTERY;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let server;
 let browser;
@@ -36,6 +43,18 @@ test('a ticket transfers between two 2D sets, beside its four comparisons, on on
 
   // From a ticket file: a fresh page that imports it offers the same transfer.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-ticket')]);
+
+  // The page and the CLI start from the same bits: `lottery transfer` of the exported ticket starts from the same
+  // θ0 ⊙ m and trains on the same xor rows (CRC-32 of their bits; README "Reproducibility").
+  assert.ok(LOTTERY, 'LOTTERY names the native lottery binary (make browser-test sets it after make native-test)');
+  const shown = await page.$eval('#transfer-chart', (el) => ({ start: el.dataset.start, data: el.dataset.data }));
+  const { stderr } = await promisify(execFile)(LOTTERY,
+    ['transfer', '--from', await download.path(), '--round', '2', '--data', 'xor'], { cwd: ROOT });
+  const said = stderr.match(/weights CRC-32 ([0-9a-f]{8}); xor rows CRC-32 ([0-9a-f]{8})/);
+  assert.ok(said, stderr);
+  assert.match(stderr, /replicate 1 \(seed 5\)/);
+  assert.deepEqual({ start: said[1], data: said[2] }, shown, 'the CLI starts where the page started');
+
   const fresh = await open(browser, `${server.url}?backend=cpu`);
   await fresh.page.setInputFiles('#import-ticket', await download.path());
   await fresh.page.waitForSelector('#transfer-target');

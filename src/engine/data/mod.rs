@@ -12,6 +12,7 @@ use std::f64::consts::PI;
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::math;
 use crate::engine::rng::{self, Stream};
 
 /// The datasets the lab knows, by the name used in configs and URLs.
@@ -134,6 +135,21 @@ pub struct Dataset {
     pub test: Split,
 }
 
+impl Dataset {
+    /// CRC-32 (crc32fast) of every split's features (their bits) and labels, train, validation then test, as 8 hex
+    /// digits: a short name for the exact rows a run learned from, so the page and `lottery` can be compared.
+    pub fn digest(&self) -> String {
+        let mut hasher = crc32fast::Hasher::new();
+        for split in [&self.train, &self.val, &self.test] {
+            for v in &split.x {
+                hasher.update(&v.to_bits().to_le_bytes());
+            }
+            hasher.update(&split.y);
+        }
+        format!("{:08x}", hasher.finalize())
+    }
+}
+
 /// A labelled point cloud or image set before it is split.
 #[derive(Clone, Debug)]
 pub struct Samples {
@@ -194,7 +210,7 @@ pub fn generate_2d(name: DatasetName, samples: usize, noise: f64, seed: u64) -> 
                 let angle = rng::uniform(r, 0.0, 2.0 * PI);
                 let nx = rng::uniform(r, -0.5, 0.5) * noise;
                 let ny = rng::uniform(r, -0.5, 0.5) * noise;
-                push(radius * angle.cos() + nx, radius * angle.sin() + ny, label);
+                push(radius * math::cos(angle) + nx, radius * math::sin(angle) + ny, label);
             }
         }
         DatasetName::Xor => {
@@ -228,7 +244,7 @@ pub fn generate_2d(name: DatasetName, samples: usize, noise: f64, seed: u64) -> 
                     let angle = 1.75 * t * 2.0 * PI + delta;
                     let nx = rng::uniform(r, -0.15, 0.15) * noise;
                     let ny = rng::uniform(r, -0.15, 0.15) * noise;
-                    push(radius * angle.sin() + nx, radius * angle.cos() + ny, 1 - label);
+                    push(radius * math::sin(angle) + nx, radius * math::cos(angle) + ny, 1 - label);
                 }
             }
         }
@@ -236,7 +252,8 @@ pub fn generate_2d(name: DatasetName, samples: usize, noise: f64, seed: u64) -> 
             for i in 0..samples {
                 let label = (i % 2) as u8;
                 let t = rng::uniform(r, 0.0, PI);
-                let (px, py) = if label == 0 { (t.cos(), t.sin()) } else { (1.0 - t.cos(), 0.5 - t.sin()) };
+                let (px, py) =
+                    if label == 0 { (math::cos(t), math::sin(t)) } else { (1.0 - math::cos(t), 0.5 - math::sin(t)) };
                 let nx = rng::normal(r) * 0.1 * noise;
                 let ny = rng::normal(r) * 0.1 * noise;
                 // Centre the pair of moons on the origin and fit it in [-1, 1].

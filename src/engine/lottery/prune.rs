@@ -178,8 +178,11 @@ pub async fn prune_synflow(
     let mut current = mask.clone();
     for it in 1..=iterations {
         let frac = it as f64 / iterations as f64;
-        let step_keep: Vec<usize> =
-            start.iter().zip(keep).map(|(&s, &k)| (s * (k as f64 / s).powf(frac)).round() as usize).collect();
+        let step_keep: Vec<usize> = start
+            .iter()
+            .zip(keep)
+            .map(|(&s, &k)| (s * crate::engine::math::pow(k as f64 / s, frac)).round() as usize)
+            .collect();
         let scores = synflow_scores(weights, &current, device).await?;
         current = keep_top(&scores, &current, &step_keep, scope);
     }

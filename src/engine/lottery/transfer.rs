@@ -128,6 +128,9 @@ pub struct TransferReport {
     /// mask and θ0 are the same replicate's.
     #[serde(default)]
     pub start_digest: String,
+    /// The target's rows, as [`Dataset::digest`].
+    #[serde(default)]
+    pub data_digest: String,
 }
 
 impl TransferReport {
@@ -165,7 +168,7 @@ impl Transfer {
     }
 
     /// The transferred network's start weights: the source's θ0 under the ticket's mask.
-    pub fn start(&self) -> Weights {
+    pub fn start_weights(&self) -> Weights {
         self.theta0.masked(&self.plan.mask)
     }
 
@@ -239,7 +242,8 @@ impl Transfer {
             target: self.plan.target.clone(),
             round: self.plan.round,
             results: self.results.clone(),
-            start_digest: self.start().digest(),
+            start_digest: self.start_weights().digest(),
+            data_digest: self.data.digest(),
         }
     }
 

@@ -225,7 +225,7 @@ impl Weights {
     pub fn predict(&self, x: &[f32]) -> Vec<f32> {
         let a = self.forward(x);
         let max = a.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let exp: Vec<f32> = a.iter().map(|v| (v - max).exp()).collect();
+        let exp: Vec<f32> = a.iter().map(|v| crate::engine::math::expf(v - max)).collect();
         let sum: f32 = exp.iter().sum();
         exp.iter().map(|e| e / sum).collect()
     }

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::math;
 use crate::engine::networks::model::{Role, Weights};
 use crate::engine::networks::transformer::POSITIONS;
 
@@ -66,8 +67,8 @@ fn spectrum(weights: &Weights) -> Vec<f64> {
                     for t in 0..p {
                         let angle = 2.0 * std::f64::consts::PI * (k * t) as f64 / p as f64;
                         let v = row(weights, 0, t)[c] as f64;
-                        re += v * angle.cos();
-                        im -= v * angle.sin();
+                        re += v * math::cos(angle);
+                        im -= v * math::sin(angle);
                     }
                     re * re + im * im
                 })
@@ -100,7 +101,7 @@ fn attention(weights: &Weights, heads: usize) -> Vec<[f64; POSITIONS]> {
                 for key_b in &keys_b {
                     let s = [score(key_a, h), score(key_b, h), score(&key_equals, h)];
                     let max = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    let e = s.map(|v| (v - max).exp());
+                    let e = s.map(|v| math::exp(v - max));
                     let sum: f64 = e.iter().sum();
                     mean.iter_mut().zip(e).for_each(|(m, v)| *m += v / sum);
                 }

@@ -28,7 +28,7 @@ use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::train::CurvePoint;
 use crate::engine::networks::model::{LayerShape, MaskedNet, Network, Weights, dense_shapes};
 use crate::engine::rng::{self, Stream};
-use crate::engine::{EngineError, read_f32};
+use crate::engine::{EngineError, math, read_f32};
 
 /// The generator's noise: two standard normals, so G warps the plane (GAN Lab's view).
 pub const NOISE_DIM: usize = 2;
@@ -76,7 +76,7 @@ impl Mixture {
         let means = (0..RING_MODES)
             .map(|k| {
                 let angle = std::f64::consts::TAU * k as f64 / RING_MODES as f64;
-                [RING_RADIUS * angle.cos(), RING_RADIUS * angle.sin()]
+                [RING_RADIUS * math::cos(angle), RING_RADIUS * math::sin(angle)]
             })
             .collect();
         Self { means, sigma }

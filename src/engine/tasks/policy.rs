@@ -34,7 +34,7 @@ use crate::engine::lottery::train::CurvePoint;
 use crate::engine::networks::model::{MaskedNet, Network, Weights, dense_shapes};
 use crate::engine::rng::{self, Stream};
 use crate::engine::tasks::cartpole::{self, CartPole, OBSERVATIONS, Push};
-use crate::engine::{EngineError, read_f32};
+use crate::engine::{EngineError, math, read_f32};
 
 /// Env steps per environment in one update (the n of n-step returns).
 pub const ROLLOUT_STEPS: usize = 5;
@@ -271,7 +271,7 @@ fn critic_theta0(seed: u64, hidden: &[usize]) -> Weights {
 
 fn softmax(z: &[f32]) -> Vec<f64> {
     let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
-    let e: Vec<f64> = z.iter().map(|&v| (v as f64 - max).exp()).collect();
+    let e: Vec<f64> = z.iter().map(|&v| math::exp(v as f64 - max)).collect();
     let sum: f64 = e.iter().sum();
     e.into_iter().map(|v| v / sum).collect()
 }
@@ -338,12 +338,12 @@ pub fn shown_episode(weights: &Weights, seed: u64) -> Vec<[f64; OBSERVATIONS]> {
 /// The loss is `−A·log p[a] − β·H(p)` with `H = −Σ p log p`; its gradient is
 /// `A·(p − onehot(a)) + β·p ⊙ (log p + H)`.
 pub fn actor_logit_gradient(p: &[f64], action: usize, advantage: f64, entropy_bonus: f64) -> Vec<f64> {
-    let entropy: f64 = -p.iter().map(|&q| if q > 0.0 { q * q.ln() } else { 0.0 }).sum::<f64>();
+    let entropy: f64 = -p.iter().map(|&q| if q > 0.0 { q * math::ln(q) } else { 0.0 }).sum::<f64>();
     p.iter()
         .enumerate()
         .map(|(j, &q)| {
             let policy = advantage * (q - if j == action { 1.0 } else { 0.0 });
-            let log = if q > 0.0 { q.ln() } else { 0.0 };
+            let log = if q > 0.0 { math::ln(q) } else { 0.0 };
             policy + entropy_bonus * q * (log + entropy)
         })
         .collect()

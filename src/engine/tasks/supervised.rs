@@ -11,7 +11,7 @@ use crate::engine::data::{Dataset, Split};
 use crate::engine::lottery::train::CurvePoint;
 use crate::engine::networks::model::Network;
 use crate::engine::rng::{self, Stream};
-use crate::engine::{EngineError, read_f32};
+use crate::engine::{EngineError, math, read_f32};
 
 /// Loss and accuracy of a network on a split.
 #[derive(Clone, Copy, Debug)]
@@ -107,7 +107,7 @@ pub async fn evaluate(
         let logits = read_f32(model.forward(x)).await?;
         for (row, &y) in logits.chunks_exact(classes).zip(&split.y[start..end]) {
             let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
-            let log_sum = row.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln() + max;
+            let log_sum = math::ln(row.iter().map(|&v| math::exp(v as f64 - max)).sum::<f64>()) + max;
             loss += log_sum - row[y as usize] as f64;
             let argmax = row.iter().enumerate().fold(0, |best, (i, &v)| if v > row[best] { i } else { best });
             correct += usize::from(argmax == y as usize);

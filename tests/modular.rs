@@ -134,10 +134,20 @@ fn the_same_seed_gives_the_same_ticket_and_reports_when_it_generalised() {
     let report = assert_same_seed_same_report(small, 2, 3);
     for round in report["rounds"].as_array().unwrap() {
         let ticket = &round["ticket"];
-        for key in ["steps_to_generalise", "steps_to_fit", "train_accuracy", "test_accuracy"] {
-            assert!(ticket.get(key).is_some(), "round {}: the ticket's summary has {key}", round["round"]);
-        }
-        assert!(ticket["curve"][1]["train_accuracy"].is_number(), "each evaluation measures train accuracy");
+        let curve = ticket["curve"].as_array().unwrap();
+        assert!(curve.iter().all(|p| p["train_accuracy"].is_number()), "each evaluation measures train accuracy");
+        // The milestones, read off the curve here: the first evaluation at ≥ 95% test (generalised) and at 100%
+        // train (fitted), null when none is.
+        let first = |key: &str, at_least: f64| {
+            curve.iter().find(|p| p[key].as_f64().unwrap() >= at_least).map(|p| p["iteration"].as_u64().unwrap())
+        };
+        let r = &round["round"];
+        assert_eq!(ticket["steps_to_generalise"].as_u64(), first("test_accuracy", 0.95), "round {r}");
+        assert!(ticket["steps_to_generalise"].is_u64() || ticket["steps_to_generalise"].is_null(), "round {r}");
+        assert_eq!(ticket["steps_to_fit"].as_u64(), first("train_accuracy", 1.0), "round {r}");
+        assert!(ticket["steps_to_fit"].is_u64() || ticket["steps_to_fit"].is_null(), "round {r}");
+        let last = curve.last().unwrap();
+        assert_eq!(ticket["test_accuracy"], last["test_accuracy"], "round {r}: the end's test accuracy");
     }
 }
 

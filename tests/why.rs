@@ -220,7 +220,7 @@ const BELOW: f64 = 0.80;
 /// Phrases that state a result of each control: none may appear when that control did not run.
 const REINIT_RESULTS: [&str; 3] =
     ["fresh initialisation falls behind", "fresh initialisation keeps up", "fresh draw does"];
-const SHUFFLED_RESULTS: [&str; 3] = ["values in another order", "values in other places", "scramble the signs"];
+const SHUFFLED_RESULTS: [&str; 2] = ["θ0's own values", "scramble the signs"];
 const SIGN_RESULTS: [&str; 3] = ["Keep θ0's signs", "θ0's signs with other magnitudes", "θ0's signs alone"];
 
 #[test]

@@ -238,13 +238,9 @@ mod cli {
             Command::Instability { preset, set, round, k, points, replicate, training } => {
                 exit(instability(&preset, &set, round, &k, points, replicate as usize - 1, training))
             }
-            Command::Transfer {
-                from,
-                round,
-                data,
-                replicate,
-                training: Training { backend, out, data_dir, chunk },
-            } => exit(transfer(&from, round, &data, replicate as usize - 1, backend, out, &data_dir, chunk)),
+            Command::Transfer { from, round, data, replicate, training } => {
+                exit(transfer(&from, round, &data, replicate as usize - 1, training))
+            }
         }
     }
 
@@ -710,11 +706,9 @@ mod cli {
         round: usize,
         target: &str,
         replicate: usize,
-        backend: Backend,
-        out: Option<PathBuf>,
-        data_dir: &std::path::Path,
-        chunk: usize,
+        training: Training,
     ) -> Result<(), String> {
+        let Training { backend, out, data_dir, chunk } = training;
         let run = source_run(from, replicate)?;
         let (source, rounds) = (&run.config, &run.rounds);
         let target = engine::DatasetName::parse(target).ok_or_else(|| {
@@ -723,7 +717,7 @@ mod cli {
         })?;
         let plan = transfer::plan(source, rounds, round, target)?;
         let (device, backend_name) = backend.open()?;
-        let data = engine::load_dataset(&plan.target, data_dir).map_err(|e| e.to_string())?;
+        let data = engine::load_dataset(&plan.target, &data_dir).map_err(|e| e.to_string())?;
         eprintln!(
             "round {round} of {}'s {} ({:.2}% of weights) onto {}, on {backend_name}",
             source.data.dataset.name(),

@@ -22,6 +22,7 @@ mod cli {
 
     use clap::{Parser, Subcommand};
     use indicatif::{ProgressBar, ProgressStyle};
+    use lottery_ticket_lab::engine::config::ResetMode;
     use lottery_ticket_lab::engine::records::checkpoint::ReplicateRun;
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
     use lottery_ticket_lab::engine::{lottery::transfer, records::replicates};
@@ -48,6 +49,28 @@ mod cli {
         /// Steps between progress updates.
         #[arg(long, default_value_t = 50)]
         chunk: usize,
+    }
+
+    /// What `instability` measures.
+    #[derive(clap::Args)]
+    struct Measure {
+        /// The IMP round whose mask is measured beside the dense network (0: the dense network alone).
+        #[arg(long, default_value_t = 0)]
+        round: usize,
+        /// Rewind points, comma-separated, each below the steps per round.
+        #[arg(long, value_delimiter = ',', default_value = "0")]
+        k: Vec<usize>,
+        /// Networks evaluated on each line, ends included.
+        #[arg(long, default_value_t = lottery_ticket_lab::engine::lottery::stability::DEFAULT_POINTS)]
+        points: usize,
+        /// Which replicate of the configuration is measured, from 1: its own seed (seed + replicate − 1)
+        /// draws θ0, the data and the IMP runs the masks come from.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+        replicate: u64,
+        /// One mask for every k, from the configuration's own IMP run (its own reset), instead of one IMP run per
+        /// k rewinding to that k (the paper's protocol, the default): cheaper, and not Frankle et al.'s quantity.
+        #[arg(long)]
+        one_mask: bool,
     }
 
     /// Your own data for `run`: a CSV file read exactly as the page reads it.
@@ -100,26 +123,15 @@ mod cli {
         },
         /// Linear mode connectivity (Frankle et al. 2020): for each rewind point k, train two copies of θk ⊙ m on
         /// different data orders and print the error barrier on the line between them (the instability), for the
-        /// dense network and the round-R ticket of the configuration's own IMP run.
+        /// dense network and the round-R ticket that IMP finds when it rewinds to k (the paper's protocol).
         Instability {
             #[arg(long, default_value = "spiral", help = format!("Starting configuration: {}.", PRESETS.join(", ")))]
             preset: String,
             /// Override a knob with its URL key, e.g. --set lr=0.01.
             #[arg(long = "set", value_name = "KEY=VALUE")]
             set: Vec<String>,
-            /// The IMP round whose mask is measured beside the dense network (0: the dense network alone).
-            #[arg(long, default_value_t = 0)]
-            round: usize,
-            /// Rewind points, comma-separated, each below the steps per round.
-            #[arg(long, value_delimiter = ',', default_value = "0")]
-            k: Vec<usize>,
-            /// Networks evaluated on each line, ends included.
-            #[arg(long, default_value_t = lottery_ticket_lab::engine::lottery::stability::DEFAULT_POINTS)]
-            points: usize,
-            /// Which replicate of the configuration is measured, from 1: its own seed (seed + replicate − 1)
-            /// draws θ0, the data and the IMP run the mask comes from.
-            #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
-            replicate: u64,
+            #[command(flatten)]
+            measure: Measure,
             #[command(flatten)]
             training: Training,
         },
@@ -235,8 +247,8 @@ mod cli {
                 exit(run(&preset, &set, &own, backend, out, &data_dir, chunk))
             }
             Command::Sweep { command } => exit(sweep_command(command)),
-            Command::Instability { preset, set, round, k, points, replicate, training } => {
-                exit(instability(&preset, &set, round, &k, points, replicate as usize - 1, training))
+            Command::Instability { preset, set, measure, training } => {
+                exit(instability(&preset, &set, measure, training))
             }
             Command::Transfer { from, round, data, replicate, training } => {
                 exit(transfer(&from, round, &data, replicate as usize - 1, training))
@@ -366,17 +378,13 @@ mod cli {
 
     /// `lottery instability`: the round's mask from the configuration's own IMP run (cut short at `round`), θk
     /// from one dense run, then two copies per k and network.
-    fn instability(
-        preset: &str,
-        set: &[String],
-        round: usize,
-        ks: &[usize],
-        points: usize,
-        replicate: usize,
-        training: Training,
-    ) -> Result<(), String> {
+    fn instability(preset: &str, set: &[String], measure: Measure, training: Training) -> Result<(), String> {
         use lottery_ticket_lab::engine::lottery::stability;
         let Training { backend, out, data_dir, chunk } = training;
+        let Measure { round, k: mut ks, points, replicate, one_mask } = measure;
+        let replicate = replicate as usize - 1;
+        ks.sort_unstable();
+        ks.dedup();
         let whole = settings(preset, set)?.config;
         let mut config = replicates::replicate(&whole, replicate);
         eprintln!("replicate {} (seed {})", replicate + 1, config.seed);
@@ -386,29 +394,56 @@ mod cli {
         config.prune.rounds = round;
         config.reps = 1;
         // Checked before the IMP run, so a bad --k or --points costs nothing.
-        stability::StabilityPlan::new(config.clone(), None, ks, points).map_err(|e| format!("--k / --points: {e}"))?;
+        stability::StabilityPlan::new(config.clone(), None, &ks, points).map_err(|e| format!("--k / --points: {e}"))?;
         let (device, backend_name) = backend.open()?;
         let data = engine::load_dataset(&config, &data_dir).map_err(|e| e.to_string())?;
-        let ticket = match round {
-            0 => None,
-            _ => {
-                eprintln!("IMP to round {round} for its mask, on {backend_name}");
-                let report = train_with_progress(config.clone(), data.clone(), &device, chunk)?;
-                report.rounds.last().map(|r| r.mask.clone())
+        // The IMP run behind a mask: cut short at `round`, its controls off (only the mask is wanted).
+        let imp_mask = |reset: Option<usize>| -> Result<Option<engine::Mask>, String> {
+            if round == 0 {
+                return Ok(None);
             }
+            let mut imp = config.clone();
+            let p = &mut imp.prune;
+            (p.control_reinit, p.control_random, p.control_signs, p.control_shuffled, p.control_constant) =
+                (false, false, false, false, false);
+            match reset {
+                Some(0) => p.reset = ResetMode::Init,
+                Some(k) => (p.reset, p.rewind_step) = (ResetMode::Rewind, k),
+                None => {}
+            }
+            let how = match (p.reset, p.rewind_step) {
+                (ResetMode::Rewind, k) => format!("rewinding to θ{k}"),
+                _ => "resetting to θ0".to_string(),
+            };
+            eprintln!("IMP to round {round}, {how}, for its mask, on {backend_name}");
+            let report = train_with_progress(imp, data.clone(), &device, chunk)?;
+            Ok(report.rounds.last().map(|r| r.mask.clone()))
         };
-        let plan = stability::StabilityPlan::new(config.clone(), ticket.clone(), ks, points)?;
-        let mut measuring = stability::Stability::new(plan, data, &device);
-        let mut said = String::new();
-        let measured = loop {
-            if let Some(now) = measuring.training().filter(|now| *now != said) {
-                eprintln!("{now}");
-                said = now;
-            }
-            if let Some(points) = pollster::block_on(measuring.advance(chunk)).map_err(|e| e.to_string())? {
-                break points.to_vec();
-            }
+        // Frankle et al.: at each k the mask IMP finds with rewinding to k (θ0 for k = 0), measured from that k.
+        // With --one-mask, the configuration's own run's mask at every k, in one pass.
+        let plans: Vec<(Vec<usize>, Option<engine::Mask>)> = if one_mask {
+            vec![(ks.clone(), imp_mask(None)?)]
+        } else {
+            ks.iter().map(|&k| Ok((vec![k], imp_mask(Some(k))?))).collect::<Result<_, String>>()?
         };
+        let ticket = plans.first().and_then(|(_, m)| m.clone());
+        let mut measured = Vec::new();
+        for (at, mask) in plans {
+            let plan = stability::StabilityPlan::new(config.clone(), mask, &at, points)?;
+            let mut measuring = stability::Stability::new(plan, data.clone(), &device);
+            let mut said = String::new();
+            measured.extend(loop {
+                if let Some(now) = measuring.training().filter(|now| *now != said) {
+                    eprintln!("{now}");
+                    said = now;
+                }
+                if let Some(points) = pollster::block_on(measuring.advance(chunk)).map_err(|e| e.to_string())? {
+                    break points.to_vec();
+                }
+            });
+        }
+        let protocol = if one_mask || round == 0 { "one mask" } else { "mask per k (Frankle et al. 2020)" };
+        eprintln!("protocol: {protocol}");
         let mut md = match &ticket {
             Some(m) => format!(
                 "| k | dense instability % | dense end errors % | ticket ({:.1}% of weights) instability % | \
@@ -434,6 +469,7 @@ mod cli {
                 "seed": config.seed,
                 "replicate": replicate + 1,
                 "round": round,
+                "protocol": protocol,
                 "points": points,
                 "rewind_points": rows,
                 "build": engine::build_info(),

@@ -649,6 +649,8 @@ pub fn applies(key: &str, config: &ExperimentConfig) -> bool {
     match key {
         "wd" => config.train.optimizer == OptimizerKind::AdamW,
         "dprune" => config.is_gan(),
+        // One threshold over every layer at the prune rate: the per-layer rates mean nothing.
+        "orate" | "cvrate" if config.prune.scope == PruneScope::Global => false,
         _ if config.is_modular() => !CLASSIFIER_ONLY.contains(&key),
         _ if !config.learns_from_rows() => !ROWLESS_IGNORES.contains(&key),
         _ => !MODULAR_ONLY.contains(&key),

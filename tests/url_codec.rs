@@ -198,3 +198,15 @@ fn ticket_masks_round_trip_through_links_and_bad_ones_are_refused() {
     let (_, n) = url::decode("t=2.%3Cscript%3E");
     assert!(n[0].message.contains("not base64url"), "{n:?}");
 }
+
+/// The bench shows the per-layer rates only where they apply: global scope prunes every layer by one threshold.
+#[test]
+fn per_layer_rates_are_shown_only_under_layer_scope() {
+    use lottery_ticket_lab::engine::config::PruneScope;
+    let mut c = lottery_ticket_lab::engine::preset("lenet-mnist").unwrap();
+    c.prune.scope = PruneScope::Layer;
+    assert!(url::applies("orate", &c) && url::applies("cvrate", &c) && url::applies("rate", &c));
+    c.prune.scope = PruneScope::Global;
+    assert!(!url::applies("orate", &c) && !url::applies("cvrate", &c));
+    assert!(url::applies("rate", &c), "the one rate global scope prunes at");
+}

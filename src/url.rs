@@ -391,7 +391,8 @@ pub static SETTINGS: &[Setting] = &[
         "Fraction removed from the output layer per round (the paper: half the rate); layer scope only (global \
          scope prunes every layer by one threshold at the prune rate).",
         number config.prune.output_rate in limits::OUTPUT_RATE),
-    setting!(Folded Pruning "cvrate", "Conv rate", "Fraction removed from conv layers per round (the paper: 10–15%); layer scope only.",
+    setting!(Folded Pruning "cvrate", "Conv rate",
+        "Fraction removed from conv layers per round (the paper: 10–15%); layer scope only.",
         number config.prune.conv_rate in limits::CONV_RATE),
     setting!(Common Pruning "rounds", "Rounds", "Pruning rounds after the dense round 0.",
         number config.prune.rounds in limits::ROUNDS),

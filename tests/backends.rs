@@ -43,10 +43,7 @@ fn wgpu_and_cpu_steps_agree_to_float_tolerance() {
     const RELATIVE: f32 = 1e-4;
     // Plain SGD: a step moves a weight by lr × its gradient, so gradients that agree give weights that agree (Adam's
     // first step moves by ±lr whatever the gradient's size, and a near-zero gradient's sign is last-bit noise).
-    let mut c = tiny(8);
-    c.train.optimizer = lottery_ticket_lab::engine::config::OptimizerKind::Sgd;
-    c.train.momentum = 0.0;
-    c.train.lr = 0.1;
+    let c = plain_sgd(tiny(8));
     let data = dataset(&c);
     let theta0 = lottery_ticket_lab::engine::Weights::theta0(&c);
     let mask = half_mask(&c, 2);

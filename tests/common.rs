@@ -25,6 +25,28 @@ pub fn dataset(c: &ExperimentConfig) -> Dataset {
     engine::load_dataset(c, std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/data").as_path()).unwrap()
 }
 
+/// θ0 of `seed` for `c`'s shapes under `mask`, written out by hand: init stream 0 of the seed (what
+/// `Weights::theta0` draws), pruned weights set to zero here rather than by `Weights::masked`.
+pub fn theta0_masked_by_hand(c: &ExperimentConfig, seed: u64, mask: &Mask) -> Weights {
+    let mut w = Weights::init(&c.shapes(), c.model.init, seed, 0);
+    for (layer, m) in w.layers.iter_mut().zip(&mask.layers) {
+        for (v, keep) in layer.w.iter_mut().zip(&m.keep) {
+            if !keep {
+                *v = 0.0;
+            }
+        }
+    }
+    w
+}
+
+/// `c` with plain SGD (no momentum, lr 0.1): a step moves each weight by lr × its gradient and keeps no state.
+pub fn plain_sgd(mut c: ExperimentConfig) -> ExperimentConfig {
+    c.train.optimizer = engine::config::OptimizerKind::Sgd;
+    c.train.momentum = 0.0;
+    c.train.lr = 0.1;
+    c
+}
+
 /// Trains `c`'s θ0 under a seeded half mask for `steps` steps: every pruned weight is exactly zero after every
 /// step, and every layer's survivors train.
 pub fn assert_pruned_stay_zero_and_survivors_train(c: &ExperimentConfig, steps: usize) {

@@ -89,12 +89,7 @@ fn experiment_round_one_starts_from_theta0_and_masks_nest() {
     // Round one's ticket starts from θ0 ⊙ m1: θ0 drawn here from init stream 0 of the seed and masked by hand,
     // then trained alone, gives the round's curve exactly.
     let m1 = &reports[1].mask;
-    let mut start = Weights::init(&c.shapes(), c.model.init, c.seed, 0);
-    for (layer, m) in start.layers.iter_mut().zip(&m1.layers) {
-        for (v, keep) in layer.w.iter_mut().zip(&m.keep) {
-            *v = if *keep { *v } else { 0.0 };
-        }
-    }
+    let start = theta0_masked_by_hand(&c, c.seed, m1);
     let mut alone = TrainRun::new(&c, &start, m1, 0, c.train.steps, c.seed, &cpu().autodiff());
     block_on(alone.advance(&dataset(&c), c.train.steps)).unwrap();
     assert_eq!(alone.curve(), reports[1].ticket.curve.as_slice(), "round one trained from θ0 ⊙ m1");
@@ -180,10 +175,7 @@ fn rewinding_to_k_gives_theta_k() {
 /// epoch and on an epoch's edge.
 #[test]
 fn a_run_started_at_k_sees_the_batches_the_dense_run_saw_from_k() {
-    let mut c = tiny(13);
-    c.train.optimizer = OptimizerKind::Sgd;
-    c.train.momentum = 0.0;
-    c.train.lr = 0.1;
+    let c = plain_sgd(tiny(13));
     let data = dataset(&c);
     let theta0 = Weights::theta0(&c);
     let dense = Mask::dense(&c.shapes());

@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use lottery_ticket_lab::engine::lottery::mask::Mask;
 use lottery_ticket_lab::engine::lottery::transfer::{self, Network};
 use lottery_ticket_lab::engine::records::replicates;
 use lottery_ticket_lab::engine::{DatasetName, Experiment, Weights};
@@ -52,19 +51,6 @@ fn a_ticket_moves_between_2d_sets_beside_its_four_comparisons() {
     assert_eq!(json["target"]["data"]["dataset"], "moons");
 }
 
-/// θ0 of `seed` for `c`'s shapes under `mask`, written out here: init stream 0 of the seed, pruned weights zeroed.
-fn theta0_under(c: &lottery_ticket_lab::engine::ExperimentConfig, seed: u64, mask: &Mask) -> Weights {
-    let mut w = Weights::init(&c.shapes(), c.model.init, seed, 0);
-    for (layer, m) in w.layers.iter_mut().zip(&mask.layers) {
-        for (v, keep) in layer.w.iter_mut().zip(&m.keep) {
-            if !keep {
-                *v = 0.0;
-            }
-        }
-    }
-    w
-}
-
 /// CRC-32 of the weights' and biases' bits, layer by layer, computed here.
 fn crc(w: &Weights) -> String {
     let mut h = crc32fast::Hasher::new();
@@ -107,9 +93,13 @@ fn a_replicates_ticket_moves_with_its_own_seeds_theta0() {
     let plan = transfer::plan(&shown.config, &shown.rounds, 1, DatasetName::Moons).unwrap();
     let data = dataset(&plan.target);
     let moving = transfer::Transfer::new(plan, data, &cpu());
-    let expected = theta0_under(&c, 4, &first.reports()[1].mask);
+    let expected = theta0_masked_by_hand(&c, 4, &first.reports()[1].mask);
     assert_eq!(moving.start_weights(), expected, "θ0 ⊙ m of seed 4, bit for bit");
-    assert_ne!(moving.start_weights(), theta0_under(&c, 4, &second.reports()[1].mask), "the old pairing differs");
+    assert_ne!(
+        moving.start_weights(),
+        theta0_masked_by_hand(&c, 4, &second.reports()[1].mask),
+        "the old pairing differs"
+    );
     assert_eq!(moving.report().start_digest, crc(&expected));
     assert_eq!(moving.report().source.seed, 4);
 }

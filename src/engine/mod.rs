@@ -7,7 +7,8 @@
 //! - [`tasks`]: what a network learns and how it is scored (the seam a new task plugs into);
 //! - [`data`]: the datasets supervised tasks learn from, own CSV files included;
 //! - [`records`]: what an experiment leaves: checkpoints and ticket files, replicates, kept runs, sweep summaries;
-//! - where a figure was computed ([`build`]) and the portable transcendental functions ([`math`]); the settings ([`config`], [`choice`]), the backend ([`device`], [`speed_probe`]) and the seeded streams ([`rng`]).
+//! - where a figure was computed ([`build`]) and the portable transcendental functions ([`math`]);
+//! - the settings ([`config`], [`choice`]), the backend ([`device`], [`speed_probe`]) and the seeded streams ([`rng`]).
 
 pub mod build;
 pub mod choice;

@@ -352,9 +352,11 @@ impl Checkpoint {
     /// rounds, masks included. What a tool that measures one replicate's ticket (transfer, stability)
     /// starts from, so its θ0, data and mask are of the same seed. Err names the replicates there are.
     pub fn replicate_run(&self, n: usize) -> Result<ReplicateRun, String> {
-        let all = self.all_replicates();
-        let rounds = all.get(n).filter(|r| !r.is_empty()).cloned().ok_or_else(|| {
-            let with_rounds = all.iter().take_while(|r| !r.is_empty()).count();
+        // The finished replicates, then the one in progress: only the one asked for is copied.
+        let finished = self.finished_replicates.len();
+        let of = |i: usize| if i < finished { &self.finished_replicates[i] } else { &self.rounds };
+        let rounds = (n <= finished).then_some(of(n)).filter(|r| !r.is_empty()).cloned().ok_or_else(|| {
+            let with_rounds = (0..=finished).take_while(|&i| !of(i).is_empty()).count();
             format!(
                 "there is no replicate {} with finished rounds: this run has {} (replicates 1 to {with_rounds})",
                 n + 1,

@@ -9,5 +9,9 @@ pub mod worker;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sweep;
 
+/// `lottery run --page-exact`: the page's own module under Node.js (native only).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod page_exact;
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

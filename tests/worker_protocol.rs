@@ -64,7 +64,7 @@ fn a_round_crosses_to_the_page_bit_for_bit() {
     assert_eq!(*r, report);
     assert_eq!(Checkpoint::from_compact(&k).unwrap(), checkpoint, "the compact form the page saves is the checkpoint");
     assert_eq!(*c, checkpoint);
-    assert_eq!(FromWorker::Ready.run(), None);
+    assert_eq!(FromWorker::Ready { build: lottery_ticket_lab::engine::build_info() }.run(), None);
     let backend = FromWorker::Backend { run: 1, info: BackendInfo::cpu("chosen in the settings") };
     assert!(serde_json::to_string(&backend).unwrap().contains(r#""kind":"cpu""#));
 }

@@ -26,6 +26,8 @@ mod cli {
     use lottery_ticket_lab::engine::records::checkpoint::ReplicateRun;
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
     use lottery_ticket_lab::engine::{lottery::transfer, records::replicates};
+    use lottery_ticket_lab::page_exact::PageEngine;
+    use lottery_ticket_lab::worker::protocol::FromWorker;
     use lottery_ticket_lab::{sweep, url};
 
     #[derive(Parser)]
@@ -88,6 +90,18 @@ mod cli {
         drop: Vec<String>,
     }
 
+    /// Where `run` trains when it must give what the page gives.
+    #[derive(clap::Args)]
+    struct PageExact {
+        /// Train with the page's own module under Node.js (a built page folder, --page-dir), on the page's CPU
+        /// path: the page's results bit for bit, on any machine (README "Reproducibility"); slower than native.
+        #[arg(long, conflicts_with = "backend")]
+        page_exact: bool,
+        /// The built page whose module trains (make page writes dist/).
+        #[arg(long, value_name = "DIR", default_value = "dist", requires = "page_exact")]
+        page_dir: PathBuf,
+    }
+
     #[derive(Subcommand)]
     enum Command {
         /// Run an experiment and print its table of rounds.
@@ -98,8 +112,14 @@ mod cli {
             /// Override a knob with its URL key, e.g. --set rounds=5 --set hidden=300,100.
             #[arg(long = "set", value_name = "KEY=VALUE")]
             set: Vec<String>,
+            /// The page's link (its address, or what follows the ?): its whole configuration, in place of
+            /// --preset and --set, e.g. --link 'https://…/?preset=modular&seed=3'.
+            #[arg(long, value_name = "URL", conflicts_with_all = ["preset", "set"])]
+            link: Option<String>,
             #[command(flatten)]
             own: OwnDataFile,
+            #[command(flatten)]
+            page: PageExact,
             #[command(flatten)]
             training: Training,
         },
@@ -243,8 +263,12 @@ mod cli {
             Command::BenchStep { backend, blocks, steps, data_dir, preset } => {
                 exit(bench_step(backend, blocks, steps, &data_dir, &preset))
             }
-            Command::Run { preset, set, own, training: Training { backend, out, data_dir, chunk } } => {
-                exit(run(&preset, &set, &own, backend, out, &data_dir, chunk))
+            Command::Run { preset, set, link, own, page, training } => {
+                let state = match link {
+                    Some(link) => from_link(&link),
+                    None => settings(&preset, &set),
+                };
+                exit(state.and_then(|state| run(state, &own, &page, training)))
             }
             Command::Sweep { command } => exit(sweep_command(command)),
             Command::Instability { preset, set, measure, training } => {
@@ -256,16 +280,9 @@ mod cli {
         }
     }
 
-    fn run(
-        preset: &str,
-        set: &[String],
-        own: &OwnDataFile,
-        backend: Backend,
-        out: Option<PathBuf>,
-        data_dir: &std::path::Path,
-        chunk: usize,
-    ) -> Result<(), String> {
-        let mut state = settings(preset, set)?;
+    fn run(mut state: url::UrlState, own: &OwnDataFile, page: &PageExact, training: Training) -> Result<(), String> {
+        let Training { backend, out, data_dir, chunk } = training;
+        let data_dir = data_dir.as_path();
         let own = match &own.data_file {
             None => None,
             Some(path) => {
@@ -282,7 +299,12 @@ mod cli {
             }
         };
         let config = state.config;
-        let (device, backend_name) = backend.open()?;
+        let mut page_engine = if page.page_exact { Some(PageEngine::start(&page.page_dir)?) } else { None };
+        let (device, backend_name) = match &page_engine {
+            // The page's module opens its own device: its CPU path, inside Node.
+            Some(_) => (device::Native::Cpu.open()?.0, PAGE_EXACT_BACKEND.to_string()),
+            None => backend.open()?,
+        };
         let load = |config: &engine::ExperimentConfig| {
             match &own {
                 Some(own) => engine::build_own_dataset(config, own),
@@ -316,7 +338,24 @@ mod cli {
                 0 => data.clone(),
                 _ => load(&replicate)?,
             };
-            let mut report = train_with_progress(replicate, data, &device, chunk)?;
+            let mut report = match &mut page_engine {
+                Some(engine) => {
+                    let mut bars = RoundBars::default();
+                    let checkpoint = engine.train_replicate(&config, i, own.as_ref(), |message| match message {
+                        FromWorker::Progress { progress, .. } => bars.progress(progress),
+                        FromWorker::Round { report, .. } => bars.round_done(report),
+                        _ => {}
+                    })?;
+                    Report {
+                        seed: replicate.seed,
+                        config: replicate,
+                        backend: String::new(),
+                        rounds: checkpoint.rounds,
+                        build: Some(engine.build.clone()),
+                    }
+                }
+                None => train_with_progress(replicate, data, &device, chunk)?,
+            };
             report.backend = backend_name.clone();
             print!("{}", table(&report));
             let p = &report.config.prune;
@@ -488,38 +527,66 @@ mod cli {
         chunk: usize,
     ) -> Result<Report, String> {
         let mut experiment = Experiment::new(config, data, device).map_err(|e| e.to_string())?;
-        let style = ProgressStyle::with_template("round {prefix:>2} {bar:40.cyan/blue} {pos}/{len} {msg}").unwrap();
-        let mut bar: Option<(usize, ProgressBar)> = None;
+        let mut bars = RoundBars::default();
         pollster::block_on(experiment.run_to_end(chunk, |event| match event {
-            Event::Progress(p) => {
-                let round_len = p.end as u64;
-                let fresh = !matches!(&bar, Some((r, _)) if *r == p.round);
-                if fresh {
-                    let b = ProgressBar::new(round_len).with_style(style.clone()).with_prefix(p.round.to_string());
-                    bar = Some((p.round, b));
-                }
-                if let Some((_, b)) = &bar {
-                    b.set_length(round_len);
-                    b.set_position(p.iteration as u64);
-                    b.set_message(p.phase.label().to_string());
-                }
-            }
-            Event::RoundDone(r) => {
-                if let Some((_, b)) = bar.take() {
-                    b.finish_and_clear();
-                }
-                let s = &r.ticket.score;
-                let figure = match (s.mean_return, s.modes_covered, s.high_quality_fraction) {
-                    (Some(mean_return), _, _) => format!("ticket mean return {mean_return:.1}"),
-                    (_, Some(modes), Some(q)) => format!("ticket covers {modes} modes, {:.1}% high quality", q * 100.0),
-                    _ => format!("ticket test accuracy {:.2}%", r.ticket.test_accuracy * 100.0),
-                };
-                eprintln!("round {:>2}: {:>6.2}% of weights, {figure}", r.round, r.weights_remaining * 100.0);
-            }
+            Event::Progress(p) => bars.progress(p),
+            Event::RoundDone(r) => bars.round_done(r),
             Event::Finished => {}
         }))
         .map_err(|e| e.to_string())?;
         Ok(experiment.report(""))
+    }
+
+    /// What `run --page-exact` calls its backend in a report.
+    const PAGE_EXACT_BACKEND: &str = "cpu (the page's module under Node.js)";
+
+    /// The configuration of a page's link: the whole address or its query; refused with every reason if a setting
+    /// was not taken as given.
+    fn from_link(link: &str) -> Result<url::UrlState, String> {
+        let query = link.split_once('?').map_or(link, |(_, q)| q);
+        let query = query.split_once('#').map_or(query, |(q, _)| q);
+        let (state, notices) = url::decode(query);
+        if !notices.is_empty() {
+            let lines: Vec<String> = notices.iter().map(|n| format!("  {}: {}", n.key, n.message)).collect();
+            return Err(format!("the link's settings were not taken as given:\n{}", lines.join("\n")));
+        }
+        Ok(state)
+    }
+
+    /// A progress bar per round, and a line when a round ends.
+    #[derive(Default)]
+    struct RoundBars {
+        bar: Option<(usize, ProgressBar)>,
+    }
+
+    impl RoundBars {
+        fn progress(&mut self, p: &engine::Progress) {
+            let round_len = p.end as u64;
+            if !matches!(&self.bar, Some((r, _)) if *r == p.round) {
+                let style =
+                    ProgressStyle::with_template("round {prefix:>2} {bar:40.cyan/blue} {pos}/{len} {msg}").unwrap();
+                self.bar =
+                    Some((p.round, ProgressBar::new(round_len).with_style(style).with_prefix(p.round.to_string())));
+            }
+            if let Some((_, b)) = &self.bar {
+                b.set_length(round_len);
+                b.set_position(p.iteration as u64);
+                b.set_message(p.phase.label().to_string());
+            }
+        }
+
+        fn round_done(&mut self, r: &engine::RoundReport) {
+            if let Some((_, b)) = self.bar.take() {
+                b.finish_and_clear();
+            }
+            let s = &r.ticket.score;
+            let figure = match (s.mean_return, s.modes_covered, s.high_quality_fraction) {
+                (Some(mean_return), _, _) => format!("ticket mean return {mean_return:.1}"),
+                (_, Some(modes), Some(q)) => format!("ticket covers {modes} modes, {:.1}% high quality", q * 100.0),
+                _ => format!("ticket test accuracy {:.2}%", r.ticket.test_accuracy * 100.0),
+            };
+            eprintln!("round {:>2}: {:>6.2}% of weights, {figure}", r.round, r.weights_remaining * 100.0);
+        }
     }
 
     fn sweep_command(command: SweepCommand) -> Result<(), String> {

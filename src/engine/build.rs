@@ -31,6 +31,9 @@ pub struct BuildInfo {
     pub cpu: Vec<String>,
     /// Debug assertions on (a test build) or off (release).
     pub debug: bool,
+    /// The page's module that computed it, by file name and SHA-256 (`lottery run --page-exact`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
 }
 
 /// This build, on this machine.
@@ -42,6 +45,7 @@ pub fn build_info() -> BuildInfo {
         compiled: COMPILED_FEATURES.iter().filter(|(_, on)| *on).map(|(name, _)| name.to_string()).collect(),
         cpu: cpu_features(),
         debug: cfg!(debug_assertions),
+        module: None,
     }
 }
 
@@ -49,8 +53,9 @@ impl BuildInfo {
     /// One line: "x86_64 linux, compiled with sse2, CPU avx2 fma".
     pub fn line(&self) -> String {
         let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(" ") };
+        let module = self.module.as_ref().map(|m| format!(", the page's module {m}")).unwrap_or_default();
         format!(
-            "{} {} {}, compiled with {}, CPU {}",
+            "{} {} {}, compiled with {}, CPU {}{module}",
             self.version,
             self.arch,
             self.os,

@@ -310,7 +310,7 @@ fn receive(worker: Rc<EngineWorker>, message: FromWorker) {
     let Some(id) = message.run() else { return };
     let Some(lab) = RUN.with(|r| r.borrow().as_ref().filter(|run| run.id == id).map(|run| run.lab)) else { return };
     match message {
-        FromWorker::Ready => {}
+        FromWorker::Ready { .. } => {}
         FromWorker::Backend { info, .. } => lab.backend.set(Some(info)),
         FromWorker::Timed { timed, .. } => TIMED.with(|t| t.borrow_mut().push(timed)),
         FromWorker::Running { paused, .. } => {

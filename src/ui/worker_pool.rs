@@ -102,7 +102,7 @@ fn spawn(index: usize, handlers: &'static Handlers) -> Result<Rc<EngineWorker>, 
         let Some(text) = event.data().as_string() else { return };
         let Some(worker) = at(index) else { return };
         match serde_json::from_str::<FromWorker>(&text) {
-            Ok(FromWorker::Ready) => worker.ready(),
+            Ok(FromWorker::Ready { .. }) => worker.ready(),
             Ok(message) => (handlers.message)(worker, message),
             Err(e) => (handlers.unreadable)(format!("an engine worker sent a message the page cannot read ({e})")),
         }

@@ -83,5 +83,5 @@ pub fn start() {
     });
     scope().set_onmessage(Some(listener.as_ref().unchecked_ref()));
     listener.forget();
-    post(FromWorker::Ready);
+    post(FromWorker::Ready { build: crate::engine::build_info() });
 }

@@ -14,7 +14,7 @@ use crate::engine::device::CPU_BACKEND;
 use crate::engine::lottery::controls::{Control, ControlJob};
 use crate::engine::lottery::round::Phase;
 use crate::engine::lottery::train::{CurvePoint, RunSummary};
-use crate::engine::{Checkpoint, ExperimentConfig, Progress, RoundReport, Weights};
+use crate::engine::{BuildInfo, Checkpoint, ExperimentConfig, Progress, RoundReport, Weights};
 
 /// The device a run trains on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,8 +143,8 @@ pub enum ToWorker {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum FromWorker {
-    /// The module has loaded and listens.
-    Ready,
+    /// The module has loaded and listens; what it was built as (`lottery run --page-exact` records it).
+    Ready { build: BuildInfo },
     /// The backend line: where this worker trains, and why.
     Backend { run: u32, info: BackendInfo },
     /// `auto` timed a network: the page keeps it for later starts.
@@ -182,7 +182,7 @@ impl FromWorker {
     /// The run a message belongs to (None: `Ready`).
     pub fn run(&self) -> Option<u32> {
         match self {
-            FromWorker::Ready => None,
+            FromWorker::Ready { .. } => None,
             FromWorker::Backend { run, .. }
             | FromWorker::Timed { run, .. }
             | FromWorker::Running { run, .. }

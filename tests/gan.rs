@@ -45,26 +45,26 @@ fn the_same_seed_gives_the_same_ticket_and_the_same_points() {
     }
 }
 
-/// The preset's finding for seed 1, as the fourth sweep measured it: at round 5 (3.1% of G's weights) the ticket
-/// covers at least 7 of the 8 modes with a high-quality share within 10 points of the dense generator's, and the
-/// random reinit covers at least 2 modes fewer. About 40 s in release; the five-seed criterion is the sweep's
-/// (README "A winning ticket in a GAN's generator").
+/// What held on every one of seeds 1–10 (2026-12-05, `lottery run --preset gan-ring --set reps=5 --set seed=1`
+/// and `seed=6`), checked here on seed 1 alone (about 40 s in release): the dense generator covers all 8 modes,
+/// and at round 5 (3.1% of G's weights) the ticket still covers at least 4. Per seed, modes at round 5 (ticket /
+/// random reinit / random mask): 8/3/2, 8/6/2, 4/7/2, 8/2/3, 4/4/5, 7/7/1, 8/8/4, 8/6/2, 8/8/5, 8/6/2. The ticket
+/// beats its controls in the median (8 against 6 and 2), not on every seed (seed 3: reinit 7 > 4; seed 5: random
+/// mask 5 > 4), so no single seed's ordering is asserted: that finding is the sweep's (README "A winning ticket in
+/// a GAN's generator").
 #[test]
-fn the_preset_finds_a_generator_ticket_for_seed_1() {
+fn the_dense_generator_covers_every_mode_and_the_round_5_ticket_at_least_half() {
     let mut c = preset("gan-ring").unwrap();
     c.seed = 1;
     let report: serde_json::Value = serde_json::from_str(&report_json(&c)).unwrap();
     let rounds = report["rounds"].as_array().unwrap();
-    let figures = |round: &serde_json::Value, who: &str| {
-        (round[who]["modes_covered"].as_u64().unwrap(), round[who]["high_quality_fraction"].as_f64().unwrap())
-    };
-    let dense = figures(&rounds[0], "ticket");
-    assert_eq!(dense.0, gan::RING_MODES as u64, "the dense generator covers every mode");
+    let modes = |round: &serde_json::Value, who: &str| round[who]["modes_covered"].as_u64().unwrap();
+    assert_eq!(modes(&rounds[0], "ticket"), gan::RING_MODES as u64, "the dense generator covers every mode");
     let last = rounds.last().unwrap();
-    assert!(last["weights_remaining"].as_f64().unwrap() <= 0.2);
-    let (ticket, reinit) = (figures(last, "ticket"), figures(last, "reinit"));
-    assert!(ticket.0 >= 7 && ticket.1 >= dense.1 - 0.1, "ticket {ticket:?} against dense {dense:?}");
-    assert!(reinit.0 + 2 <= ticket.0, "reinit {reinit:?} against ticket {ticket:?}");
+    assert_eq!(last["round"].as_u64(), Some(5));
+    assert!(last["weights_remaining"].as_f64().unwrap() <= 0.032, "round 5 keeps about 3.1% of G's weights");
+    let ticket = modes(last, "ticket");
+    assert!(2 * ticket >= gan::RING_MODES as u64, "the round-5 ticket covers {ticket} modes");
 }
 
 /// `small`, with the discriminator pruned too and both controls.

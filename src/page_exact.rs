@@ -21,8 +21,6 @@ use std::io::{BufRead, BufReader, Lines, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
-use sha2::{Digest, Sha256};
-
 use crate::engine::data::own_data::OwnData;
 use crate::engine::{BuildInfo, Checkpoint, ExperimentConfig};
 use crate::worker::protocol::{FromWorker, Job, Start, ToWorker};
@@ -52,7 +50,8 @@ pub fn module_in(dist: &Path) -> Result<PathBuf, String> {
     match found.len() {
         1 => Ok(found.remove(0)),
         n => Err(format!(
-            "{}: expected one {MODULE_PREFIX}HASH{MODULE_SUFFIX} (the page's module), found {n}; build the page: make page",
+            "{}: expected one {MODULE_PREFIX}HASH{MODULE_SUFFIX} (the page's module), found {n}; \
+             build the page: make page",
             dist.display()
         )),
     }
@@ -73,7 +72,7 @@ impl PageEngine {
     pub fn start(dist: &Path) -> Result<Self, String> {
         let module = module_in(dist)?;
         let bytes = std::fs::read(&module).map_err(|e| format!("{}: {e}", module.display()))?;
-        let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let sha = crate::sweep::sha256_prefix(&bytes, SHA_DIGITS);
         let name = module.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         let dist = std::fs::canonicalize(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
         let mut child = Command::new("node")
@@ -89,7 +88,7 @@ impl PageEngine {
         let mut engine = Self { child, stdin, lines, build: crate::engine::build_info(), run: 0 };
         match engine.next()? {
             FromWorker::Ready { build } => {
-                engine.build = BuildInfo { module: Some(format!("{name} sha256 {}", &sha[..SHA_DIGITS])), ..build };
+                engine.build = BuildInfo { module: Some(format!("{name} sha256 {sha}")), ..build };
                 Ok(engine)
             }
             other => Err(format!("the page's module said {other:?} before it was ready")),

@@ -70,9 +70,13 @@ fn non_default(state: &UrlState) -> Vec<(String, String)> {
 
 /// A configuration's name: the first digits of the SHA-256 of its non-default settings.
 fn configuration_name(settings: &str) -> String {
-    let digest = Sha256::digest(settings.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    hex[..NAME_DIGITS].to_string()
+    sha256_prefix(settings.as_bytes(), NAME_DIGITS)
+}
+
+/// The first `digits` hex digits of the SHA-256 of `bytes` (run names; the page's module in a report).
+pub fn sha256_prefix(bytes: &[u8], digits: usize) -> String {
+    let hex: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    hex[..digits.min(hex.len())].to_string()
 }
 
 /// A grid value as the URL writes it, or why it cannot be one.

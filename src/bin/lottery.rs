@@ -407,10 +407,15 @@ mod cli {
             query.push('&');
             query.push_str(kv);
         }
-        let (state, notices) = url::decode(&query);
+        decode_exactly(&query, "the settings")
+    }
+
+    /// A query's configuration, refused with every reason if a setting was not taken as given.
+    fn decode_exactly(query: &str, what: &str) -> Result<url::UrlState, String> {
+        let (state, notices) = url::decode(query);
         if !notices.is_empty() {
             let lines: Vec<String> = notices.iter().map(|n| format!("  {}: {}", n.key, n.message)).collect();
-            return Err(format!("the settings were not taken as given:\n{}", lines.join("\n")));
+            return Err(format!("{what} were not taken as given:\n{}", lines.join("\n")));
         }
         Ok(state)
     }
@@ -545,12 +550,7 @@ mod cli {
     fn from_link(link: &str) -> Result<url::UrlState, String> {
         let query = link.split_once('?').map_or(link, |(_, q)| q);
         let query = query.split_once('#').map_or(query, |(q, _)| q);
-        let (state, notices) = url::decode(query);
-        if !notices.is_empty() {
-            let lines: Vec<String> = notices.iter().map(|n| format!("  {}: {}", n.key, n.message)).collect();
-            return Err(format!("the link's settings were not taken as given:\n{}", lines.join("\n")));
-        }
-        Ok(state)
+        decode_exactly(query, "the link's settings")
     }
 
     /// A progress bar per round, and a line when a round ends.

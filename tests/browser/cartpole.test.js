@@ -4,7 +4,45 @@
 // inputs the ticket reads are listed, and a copied link reproduces the same ticket.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, serve, screenshot, trainToEnd } from './harness.js';
+import { readFile } from 'node:fs/promises';
+import { launch, mlp, open, serve, screenshot, trainToEnd } from './harness.js';
+
+// CartPole-v1's physics (Gym's cartpole.py, "euler"), written here apart from src/engine/tasks/cartpole.rs.
+const GYM = { gravity: 9.8, cart: 1.0, pole: 0.1, half: 0.5, force: 10.0, tau: 0.02, angle: (12 * 2 * Math.PI) / 360,
+  position: 2.4, cap: 500 };
+function accelerations(theta, thetaDot, force) {
+  const { gravity, cart, pole, half } = GYM;
+  const total = cart + pole;
+  const [sin, cos] = [Math.sin(theta), Math.cos(theta)];
+  const temp = (force + pole * half * thetaDot * thetaDot * sin) / total;
+  const thetaAcc = (gravity * sin - cos * temp) / (half * (4 / 3 - (pole * cos * cos) / total));
+  return { x: temp - (pole * half * thetaAcc * cos) / total, theta: thetaAcc };
+}
+
+// An episode as the report stores it (cart position and pole angle per step, f32) is CartPole played by a policy:
+// each step's accelerations, read off second differences, are the physics' for a push of +10 or −10 N; the pushes
+// are returned. It ends where Gym ends it: the first state out of bounds, or the 500th step.
+function pushesOf(episode) {
+  const { tau, angle, position, cap } = GYM;
+  const [x, th] = [episode.cart, episode.angle];
+  const steps = x.length - 1;
+  const out = (t) => Math.abs(x[t]) > position || Math.abs(th[t]) > angle;
+  for (let t = 0; t < steps; t++) assert.ok(!out(t), `step ${t} of ${steps} is out of bounds but the episode goes on`);
+  assert.ok(steps === cap || out(steps), `the episode stops at ${steps} inside the bounds`);
+  const pushes = [];
+  for (let t = 0; t + 2 <= steps; t++) {
+    const xAcc = (x[t + 2] - 2 * x[t + 1] + x[t]) / (tau * tau);
+    const thAcc = (th[t + 2] - 2 * th[t + 1] + th[t]) / (tau * tau);
+    const thetaDot = (th[t + 1] - th[t]) / tau;
+    const fits = [1, -1].filter((sign) => {
+      const a = accelerations(th[t], thetaDot, sign * GYM.force);
+      return Math.abs(a.x - xAcc) < 0.05 && Math.abs(a.theta - thAcc) < 0.05;
+    });
+    assert.equal(fits.length, 1, `step ${t}: accelerations ${xAcc}, ${thAcc} fit no single push`);
+    pushes.push(fits[0]);
+  }
+  return pushes;
+}
 
 let server;
 let browser;
@@ -39,6 +77,39 @@ test('?preset=cartpole trains a policy, plays its episode beside its controls; a
     const pixels = await a.page.$eval('#cartpole-view .cartpole-panel.ticket canvas',
       (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0));
     assert.ok(pixels, 'the canvas is drawn');
+
+    // The episodes played are the report's, and each is CartPole as Gym plays it; the ticket's pushes are its
+    // trained weights' greedy choices (its ticket file's weights through an MLP written here).
+    const [download] = await Promise.all([a.page.waitForEvent('download'), a.page.click('#export-ticket')]);
+    const shown = JSON.parse(await readFile(await download.path(), 'utf8')).rounds[1];
+    const played = await a.page.$$eval('#cartpole-view .cartpole-panel',
+      (ps) => ps.map((p) => [p.classList.contains('ticket'), Number(p.dataset.steps)]));
+    const runs = [shown.ticket, shown.reinit, shown.random_mask];
+    assert.deepEqual(played.map(([, steps]) => steps), runs.map((r) => r.episode.cart.length - 1));
+    runs.forEach((r) => pushesOf(r.episode));
+    const pushes = pushesOf(shown.ticket.episode);
+    const { tau } = GYM;
+    const [x, th] = [shown.ticket.episode.cart, shown.ticket.episode.angle];
+    let decided = 0;
+    pushes.forEach((push, t) => {
+      const state = [x[t], (x[t + 1] - x[t]) / tau, th[t], (th[t + 1] - th[t]) / tau];
+      const [left, right] = mlp(shown.trained, state);
+      if (Math.abs(right - left) < 1e-3) return; // a near tie: f32 positions cannot tell which side won
+      decided++;
+      assert.equal(push, right > left ? 1 : -1, `step ${t}: the ticket's logits ${left}, ${right}`);
+    });
+    assert.ok(decided >= pushes.length / 2, `${decided} of ${pushes.length} steps decided`);
+
+    // The return chart's read-out of round 1 is the report's mean return of each network.
+    const readouts = await a.page.$eval('#return-chart', (el) => el.dataset.readouts);
+    const round1 = readouts.split(' | ').find((line) => line.startsWith('round 1:'));
+    assert.ok(round1, readouts);
+    for (const [label, run] of [['ticket', shown.ticket], ['random reinit', shown.reinit]]) {
+      const said = round1.split(' · ').find((part) => part.startsWith(`${label} return `));
+      assert.ok(said, `${label} in ${round1}`);
+      const value = Number(said.slice(`${label} return `.length));
+      assert.ok(Math.abs(value - run.mean_return) <= 0.5, `${label}: ${said} against ${run.mean_return}`);
+    }
 
     const returns = await a.page.$eval('#returns-chart', (el) => ({ ...el.dataset }));
     assert.equal(returns.networks, '3');

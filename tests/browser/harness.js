@@ -86,3 +86,23 @@ export async function waitState(page, states, timeoutMs) {
   await page.waitForFunction((s) => s.includes(document.querySelector('#status')?.dataset.state), states,
     { timeout: timeoutMs, polling: 100 });
 }
+
+// A part of a ticket file's weights (src/engine/networks/model.rs `Weights`): its f32 values, little-endian,
+// base64 without padding.
+export function floats(base64) {
+  const bytes = Buffer.from(base64, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+// The raw outputs of an MLP from a ticket file's weights, for one input: ReLU between layers, none after the last
+// (rows are inputs: `w[r * fan_out + o]`). Written here, apart from the engine, to check what the page shows.
+export function mlp(weights, input) {
+  let a = Array.from(input);
+  weights.layers.forEach((layer, i) => {
+    const [w, b] = [floats(layer.w), floats(layer.b)];
+    const z = Array.from(b);
+    a.forEach((v, r) => { for (let o = 0; o < layer.fan_out; o++) z[o] += v * w[r * layer.fan_out + o]; });
+    a = i < weights.layers.length - 1 ? z.map((v) => Math.max(v, 0)) : z;
+  });
+  return a;
+}

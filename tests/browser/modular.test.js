@@ -4,7 +4,68 @@
 // spectra and the ticket's attention, and a copied link reproduces the same ticket.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, serve, screenshot, trainToEnd } from './harness.js';
+import { readFile } from 'node:fs/promises';
+import { floats, launch, open, serve, screenshot, trainToEnd } from './harness.js';
+
+// What the circuit view draws, computed here from a ticket file's trained weights, apart from
+// src/engine/tasks/circuit.rs. Parts: 0 the token embedding [p + 1, d] (the last row is "="), 1 the positions
+// [3, d], 2 the query [d, d], 3 the key [d, d]; rows are inputs.
+function part(weights, l) {
+  const { fan_in: rows, fan_out: cols, w } = weights.layers[l];
+  const v = floats(w);
+  return Array.from({ length: rows }, (_, r) => Array.from(v.subarray(r * cols, (r + 1) * cols)));
+}
+const times = (x, m) => m[0].map((_, o) => x.reduce((sum, xi, i) => sum + xi * m[i][o], 0));
+
+// The share of the number embeddings' power at each frequency k = 1 … ⌊p/2⌋ (a DFT over the numbers per column).
+function spectrum(weights) {
+  const embed = part(weights, 0);
+  const p = embed.length - 1;
+  const power = [];
+  for (let k = 1; k <= Math.floor(p / 2); k++) {
+    let sum = 0;
+    for (let c = 0; c < embed[0].length; c++) {
+      let [re, im] = [0, 0];
+      for (let t = 0; t < p; t++) {
+        re += embed[t][c] * Math.cos((2 * Math.PI * k * t) / p);
+        im -= embed[t][c] * Math.sin((2 * Math.PI * k * t) / p);
+      }
+      sum += re * re + im * im;
+    }
+    power.push(sum);
+  }
+  const total = power.reduce((a, b) => a + b, 0);
+  return power.map((v) => v / total);
+}
+
+// Per head, the mean over all p² pairs of the attention from "=" to a, b and "=".
+function attention(weights, heads) {
+  const [embed, position, query, key] = [0, 1, 2, 3].map((l) => part(weights, l));
+  const p = embed.length - 1;
+  const dh = embed[0].length / heads;
+  const input = (token, pos) => embed[token].map((e, c) => e + position[pos][c]);
+  const q = times(input(p, 2), query);
+  const keysAt = (pos) => Array.from({ length: p }, (_, t) => times(input(t, pos), key));
+  const [keysA, keysB, keyEquals] = [keysAt(0), keysAt(1), times(input(p, 2), key)];
+  const score = (k, h) => {
+    let s = 0;
+    for (let c = h * dh; c < (h + 1) * dh; c++) s += q[c] * k[c];
+    return s / Math.sqrt(dh);
+  };
+  return Array.from({ length: heads }, (_, h) => {
+    const mean = [0, 0, 0];
+    for (const ka of keysA) {
+      for (const kb of keysB) {
+        const s = [score(ka, h), score(kb, h), score(keyEquals, h)];
+        const max = Math.max(...s);
+        const e = s.map((v) => Math.exp(v - max));
+        const sum = e[0] + e[1] + e[2];
+        e.forEach((v, i) => { mean[i] += v / sum; });
+      }
+    }
+    return mean.map((m) => m / (p * p));
+  });
+}
 
 let server;
 let browser;
@@ -32,6 +93,27 @@ test('?preset=modular trains a transformer, draws it and its grokking curves; a 
     assert.equal(await a.page.$eval('#spectrum-chart', (el) => el.dataset.networks), '3', 'a spectrum per network');
     assert.equal(await a.page.$eval('#attention-view', (el) => el.dataset.heads), '2');
     assert.equal(await a.page.$$eval('#attention-view rect.attend-a', (rs) => rs.length), 2);
+
+    // The ticket's spectrum and attention, computed here from its exported trained weights, are the report's and
+    // what the view draws: the top frequency it names, and each head's bar widths (240 units for a share of 1).
+    const [download] = await Promise.all([a.page.waitForEvent('download'), a.page.click('#export-ticket')]);
+    const shown = JSON.parse(await readFile(await download.path(), 'utf8')).rounds[1];
+    const close = (got, want, what) => got.forEach((g, i) =>
+      assert.ok(Math.abs(g - want[i]) <= 1e-6 * Math.max(1, Math.abs(want[i])), `${what}[${i}]: ${g} against ${want[i]}`));
+    const ours = spectrum(shown.trained);
+    close(shown.ticket.circuit.spectrum, ours, 'spectrum');
+    const top = ours.indexOf(Math.max(...ours));
+    const hint = await a.page.$eval('#spectrum-chart .hint', (el) => el.textContent);
+    assert.ok(hint.startsWith(`ticket: k = ${top + 1} (${Math.round(ours[top] * 100)}%)`), hint);
+    const heads = attention(shown.trained, 2);
+    heads.forEach((h, i) => close(shown.ticket.circuit.attention[i], h, `head ${i} attention`));
+    const widths = await a.page.$$eval('#attention-view rect',
+      (rs) => rs.map((r) => Number(r.getAttribute('width'))));
+    assert.deepEqual(widths.length, 6);
+    widths.forEach((w, i) => {
+      const share = heads[Math.floor(i / 3)][i % 3];
+      assert.ok(Math.abs(w - share * 240) <= 0.05 + 1e-9, `bar ${i}: width ${w} for a share of ${share}`);
+    });
     const view = await a.page.$eval('#transformer-view', (el) => ({ ...el.dataset }));
     assert.deepEqual([view.heads, view.neurons, view.tokens, view.round], ['2', '16', '12', '1']);
     assert.equal(await a.page.$$eval('#transformer-view rect.cell', (cs) => cs.length), 2 * 4 + 2 * 16 + 12);

@@ -61,7 +61,7 @@ const TOUR: Bounds<usize> = Bounds::new(0, TOUR_STEPS);
 const WORKERS: Bounds<usize> = Bounds::new(0, crate::worker::protocol::MAX_WORKERS);
 
 /// Networks up to this many weights carry their masks in links.
-pub const MAX_LINK_WEIGHTS: usize = crate::engine::networks::model::SMALL_NET_WEIGHTS;
+pub const MAX_LINK_WEIGHTS: usize = crate::engine::networks::shapes::SMALL_NET_WEIGHTS;
 
 /// Encode nested masks (round 0 first) as `ROUNDS.BASE64URL(deflate(d))`,
 /// where `d[i]` is how many rounds weight `i` survived. Masks that do not
@@ -85,7 +85,7 @@ pub fn encode_masks(masks: &[Mask]) -> Option<String> {
 }
 
 /// The inverse of [`encode_masks`] for networks of the given layer shapes.
-pub fn decode_masks(text: &str, shapes: &[crate::engine::networks::model::LayerShape]) -> Result<Vec<Mask>, String> {
+pub fn decode_masks(text: &str, shapes: &[crate::engine::networks::shapes::LayerShape]) -> Result<Vec<Mask>, String> {
     let (n, b64) = text.split_once('.').ok_or("expected ROUNDS.DATA")?;
     let n: usize = n.parse().map_err(|_| format!("'{}' is not a round count", clip(n)))?;
     if n == 0 || n > caps::MAX_ROUNDS + 1 {

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use lottery_ticket_lab::engine::config::ExperimentConfig;
-use lottery_ticket_lab::engine::networks::model::Weights;
+use lottery_ticket_lab::engine::networks::weights::Weights;
 use lottery_ticket_lab::engine::preset;
 use lottery_ticket_lab::engine::tasks::{cartpole, policy};
 

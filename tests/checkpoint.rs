@@ -168,7 +168,7 @@ fn bad_ticket_files_are_refused_with_the_reason() {
     for bad in ["", "{", "null", "[1,2]", &text[..text.len() / 2]] {
         assert!(Checkpoint::from_json(bad).is_err(), "{bad:.40}");
     }
-    let huge = " ".repeat(lottery_ticket_lab::engine::records::checkpoint::MAX_FILE_BYTES + 1);
+    let huge = " ".repeat(lottery_ticket_lab::engine::records::ticket_format::MAX_FILE_BYTES + 1);
     assert!(matches!(Checkpoint::from_json(&huge), Err(TicketError::TooLarge(_))));
     // The compact (browser storage) form rejects damage too.
     for bad in ["", "v1:", "v1:!!!", "v9:AAAA", "v1:AAAA"] {

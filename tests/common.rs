@@ -3,7 +3,7 @@
 
 use lottery_ticket_lab::engine::config::ExperimentConfig;
 use lottery_ticket_lab::engine::lottery::mask::Mask;
-use lottery_ticket_lab::engine::networks::model::Weights;
+use lottery_ticket_lab::engine::networks::weights::Weights;
 use lottery_ticket_lab::engine::{self, Dataset, device, lottery::prune};
 
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {

@@ -9,7 +9,7 @@ use common::*;
 use lottery_ticket_lab::engine::lottery::early_bird::{MaskDistance, emergence};
 use lottery_ticket_lab::engine::lottery::mask::Mask;
 use lottery_ticket_lab::engine::lottery::train::TrainRun;
-use lottery_ticket_lab::engine::networks::model::Weights;
+use lottery_ticket_lab::engine::networks::weights::Weights;
 use lottery_ticket_lab::engine::{Experiment, lottery::prune};
 
 #[test]

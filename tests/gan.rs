@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use lottery_ticket_lab::engine::config::ExperimentConfig;
 use lottery_ticket_lab::engine::preset;
-use lottery_ticket_lab::engine::tasks::gan;
+use lottery_ticket_lab::engine::tasks::{gan, mixture};
 
 /// The gan-ring preset at a size that trains in a moment.
 fn small(seed: u64) -> ExperimentConfig {
@@ -35,12 +35,12 @@ fn the_same_seed_gives_the_same_ticket_and_the_same_points() {
     for round in report["rounds"].as_array().unwrap() {
         let ticket = &round["ticket"];
         let modes = ticket["modes_covered"].as_u64().expect("the ticket's summary has modes_covered");
-        assert!(modes <= gan::RING_MODES as u64);
+        assert!(modes <= mixture::RING_MODES as u64);
         let quality = ticket["high_quality_fraction"].as_f64().expect("and high_quality_fraction");
         assert!((0.0..=1.0).contains(&quality));
         let points = ticket["points"].as_array().expect("and the points the page draws");
-        assert_eq!(points.len(), gan::SHOWN_POINTS * gan::POINT_DIM);
-        assert_eq!(ticket["test_accuracy"].as_f64().unwrap(), modes as f64 / gan::RING_MODES as f64);
+        assert_eq!(points.len(), gan::SHOWN_POINTS * mixture::POINT_DIM);
+        assert_eq!(ticket["test_accuracy"].as_f64().unwrap(), modes as f64 / mixture::RING_MODES as f64);
         assert!(ticket["curve"][1]["modes_covered"].is_number(), "coverage is measured at each evaluation");
     }
 }
@@ -59,12 +59,12 @@ fn the_dense_generator_covers_every_mode_and_the_round_5_ticket_at_least_half() 
     let report: serde_json::Value = serde_json::from_str(&report_json(&c)).unwrap();
     let rounds = report["rounds"].as_array().unwrap();
     let modes = |round: &serde_json::Value, who: &str| round[who]["modes_covered"].as_u64().unwrap();
-    assert_eq!(modes(&rounds[0], "ticket"), gan::RING_MODES as u64, "the dense generator covers every mode");
+    assert_eq!(modes(&rounds[0], "ticket"), mixture::RING_MODES as u64, "the dense generator covers every mode");
     let last = rounds.last().unwrap();
     assert_eq!(last["round"].as_u64(), Some(5));
     assert!(last["weights_remaining"].as_f64().unwrap() <= 0.032, "round 5 keeps about 3.1% of G's weights");
     let ticket = modes(last, "ticket");
-    assert!(2 * ticket >= gan::RING_MODES as u64, "the round-5 ticket covers {ticket} modes");
+    assert!(2 * ticket >= mixture::RING_MODES as u64, "the round-5 ticket covers {ticket} modes");
 }
 
 /// `small`, with the discriminator pruned too and both controls.
@@ -81,7 +81,7 @@ fn small_pruned_d(seed: u64) -> ExperimentConfig {
 #[test]
 fn a_pruned_discriminator_keeps_its_zeros_after_every_step() {
     use lottery_ticket_lab::engine::lottery::{mask::Mask, prune, train::TrainRun};
-    use lottery_ticket_lab::engine::networks::model::Weights;
+    use lottery_ticket_lab::engine::networks::weights::Weights;
     let c = small_pruned_d(4);
     let mut half = Mask::dense(&gan::discriminator_shapes(&c.model.hidden));
     for l in &mut half.layers {

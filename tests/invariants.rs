@@ -8,7 +8,7 @@ use lottery_ticket_lab::engine::config::{OptimizerKind, PruneScope, ResetMode};
 use lottery_ticket_lab::engine::lottery::mask::Mask;
 use lottery_ticket_lab::engine::lottery::rewind::ResetPoint;
 use lottery_ticket_lab::engine::lottery::train::TrainRun;
-use lottery_ticket_lab::engine::networks::model::{MaskedNet, Weights};
+use lottery_ticket_lab::engine::networks::{model::MaskedNet, weights::Weights};
 use lottery_ticket_lab::engine::{Event, Experiment, lottery::prune};
 
 fn pruned_weights_stay_zero(optimizer: OptimizerKind) {

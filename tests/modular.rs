@@ -10,7 +10,7 @@ use common::*;
 use lottery_ticket_lab::engine::config::{ExperimentConfig, TransformerConfig};
 use lottery_ticket_lab::engine::lottery::mask::Mask;
 use lottery_ticket_lab::engine::lottery::train::TrainRun;
-use lottery_ticket_lab::engine::networks::model::{Role, Weights};
+use lottery_ticket_lab::engine::networks::{shapes::Role, weights::Weights};
 use lottery_ticket_lab::engine::tasks::modular;
 use lottery_ticket_lab::engine::{Experiment, Task, preset};
 

@@ -6,7 +6,8 @@ mod common;
 use common::*;
 use lottery_ticket_lab::engine::config::ExperimentConfig;
 use lottery_ticket_lab::engine::data::csv_table::{self, Delimiter, Header};
-use lottery_ticket_lab::engine::data::own_data::{self, ColumnChoice, CsvError, LeftOut, OwnData, Role};
+use lottery_ticket_lab::engine::data::own_data::{self, ColumnChoice, LeftOut, OwnData, Role};
+use lottery_ticket_lab::engine::data::own_limits::{self, CsvError};
 use lottery_ticket_lab::engine::{self, Checkpoint, DatasetName, Experiment};
 use lottery_ticket_lab::{sweep, url};
 
@@ -70,7 +71,7 @@ fn a_bad_file_is_refused_with_the_line_and_the_problem() {
             "line 2, column 2 (y): 'abc' is not a number, though the column's other values are",
         ),
         ((0..40).map(|i| format!("{i},{i},7\n")).collect(), "every row has the label '7'"),
-        (blobs(own_data::MAX_ROWS + 5), "line 10002: more than 10000 rows"),
+        (blobs(own_limits::MAX_ROWS + 5), "line 10002: more than 10000 rows"),
         ("".into(), "there are no rows"),
         ("# only a comment\n\n".into(), "there are no rows"),
         ("5\n6\n".into(), "line 1: only one column"),
@@ -90,7 +91,7 @@ fn a_bad_file_is_refused_with_the_line_and_the_problem() {
         let err = own_data::parse("f.csv", &text).map(|_| ()).unwrap_err().to_string();
         assert!(err.contains(expected), "expected '{expected}' in: {err}");
     }
-    let too_big = "1,2\n".repeat(own_data::MAX_BYTES / 4 + 1);
+    let too_big = "1,2\n".repeat(own_limits::MAX_BYTES / 4 + 1);
     assert_eq!(own_data::parse("f.csv", &too_big).unwrap_err(), CsvError::TooLarge(too_big.len()));
 
     // Names that are not columns, and a file whose every feature column is left out.

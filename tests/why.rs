@@ -9,7 +9,7 @@ use common::*;
 use lottery_ticket_lab::engine::config::{ExperimentConfig, PruneMethod};
 use lottery_ticket_lab::engine::lottery::mask::Mask;
 use lottery_ticket_lab::engine::lottery::{overlap, prune, signs};
-use lottery_ticket_lab::engine::networks::model::Weights;
+use lottery_ticket_lab::engine::networks::weights::Weights;
 
 /// The sign bit of an f32.
 fn negative(v: f32) -> bool {

@@ -8,12 +8,12 @@
 
 use burn::tensor::Device;
 
-use crate::engine::EngineError;
 use crate::engine::config::ExperimentConfig;
 use crate::engine::data::Dataset;
+use crate::engine::error::EngineError;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::train::TrainRun;
-use crate::engine::networks::model::Weights;
+use crate::engine::networks::weights::Weights;
 
 /// Untimed steps first: the GPU compiles its (fused) kernels and fills its
 /// buffer pool on the first steps; the CPU allocates.

@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 
+use crate::engine::lottery::controls::Phase;
+use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::early_bird::EarlyBird;
-use crate::engine::lottery::round::Phase;
-use crate::engine::lottery::train::CurvePoint;
 use crate::engine::records::replicates::{Milestone, NetworkSpread, RoundSpread, Spread};
 use crate::engine::records::sweep_summary::Summary;
 use crate::engine::{ExperimentConfig, RoundReport};
@@ -700,6 +700,7 @@ pub fn QualityChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> 
     });
     view! {
         <figure class="chart" id="quality-chart" data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-readouts=move || readouts_text(plot)
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"High-quality points (within 3σ of a mode, %) vs. weights remaining"</figcaption>
             <SparsitySvg plot=plot y_title="high quality (%)" label="high-quality share against weights remaining" />

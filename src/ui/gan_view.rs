@@ -9,8 +9,9 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::engine::networks::model::Weights;
-use crate::engine::tasks::gan::{DecisionMap, Mixture, NOISE_DIM, POINT_DIM, QUALITY_SIGMAS, shown_noise};
+use crate::engine::networks::weights::Weights;
+use crate::engine::tasks::gan::{DecisionMap, shown_noise};
+use crate::engine::tasks::mixture::{Mixture, NOISE_DIM, POINT_DIM, QUALITY_SIGMAS};
 use crate::engine::{ExperimentConfig, RoundReport};
 
 use super::canvas::{self, Context2d};

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::engine::RoundReport;
-use crate::engine::lottery::train::{CurvePoint, RunSummary};
+use crate::engine::lottery::{curve::CurvePoint, train::RunSummary};
 use crate::engine::tasks::modular::GENERALISED_ACCURACY;
 
 use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx, sy};

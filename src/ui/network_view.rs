@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use crate::engine::config::ExperimentConfig;
 use crate::engine::data::own_data::OwnData;
 use crate::engine::lottery::mask::LayerMask;
-use crate::engine::networks::model::{Role, SMALL_NET_WEIGHTS};
+use crate::engine::networks::shapes::{Role, SMALL_NET_WEIGHTS};
 use crate::engine::tasks::View;
 use crate::engine::{self, Mask, RoundReport, Task, Weights};
 

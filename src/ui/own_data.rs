@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::engine::data::csv_table::{self, Table};
 use crate::engine::data::own_data::{self, ColumnChoice, Imported, OwnData};
+use crate::engine::data::own_limits;
 
 use super::data_preview::{DataPreview, Preview};
 use super::ticket_file;
@@ -64,9 +65,9 @@ fn hint() -> String {
          it has at most {} different words. Up to {} rows, {} features and {} classes; each feature is scaled to \
          -1..1.",
         own_data::MAX_ONE_HOT,
-        own_data::MAX_ROWS,
-        own_data::MAX_FEATURES,
-        own_data::MAX_CLASSES
+        own_limits::MAX_ROWS,
+        own_limits::MAX_FEATURES,
+        own_limits::MAX_CLASSES
     )
 }
 
@@ -129,7 +130,7 @@ pub fn OwnDataImport(
         let Some(file) = ticket_file::chosen_file(&ev) else { return };
         let name = file.name();
         leptos::task::spawn_local(async move {
-            match ticket_file::read(&file, own_data::MAX_BYTES).await {
+            match ticket_file::read(&file, own_limits::MAX_BYTES).await {
                 Ok(text) => take(name, &text),
                 Err(e) => refuse(&name, e),
             }

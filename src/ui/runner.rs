@@ -12,8 +12,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::engine::data::own_data::OwnData;
-use crate::engine::lottery::round::Phase;
-use crate::engine::lottery::train::CurvePoint;
+use crate::engine::lottery::controls::Phase;
+use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::{Checkpoint, Choice, Progress, RoundReport, Weights};
 use crate::url::UrlState;
 use crate::worker::assembly::{Assembly, Published};

@@ -73,7 +73,7 @@ pub fn TicketFile(
         let Some(file) = chosen_file(&ev) else { return };
         let name = file.name();
         leptos::task::spawn_local(async move {
-            let text = match read(&file, crate::engine::records::checkpoint::MAX_FILE_BYTES).await {
+            let text = match read(&file, crate::engine::records::ticket_format::MAX_FILE_BYTES).await {
                 Ok(text) => text,
                 Err(e) => {
                     message.set(Some((false, format!("Could not import {name}: {e}. The experiment is unchanged."))));

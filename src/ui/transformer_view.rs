@@ -10,7 +10,7 @@ use crate::engine::{ExperimentConfig, Task};
 
 use super::palette;
 
-/// Mask layers of the transformer, in `engine::networks::transformer::shapes` order.
+/// Mask layers of the transformer, in `engine::networks::shapes::transformer_shapes` order.
 const EMBEDDING: usize = 0;
 const QUERY: usize = 2;
 const KEY: usize = 3;

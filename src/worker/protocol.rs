@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::data::own_data::OwnData;
 use crate::engine::device::CPU_BACKEND;
+use crate::engine::lottery::controls::Phase;
 use crate::engine::lottery::controls::{Control, ControlJob};
-use crate::engine::lottery::round::Phase;
-use crate::engine::lottery::train::{CurvePoint, RunSummary};
+use crate::engine::lottery::{curve::CurvePoint, train::RunSummary};
 use crate::engine::{BuildInfo, Checkpoint, ExperimentConfig, Progress, RoundReport, Weights};
 
 /// The device a run trains on.

@@ -11,8 +11,8 @@ use burn::tensor::Device;
 use wasm_bindgen::JsValue;
 
 use crate::engine::lottery::controls::ControlTraining;
-use crate::engine::lottery::round::Phase;
-use crate::engine::networks::model::SMALL_NET_WEIGHTS;
+use crate::engine::lottery::controls::Phase;
+use crate::engine::networks::shapes::SMALL_NET_WEIGHTS;
 use crate::engine::records::replicates;
 use crate::engine::{Choice, Dataset, EngineError, Event, Experiment, ExperimentConfig, Progress, Weights, device};
 use crate::url::BackendChoice;

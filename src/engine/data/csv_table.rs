@@ -17,7 +17,7 @@
 //!
 //! A problem is reported with the line it is on; nothing half-read is used.
 
-use crate::engine::data::own_data::{CsvError, MAX_BYTES, MAX_ROWS, clip};
+use crate::engine::data::own_limits::{CsvError, MAX_BYTES, MAX_ROWS, clip};
 
 /// The delimiters tried, in the order a tie goes.
 pub const DELIMITERS: [Delimiter; 3] = [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab];

@@ -7,6 +7,7 @@
 
 pub mod csv_table;
 pub mod own_data;
+pub mod own_limits;
 
 use std::f64::consts::PI;
 
@@ -81,7 +82,7 @@ impl DatasetName {
             Self::Mnist | Self::Fashion => 784,
             Self::Own | Self::Modular => 0,
             Self::Cartpole => crate::engine::tasks::cartpole::OBSERVATIONS,
-            Self::Ring | Self::Grid => crate::engine::tasks::gan::NOISE_DIM,
+            Self::Ring | Self::Grid => crate::engine::tasks::mixture::NOISE_DIM,
             _ => 2,
         }
     }
@@ -100,7 +101,7 @@ impl DatasetName {
         match self {
             Self::Own | Self::Modular => 0,
             Self::Cartpole => crate::engine::tasks::cartpole::ACTIONS,
-            Self::Ring | Self::Grid => crate::engine::tasks::gan::POINT_DIM,
+            Self::Ring | Self::Grid => crate::engine::tasks::mixture::POINT_DIM,
             _ if self.is_2d() => 2,
             _ => 10,
         }

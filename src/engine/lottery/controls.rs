@@ -10,16 +10,42 @@
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::EngineError;
 use crate::engine::config::ExperimentConfig;
 use crate::engine::data::Dataset;
+use crate::engine::error::EngineError;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::prune;
 use crate::engine::lottery::rewind::{self, ResetPoint};
-use crate::engine::lottery::round::Phase;
 use crate::engine::lottery::signs;
-use crate::engine::lottery::train::{CurvePoint, RunSummary, TrainRun};
-use crate::engine::networks::model::Weights;
+use crate::engine::lottery::{
+    curve::CurvePoint,
+    train::{RunSummary, TrainRun},
+};
+use crate::engine::networks::weights::Weights;
+
+/// Which network of the round is training.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    Ticket,
+    Reinit,
+    RandomMask,
+    SameSigns,
+    Shuffled,
+    ConstantSigns,
+}
+
+impl Phase {
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Ticket => "ticket",
+            Phase::Reinit => "random reinit",
+            Phase::RandomMask => "random mask",
+            Phase::SameSigns => "same signs",
+            Phase::Shuffled => "shuffled",
+            Phase::ConstantSigns => "constant with signs",
+        }
+    }
+}
 
 /// A control, in the order they train after the ticket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::networks::model::LayerShape;
+use crate::engine::networks::shapes::LayerShape;
 
 /// The mask of one weight matrix, `fan_in × fan_out`, row-major.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,10 +9,12 @@
 //! Nothing here knows which task it runs: that comes from [`super::tasks`].
 
 pub mod controls;
+pub mod curve;
 pub mod early_bird;
 pub mod mask;
 pub mod overlap;
 pub mod prune;
+pub mod report;
 pub mod rewind;
 pub mod round;
 pub mod signs;

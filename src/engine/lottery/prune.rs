@@ -10,11 +10,11 @@
 
 use burn::tensor::{Device, Tensor};
 
-use crate::engine::EngineError;
 use crate::engine::config::{ExperimentConfig, PruneScope};
 use crate::engine::data::Dataset;
+use crate::engine::error::EngineError;
 use crate::engine::lottery::mask::{LayerMask, Mask};
-use crate::engine::networks::model::{MaskedNet, Weights};
+use crate::engine::networks::{model::MaskedNet, weights::Weights};
 use crate::engine::rng::{self, Stream};
 use crate::engine::tasks::supervised::{Batch, cross_entropy};
 

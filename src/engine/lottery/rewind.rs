@@ -4,7 +4,7 @@
 
 use crate::engine::config::{ExperimentConfig, ResetMode};
 use crate::engine::lottery::mask::Mask;
-use crate::engine::networks::model::Weights;
+use crate::engine::networks::weights::Weights;
 
 /// Where the survivors of each round restart from.
 #[derive(Clone, Debug)]

@@ -5,140 +5,20 @@
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::EngineError;
 use crate::engine::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
 use crate::engine::data::Dataset;
-use crate::engine::lottery::controls::{Control, ControlJob};
-use crate::engine::lottery::early_bird::{EarlyBird, Tracker};
+use crate::engine::error::EngineError;
+use crate::engine::lottery::controls::{Control, ControlJob, Phase};
+use crate::engine::lottery::early_bird::Tracker;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::prune;
+use crate::engine::lottery::report::{KEEP_TRAINED_WEIGHTS, Report, RoundReport};
 use crate::engine::lottery::rewind::ResetPoint;
 use crate::engine::lottery::supermask;
-use crate::engine::lottery::train::{CurvePoint, RunSummary, TrainRun};
-use crate::engine::networks::model::{self, Weights};
-use crate::engine::records::checkpoint::{self, Checkpoint};
-
-/// What one round found.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RoundReport {
-    pub round: usize,
-    /// Fraction of prunable weights that remain, 0..=1.
-    pub weights_remaining: f64,
-    pub layer_remaining: Vec<f64>,
-    pub remaining: usize,
-    pub total: usize,
-    pub ticket: RunSummary,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reinit: Option<RunSummary>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub random_mask: Option<RunSummary>,
-    /// Zhou et al.'s controls ([`crate::engine::lottery::signs`]), when switched on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_signs: Option<RunSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shuffled: Option<RunSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub constant_signs: Option<RunSummary>,
-    /// The round's mask on θ0, untrained ([`supermask`]): iteration 0's scores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supermask: Option<CurvePoint>,
-    /// A GAN whose discriminator is pruned too: the fraction of D's weights this round kept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discriminator_remaining: Option<f64>,
-    /// The ticket's mask this round.
-    pub mask: Mask,
-    /// Round 0 with magnitude pruning: how the dense run's masks settled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub early_bird: Option<EarlyBird>,
-    /// The ticket's trained weights, kept for small networks (up to
-    /// [`KEEP_TRAINED_WEIGHTS`]) so the page can draw decision regions;
-    /// written to JSON only for networks the page draws (up to
-    /// [`SERIALISE_TRAINED_WEIGHTS`]), so a reload draws them again.
-    #[serde(default, skip_serializing_if = "not_drawn")]
-    pub trained: Option<Weights>,
-}
-
-impl RoundReport {
-    /// The network that trained last in this round, and its summary. The
-    /// ticket trains first, then the controls that ran, in [`Control::ALL`]'s order.
-    pub fn last_trained(&self) -> (Phase, &RunSummary) {
-        Control::ALL
-            .iter()
-            .rev()
-            .find_map(|&c| self.control(c).map(|s| (c.phase(), s)))
-            .unwrap_or((Phase::Ticket, &self.ticket))
-    }
-
-    /// A control's summary, if it trained this round.
-    pub fn control(&self, control: Control) -> Option<&RunSummary> {
-        match control {
-            Control::Reinit => self.reinit.as_ref(),
-            Control::RandomMask => self.random_mask.as_ref(),
-            Control::SameSigns => self.same_signs.as_ref(),
-            Control::Shuffled => self.shuffled.as_ref(),
-            Control::ConstantSigns => self.constant_signs.as_ref(),
-        }
-    }
-
-    /// Record a control's summary.
-    pub fn set_control(&mut self, control: Control, summary: RunSummary) {
-        let slot = match control {
-            Control::Reinit => &mut self.reinit,
-            Control::RandomMask => &mut self.random_mask,
-            Control::SameSigns => &mut self.same_signs,
-            Control::Shuffled => &mut self.shuffled,
-            Control::ConstantSigns => &mut self.constant_signs,
-        };
-        *slot = Some(summary);
-    }
-}
-
-/// Trained weights of networks up to this size go into reports and
-/// checkpoints: the small networks the page draws.
-pub const SERIALISE_TRAINED_WEIGHTS: usize = model::SMALL_NET_WEIGHTS;
-
-fn not_drawn(w: &Option<Weights>) -> bool {
-    w.as_ref().is_none_or(|w| w.weight_count() > SERIALISE_TRAINED_WEIGHTS)
-}
-
-/// Networks up to this many weights keep their trained weights in reports.
-pub const KEEP_TRAINED_WEIGHTS: usize = 20_000;
-
-/// The whole record of an experiment: configuration, seed and rounds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Report {
-    pub config: ExperimentConfig,
-    pub seed: u64,
-    pub backend: String,
-    pub rounds: Vec<RoundReport>,
-    /// The build and CPU that computed it (absent in reports from before it was recorded).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build: Option<crate::engine::BuildInfo>,
-}
-
-/// Which network of the round is training.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Phase {
-    Ticket,
-    Reinit,
-    RandomMask,
-    SameSigns,
-    Shuffled,
-    ConstantSigns,
-}
-
-impl Phase {
-    pub fn label(self) -> &'static str {
-        match self {
-            Phase::Ticket => "ticket",
-            Phase::Reinit => "random reinit",
-            Phase::RandomMask => "random mask",
-            Phase::SameSigns => "same signs",
-            Phase::Shuffled => "shuffled",
-            Phase::ConstantSigns => "constant with signs",
-        }
-    }
-}
+use crate::engine::lottery::train::TrainRun;
+use crate::engine::networks::weights::Weights;
+use crate::engine::records::checkpoint::Checkpoint;
+use crate::engine::records::ticket_format;
 
 /// Where the experiment stands.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -262,7 +142,7 @@ impl Experiment {
     }
 
     /// The live training curve of the network now training.
-    pub fn live_curve(&self) -> Option<(Phase, &[crate::engine::lottery::train::CurvePoint])> {
+    pub fn live_curve(&self) -> Option<(Phase, &[crate::engine::lottery::curve::CurvePoint])> {
         self.stage.as_ref().map(|s| (s.phase(), s.run().curve()))
     }
 
@@ -531,8 +411,8 @@ impl Experiment {
         let started = !self.reports.is_empty();
         // While round r trains, `mask` is round r's; after the last round it stays the last one.
         Checkpoint {
-            format: checkpoint::FORMAT.into(),
-            version: checkpoint::VERSION,
+            format: ticket_format::FORMAT.into(),
+            version: ticket_format::VERSION,
             config: self.config.clone(),
             backend: backend.into(),
             rounds: self.reports.clone(),

@@ -14,7 +14,7 @@
 
 use crate::engine::config::ExperimentConfig;
 use crate::engine::lottery::mask::Mask;
-use crate::engine::networks::model::Weights;
+use crate::engine::networks::weights::Weights;
 use crate::engine::rng::{self, Stream};
 
 /// Init stream index of the same-signs control's fresh magnitudes in round r: this plus r (θ0 is stream 0,

@@ -14,12 +14,12 @@
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::EngineError;
 use crate::engine::config::ExperimentConfig;
 use crate::engine::data::Dataset;
+use crate::engine::error::EngineError;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::train::TrainRun;
-use crate::engine::networks::model::Weights;
+use crate::engine::networks::weights::Weights;
 
 /// Networks evaluated on the line, ends included (Frankle et al. use 30; a few suffice at this scale).
 pub const DEFAULT_POINTS: usize = 11;

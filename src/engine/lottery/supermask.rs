@@ -6,12 +6,12 @@
 
 use burn::tensor::Device;
 
-use crate::engine::EngineError;
 use crate::engine::config::ExperimentConfig;
 use crate::engine::data::Dataset;
+use crate::engine::error::EngineError;
 use crate::engine::lottery::mask::Mask;
-use crate::engine::lottery::train::{CurvePoint, TrainRun};
-use crate::engine::networks::model::Weights;
+use crate::engine::lottery::{curve::CurvePoint, train::TrainRun};
+use crate::engine::networks::weights::Weights;
 
 /// θ0 ⊙ `mask`, untrained, measured on the task's validation and test data (iteration 0).
 pub async fn supermask(

@@ -9,40 +9,14 @@ use burn::optim::{AdamConfig, AdamWConfig, SgdConfig, momentum::MomentumConfig};
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::EngineError;
 use crate::engine::config::{ExperimentConfig, OptimizerKind};
 use crate::engine::data::Dataset;
+use crate::engine::error::EngineError;
+use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::early_bird::Tracker;
 use crate::engine::lottery::mask::Mask;
-use crate::engine::networks::model::{Network, Weights};
+use crate::engine::networks::{model::Network, weights::Weights};
 use crate::engine::tasks::{Learner, Task, TaskScore, gan};
-
-/// One evaluation point of a run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CurvePoint {
-    pub iteration: usize,
-    /// Mean loss of the last training batch (none before the first step).
-    pub train_loss: Option<f64>,
-    pub val_loss: f64,
-    pub val_accuracy: f64,
-    pub test_accuracy: f64,
-    /// Accuracy on the whole training split (modular addition: the grokking curve's other half).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub train_accuracy: Option<f64>,
-    /// A policy: the greedy policy's mean return on the seeded test episodes (`test_accuracy` is it ÷ the
-    /// episode cap).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mean_return: Option<f64>,
-    /// A policy: the mean return of its last 100 training episodes (sampled actions), the return over training.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub train_return: Option<f64>,
-    /// A generator: the modes its test noise batch covers (`test_accuracy` is the share of the modes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modes_covered: Option<usize>,
-    /// A generator: the share of its test points within 3σ of a mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub high_quality_fraction: Option<f64>,
-}
 
 /// What a finished run reports.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,14 +9,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::Choice;
 use crate::engine::config::ExperimentConfig;
 use crate::engine::data::{Dataset, DatasetName};
+use crate::engine::error::EngineError;
 use crate::engine::lottery::mask::Mask;
-use crate::engine::lottery::round::{Event, Experiment, RoundReport};
 use crate::engine::lottery::train::{RunSummary, TrainRun};
 use crate::engine::lottery::{prune, rewind};
-use crate::engine::networks::model::Weights;
-use crate::engine::{Choice, EngineError};
+use crate::engine::lottery::{
+    report::RoundReport,
+    round::{Event, Experiment},
+};
+use crate::engine::networks::weights::Weights;
 use burn::tensor::Device;
 
 /// The networks a transfer trains, in order.

@@ -8,7 +8,7 @@
 use crate::engine::ExperimentConfig;
 use crate::engine::data::DatasetName;
 use crate::engine::records::replicates::{NetworkSpread, RoundSpread};
-use crate::engine::tasks::{cartpole, gan};
+use crate::engine::tasks::{cartpole, mixture};
 
 /// Two scores this close (points of %) count as the same.
 pub const SAME_WITHIN_POINTS: f64 = 1.0;
@@ -31,8 +31,8 @@ impl Score {
     pub fn of(config: &ExperimentConfig) -> Self {
         match config.data.dataset {
             _ if config.is_policy() => Score::Return { cap: cartpole::MAX_STEPS as f64 },
-            DatasetName::Ring => Score::Modes { modes: gan::RING_MODES },
-            DatasetName::Grid => Score::Modes { modes: gan::GRID_SIDE * gan::GRID_SIDE },
+            DatasetName::Ring => Score::Modes { modes: mixture::RING_MODES },
+            DatasetName::Grid => Score::Modes { modes: mixture::GRID_SIDE * mixture::GRID_SIDE },
             _ => Score::Accuracy { classes: config.classes() },
         }
     }

@@ -1,7 +1,11 @@
-//! What the lottery prunes: host weights θ, one tensor per prunable part with
-//! its shape and role ([`model::Weights`]), and the networks that train θ ⊙ m
-//! on a device: the classifier ([`model::MaskedNet`]) and the transformer of
-//! modular addition ([`transformer`]), under one [`model::Network`].
+//! What the lottery prunes, floor by floor: the tensors' shapes and roles
+//! ([`shapes`]), host weights θ ([`weights::Weights`]), the masked layers
+//! ([`layers`]), and the networks that train θ ⊙ m on a device: the classifier
+//! ([`model::MaskedNet`]) and the transformer of modular addition
+//! ([`transformer`]), under one [`model::Network`].
 
+pub mod layers;
 pub mod model;
+pub mod shapes;
 pub mod transformer;
+pub mod weights;

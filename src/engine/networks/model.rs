@@ -1,5 +1,6 @@
-//! The masked network: host-side weights (θ, exact and portable) and the
-//! burn module that trains them on a device.
+//! The networks that train θ ⊙ m on a device: the classifier ([`MaskedNet`]:
+//! convs, then an MLP) and, under one [`Network`], the transformer of modular
+//! addition ([`super::transformer`]).
 //!
 //! θ lives on the host between runs as [`Weights`]. A run uploads θ ⊙ m with
 //! [`MaskedNet::new`], trains, and reads the result back with
@@ -9,330 +10,17 @@
 use burn::module::{Module, Param};
 use burn::optim::GradientsParams;
 use burn::tensor::activation::relu;
-use burn::tensor::module::{conv2d, max_pool2d};
-use burn::tensor::ops::{ConvOptions, MaxPoolOptions};
+use burn::tensor::module::max_pool2d;
+use burn::tensor::ops::MaxPoolOptions;
 use burn::tensor::{Device, Tensor, TensorData};
-use serde::{Deserialize, Serialize};
 
-use crate::engine::config::{ExperimentConfig, Init};
 use crate::engine::lottery::mask::Mask;
-use crate::engine::networks::transformer::{self, MaskedTransformer};
-use crate::engine::rng::{self, Stream};
+use crate::engine::networks::layers::{MaskedConv, MaskedLinear};
+use crate::engine::networks::shapes::{ConvShape, POOL, Role};
+use crate::engine::networks::transformer::MaskedTransformer;
+use crate::engine::networks::weights::{LayerWeights, Weights};
 
-/// Height = width of every conv kernel: 3×3, as in the paper's Conv-2/4/6.
-pub const CONV_KERNEL: usize = 3;
-
-/// Height = width (and stride) of the one max-pool after the convs: 2×2, as in Conv-2/4/6.
-pub const POOL: usize = 2;
-
-/// Networks up to this many weights are small: small enough to draw
-/// connection by connection, to keep their trained weights in saved reports
-/// and checkpoints, to carry their masks in links, and to be drawn live while
-/// they train. 4,608 holds the cart-pole preset's 4-64-64-2 actor (4,480 weights).
-pub const SMALL_NET_WEIGHTS: usize = 4608;
-
-/// A k×k valid (unpadded, stride 1) convolution's shape; k is [`CONV_KERNEL`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConvShape {
-    pub in_ch: usize,
-    pub out_ch: usize,
-    pub k: usize,
-    /// Height = width of this layer's input feature map.
-    pub side: usize,
-}
-
-impl ConvShape {
-    /// A [`CONV_KERNEL`]-square conv from `in_ch` to `out_ch` channels on a `side`×`side` input.
-    pub fn new(in_ch: usize, out_ch: usize, side: usize) -> Self {
-        Self { in_ch, out_ch, k: CONV_KERNEL, side }
-    }
-
-    /// Height = width of the output feature map (a valid conv loses k − 1).
-    pub fn out_side(&self) -> usize {
-        self.side.saturating_sub(self.k - 1)
-    }
-}
-
-/// The shape of one prunable layer. Dense: weight `[fan_in][fan_out]`.
-/// Conv: weight `[out_ch][in_ch][k][k]`, with `fan_in = in_ch·k·k` and
-/// `fan_out = out_ch`. Masks use the same flat layout as the weights.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LayerShape {
-    pub fan_in: usize,
-    pub fan_out: usize,
-    pub conv: Option<ConvShape>,
-    /// What the tensor is in its network: a classifier's layer, or a part of the transformer.
-    pub role: Role,
-}
-
-/// What a prunable weight tensor is in its network. A classifier is a stack
-/// of [`Role::Layer`]s (convs, then dense layers); the transformer of the
-/// modular-addition task (`transformer`) is a fixed list of named parts, each
-/// a `[fan_in, fan_out]` matrix. Ticket files written before there were roles
-/// have none: they read as `Layer`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A classifier's dense or conv layer.
-    #[default]
-    Layer,
-    /// Token embedding `[vocabulary, d_model]`.
-    Embedding,
-    /// Position embedding `[positions, d_model]`.
-    Position,
-    /// Queries `[d_model, d_model]`: head h owns columns h·d_head..(h+1)·d_head.
-    Query,
-    /// Keys, laid out as the queries.
-    Key,
-    /// Values, laid out as the queries.
-    Value,
-    /// The attention's output `[d_model, d_model]`: head h owns rows h·d_head..(h+1)·d_head.
-    AttentionOut,
-    /// The MLP's input `[d_model, d_mlp]`, with a bias.
-    MlpIn,
-    /// The MLP's output `[d_mlp, d_model]`, with a bias.
-    MlpOut,
-    /// Unembedding `[d_model, classes]`, read at the last position.
-    Unembedding,
-}
-
-impl Role {
-    pub fn is_layer(&self) -> bool {
-        *self == Role::Layer
-    }
-
-    /// Classifier layers and the MLP's two matrices have biases; the transformer's other parts have none.
-    pub fn has_bias(self) -> bool {
-        matches!(self, Role::Layer | Role::MlpIn | Role::MlpOut)
-    }
-
-    /// The name a report or a drawing gives the tensor.
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Layer => "layer",
-            Role::Embedding => "token embedding",
-            Role::Position => "position embedding",
-            Role::Query => "query",
-            Role::Key => "key",
-            Role::Value => "value",
-            Role::AttentionOut => "attention output",
-            Role::MlpIn => "MLP in",
-            Role::MlpOut => "MLP out",
-            Role::Unembedding => "unembedding",
-        }
-    }
-}
-
-impl LayerShape {
-    pub fn dense(fan_in: usize, fan_out: usize) -> Self {
-        Self { fan_in, fan_out, conv: None, role: Role::Layer }
-    }
-    /// A conv layer: `fan_in = in_ch·k·k`, `fan_out = out_ch`.
-    pub fn conv(c: ConvShape) -> Self {
-        Self { fan_in: c.in_ch * c.k * c.k, fan_out: c.out_ch, conv: Some(c), role: Role::Layer }
-    }
-    /// A part of the transformer: a `[fan_in, fan_out]` matrix.
-    pub fn part(role: Role, fan_in: usize, fan_out: usize) -> Self {
-        Self { fan_in, fan_out, conv: None, role }
-    }
-    pub fn weights(&self) -> usize {
-        self.fan_in * self.fan_out
-    }
-    /// Biases: one per output unit or channel, where the role has them.
-    pub fn biases(&self) -> usize {
-        if self.role.has_bias() { self.fan_out } else { 0 }
-    }
-}
-
-/// Dense shapes for layer widths (input to output).
-pub fn dense_shapes(widths: &[usize]) -> Vec<LayerShape> {
-    widths.windows(2).map(|p| LayerShape::dense(p[0], p[1])).collect()
-}
-
-/// One layer's parameters, in the layout its [`LayerShape`] gives. Serialised
-/// with the values as base64 of their bytes, so they come back bit for bit.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LayerWeights {
-    pub fan_in: usize,
-    pub fan_out: usize,
-    pub conv: Option<ConvShape>,
-    #[serde(default, skip_serializing_if = "Role::is_layer")]
-    pub role: Role,
-    #[serde(with = "crate::engine::records::checkpoint::f32s")]
-    pub w: Vec<f32>,
-    #[serde(with = "crate::engine::records::checkpoint::f32s")]
-    pub b: Vec<f32>,
-}
-
-/// All parameters of a network (convs first, then the MLP), on the host.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Weights {
-    pub layers: Vec<LayerWeights>,
-}
-
-impl Weights {
-    /// θ0 of an experiment: its layer shapes (convs included), drawn from
-    /// init stream 0 of its seed.
-    pub fn theta0(config: &ExperimentConfig) -> Self {
-        Self::init(&config.shapes(), config.model.init, config.seed, 0)
-    }
-
-    /// Fresh weights for a stack of layer shapes (convs first) from `seed`'s
-    /// init stream `index`: 0 for θ0 (see [`Weights::theta0`]), 1 + round for
-    /// the random-reinit control. Biases start at zero.
-    pub fn init(shapes: &[LayerShape], init: Init, seed: u64, index: u64) -> Self {
-        let mut r = rng::stream(seed, Stream::Init, index);
-        let layers = shapes
-            .iter()
-            .map(|s| {
-                let n = s.weights();
-                // Receptive-field fans: a conv's fan_out counts its kernel too.
-                let (fin, fout) = match s.conv {
-                    Some(c) => (c.in_ch * c.k * c.k, c.out_ch * c.k * c.k),
-                    None => (s.fan_in, s.fan_out),
-                };
-                let w = match init {
-                    // The transformer's parts: N(0, 1/d_model) each, as Nanda et al.'s grokking model (see
-                    // `transformer`), so one magnitude scale holds across its tensors.
-                    _ if !s.role.is_layer() => {
-                        let std = 1.0 / (transformer::model_width(s) as f64).sqrt();
-                        (0..n).map(|_| (rng::normal(&mut r) * std) as f32).collect()
-                    }
-                    Init::Glorot => {
-                        let limit = (6.0 / (fin + fout) as f64).sqrt();
-                        (0..n).map(|_| rng::uniform(&mut r, -limit, limit) as f32).collect()
-                    }
-                    Init::Kaiming => {
-                        let std = (2.0 / fin as f64).sqrt();
-                        (0..n).map(|_| (rng::normal(&mut r) * std) as f32).collect()
-                    }
-                };
-                LayerWeights {
-                    fan_in: s.fan_in,
-                    fan_out: s.fan_out,
-                    conv: s.conv,
-                    role: s.role,
-                    w,
-                    b: vec![0.0; s.biases()],
-                }
-            })
-            .collect();
-        Self { layers }
-    }
-
-    /// Class probabilities of an MLP (no conv layers) for one input, computed
-    /// on the host (for drawing decision regions; training never uses this).
-    pub fn predict(&self, x: &[f32]) -> Vec<f32> {
-        let a = self.forward(x);
-        let max = a.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let exp: Vec<f32> = a.iter().map(|v| crate::engine::math::expf(v - max)).collect();
-        let sum: f32 = exp.iter().sum();
-        exp.iter().map(|e| e / sum).collect()
-    }
-
-    /// The raw outputs of an MLP (no conv layers) for one input, on the host: logits, or a generator's point.
-    pub fn forward(&self, x: &[f32]) -> Vec<f32> {
-        let mut a: Vec<f32> = x.to_vec();
-        let last = self.layers.len() - 1;
-        for (i, l) in self.layers.iter().enumerate() {
-            let mut z = l.b.clone();
-            for (r, &ai) in a.iter().enumerate() {
-                if ai != 0.0 {
-                    let row = &l.w[r * l.fan_out..(r + 1) * l.fan_out];
-                    z.iter_mut().zip(row).for_each(|(zj, w)| *zj += ai * w);
-                }
-            }
-            if i < last {
-                z.iter_mut().for_each(|v| *v = v.max(0.0));
-            }
-            a = z;
-        }
-        a
-    }
-
-    pub fn shapes(&self) -> Vec<LayerShape> {
-        self.layers
-            .iter()
-            .map(|l| LayerShape { fan_in: l.fan_in, fan_out: l.fan_out, conv: l.conv, role: l.role })
-            .collect()
-    }
-
-    /// Prunable weights (biases excluded).
-    pub fn weight_count(&self) -> usize {
-        self.layers.iter().map(|l| l.w.len()).sum()
-    }
-
-    /// θ ⊙ m: pruned weights become exactly +0.0, survivors keep their bits.
-    /// CRC-32 (crc32fast) of every layer's weights and biases, bit for bit, in layer order, as 8 hex digits: a
-    /// short name for exact weights, so a report can say which weights a network started from.
-    pub fn digest(&self) -> String {
-        let mut hasher = crc32fast::Hasher::new();
-        for layer in &self.layers {
-            for v in layer.w.iter().chain(&layer.b) {
-                hasher.update(&v.to_bits().to_le_bytes());
-            }
-        }
-        format!("{:08x}", hasher.finalize())
-    }
-
-    pub fn masked(&self, mask: &Mask) -> Self {
-        let mut out = self.clone();
-        for (layer, m) in out.layers.iter_mut().zip(&mask.layers) {
-            for (w, &keep) in layer.w.iter_mut().zip(&m.keep) {
-                if !keep {
-                    *w = 0.0;
-                }
-            }
-        }
-        out
-    }
-}
-
-/// A linear layer with a fixed 0/1 mask. The weight is uploaded as θ ⊙ m,
-/// so pruned entries start at exactly +0.0, and the training step passes the
-/// gradient through [`MaskedNet::mask_gradients`] so no optimizer moves them
-/// (a zero gradient keeps Adam's moments, and so its update, at zero). The
-/// forward pass needs no multiply: the weight tensor is the ticket.
-#[derive(Module, Debug)]
-pub struct MaskedLinear {
-    /// `[fan_in, fan_out]`
-    pub weight: Param<Tensor<2>>,
-    /// `[fan_out]`
-    pub bias: Param<Tensor<1>>,
-    /// `[fan_in, fan_out]`, 0.0 or 1.0; a constant, not a parameter.
-    pub mask: Tensor<2>,
-}
-
-impl MaskedLinear {
-    /// # Shapes
-    /// - input `[batch, fan_in]` → output `[batch, fan_out]`
-    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        x.matmul(self.weight.val()) + self.bias.val().unsqueeze::<2>() // [batch, fan_out]
-    }
-}
-
-/// A valid (unpadded) convolution with a masked kernel (θ ⊙ m uploaded,
-/// gradients masked, as for [`MaskedLinear`]).
-#[derive(Module, Debug)]
-pub struct MaskedConv {
-    /// `[out_ch, in_ch, k, k]`
-    pub weight: Param<Tensor<4>>,
-    /// `[out_ch]`
-    pub bias: Param<Tensor<1>>,
-    /// `[out_ch, in_ch, k, k]`, 0.0 or 1.0.
-    pub mask: Tensor<4>,
-}
-
-impl MaskedConv {
-    /// # Shapes
-    /// - input `[batch, in_ch, h, w]` → output `[batch, out_ch, h - k + 1, w - k + 1]`
-    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let valid = ConvOptions::new([1, 1], [0, 0], [1, 1], 1); // stride 1, no padding, dilation 1, 1 group
-        conv2d(x, self.weight.val(), Some(self.bias.val()), valid)
-    }
-}
-
-/// The masked network: optional [`CONV_KERNEL`]-square conv layers (ReLU
+/// The masked network: optional [`CONV_KERNEL`](super::shapes::CONV_KERNEL)-square conv layers (ReLU
 /// each, then one [`POOL`]-square max-pool, as Conv-2/4/6 blocks do), then a
 /// ReLU MLP.
 #[derive(Module, Debug)]
@@ -426,15 +114,15 @@ impl MaskedNet {
     }
 
     /// Read the raw parameters back to the host (async: the browser needs it).
-    pub async fn to_weights(&self) -> Result<Weights, crate::engine::EngineError> {
+    pub async fn to_weights(&self) -> Result<Weights, crate::engine::error::EngineError> {
         let mut layers = Vec::with_capacity(self.convs.len() + self.layers.len());
         let mut side = self.side;
         for c in &self.convs {
             let [out_ch, in_ch, k, _] = c.weight.val().dims();
             let shape = ConvShape { in_ch, out_ch, k, side };
             side = shape.out_side();
-            let w = crate::engine::read_f32(c.weight.val()).await?;
-            let b = crate::engine::read_f32(c.bias.val()).await?;
+            let w = crate::engine::error::read_f32(c.weight.val()).await?;
+            let b = crate::engine::error::read_f32(c.bias.val()).await?;
             layers.push(LayerWeights {
                 fan_in: in_ch * k * k,
                 fan_out: out_ch,
@@ -446,8 +134,8 @@ impl MaskedNet {
         }
         for l in &self.layers {
             let [fan_in, fan_out] = l.weight.val().dims();
-            let w = crate::engine::read_f32(l.weight.val()).await?;
-            let b = crate::engine::read_f32(l.bias.val()).await?;
+            let w = crate::engine::error::read_f32(l.weight.val()).await?;
+            let b = crate::engine::error::read_f32(l.bias.val()).await?;
             layers.push(LayerWeights { fan_in, fan_out, conv: None, role: Role::Layer, w, b });
         }
         Ok(Weights { layers })
@@ -462,14 +150,17 @@ pub enum WeightRef<'a> {
 
 impl WeightRef<'_> {
     /// ∂L/∂w of this layer's weight, flattened in host layout.
-    pub async fn grad(&self, grads: &burn::tensor::Gradients) -> Result<Option<Vec<f32>>, crate::engine::EngineError> {
+    pub async fn grad(
+        &self,
+        grads: &burn::tensor::Gradients,
+    ) -> Result<Option<Vec<f32>>, crate::engine::error::EngineError> {
         match self {
             WeightRef::Conv(c) => match c.weight.val().grad(grads) {
-                Some(g) => Ok(Some(crate::engine::read_f32(g).await?)),
+                Some(g) => Ok(Some(crate::engine::error::read_f32(g).await?)),
                 None => Ok(None),
             },
             WeightRef::Dense(l) => match l.weight.val().grad(grads) {
-                Some(g) => Ok(Some(crate::engine::read_f32(g).await?)),
+                Some(g) => Ok(Some(crate::engine::error::read_f32(g).await?)),
                 None => Ok(None),
             },
         }
@@ -507,7 +198,7 @@ impl Network {
     }
 
     /// Read the parameters back to the host, in the order of their shapes.
-    pub async fn to_weights(&self) -> Result<Weights, crate::engine::EngineError> {
+    pub async fn to_weights(&self) -> Result<Weights, crate::engine::error::EngineError> {
         match self {
             Network::Classifier(n) => n.to_weights().await,
             Network::Transformer(t) => t.to_weights().await,

@@ -17,36 +17,9 @@ use burn::tensor::activation::{relu, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::engine::lottery::mask::Mask;
-use crate::engine::networks::model::{LayerShape, LayerWeights, MaskedLinear, Role, Weights};
-
-/// Positions of the sequence: a, b and "=".
-pub const POSITIONS: usize = 3;
-
-/// The prunable tensors of a transformer for `a + b mod modulus`, in the
-/// order weights, masks and reports list them. The vocabulary is the
-/// numbers 0..modulus and "=" (token `modulus`).
-pub fn shapes(modulus: usize, d_model: usize, d_mlp: usize) -> Vec<LayerShape> {
-    vec![
-        LayerShape::part(Role::Embedding, modulus + 1, d_model),
-        LayerShape::part(Role::Position, POSITIONS, d_model),
-        LayerShape::part(Role::Query, d_model, d_model),
-        LayerShape::part(Role::Key, d_model, d_model),
-        LayerShape::part(Role::Value, d_model, d_model),
-        LayerShape::part(Role::AttentionOut, d_model, d_model),
-        LayerShape::part(Role::MlpIn, d_model, d_mlp),
-        LayerShape::part(Role::MlpOut, d_mlp, d_model),
-        LayerShape::part(Role::Unembedding, d_model, modulus),
-    ]
-}
-
-/// The residual stream's width as seen from one part: the initialisation
-/// draws every part from N(0, 1/d_model).
-pub fn model_width(shape: &LayerShape) -> usize {
-    match shape.role {
-        Role::Embedding | Role::Position | Role::MlpOut => shape.fan_out,
-        _ => shape.fan_in,
-    }
-}
+use crate::engine::networks::layers::MaskedLinear;
+use crate::engine::networks::shapes::{POSITIONS, Role};
+use crate::engine::networks::weights::{LayerWeights, Weights};
 
 /// A masked matrix without a bias (θ ⊙ m uploaded, gradients masked).
 #[derive(Module, Debug)]
@@ -72,9 +45,9 @@ impl MaskedMatrix {
         }
     }
 
-    async fn to_layer(&self, role: Role) -> Result<LayerWeights, crate::engine::EngineError> {
+    async fn to_layer(&self, role: Role) -> Result<LayerWeights, crate::engine::error::EngineError> {
         let [fan_in, fan_out] = self.weight.val().dims();
-        let w = crate::engine::read_f32(self.weight.val()).await?;
+        let w = crate::engine::error::read_f32(self.weight.val()).await?;
         Ok(LayerWeights { fan_in, fan_out, conv: None, role, w, b: Vec::new() })
     }
 }
@@ -96,7 +69,7 @@ pub struct MaskedTransformer {
 }
 
 impl MaskedTransformer {
-    /// Upload θ ⊙ m; `weights` lists the parts in [`shapes`]' order.
+    /// Upload θ ⊙ m; `weights` lists the parts in [`transformer_shapes`](super::shapes::transformer_shapes)' order.
     pub fn new(weights: &Weights, mask: &Mask, heads: usize, device: &Device) -> Self {
         assert_eq!(weights.layers.len(), 9, "a transformer has nine weight tensors");
         let masked = weights.masked(mask);
@@ -168,8 +141,8 @@ impl MaskedTransformer {
         }
     }
 
-    /// Read the parts back in [`shapes`]' order.
-    pub async fn to_weights(&self) -> Result<Weights, crate::engine::EngineError> {
+    /// Read the parts back in [`transformer_shapes`](super::shapes::transformer_shapes)' order.
+    pub async fn to_weights(&self) -> Result<Weights, crate::engine::error::EngineError> {
         let mut layers = Vec::with_capacity(9);
         for (m, role) in [
             (&self.embed, Role::Embedding),
@@ -183,8 +156,8 @@ impl MaskedTransformer {
         }
         for (l, role) in [(&self.mlp_in, Role::MlpIn), (&self.mlp_out, Role::MlpOut)] {
             let [fan_in, fan_out] = l.weight.val().dims();
-            let w = crate::engine::read_f32(l.weight.val()).await?;
-            let b = crate::engine::read_f32(l.bias.val()).await?;
+            let w = crate::engine::error::read_f32(l.weight.val()).await?;
+            let b = crate::engine::error::read_f32(l.bias.val()).await?;
             layers.push(LayerWeights { fan_in, fan_out, conv: None, role, w, b });
         }
         layers.push(self.unembed.to_layer(Role::Unembedding).await?);

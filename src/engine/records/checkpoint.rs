@@ -17,16 +17,10 @@ use crate::engine::config::{ExperimentConfig, ResetMode, Schedule};
 use crate::engine::data::own_data::OwnData;
 use crate::engine::lottery::controls::Control;
 use crate::engine::lottery::mask::Mask;
-use crate::engine::lottery::round::RoundReport;
-use crate::engine::networks::model::Weights;
+use crate::engine::lottery::report::RoundReport;
+use crate::engine::networks::weights::Weights;
+use crate::engine::records::ticket_format::{FORMAT, MAX_FILE_BYTES, TicketError, VERSION};
 
-/// The `format` field of every ticket file.
-pub const FORMAT: &str = "lottery-ticket-lab/ticket";
-/// The version this build writes and reads.
-pub const VERSION: u32 = 1;
-/// Larger files are refused before parsing (a LeNet ticket of 30 rounds with
-/// θk is about 6 MB).
-pub const MAX_FILE_BYTES: usize = 64 << 20;
 /// miniz's deflate level (0–10) for browser storage: zlib's default balance of size and time.
 const DEFLATE_LEVEL: u8 = 6;
 
@@ -78,23 +72,6 @@ impl ReplicateRun {
     pub fn name(&self) -> String {
         format!("replicate {} (seed {})", self.index + 1, self.config.seed)
     }
-}
-
-/// Why a ticket file (or a saved experiment) was refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum TicketError {
-    #[error("the file is {0} bytes; at most {MAX_FILE_BYTES} are read")]
-    TooLarge(usize),
-    #[error("not a ticket file: {0}")]
-    NotJson(String),
-    #[error("not a Lottery Ticket Lab ticket (its format is {0:?}, expected {FORMAT:?})")]
-    Format(String),
-    #[error("ticket format version {0} is not supported; this lab reads version {VERSION}")]
-    Version(u64),
-    #[error("its configuration is refused: {0}")]
-    Config(String),
-    #[error("{0}")]
-    Content(String),
 }
 
 /// Just enough to say "wrong format" or "wrong version" before the full parse
@@ -373,28 +350,5 @@ impl Checkpoint {
         let mut all = self.finished_replicates.clone();
         all.push(self.rounds.clone());
         all
-    }
-}
-
-/// Serde adapter: `Vec<f32>` as base64 of little-endian bytes, exact to the bit.
-pub(crate) mod f32s {
-    use super::*;
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(values: &[f32], s: S) -> Result<S::Ok, S::Error> {
-        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        s.serialize_str(&base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
-        use serde::de::Error;
-        let text = String::deserialize(d)?;
-        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
-            .decode(text)
-            .map_err(|e| D::Error::custom(format!("weights: {e}")))?;
-        if bytes.len() % 4 != 0 {
-            return Err(D::Error::custom("weights: length is not a multiple of 4 bytes"));
-        }
-        Ok(bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
     }
 }

@@ -14,7 +14,7 @@ use crate::engine::config::{ExperimentConfig, limits};
 use crate::engine::lottery::controls::Control;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::overlap;
-use crate::engine::lottery::round::RoundReport;
+use crate::engine::lottery::report::RoundReport;
 use crate::engine::lottery::train::RunSummary;
 
 /// The seed of replicate `i` of a run seeded `base`: the next seeds, wrapping

@@ -120,12 +120,6 @@ impl CartPole {
     }
 }
 
-/// The dataset of the cart-pole task: none. A policy learns from the environment, so the lottery's splits
-/// are empty and only carry the network's input and output widths.
-pub fn no_rows() -> crate::engine::data::Samples {
-    crate::engine::data::Samples { features: OBSERVATIONS, classes: ACTIONS, x: Vec::new(), y: Vec::new() }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::math;
-use crate::engine::networks::model::{Role, Weights};
-use crate::engine::networks::transformer::POSITIONS;
+use crate::engine::networks::shapes::POSITIONS;
+use crate::engine::networks::{shapes::Role, weights::Weights};
 
 /// The readings of one trained transformer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

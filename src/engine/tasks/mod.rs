@@ -21,7 +21,9 @@
 
 pub mod cartpole;
 pub mod circuit;
+pub mod dataset;
 pub mod gan;
+pub mod mixture;
 pub mod modular;
 pub mod policy;
 pub mod supervised;
@@ -30,15 +32,19 @@ use burn::optim::GradientsParams;
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::EngineError;
 use crate::engine::config::ExperimentConfig;
 use crate::engine::data::{Dataset, DatasetName};
+use crate::engine::error::EngineError;
+use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::mask::Mask;
-use crate::engine::lottery::train::CurvePoint;
-use crate::engine::networks::model::{MaskedNet, Network, Weights};
 use crate::engine::networks::transformer::MaskedTransformer;
+use crate::engine::networks::{
+    model::{MaskedNet, Network},
+    weights::Weights,
+};
 use circuit::Circuit;
-use gan::{Gan, Mixture};
+use gan::Gan;
+use mixture::Mixture;
 use policy::{Episode, Policy};
 use supervised::Supervised;
 

@@ -11,7 +11,7 @@
 //! transformer in `transformer`.
 
 use crate::engine::data::Samples;
-use crate::engine::lottery::train::CurvePoint;
+use crate::engine::lottery::curve::CurvePoint;
 
 /// Test accuracy from which a run counts as generalised.
 pub const GENERALISED_ACCURACY: f64 = 0.95;

@@ -29,12 +29,17 @@ use burn::tensor::{Device, Tensor, TensorData};
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::config::Init;
+use crate::engine::error::{EngineError, read_f32};
+use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::mask::Mask;
-use crate::engine::lottery::train::CurvePoint;
-use crate::engine::networks::model::{MaskedNet, Network, Weights, dense_shapes};
+use crate::engine::math;
+use crate::engine::networks::{
+    model::{MaskedNet, Network},
+    shapes::dense_shapes,
+    weights::Weights,
+};
 use crate::engine::rng::{self, Stream};
 use crate::engine::tasks::cartpole::{self, CartPole, OBSERVATIONS, Push};
-use crate::engine::{EngineError, math, read_f32};
 
 /// Env steps per environment in one update (the n of n-step returns).
 pub const ROLLOUT_STEPS: usize = 5;

@@ -8,10 +8,11 @@ use burn::tensor::activation::{log_softmax, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::engine::data::{Dataset, Split};
-use crate::engine::lottery::train::CurvePoint;
+use crate::engine::error::{EngineError, read_f32};
+use crate::engine::lottery::curve::CurvePoint;
+use crate::engine::math;
 use crate::engine::networks::model::Network;
 use crate::engine::rng::{self, Stream};
-use crate::engine::{EngineError, math, read_f32};
 
 /// Loss and accuracy of a network on a split.
 #[derive(Clone, Copy, Debug)]

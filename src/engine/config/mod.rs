@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::data::DatasetName;
-use crate::engine::data::own_data::{self, OwnShape};
-use crate::engine::networks::model::{CONV_KERNEL, ConvShape, LayerShape, POOL, Role, dense_shapes};
-use crate::engine::networks::transformer;
+use crate::engine::data::own_data::OwnShape;
+use crate::engine::data::own_limits;
+use crate::engine::networks::shapes::{self, CONV_KERNEL, ConvShape, LayerShape, POOL, Role, dense_shapes};
 use crate::engine::tasks::modular;
 
 /// Everything that determines a run. Config + seed + backend ⇒ the same ticket.
@@ -291,12 +291,15 @@ impl Default for PruneConfig {
             control_signs: false,
             control_shuffled: false,
             control_constant: false,
-            early_bird_threshold: crate::engine::lottery::early_bird::DEFAULT_THRESHOLD,
+            early_bird_threshold: DEFAULT_EARLY_BIRD_THRESHOLD,
             early_bird_ticket: false,
             discriminator: false,
         }
     }
 }
+
+/// The distance under which consecutive masks count as settled (You et al. use 0.1; `lottery::early_bird`).
+pub const DEFAULT_EARLY_BIRD_THRESHOLD: f64 = 0.1;
 
 /// The seed the demonstration opens with (the preset's criterion holds over seeds 1–5).
 pub const DEMO_SEED: u64 = 3;
@@ -337,27 +340,7 @@ impl ExperimentConfig {
     }
 }
 
-/// The caps. A configuration over any of them is refused, not clamped here
-/// (the URL decoder clamps and says so).
-pub mod caps {
-    pub const MAX_WEIGHTS: usize = 1_000_000;
-    pub const MAX_CONV_LAYERS: usize = 4;
-    pub const MAX_CHANNELS: usize = 64;
-    pub const MAX_LAYERS: usize = 6;
-    pub const MAX_WIDTH: usize = 1024;
-    pub const MAX_ROUNDS: usize = 30;
-    pub const MAX_STEPS: usize = 100_000;
-    /// Full batch on modular addition's training pairs (p = 113 at 30%: 3,831).
-    pub const MAX_BATCH: usize = 4096;
-    pub const MAX_SAMPLES_2D: usize = 10_000;
-    pub const MAX_SAMPLES_IMAGES: usize = 70_000;
-    pub const MAX_REPS: usize = 20;
-    /// The largest modulus of modular addition (Nanda et al.'s p = 113).
-    pub const MAX_MODULUS: usize = 113;
-    pub const MAX_D_MODEL: usize = 256;
-    pub const MAX_HEADS: usize = 8;
-    pub const MAX_D_MLP: usize = 1024;
-}
+pub mod caps;
 
 /// The inclusive range of a numeric setting. [`ExperimentConfig::validate`]
 /// refuses a value outside it; the URL decoder clamps into it and says so.
@@ -525,7 +508,7 @@ impl ExperimentConfig {
     pub fn shapes(&self) -> Vec<LayerShape> {
         if self.is_modular() {
             let t = &self.model.transformer;
-            return transformer::shapes(self.data.modulus, t.d_model, t.d_mlp);
+            return shapes::transformer_shapes(self.data.modulus, t.d_model, t.d_mlp);
         }
         let mut shapes = Vec::new();
         let (mut in_ch, mut side) = (1, self.data.dataset.side());
@@ -637,8 +620,8 @@ impl ExperimentConfig {
             Some(_) => "own data's shape is set, but the dataset is not own".into(),
         })?;
         if let Some(o) = &d.own {
-            check((2..=own_data::MAX_CLASSES).contains(&o.classes), "data", || format!("{} classes", o.classes))?;
-            check((1..=own_data::MAX_FEATURES).contains(&o.features), "data", || format!("{} features", o.features))?;
+            check((2..=own_limits::MAX_CLASSES).contains(&o.classes), "data", || format!("{} classes", o.classes))?;
+            check((1..=own_limits::MAX_FEATURES).contains(&o.features), "data", || format!("{} features", o.features))?;
         }
         if !self.is_modular() && self.learns_from_rows() {
             self.samples_bounds().check("samples", d.samples)?;

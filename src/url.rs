@@ -53,7 +53,7 @@ pub struct UrlState {
     pub workers: usize,
 }
 
-/// The guided tour's steps (the page's `ui::tour`).
+/// The guided tour's steps (the page's `ui::panels::tour`).
 pub const TOUR_STEPS: usize = 6;
 /// `tour=` takes 0 (no tour) to the last step.
 const TOUR: Bounds<usize> = Bounds::new(0, TOUR_STEPS);

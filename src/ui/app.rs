@@ -8,36 +8,36 @@ use leptos::prelude::*;
 use crate::engine::config::PRESETS;
 use crate::url::{self, Group, Notice, Setting, Shown, UrlState};
 
-use super::Finished;
-use super::cartpole_view::CartPoleView;
-use super::charts::{
-    AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, LossChart, MeanReturnChart,
-    ModesChart, QualityChart, SparsityChart, SweepChart,
-};
-use super::circuit_view::CircuitView;
-use super::gan_view::GanView;
-use super::grokking::GrokkingChart;
-use super::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
-use super::offline::{self, OfflinePanel, UpdateNotice};
-use super::own_data::OwnDataImport;
-use super::page_url;
-use super::pinned::{self, Comparison, PinnedPanel};
-use super::policy_charts::{InputsKept, ReturnsChart};
-use super::rounds_table::RoundsTable;
-use super::runner::{self, LabSignals, RunHandle, Status};
-use super::saved::{self, Resumable, RoundsSource, SavedRounds};
-use super::stability_panel::StabilityPanel;
-use super::ticket_file::TicketFile;
-use super::tour::{self, TourPanel};
-use super::transfer::TransferPanel;
-use super::transformer_view::TransformerView;
-use super::why_charts::{MaskOverlapChart, Score, SupermaskChart};
-use super::why_panel::WhyPanel;
 use crate::engine::data::own_data::OwnData;
 use crate::engine::records::pinned_runs::PinnedRuns;
 use crate::engine::records::sweep_summary::Summary;
 use crate::engine::tasks::View;
 use crate::engine::{Checkpoint, Choice, DatasetName, ExperimentConfig, Mask, Progress, RoundReport, Task};
+use crate::ui::Finished;
+use crate::ui::drawing::charts::{
+    AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, LossChart, MeanReturnChart,
+    ModesChart, QualityChart, SparsityChart, SweepChart,
+};
+use crate::ui::panels::pinned::{self, Comparison, PinnedPanel};
+use crate::ui::panels::rounds_table::RoundsTable;
+use crate::ui::panels::stability_panel::StabilityPanel;
+use crate::ui::panels::tour::{self, TourPanel};
+use crate::ui::panels::transfer::TransferPanel;
+use crate::ui::panels::why_charts::{MaskOverlapChart, Score, SupermaskChart};
+use crate::ui::panels::why_panel::WhyPanel;
+use crate::ui::run::offline::{self, OfflinePanel, UpdateNotice};
+use crate::ui::run::page_url;
+use crate::ui::run::runner::{self, LabSignals, RunHandle, Status};
+use crate::ui::run::saved::{self, Resumable, RoundsSource, SavedRounds};
+use crate::ui::run::ticket_file::TicketFile;
+use crate::ui::views::classifier::network_view::{DecisionView, LayerHeatmaps, MaskMaps, NetworkView, RoundSlider};
+use crate::ui::views::classifier::own_data::OwnDataImport;
+use crate::ui::views::gan::gan_view::GanView;
+use crate::ui::views::modular::circuit_view::CircuitView;
+use crate::ui::views::modular::grokking::GrokkingChart;
+use crate::ui::views::modular::transformer_view::TransformerView;
+use crate::ui::views::policy::cartpole_view::CartPoleView;
+use crate::ui::views::policy::policy_charts::{InputsKept, ReturnsChart};
 
 /// What the buttons do to the experiment. Copy, so every handler can hold it.
 #[derive(Clone, Copy)]
@@ -592,14 +592,14 @@ fn ReplicateNote(lab: LabSignals) -> impl IntoView {
     let note = move || {
         let (_, reps) = lab.replicate.get();
         let seed = lab.checkpoint.with(|c| {
-            c.as_ref().map(|c| crate::engine::records::replicates::seed(c.config.seed, super::SHOWN_REPLICATE))
+            c.as_ref().map(|c| crate::engine::records::replicates::seed(c.config.seed, crate::ui::SHOWN_REPLICATE))
         });
         (reps > 1).then(|| {
             let seed = seed.map(|s| format!(" (seed {s})")).unwrap_or_default();
             format!(
                 "{reps} replicates: the drawings, the stability and the transfer panels show replicate {}{seed}; \
                  the charts and the table summarise all finished replicates (mean; bands min–max; table mean ± sd).",
-                super::SHOWN_REPLICATE + 1
+                crate::ui::SHOWN_REPLICATE + 1
             )
         })
     };

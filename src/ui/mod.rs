@@ -1,36 +1,16 @@
-//! The page (wasm32 only). `app` owns the signals; each view is its own
-//! component; `runner` drives the engine between browser frames; `backend`
-//! picks WebGPU or the CPU; `page_url` syncs the configuration with the URL;
-//! `saved` keeps finished rounds in browser storage; `ticket_file` exports
-//! and imports tickets.
+//! The page (wasm32 only), by kind: `app` owns the signals and lays the page
+//! out; [`run`] is the plumbing (the runner that drives the engine between
+//! browser frames, its workers, the URL, storage, ticket files, offline use);
+//! [`drawing`] draws without knowing the task (charts, canvases, the palette);
+//! [`views`] holds each task's own views, one folder per task; [`panels`] the
+//! panels every task has (rounds table, pinned runs, tour, why, stability,
+//! transfer). Each view is its own component.
 
 mod app;
-mod canvas;
-mod cartpole_view;
-mod charts;
-mod circuit_view;
-mod data_preview;
-mod gan_view;
-mod grokking;
-mod network_view;
-mod offline;
-mod own_data;
-mod page_url;
-mod palette;
-mod pinned;
-mod policy_charts;
-mod raster;
-mod rounds_table;
-mod runner;
-mod saved;
-mod stability_panel;
-mod ticket_file;
-mod tour;
-mod transfer;
-mod transformer_view;
-mod why_charts;
-mod why_panel;
-mod worker_pool;
+mod drawing;
+mod panels;
+mod run;
+mod views;
 
 pub use app::App;
 

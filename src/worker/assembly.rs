@@ -6,7 +6,7 @@
 //! published once its ticket and every control are in, in round order; the
 //! saved checkpoint is the replicates finished in order, then the first
 //! unfinished one after its last published round. Pure: the page applies
-//! it (`ui::runner`), and `tests/worker_protocol.rs` checks it natively.
+//! it (`ui::run::runner`), and `tests/worker_protocol.rs` checks it natively.
 
 use std::collections::{BTreeMap, VecDeque};
 

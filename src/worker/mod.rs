@@ -3,7 +3,7 @@
 //! natively); on wasm32, `entry` listens in a worker (`src/bin/engine.rs`),
 //! `session` trains one replicate, `backend` picks WebGPU or the CPU,
 //! `source` loads the data, and `global` is what the page and a worker both
-//! reach (clock, fetch). The page's side is `ui::runner`.
+//! reach (clock, fetch). The page's side is `ui::run::runner`.
 
 pub mod assembly;
 pub mod protocol;

@@ -1,4 +1,4 @@
-// Offline after the first visit (web/service-worker.js, web/offline.js, src/ui/offline.rs): the page is stored
+// Offline after the first visit (web/service-worker.js, web/offline.js, src/ui/run/offline.rs): the page is stored
 // on the first visit; with the server gone a reload opens it and the demo trains to the end; "Make available
 // offline" stores every data set; a new build is offered as "Reload to update", and until then the page keeps
 // every file of the version it loaded.

@@ -16,9 +16,9 @@ use crate::engine::tasks::cartpole::{self, HALF_POLE_LENGTH, MAX_STEPS, POSITION
 use crate::engine::tasks::policy::Episode;
 use crate::worker::global::now_ms;
 
-use super::canvas;
-use super::palette::{self, Rgb};
-use super::{round_networks, round_shown};
+use crate::ui::drawing::canvas;
+use crate::ui::drawing::palette::{self, Rgb};
+use crate::ui::{round_networks, round_shown};
 
 /// A panel's canvas, in CSS pixels: three side by side in the middle column at 1366 px.
 const CANVAS_W: f64 = 160.0;

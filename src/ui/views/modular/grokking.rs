@@ -9,8 +9,8 @@ use crate::engine::RoundReport;
 use crate::engine::lottery::{curve::CurvePoint, train::RunSummary};
 use crate::engine::tasks::modular::GENERALISED_ACCURACY;
 
-use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx, sy};
-use super::{last_iteration, round_networks, round_shown};
+use crate::ui::drawing::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx, sy};
+use crate::ui::{last_iteration, round_networks, round_shown};
 
 const GROKKING_CAPTION: &str = "train (thin) and test (thick) accuracy vs. step (log scale)";
 

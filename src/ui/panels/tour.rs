@@ -11,7 +11,7 @@ use crate::engine::records::replicates;
 use crate::engine::{ExperimentConfig, RoundReport};
 use crate::url::TOUR_STEPS;
 
-use super::runner::{LabSignals, Status};
+use crate::ui::run::runner::{LabSignals, Status};
 
 /// The paper's per-round rate for hidden layers (Frankle & Carbin: 20%), used by steps 2 and 3.
 const PAPER_RATE: f64 = 0.2;

@@ -12,7 +12,7 @@ use crate::engine::records::pinned_runs::{MAX_PINNED, PinnedRun, PinnedRuns};
 use crate::engine::records::replicates::RoundSpread;
 use crate::url::{self, Group, UrlState};
 
-use super::{Finished, palette, saved, ticket_file};
+use crate::ui::{Finished, drawing::palette, run::saved, run::ticket_file};
 
 /// Where this browser keeps the pinned runs.
 const STORAGE_KEY: &str = "lottery-ticket-lab/pinned/v1";

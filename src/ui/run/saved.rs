@@ -15,7 +15,7 @@ use crate::url;
 /// Every key this page writes starts with this.
 const PREFIX: &str = "lottery-ticket-lab/rounds/v1?";
 
-pub(super) fn storage() -> Result<web_sys::Storage, String> {
+pub(in crate::ui) fn storage() -> Result<web_sys::Storage, String> {
     let window = web_sys::window().ok_or("no window")?;
     match window.local_storage() {
         Ok(Some(s)) => Ok(s),
@@ -25,7 +25,7 @@ pub(super) fn storage() -> Result<web_sys::Storage, String> {
 }
 
 /// "QuotaExceededError: …" from a thrown DOMException (or whatever was thrown).
-pub(super) fn js_error(e: &JsValue) -> String {
+pub(in crate::ui) fn js_error(e: &JsValue) -> String {
     let get =
         |k: &str| js_sys::Reflect::get(e, &JsValue::from_str(k)).ok().and_then(|v| v.as_string()).unwrap_or_default();
     match (get("name"), get("message")) {

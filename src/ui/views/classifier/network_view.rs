@@ -22,8 +22,8 @@ use crate::engine::networks::shapes::{Role, SMALL_NET_WEIGHTS};
 use crate::engine::tasks::View;
 use crate::engine::{self, Mask, RoundReport, Task, Weights};
 
-use super::raster::Raster;
-use super::{palette, round_shown};
+use crate::ui::drawing::raster::Raster;
+use crate::ui::{drawing::palette, round_shown};
 
 /// The network drawing's SVG box, and its margins.
 const NET_W: f64 = 420.0;

@@ -14,7 +14,7 @@ use crate::engine::records::sweep_summary::{self, Summary};
 use crate::engine::{Checkpoint, Choice};
 
 /// Offer `text` as a download named `name`.
-pub(super) fn download(name: &str, text: &str) -> Result<(), String> {
+pub(in crate::ui) fn download(name: &str, text: &str) -> Result<(), String> {
     let err = |e: JsValue| format!("{e:?}");
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
@@ -32,7 +32,7 @@ pub(super) fn download(name: &str, text: &str) -> Result<(), String> {
 
 /// The file a file input's change chose, if any; the input is cleared so
 /// choosing the same file again fires again.
-pub(super) fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+pub(in crate::ui) fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
     let input: web_sys::HtmlInputElement = event_target(ev);
     let file = input.files().and_then(|f| f.get(0))?;
     input.set_value("");
@@ -40,7 +40,7 @@ pub(super) fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
 }
 
 /// Read the chosen file as text, refusing one over `max_bytes` before reading it.
-pub(super) async fn read(file: &web_sys::File, max_bytes: usize) -> Result<String, String> {
+pub(in crate::ui) async fn read(file: &web_sys::File, max_bytes: usize) -> Result<String, String> {
     let size = file.size() as usize;
     if size > max_bytes {
         return Err(format!("the file is {size} bytes; at most {max_bytes} are read"));

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 
 pub use crate::engine::lottery::why::Score;
 
-use super::Finished;
-use super::charts::{H, LogAxis, PAD, Range, Series, SparsityFrame, W, sy, y_ticks};
+use crate::ui::Finished;
+use crate::ui::drawing::charts::{H, LogAxis, PAD, Range, Series, SparsityFrame, W, sy, y_ticks};
 
 /// The y axis: a score's share (accuracy, return ÷ its cap, modes ÷ all) from 0 to 100%.
 const SHARE_AXIS: Range = Range { lo: 0.0, hi: 100.0 };
@@ -34,7 +34,7 @@ struct SupermaskPlot {
     supermask: Series,
     /// The trained ticket, for reference.
     ticket: Series,
-    ticks: Vec<super::charts::Tick>,
+    ticks: Vec<crate::ui::drawing::charts::Tick>,
     y_ticks: Vec<(f64, String)>,
     /// Chance, where the task has one: (as the charts write it, SVG y).
     chance: Option<(String, f64)>,
@@ -47,7 +47,7 @@ impl SupermaskPlot {
     fn new(finished: &Finished, score: Score) -> Self {
         let Finished { spreads, replicates } = finished;
         let axis = LogAxis::new(spreads.iter().map(|r| r.weights_remaining));
-        let at = |r: &super::RoundSpread| axis.x(r.weights_remaining);
+        let at = |r: &crate::ui::RoundSpread| axis.x(r.weights_remaining);
         let supermask: Vec<_> = spreads.iter().filter_map(|r| r.supermask.clone().map(|s| (at(r), s))).collect();
         let ticket: Vec<_> = spreads.iter().map(|r| (at(r), r.ticket.test_accuracy.clone())).collect();
         Self {
@@ -109,7 +109,7 @@ pub fn SupermaskChart(finished: Memo<Finished>, score: Signal<Score>) -> impl In
 struct OverlapPlot {
     seeds: Series,
     random: Series,
-    ticks: Vec<super::charts::Tick>,
+    ticks: Vec<crate::ui::drawing::charts::Tick>,
     y_ticks: Vec<(f64, String)>,
     /// Each round's overlap and random figure as the page writes them ("0.028"), for the tests.
     values: Vec<String>,

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use crate::engine::ExperimentConfig;
 use crate::engine::lottery::why::{Score, findings};
 
-use super::Finished;
-use super::runner::{LabSignals, Status};
+use crate::ui::Finished;
+use crate::ui::run::runner::{LabSignals, Status};
 
 /// The panel: what the experiments ask, a button that runs them on the current experiment, and the findings.
 #[component]

@@ -12,9 +12,9 @@ use crate::engine::device;
 use crate::engine::lottery::stability::{DEFAULT_POINTS, Instability, Measured, RewindPoint, Stability, StabilityPlan};
 use crate::engine::records::checkpoint::ReplicateRun;
 
-use super::charts::{H, Line, Range, SparsityFrame, Tick, W, sx, sy, y_ticks};
-use super::runner::{LabSignals, Status};
-use super::shown_ticket;
+use crate::ui::drawing::charts::{H, Line, Range, SparsityFrame, Tick, W, sx, sy, y_ticks};
+use crate::ui::run::runner::{LabSignals, Status};
+use crate::ui::shown_ticket;
 
 /// Steps between repaints.
 const CHUNK_STEPS: usize = 50;

@@ -1,5 +1,5 @@
 //! Your own data: a CSV file, pasted text or the penguins example is read
-//! ([`crate::engine::data::csv_table`]) and previewed ([`super::data_preview`]);
+//! ([`crate::engine::data::csv_table`]) and previewed ([`crate::ui::views::classifier::data_preview`]);
 //! "Use these rows" turns it into a dataset like the built-in ones
 //! ([`crate::engine::data::own_data`]). A refused file leaves the experiment and
 //! the data it had; the message names the line and the problem. A link
@@ -11,8 +11,8 @@ use crate::engine::data::csv_table::{self, Table};
 use crate::engine::data::own_data::{self, ColumnChoice, Imported, OwnData};
 use crate::engine::data::own_limits;
 
-use super::data_preview::{DataPreview, Preview};
-use super::ticket_file;
+use crate::ui::run::ticket_file;
+use crate::ui::views::classifier::data_preview::{DataPreview, Preview};
 
 /// What pasted text is called in messages and ticket files.
 const PASTED: &str = "pasted text";

@@ -8,9 +8,9 @@ use crate::engine::RoundReport;
 use crate::engine::lottery::train::RunSummary;
 use crate::engine::tasks::cartpole::MAX_STEPS;
 
-use super::cartpole_view::OBSERVATION_NAMES;
-use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W};
-use super::{last_iteration, round_networks, round_shown};
+use crate::ui::drawing::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W};
+use crate::ui::views::policy::cartpole_view::OBSERVATION_NAMES;
+use crate::ui::{last_iteration, round_networks, round_shown};
 
 /// One network's return over training.
 #[derive(Clone, Debug, PartialEq)]

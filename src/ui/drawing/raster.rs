@@ -5,7 +5,7 @@
 
 use base64::Engine as _;
 
-use super::palette::Rgb;
+use crate::ui::drawing::palette::Rgb;
 
 /// Bytes per pixel of the images (8-bit RGB).
 const RGB: usize = 3;

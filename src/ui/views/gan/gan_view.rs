@@ -14,9 +14,9 @@ use crate::engine::tasks::gan::{DecisionMap, shown_noise};
 use crate::engine::tasks::mixture::{Mixture, NOISE_DIM, POINT_DIM, QUALITY_SIGMAS};
 use crate::engine::{ExperimentConfig, RoundReport};
 
-use super::canvas::{self, Context2d};
-use super::palette::{self, Rgb};
-use super::{round_networks, round_shown};
+use crate::ui::drawing::canvas::{self, Context2d};
+use crate::ui::drawing::palette::{self, Rgb};
+use crate::ui::{round_networks, round_shown};
 
 /// A panel's canvas, in CSS pixels (square).
 const CANVAS_SIDE: f64 = 160.0;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::engine::records::replicates::{NetworkSpread, Spread};
 
-use super::Finished;
+use crate::ui::Finished;
 
 /// One row, as text.
 #[derive(Clone, Debug, PartialEq)]

@@ -12,8 +12,8 @@ use crate::engine::lottery::transfer::{self, Network, Transfer, TransferReport};
 use crate::engine::records::checkpoint::ReplicateRun;
 use crate::engine::{Choice, DatasetName, device};
 
-use super::runner::{LabSignals, Status};
-use super::shown_ticket;
+use crate::ui::run::runner::{LabSignals, Status};
+use crate::ui::shown_ticket;
 
 /// Steps between repaints.
 const CHUNK_STEPS: usize = 50;

@@ -1,5 +1,5 @@
 //! Drives the engine from the page. Training runs in dedicated Web Workers
-//! ([`super::worker_pool`], [`crate::worker`]); the page hands each worker a
+//! ([`crate::ui::run::worker_pool`], [`crate::worker`]); the page hands each worker a
 //! job (a replicate's rounds, or a round's control), applies what the
 //! workers post to the signals the views read, and saves each finished
 //! round. The main thread only draws.
@@ -20,8 +20,8 @@ use crate::worker::assembly::{Assembly, Published};
 use crate::worker::global::{mark, now_ms};
 use crate::worker::protocol::{self, BackendInfo, FromWorker, Job, Start, Timed, ToWorker};
 
-use super::saved;
-use super::worker_pool::{self, Assignment, EngineWorker, Handlers};
+use crate::ui::run::saved;
+use crate::ui::run::worker_pool::{self, Assignment, EngineWorker, Handlers};
 
 /// What the run is doing, as the page (and the browser tests) read it.
 #[derive(Clone, Debug, PartialEq)]

@@ -13,13 +13,13 @@ use crate::engine::records::sweep_summary::Summary;
 use crate::engine::{ExperimentConfig, RoundReport};
 use crate::url::{self, UrlState};
 
-use super::pinned::Comparison;
-use super::{Finished, palette, round_shown};
+use crate::ui::panels::pinned::Comparison;
+use crate::ui::{Finished, drawing::palette, round_shown};
 
 /// Every chart's SVG box and the margin for the axes' labels.
-pub(super) const W: f64 = 360.0;
-pub(super) const H: f64 = 180.0;
-pub(super) const PAD: f64 = 30.0;
+pub(in crate::ui) const W: f64 = 360.0;
+pub(in crate::ui) const H: f64 = 180.0;
+pub(in crate::ui) const PAD: f64 = 30.0;
 /// The accuracy axis starts at a multiple of this (percent)…
 const ACCURACY_STEP: f64 = 5.0;
 /// …at least this far below the lowest point…
@@ -35,9 +35,9 @@ const REMAINING_TICKS: [f64; 10] = [100.0, 50.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5,
 
 /// A data range mapped onto the plot area.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) struct Range {
-    pub(super) lo: f64,
-    pub(super) hi: f64,
+pub(in crate::ui) struct Range {
+    pub(in crate::ui) lo: f64,
+    pub(in crate::ui) hi: f64,
 }
 
 impl Range {
@@ -47,25 +47,25 @@ impl Range {
 }
 
 /// SVG x of a data value on `x`.
-pub(super) fn sx(v: f64, x: Range) -> f64 {
+pub(in crate::ui) fn sx(v: f64, x: Range) -> f64 {
     PAD + (v - x.lo) / x.span() * (W - 2.0 * PAD)
 }
 
 /// SVG y of a data value on `y` (up is larger).
-pub(super) fn sy(v: f64, y: Range) -> f64 {
+pub(in crate::ui) fn sy(v: f64, y: Range) -> f64 {
     H - PAD - (v - y.lo) / y.span() * (H - 2.0 * PAD)
 }
 
 /// One series, ready to draw: the `points` attribute of a polyline.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) struct Line {
-    pub(super) points: String,
+pub(in crate::ui) struct Line {
+    pub(in crate::ui) points: String,
     /// How many points it has (the browser tests read this).
-    pub(super) len: usize,
+    pub(in crate::ui) len: usize,
 }
 
 impl Line {
-    pub(super) fn new(data: &[(f64, f64)], x: Range, y: Range) -> Self {
+    pub(in crate::ui) fn new(data: &[(f64, f64)], x: Range, y: Range) -> Self {
         let points = data
             .iter()
             .filter(|p| p.1.is_finite())
@@ -78,7 +78,7 @@ impl Line {
 
 /// Round values for an axis from `lo` to `hi`, with their labels: a step of
 /// 1, 2 or 5 times a power of ten, giving at most [`MAX_Y_TICKS`] ticks.
-pub(super) fn round_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+pub(in crate::ui) fn round_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
     let span = (hi - lo).max(1e-9);
     let raw = span / MAX_Y_TICKS as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
@@ -93,15 +93,15 @@ pub(super) fn round_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
 }
 
 /// [`round_ticks`] over the whole of `axis`, each at its SVG y: a chart's y grid.
-pub(super) fn y_ticks(axis: Range) -> Vec<(f64, String)> {
+pub(in crate::ui) fn y_ticks(axis: Range) -> Vec<(f64, String)> {
     round_ticks(axis.lo, axis.hi).into_iter().map(|(v, label)| (sy(v, axis), label)).collect()
 }
 
 /// A labelled tick on the x axis, at SVG x.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) struct Tick {
-    pub(super) x: f64,
-    pub(super) label: String,
+pub(in crate::ui) struct Tick {
+    pub(in crate::ui) x: f64,
+    pub(in crate::ui) label: String,
 }
 
 /// Validation and training loss of the network training now.
@@ -174,7 +174,7 @@ pub fn LossChart(
 
 /// The two axis lines every chart has.
 #[component]
-pub(super) fn Axes() -> impl IntoView {
+pub(in crate::ui) fn Axes() -> impl IntoView {
     view! {
         <line class="axis" x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} />
         <line class="axis" x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} />
@@ -182,15 +182,15 @@ pub(super) fn Axes() -> impl IntoView {
 }
 
 /// A log x-axis of % weights remaining: 100% on the left, sparser to the right.
-pub(super) struct LogAxis {
-    pub(super) range: Range,
+pub(in crate::ui) struct LogAxis {
+    pub(in crate::ui) range: Range,
 }
 
 impl LogAxis {
     /// log10 of 100%: the left end.
     const FULL: f64 = 2.0;
 
-    pub(super) fn new(remaining: impl Iterator<Item = f64>) -> Self {
+    pub(in crate::ui) fn new(remaining: impl Iterator<Item = f64>) -> Self {
         let min = remaining.map(|r| r * 100.0).fold(100.0f64, f64::min);
         // Whole decades, and at least down to 50%, so a first round has room.
         let min_log = min.max(0.01).log10().min(1.0).floor().min(1.7);
@@ -198,11 +198,11 @@ impl LogAxis {
     }
 
     /// The data x of a fraction remaining, increasing to the right.
-    pub(super) fn x(&self, remaining: f64) -> f64 {
+    pub(in crate::ui) fn x(&self, remaining: f64) -> f64 {
         Self::FULL - (remaining * 100.0).max(1e-3).log10()
     }
 
-    pub(super) fn ticks(&self) -> Vec<Tick> {
+    pub(in crate::ui) fn ticks(&self) -> Vec<Tick> {
         let Range { lo, hi } = self.range;
         REMAINING_TICKS
             .iter()
@@ -314,16 +314,16 @@ fn nearest(readouts: &[Readout], at: f64) -> Option<usize> {
 /// One network across rounds: the mean over replicates as a line, and the
 /// min–max band around it (as the paper's error bars; empty for one replicate).
 #[derive(Clone, Debug, PartialEq)]
-pub(super) struct Series {
-    pub(super) mean: Line,
+pub(in crate::ui) struct Series {
+    pub(in crate::ui) mean: Line,
     /// The band's polygon, upper edge left to right, lower edge back.
-    pub(super) band: String,
+    pub(in crate::ui) band: String,
     /// SVG (x, y) of each mean: a dot marks it (a series of one round is a dot, not a line).
-    pub(super) dots: Vec<(f64, f64)>,
+    pub(in crate::ui) dots: Vec<(f64, f64)>,
 }
 
 impl Series {
-    pub(super) fn new(points: &[(f64, Spread)], scale: f64, x: Range, y: Range, replicates: usize) -> Self {
+    pub(in crate::ui) fn new(points: &[(f64, Spread)], scale: f64, x: Range, y: Range, replicates: usize) -> Self {
         let mean: Vec<(f64, f64)> = points.iter().map(|(at, s)| (*at, s.mean * scale)).collect();
         let band = match replicates {
             0 | 1 => String::new(),
@@ -519,7 +519,7 @@ const READOUT_HINT: &str = "Point at the chart (or tap it) to read a round's fig
 /// The frame of a chart against weights remaining (or, titled otherwise, any x): the y grid and its labels, the
 /// axes, the x axis's ticks and both titles.
 #[component]
-pub(super) fn SparsityFrame(
+pub(in crate::ui) fn SparsityFrame(
     /// (SVG y, label) of each y grid line.
     y_ticks: Signal<Vec<(f64, String)>>,
     ticks: Signal<Vec<Tick>>,
@@ -584,7 +584,7 @@ fn SparsitySeries(
 
 /// The colours of the ticket and its controls, under a sparsity chart.
 #[component]
-pub(super) fn NetworkLegend() -> impl IntoView {
+pub(in crate::ui) fn NetworkLegend() -> impl IntoView {
     view! {
         <p class="legend"><span class="swatch ticket"></span>"winning ticket "
             <span class="swatch reinit"></span>"random reinit "

@@ -9,8 +9,8 @@ use crate::engine::RoundReport;
 use crate::engine::lottery::train::RunSummary;
 use crate::engine::tasks::circuit::Circuit;
 
-use super::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx};
-use super::round_shown;
+use crate::ui::drawing::charts::{Axes, H, Line, NetworkLegend, PAD, Range, W, sx};
+use crate::ui::round_shown;
 
 /// One network's spectrum, and the frequency holding most of its power.
 #[derive(Clone, Debug, PartialEq)]

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::engine::lottery::mask::{LayerMask, Mask};
 use crate::engine::{ExperimentConfig, Task};
 
-use super::palette;
+use crate::ui::drawing::palette;
 
 /// Mask layers of the transformer, in `engine::networks::shapes::transformer_shapes` order.
 const EMBEDDING: usize = 0;

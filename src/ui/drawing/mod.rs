@@ -1,0 +1,8 @@
+//! Drawing that knows no task: the charts (an SVG frame, axes, lines and
+//! bands over rounds or steps), canvases and rasters, and the palette every
+//! view colours its networks with.
+
+pub mod canvas;
+pub mod charts;
+pub mod palette;
+pub mod raster;

@@ -1,0 +1,3 @@
+//! A GAN's view: each generator's points over the discriminator's belief.
+
+pub mod gan_view;

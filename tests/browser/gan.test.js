@@ -4,6 +4,7 @@
 // and a copied link reproduces the same ticket.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { launch, open, serve, screenshot, trainToEnd } from './harness.js';
 
 let server;
@@ -36,7 +37,27 @@ test('?preset=gan-ring trains a generator, its points move while it trains; a co
     assert.ok(drawn, 'the ticket\'s points are drawn');
     const modes = await a.page.$eval('#modes-chart', (el) => ({ ...el.dataset }));
     assert.deepEqual([modes.ticketPoints, modes.reinitPoints, modes.randomPoints], ['2', '1', '1']);
-    assert.ok(await a.page.$('#quality-chart'));
+    // Each network's panel, and the two charts' read-outs of round 1, say the report's figures for it.
+    const [download] = await Promise.all([a.page.waitForEvent('download'), a.page.click('#export-ticket')]);
+    const shown = JSON.parse(await readFile(await download.path(), 'utf8')).rounds[1];
+    const networks = [['winning ticket', 'ticket', shown.ticket], ['random reinit', 'random reinit', shown.reinit],
+      ['random mask', 'random mask', shown.random_mask]];
+    const statuses = await a.page.$$eval('#gan-view .gan-status', (ps) => ps.map((p) => p.textContent));
+    assert.deepEqual(statuses, networks.map(([panel, , run]) =>
+      `${panel}, round 1: ${run.modes_covered} modes · ${Math.round(run.high_quality_fraction * 100)}% high quality`));
+    const part = async (chart, label) => {
+      const readouts = await a.page.$eval(chart, (el) => el.dataset.readouts);
+      const round1 = readouts.split(' | ').find((line) => line.startsWith('round 1:'));
+      assert.ok(round1, `${chart}: ${readouts}`);
+      const said = round1.split(' · ').find((p) => p.startsWith(`${label} `));
+      assert.ok(said, `${label} in ${round1}`);
+      return Number(said.slice(label.length + 1).match(/^[\d.]+/)[0]);
+    };
+    for (const [, label, run] of networks) {
+      assert.equal(await part('#modes-chart', label), run.modes_covered, `${label}: modes`);
+      const quality = await part('#quality-chart', label);
+      assert.ok(Math.abs(quality - run.high_quality_fraction * 100) <= 0.05 + 1e-9, `${label}: ${quality}% high quality`);
+    }
     assert.equal(await a.page.$('#accuracy-chart'), null, 'a generator has coverage, not accuracy');
 
     await a.page.click('#copy-link');

@@ -638,23 +638,13 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
     debug_assert!(c.validate().is_ok(), "repair left an invalid config: {:?}", c.validate());
 }
 
-/// Settings only modular addition's transformer reads, and settings it ignores.
-const MODULAR_ONLY: [&str; 4] = ["p", "dmodel", "heads", "dmlp"];
-const CLASSIFIER_ONLY: [&str; 5] = ["n", "noise", "hidden", "conv", "init"];
-/// Settings a policy or a generator ignores: it learns from an environment or against a discriminator, not from
-/// rows, and prunes by magnitude.
-const ROWLESS_IGNORES: [&str; 10] = ["n", "noise", "val", "test", "conv", "method", "p", "dmodel", "heads", "dmlp"];
-
 /// Whether setting `key` means anything for `config`'s task (the bench shows only those; links keep them all).
 pub fn applies(key: &str, config: &ExperimentConfig) -> bool {
     match key {
         "wd" => config.train.optimizer == OptimizerKind::AdamW,
-        "dprune" => config.is_gan(),
         // One threshold over every layer at the prune rate: the per-layer rates mean nothing.
         "orate" | "cvrate" if config.prune.scope == PruneScope::Global => false,
-        _ if config.is_modular() => !CLASSIFIER_ONLY.contains(&key),
-        _ if !config.learns_from_rows() => !ROWLESS_IGNORES.contains(&key),
-        _ => !MODULAR_ONLY.contains(&key),
+        _ => config.task_row().reads(key),
     }
 }
 

@@ -210,3 +210,42 @@ fn per_layer_rates_are_shown_only_under_layer_scope() {
     assert!(!url::applies("orate", &c) && !url::applies("cvrate", &c));
     assert!(url::applies("rate", &c), "the one rate global scope prunes at");
 }
+
+/// The task table (`engine::tasks::row`) names every dataset at most once, hides only real settings, and the bench
+/// shows each task what it reads: checked against the tasks as the README describes them, written here.
+#[test]
+fn each_task_row_hides_what_its_task_ignores() {
+    use lottery_ticket_lab::engine::tasks::{TASKS, TaskKind, TaskRow};
+    use lottery_ticket_lab::engine::{Choice, DatasetName};
+    for dataset in DatasetName::all() {
+        let rows = TASKS.iter().filter(|t| t.datasets.contains(&dataset)).count();
+        assert!(rows <= 1, "{dataset:?} is named by {rows} rows");
+    }
+    let keys: Vec<&str> = url::SETTINGS.iter().map(|s| s.key).collect();
+    for row in &TASKS {
+        for key in row.ignores {
+            assert!(keys.contains(key), "{}: ignores {key:?}, which is no setting", row.name);
+        }
+    }
+    let kind = |d: DatasetName| TaskRow::of(d).kind;
+    assert_eq!(kind(DatasetName::Modular), TaskKind::ModularAddition);
+    assert_eq!(kind(DatasetName::Cartpole), TaskKind::CartPole);
+    assert_eq!([kind(DatasetName::Ring), kind(DatasetName::Grid)], [TaskKind::Gan; 2]);
+    assert_eq!(kind(DatasetName::Mnist), TaskKind::Classification);
+
+    // What each preset's task reads and ignores, by hand.
+    let shows = |preset: &str, key: &str| url::applies(key, &lottery_ticket_lab::engine::preset(preset).unwrap());
+    for (preset, reads, ignores) in [
+        ("lenet-mnist", &["hidden", "n", "val", "method", "init"][..], &["p", "dmodel", "heads", "dprune"][..]),
+        ("modular", &["p", "dmodel", "heads", "dmlp", "val"][..], &["hidden", "noise", "conv", "init", "dprune"][..]),
+        ("cartpole", &["hidden", "batch", "lr"][..], &["n", "val", "test", "method", "p", "dprune"][..]),
+        ("gan-ring", &["hidden", "batch", "dprune"][..], &["n", "val", "test", "method", "dmodel"][..]),
+    ] {
+        for key in reads {
+            assert!(shows(preset, key), "{preset} reads {key}");
+        }
+        for key in ignores {
+            assert!(!shows(preset, key), "{preset} ignores {key}");
+        }
+    }
+}

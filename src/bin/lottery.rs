@@ -24,6 +24,7 @@ mod cli {
     use indicatif::{ProgressBar, ProgressStyle};
     use lottery_ticket_lab::engine::config::ResetMode;
     use lottery_ticket_lab::engine::records::checkpoint::ReplicateRun;
+    use lottery_ticket_lab::engine::tasks::TaskKind;
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
     use lottery_ticket_lab::engine::{lottery::transfer, records::replicates};
     use lottery_ticket_lab::page_exact::PageEngine;
@@ -893,14 +894,11 @@ mod cli {
 
     /// The table of rounds, as Markdown (it goes into the README as is).
     pub fn table(report: &Report) -> String {
-        if report.config.is_modular() {
-            return modular_table(report);
-        }
-        if report.config.is_policy() {
-            return policy_table(report);
-        }
-        if report.config.is_gan() {
-            return gan_table(report);
+        match report.config.task_row().kind {
+            TaskKind::ModularAddition => return modular_table(report),
+            TaskKind::CartPole => return policy_table(report),
+            TaskKind::Gan => return gan_table(report),
+            TaskKind::Classification => {}
         }
         let pct = |x: Option<f64>| x.map(|v| format!("{:.2}", v * 100.0)).unwrap_or_else(|| "–".into());
         let mut s = String::from(

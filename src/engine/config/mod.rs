@@ -9,6 +9,7 @@ use crate::engine::data::own_data::OwnShape;
 use crate::engine::data::own_limits;
 use crate::engine::networks::shapes::{self, CONV_KERNEL, ConvShape, LayerShape, POOL, Role, dense_shapes};
 use crate::engine::tasks::modular;
+use crate::engine::tasks::row::{TaskKind, TaskRow};
 
 /// Everything that determines a run. Config + seed + backend ⇒ the same ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -457,25 +458,30 @@ impl ExperimentConfig {
         }
     }
 
+    /// The row of the task this configuration runs ([`TaskRow::of`] its dataset).
+    pub fn task_row(&self) -> &'static TaskRow {
+        TaskRow::of(self.data.dataset)
+    }
+
     /// The modular-addition task (a transformer on pairs) rather than a classifier of points or images.
     pub fn is_modular(&self) -> bool {
-        self.data.dataset == DatasetName::Modular
+        self.task_row().kind == TaskKind::ModularAddition
     }
 
     /// The cart-pole task: a policy that learns from its environment, not from rows.
     pub fn is_policy(&self) -> bool {
-        self.data.dataset == DatasetName::Cartpole
+        self.task_row().kind == TaskKind::CartPole
     }
 
     /// A GAN task: a generator that learns against its discriminator, not from rows.
     pub fn is_gan(&self) -> bool {
-        matches!(self.data.dataset, DatasetName::Ring | DatasetName::Grid)
+        self.task_row().kind == TaskKind::Gan
     }
 
     /// The task learns from rows of a dataset (classifiers, modular addition), not from an environment or a
     /// discriminator: only then do samples and the validation and test shares mean anything.
     pub fn learns_from_rows(&self) -> bool {
-        !self.is_policy() && !self.is_gan()
+        self.task_row().learns_from_rows
     }
 
     /// Classes the network tells apart.

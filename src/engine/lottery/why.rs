@@ -6,9 +6,10 @@
 //! every partial set of controls to them.
 
 use crate::engine::ExperimentConfig;
-use crate::engine::data::DatasetName;
 use crate::engine::records::replicates::{NetworkSpread, RoundSpread};
-use crate::engine::tasks::{cartpole, mixture};
+use crate::engine::tasks::cartpole;
+use crate::engine::tasks::mixture::Mixture;
+use crate::engine::tasks::row::TaskKind;
 
 /// Two scores this close (points of %) count as the same.
 pub const SAME_WITHIN_POINTS: f64 = 1.0;
@@ -29,11 +30,10 @@ pub enum Score {
 
 impl Score {
     pub fn of(config: &ExperimentConfig) -> Self {
-        match config.data.dataset {
-            _ if config.is_policy() => Score::Return { cap: cartpole::MAX_STEPS as f64 },
-            DatasetName::Ring => Score::Modes { modes: mixture::RING_MODES },
-            DatasetName::Grid => Score::Modes { modes: mixture::GRID_SIDE * mixture::GRID_SIDE },
-            _ => Score::Accuracy { classes: config.classes() },
+        match config.task_row().kind {
+            TaskKind::CartPole => Score::Return { cap: cartpole::MAX_STEPS as f64 },
+            TaskKind::Gan => Score::Modes { modes: Mixture::of(config.data.dataset).map_or(0, |m| m.means.len()) },
+            TaskKind::Classification | TaskKind::ModularAddition => Score::Accuracy { classes: config.classes() },
         }
     }
 

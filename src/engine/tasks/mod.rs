@@ -26,6 +26,7 @@ pub mod gan;
 pub mod mixture;
 pub mod modular;
 pub mod policy;
+pub mod row;
 pub mod supervised;
 
 use burn::optim::GradientsParams;
@@ -33,7 +34,7 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::config::ExperimentConfig;
-use crate::engine::data::{Dataset, DatasetName};
+use crate::engine::data::Dataset;
 use crate::engine::error::EngineError;
 use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::mask::Mask;
@@ -46,6 +47,7 @@ use circuit::Circuit;
 use gan::Gan;
 use mixture::Mixture;
 use policy::{Episode, Policy};
+pub use row::{TASKS, TaskKind, TaskRow, View};
 use supervised::Supervised;
 
 /// What a network learns.
@@ -63,39 +65,6 @@ pub enum Task {
     /// discriminator of the learner's own ([`gan`]).
     Gan,
 }
-
-/// A view of the page that only some tasks have (every task has the rounds, the accuracy charts, the
-/// heatmaps of its tensors and the controls).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
-    /// Each connection of a small classifier, drawn live while it trains.
-    NetworkDrawing,
-    /// Train and test accuracy over log steps: the grokking curve.
-    GrokkingCurve,
-    /// Steps to generalise against weights remaining.
-    StepsToGeneralise,
-    /// The ticket as a transformer: its heads, MLP neurons and token embeddings.
-    TransformerDrawing,
-    /// The embedding's Fourier spectrum and where "=" attends.
-    Circuit,
-    /// The cart and pole playing a seeded episode, the ticket beside its control.
-    CartPoleEpisode,
-    /// The return over training, and the mean return against weights remaining.
-    Returns,
-    /// Which of the four observations keep connections into the actor.
-    InputsKept,
-    /// The target's modes and the generated points over the discriminator's decision map, the ticket beside
-    /// its controls, and the generator training now.
-    GanSamples,
-    /// Modes covered and the high-quality share against weights remaining.
-    Coverage,
-}
-
-const CLASSIFICATION_VIEWS: &[View] = &[View::NetworkDrawing];
-const CART_POLE_VIEWS: &[View] = &[View::CartPoleEpisode, View::Returns, View::NetworkDrawing, View::InputsKept];
-const GAN_VIEWS: &[View] = &[View::GanSamples, View::Coverage, View::NetworkDrawing];
-const MODULAR_ADDITION_VIEWS: &[View] =
-    &[View::GrokkingCurve, View::StepsToGeneralise, View::TransformerDrawing, View::Circuit];
 
 /// A task's own figures for one trained network, in its summary beside the accuracies every task reports.
 /// Each is absent from the reports of tasks that do not measure it, so a classifier's report is as it was.
@@ -138,12 +107,23 @@ pub struct TaskScore {
 impl Task {
     /// The task a configuration runs.
     pub fn of(config: &ExperimentConfig) -> Self {
-        match config.data.dataset {
-            DatasetName::Modular => Task::ModularAddition { heads: config.model.transformer.heads },
-            DatasetName::Cartpole => Task::CartPole,
-            DatasetName::Ring | DatasetName::Grid => Task::Gan,
-            _ => Task::Classification,
+        match TaskRow::of(config.data.dataset).kind {
+            TaskKind::Classification => Task::Classification,
+            TaskKind::ModularAddition => Task::ModularAddition { heads: config.model.transformer.heads },
+            TaskKind::CartPole => Task::CartPole,
+            TaskKind::Gan => Task::Gan,
         }
+    }
+
+    /// This task's row of [`TASKS`].
+    pub fn row(self) -> &'static TaskRow {
+        let kind = match self {
+            Task::Classification => TaskKind::Classification,
+            Task::ModularAddition { .. } => TaskKind::ModularAddition,
+            Task::CartPole => TaskKind::CartPole,
+            Task::Gan => TaskKind::Gan,
+        };
+        TaskRow::by_kind(kind)
     }
 
     /// Upload θ ⊙ m as this task's network (`device` with autodiff to train it).
@@ -228,12 +208,7 @@ impl Task {
 
     /// The page's views of this task, beyond those every task has.
     pub fn views(self) -> &'static [View] {
-        match self {
-            Task::Classification => CLASSIFICATION_VIEWS,
-            Task::ModularAddition { .. } => MODULAR_ADDITION_VIEWS,
-            Task::CartPole => CART_POLE_VIEWS,
-            Task::Gan => GAN_VIEWS,
-        }
+        self.row().views
     }
 
     pub fn shows(self, view: View) -> bool {

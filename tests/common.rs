@@ -127,7 +127,7 @@ pub fn rounds_with_controls_apart(c: &ExperimentConfig, chunk: usize) -> Vec<lot
                 for job in jobs.drain(..) {
                     assert_eq!(job.round, report.round);
                     let pruned_d = c.prune.discriminator && c.is_gan();
-                    assert_eq!(job.discriminator.is_some(), pruned_d, "a control gets D's mask when D is pruned");
+                    assert_eq!(job.companion.is_some(), pruned_d, "a control gets D's mask when D is pruned");
                     let control = job.control;
                     let mut training = ControlTraining::new(c, dataset(c), job, &cpu());
                     while !block_on(training.advance(chunk)).unwrap() {}

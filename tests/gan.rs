@@ -92,14 +92,14 @@ fn a_pruned_discriminator_keeps_its_zeros_after_every_step() {
     let dense = Mask::dense(&c.shapes());
     let device = cpu().autodiff();
     let mut run =
-        TrainRun::new(&c, &Weights::theta0(&c), &dense, 0, 20, c.seed, &device).prune_discriminator(Some(&d_mask));
-    let before = block_on(run.discriminator_weights()).unwrap().unwrap();
+        TrainRun::new(&c, &Weights::theta0(&c), &dense, 0, 20, c.seed, &device).prune_companion(Some(&d_mask));
+    let before = block_on(run.companion_weights()).unwrap().unwrap();
     assert_pruned_zero(&before, &d_mask, 0);
     for step in 1..=20 {
         block_on(run.step(&dataset(&c))).unwrap();
-        assert_pruned_zero(&block_on(run.discriminator_weights()).unwrap().unwrap(), &d_mask, step);
+        assert_pruned_zero(&block_on(run.companion_weights()).unwrap().unwrap(), &d_mask, step);
     }
-    let after = block_on(run.discriminator_weights()).unwrap().unwrap();
+    let after = block_on(run.companion_weights()).unwrap().unwrap();
     for (a, b) in after.layers.iter().zip(&before.layers) {
         assert_ne!(a.w, b.w, "D's survivors should train");
     }
@@ -118,7 +118,7 @@ fn a_pruned_discriminator_follows_the_rounds_resumes_and_trains_apart() {
         block_on(e.run_to_end(13, |_| {})).unwrap();
         e.report("cpu").rounds
     };
-    let kept: Vec<f64> = straight.iter().map(|r| r.discriminator_remaining.expect("D's share kept")).collect();
+    let kept: Vec<f64> = straight.iter().map(|r| r.companion_remaining.expect("D's share kept")).collect();
     assert_eq!(kept[0], 1.0);
     for (r, (d, g)) in kept.iter().zip(straight.iter().map(|r| r.weights_remaining)).enumerate().skip(1) {
         assert!((d - g).abs() < 0.01, "round {r}: D keeps {d}, G keeps {g} (the same global rate)");

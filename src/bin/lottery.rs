@@ -933,7 +933,7 @@ mod cli {
             None => ("–".into(), "–".into()),
         };
         // With the discriminator pruned too, its share kept sits beside the generator's.
-        let d_pruned = report.rounds.iter().any(|r| r.discriminator_remaining.is_some());
+        let d_pruned = report.rounds.iter().any(|r| r.companion_remaining.is_some());
         let (d_head, d_rule) = if d_pruned { (" D weights remaining % |", "---:|") } else { ("", "") };
         let mut s = format!(
             "| round | weights remaining % |{d_head} ticket modes | ticket quality % | reinit modes | reinit quality % \
@@ -941,7 +941,7 @@ mod cli {
         );
         for r in &report.rounds {
             let (t, r_, m) = (figures(Some(&r.ticket)), figures(r.reinit.as_ref()), figures(r.random_mask.as_ref()));
-            let d = match r.discriminator_remaining {
+            let d = match r.companion_remaining {
                 Some(d) => format!(" {:.2} |", d * 100.0),
                 None => String::new(),
             };

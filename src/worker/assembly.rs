@@ -154,7 +154,7 @@ impl Assembly {
                 control,
                 mask: checkpoint.next_mask.clone(),
                 theta_k: checkpoint.theta_k.clone(),
-                discriminator: checkpoint.next_discriminator_mask.clone(),
+                companion: checkpoint.next_companion_mask.clone(),
             };
             self.controls_queue.push_back((replicate, job));
         }

@@ -85,15 +85,15 @@ impl Control {
         Control::ALL.into_iter().zip(on).filter_map(|(c, on)| on.then_some(c)).collect()
     }
 
-    /// The control's run in round `round`, whose ticket has `mask` (and a GAN's discriminator `discriminator`,
-    /// when it is pruned too: the control's D is the ticket's). It depends on nothing else, so it gives the same
+    /// The control's run in round `round`, whose ticket has `mask` (and the task's pruned `companion`, a GAN's
+    /// discriminator when it is pruned too: the control's is the ticket's). It depends on nothing else, so it gives the same
     /// result wherever it trains.
     pub fn run(
         self,
         config: &ExperimentConfig,
         reset: &ResetPoint,
         mask: &Mask,
-        discriminator: Option<&Mask>,
+        companion: Option<&Mask>,
         round: usize,
         device: &Device,
     ) -> TrainRun {
@@ -121,7 +121,7 @@ impl Control {
                 TrainRun::new(config, &w, mask, start, steps, config.seed, device)
             }
         };
-        run.prune_discriminator(discriminator)
+        run.prune_companion(companion)
     }
 }
 
@@ -134,9 +134,9 @@ pub struct ControlJob {
     pub mask: Mask,
     /// θk when rewinding (saved by round 0's ticket).
     pub theta_k: Option<Weights>,
-    /// A GAN's discriminator mask for the round, when it is pruned too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discriminator: Option<Mask>,
+    /// The task's pruned companion's mask for the round (a GAN's discriminator under `prune.discriminator`).
+    #[serde(rename = "discriminator", default, skip_serializing_if = "Option::is_none")]
+    pub companion: Option<Mask>,
 }
 
 /// A control training apart from its ticket (in another worker).
@@ -152,7 +152,7 @@ impl ControlTraining {
     pub fn new(config: &ExperimentConfig, data: Dataset, job: ControlJob, device: &Device) -> Self {
         let device = device.clone().autodiff();
         let reset = ResetPoint { theta0: Weights::theta0(config), theta_k: job.theta_k.clone() };
-        let run = job.control.run(config, &reset, &job.mask, job.discriminator.as_ref(), job.round, &device);
+        let run = job.control.run(config, &reset, &job.mask, job.companion.as_ref(), job.round, &device);
         Self { config: config.clone(), job, data, run }
     }
 

@@ -8,6 +8,7 @@
 //! [`stability`] of a network to the order of its data.
 //! Nothing here knows which task it runs: that comes from [`super::tasks`].
 
+pub mod companion;
 pub mod controls;
 pub mod curve;
 pub mod early_bird;

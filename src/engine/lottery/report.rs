@@ -38,9 +38,10 @@ pub struct RoundReport {
     /// The round's mask on θ0, untrained ([`supermask`]): iteration 0's scores.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supermask: Option<CurvePoint>,
-    /// A GAN whose discriminator is pruned too: the fraction of D's weights this round kept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discriminator_remaining: Option<f64>,
+    /// The fraction of the task's pruned companion this round kept (a GAN's discriminator under
+    /// `prune.discriminator`).
+    #[serde(rename = "discriminator_remaining", default, skip_serializing_if = "Option::is_none")]
+    pub companion_remaining: Option<f64>,
     /// The ticket's mask this round.
     pub mask: Mask,
     /// Round 0 with magnitude pruning: how the dense run's masks settled.

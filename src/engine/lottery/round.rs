@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::config::{ExperimentConfig, PruneMethod, ResetMode, Schedule};
 use crate::engine::data::Dataset;
 use crate::engine::error::EngineError;
+use crate::engine::lottery::companion::PrunedCompanion;
 use crate::engine::lottery::controls::{Control, ControlJob, Phase};
 use crate::engine::lottery::early_bird::Tracker;
 use crate::engine::lottery::mask::Mask;
@@ -78,10 +79,8 @@ pub struct Experiment {
     reset: ResetPoint,
     /// The ticket's mask for the current round.
     mask: Mask,
-    /// A GAN's discriminator mask for the current round, when `prune.discriminator` prunes it too.
-    discriminator: Option<Mask>,
-    /// The ticket's trained discriminator this round (pruned D only), until the round's next masks are drawn.
-    discriminator_trained: Option<Weights>,
+    /// The second network the task prunes, if any (a GAN's discriminator under `prune.discriminator`).
+    companion: Option<PrunedCompanion>,
     round: usize,
     /// None between rounds.
     stage: Option<Stage>,
@@ -99,9 +98,7 @@ impl Experiment {
         config.validate()?;
         Ok(Self {
             mask: Mask::dense(&config.shapes()),
-            discriminator: (config.prune.discriminator && config.is_gan())
-                .then(|| Mask::dense(&crate::engine::tasks::gan::discriminator_shapes(&config.model.hidden))),
-            discriminator_trained: None,
+            companion: PrunedCompanion::of(&config),
             reset: ResetPoint { theta0: Weights::theta0(&config), theta_k: None },
             config,
             data,
@@ -188,7 +185,7 @@ impl Experiment {
                 control,
                 mask: self.mask.clone(),
                 theta_k: self.reset.theta_k.clone(),
-                discriminator: self.discriminator.clone(),
+                companion: self.companion_mask().cloned(),
             })
             .collect()
     }
@@ -223,7 +220,7 @@ impl Experiment {
         let cfg = &self.config;
         let (w, start) = self.reset.reset(cfg, &self.mask);
         let mut run = TrainRun::new(cfg, &w, &self.mask, start, cfg.train.steps, cfg.seed, &self.device)
-            .prune_discriminator(self.discriminator.as_ref());
+            .prune_companion(self.companion_mask());
         if self.round == 0 && cfg.prune.reset == ResetMode::Rewind {
             run = run.snapshot_at(cfg.prune.rewind_step);
         }
@@ -234,7 +231,7 @@ impl Experiment {
     }
 
     fn control_run(&self, control: Control) -> TrainRun {
-        control.run(&self.config, &self.reset, &self.mask, self.discriminator.as_ref(), self.round, &self.device)
+        control.run(&self.config, &self.reset, &self.mask, self.companion_mask(), self.round, &self.device)
     }
 
     /// The control that trains after the ticket (`after` None) or after
@@ -289,8 +286,8 @@ impl Experiment {
             self.reset.theta_k = Some(k);
         }
         let trained = run.model().to_weights().await?;
-        if self.discriminator.is_some() {
-            self.discriminator_trained = run.discriminator_weights().await?;
+        if let Some(companion) = self.companion.as_mut() {
+            companion.keep_trained(run.companion_weights().await?);
         }
         let (early_bird, settled) = run.take_early_bird().map(Tracker::finish).unzip();
         // The weights the next mask is drawn from: the end of training, or the early-bird iteration.
@@ -317,7 +314,7 @@ impl Experiment {
             shuffled: None,
             constant_signs: None,
             supermask: Some(supermask),
-            discriminator_remaining: self.discriminator.as_ref().map(Mask::density),
+            companion_remaining: self.companion_mask().map(Mask::density),
             mask: self.mask.clone(),
             early_bird,
             trained: keep,
@@ -348,10 +345,14 @@ impl Experiment {
         // recorded and a checkpoint still describes a consistent state.
         if self.round < self.config.prune.rounds {
             let mask = self.next_mask(ticket).await?;
-            self.discriminator = self.next_discriminator_mask();
+            if let Some(companion) = self.companion.as_mut() {
+                companion.next_round(&self.config);
+            }
             self.mask = mask;
         }
-        self.discriminator_trained = None;
+        if let Some(companion) = self.companion.as_mut() {
+            companion.clear_trained();
+        }
         self.reports.push((*report).clone());
         self.round += 1;
         Ok(Event::RoundDone(report))
@@ -397,12 +398,9 @@ impl Experiment {
         Ok(mask)
     }
 
-    /// A pruned discriminator's next mask: magnitude pruning of the ticket's trained D at the generator's rates,
-    /// always iterative (D has no dense trained copy kept for one-shot cuts).
-    fn next_discriminator_mask(&self) -> Option<Mask> {
-        let (mask, trained) = (self.discriminator.as_ref()?, self.discriminator_trained.as_ref()?);
-        let keep = prune::keep_counts_iterative(&self.config, mask);
-        Some(prune::prune_magnitude(trained, mask, &keep, self.config.prune.scope))
+    /// The companion's mask this round (a pruned GAN discriminator's), if the task prunes one.
+    fn companion_mask(&self) -> Option<&Mask> {
+        self.companion.as_ref().map(PrunedCompanion::mask)
     }
 
     /// The state after the last finished round, whatever is training now:
@@ -417,7 +415,7 @@ impl Experiment {
             backend: backend.into(),
             rounds: self.reports.clone(),
             next_mask: self.mask.clone(),
-            next_discriminator_mask: self.discriminator.clone(),
+            next_companion_mask: self.companion_mask().cloned(),
             theta_k: self.reset.theta_k.clone().filter(|_| started),
             dense_trained: self
                 .dense_trained
@@ -433,13 +431,13 @@ impl Experiment {
     /// With replicates, this is the replicate in progress (its own seed; `data` must be its dataset).
     pub fn resume(checkpoint: Checkpoint, data: Dataset, device: &Device) -> Result<Self, EngineError> {
         checkpoint.validate()?;
-        let Checkpoint { config, rounds, next_mask, next_discriminator_mask, theta_k, dense_trained, .. } =
+        let Checkpoint { config, rounds, next_mask, next_companion_mask, theta_k, dense_trained, .. } =
             checkpoint.replicate_checkpoint();
         let mut experiment = Self::new(config, data, device)?;
         experiment.round = rounds.len();
         experiment.mask = next_mask;
-        if next_discriminator_mask.is_some() {
-            experiment.discriminator = next_discriminator_mask;
+        if let Some(mask) = next_companion_mask {
+            experiment.companion = Some(PrunedCompanion::resumed(mask));
         }
         experiment.reset.theta_k = theta_k;
         experiment.dense_trained = dense_trained;

@@ -142,17 +142,18 @@ impl TrainRun {
         self
     }
 
-    /// A GAN's discriminator starts from its θ0 ⊙ `mask` (None: dense, as for every other task).
-    pub fn prune_discriminator(mut self, mask: Option<&Mask>) -> Self {
+    /// The task's pruned companion (a GAN's discriminator) starts from its θ0 ⊙ `mask` (None: no companion is
+    /// pruned, as for every other task).
+    pub fn prune_companion(mut self, mask: Option<&Mask>) -> Self {
         if let Some(mask) = mask {
-            self.learner.prune_discriminator(mask);
+            self.learner.prune_companion(mask);
         }
         self
     }
 
-    /// A GAN's discriminator weights now, read back (None for other tasks).
-    pub async fn discriminator_weights(&self) -> Result<Option<Weights>, EngineError> {
-        self.learner.discriminator_weights().await
+    /// The companion's weights now (a GAN's discriminator), read back (None for other tasks).
+    pub async fn companion_weights(&self) -> Result<Option<Weights>, EngineError> {
+        self.learner.companion_weights().await
     }
 
     pub fn iteration(&self) -> usize {

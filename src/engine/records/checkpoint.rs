@@ -20,6 +20,7 @@ use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::report::RoundReport;
 use crate::engine::networks::weights::Weights;
 use crate::engine::records::ticket_format::{FORMAT, MAX_FILE_BYTES, TicketError, VERSION};
+use crate::engine::tasks::Task;
 
 /// miniz's deflate level (0–10) for browser storage: zlib's default balance of size and time.
 const DEFLATE_LEVEL: u8 = 6;
@@ -36,9 +37,9 @@ pub struct Checkpoint {
     pub rounds: Vec<RoundReport>,
     /// The mask the next round trains (the last round's mask when finished).
     pub next_mask: Mask,
-    /// A GAN whose discriminator is pruned too: D's mask for the next round.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_discriminator_mask: Option<Mask>,
+    /// The task's pruned companion's mask for the next round (a GAN's discriminator under `prune.discriminator`).
+    #[serde(rename = "next_discriminator_mask", default, skip_serializing_if = "Option::is_none")]
+    pub next_companion_mask: Option<Mask>,
     /// θk, when the configuration rewinds to iteration k.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theta_k: Option<Weights>,
@@ -278,14 +279,15 @@ impl Checkpoint {
         }
         let started = !self.rounds.is_empty();
         let p = &cfg.prune;
-        match &self.next_discriminator_mask {
-            None if p.discriminator && cfg.is_gan() && started => {
+        // The task's pruned companion (a GAN's discriminator under `prune.discriminator`) carries its next mask.
+        match (&self.next_companion_mask, Task::of(cfg).pruned_companion(cfg)) {
+            (None, Some(_)) if started => {
                 return Err(content("the discriminator is pruned, but its next mask is missing".into()));
             }
-            Some(_) if !(p.discriminator && cfg.is_gan()) => {
+            (Some(_), None) => {
                 return Err(content("a discriminator mask, but the configuration does not prune one".into()));
             }
-            Some(d) if d.shapes_differ(&crate::engine::tasks::gan::discriminator_shapes(&cfg.model.hidden)) => {
+            (Some(d), Some(shapes)) if d.shapes_differ(&shapes) => {
                 return Err(content("the discriminator's mask does not fit the configuration's layers".into()));
             }
             _ => {}

@@ -38,6 +38,7 @@ use crate::engine::data::Dataset;
 use crate::engine::error::EngineError;
 use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::mask::Mask;
+use crate::engine::networks::shapes::LayerShape;
 use crate::engine::networks::transformer::MaskedTransformer;
 use crate::engine::networks::{
     model::{MaskedNet, Network},
@@ -206,6 +207,15 @@ impl Task {
         })
     }
 
+    /// The shapes of the second network this task prunes beside its own, when the configuration asks for it:
+    /// a GAN's discriminator under `prune.discriminator` (None for every other task and setting).
+    pub fn pruned_companion(self, config: &ExperimentConfig) -> Option<Vec<LayerShape>> {
+        match self {
+            Task::Gan if config.prune.discriminator => Some(gan::discriminator_shapes(&config.model.hidden)),
+            _ => None,
+        }
+    }
+
     /// The page's views of this task, beyond those every task has.
     pub fn views(self) -> &'static [View] {
         self.row().views
@@ -264,15 +274,16 @@ impl Learner {
         }
     }
 
-    /// Prune a GAN's discriminator to `mask` before the first step (other learners have none to prune).
-    pub fn prune_discriminator(&mut self, mask: &Mask) {
+    /// Prune the task's companion ([`Task::pruned_companion`]: a GAN's discriminator) to `mask` before the first
+    /// step (other learners have none to prune).
+    pub fn prune_companion(&mut self, mask: &Mask) {
         if let Learner::Gan(g) = self {
             g.prune_discriminator(mask);
         }
     }
 
-    /// A GAN's discriminator weights now, read back; None for other learners.
-    pub async fn discriminator_weights(&self) -> Result<Option<Weights>, EngineError> {
+    /// The companion's weights now (a GAN's discriminator), read back; None for other learners.
+    pub async fn companion_weights(&self) -> Result<Option<Weights>, EngineError> {
         match self {
             Learner::Gan(g) => Ok(Some(g.discriminator_weights().await?)),
             Learner::Supervised(_) | Learner::Policy(_) => Ok(None),

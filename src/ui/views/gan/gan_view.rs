@@ -55,7 +55,7 @@ impl Panel {
                     _ => String::new(),
                 };
                 // With the discriminator pruned too, every network of the round trained against a D this sparse.
-                let d = report.discriminator_remaining.map_or_else(String::new, |d| format!(" · D {:.1}%", d * 100.0));
+                let d = report.companion_remaining.map_or_else(String::new, |d| format!(" · D {:.1}%", d * 100.0));
                 Some(Panel {
                     class,
                     label: format!("{label}, round {}{d}", report.round),

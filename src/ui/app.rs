@@ -13,12 +13,13 @@ use crate::engine::records::pinned_runs::PinnedRuns;
 use crate::engine::records::sweep_summary::Summary;
 use crate::engine::tasks::View;
 use crate::engine::{Checkpoint, Choice, DatasetName, ExperimentConfig, Mask, Progress, RoundReport, Task};
+use crate::ui::Comparison;
 use crate::ui::Finished;
 use crate::ui::drawing::charts::{
     AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, LossChart, MeanReturnChart,
     ModesChart, QualityChart, SparsityChart, SweepChart,
 };
-use crate::ui::panels::pinned::{self, Comparison, PinnedPanel};
+use crate::ui::panels::pinned::{self, PinnedPanel};
 use crate::ui::panels::rounds_table::RoundsTable;
 use crate::ui::panels::stability_panel::StabilityPanel;
 use crate::ui::panels::tour::{self, TourPanel};

@@ -52,6 +52,15 @@ fn round_shown(rounds: &[RoundReport], selected: Option<usize>) -> Option<&Round
     selected.and_then(|i| rounds.get(i)).or(rounds.last())
 }
 
+/// A run kept beside this one (`panels::pinned`) as the charts draw it: its name against the current settings,
+/// its colour, its rounds. Plain data below the charts and the panel that makes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    pub label: String,
+    pub colour: &'static str,
+    pub rounds: Vec<RoundSpread>,
+}
+
 /// Every finished round of every replicate, summarised round by round: the
 /// charts and the table read it, and it is computed once per change.
 #[derive(Clone, Debug, Default, PartialEq)]

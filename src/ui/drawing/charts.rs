@@ -13,7 +13,7 @@ use crate::engine::records::sweep_summary::Summary;
 use crate::engine::{ExperimentConfig, RoundReport};
 use crate::url::{self, UrlState};
 
-use crate::ui::panels::pinned::Comparison;
+use crate::ui::Comparison;
 use crate::ui::{Finished, drawing::palette, round_shown};
 
 /// Every chart's SVG box and the margin for the axes' labels.

@@ -9,10 +9,9 @@ use leptos::prelude::*;
 
 use crate::engine::ExperimentConfig;
 use crate::engine::records::pinned_runs::{MAX_PINNED, PinnedRun, PinnedRuns};
-use crate::engine::records::replicates::RoundSpread;
 use crate::url::{self, Group, UrlState};
 
-use crate::ui::{Finished, drawing::palette, run::saved, run::ticket_file};
+use crate::ui::{Comparison, Finished, drawing::palette, run::saved, run::ticket_file};
 
 /// Where this browser keeps the pinned runs.
 const STORAGE_KEY: &str = "lottery-ticket-lab/pinned/v1";
@@ -64,14 +63,6 @@ pub fn difference(pinned: &ExperimentConfig, current: &ExperimentConfig) -> Stri
         n if n > MAX_NAMED_SETTINGS => format!("{}, …", parts[..MAX_NAMED_SETTINGS].join(", ")),
         _ => parts.join(", "),
     }
-}
-
-/// A pinned run as the charts draw it: its name against the current settings, its colour, its rounds.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Comparison {
-    pub label: String,
-    pub colour: &'static str,
-    pub rounds: Vec<RoundSpread>,
 }
 
 /// The pinned runs named against the current settings, for the charts.

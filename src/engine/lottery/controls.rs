@@ -86,8 +86,8 @@ impl Control {
     }
 
     /// The control's run in round `round`, whose ticket has `mask` (and the task's pruned `companion`, a GAN's
-    /// discriminator when it is pruned too: the control's is the ticket's). It depends on nothing else, so it gives the same
-    /// result wherever it trains.
+    /// discriminator when it is pruned too: the control's is the ticket's). It depends on nothing else, so it
+    /// gives the same result wherever it trains.
     pub fn run(
         self,
         config: &ExperimentConfig,

@@ -13,9 +13,6 @@ use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::prune;
 use crate::engine::networks::weights::Weights;
 
-/// The distance under which consecutive masks count as settled (You et al. use 0.1): the configuration's default.
-pub const DEFAULT_THRESHOLD: f64 = crate::engine::config::DEFAULT_EARLY_BIRD_THRESHOLD;
-
 /// How far the mask moved since the previous evaluation point.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MaskDistance {

@@ -610,12 +610,13 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         note("heads", format!("{} heads do not divide the width {}; using {heads}", t.heads, t.d_model));
         t.heads = heads;
     }
-    if !c.learns_from_rows() && !c.prune.method.reads_training() {
+    if !c.task_row().reads("method") && !c.prune.method.reads_training() {
+        let task = c.task_row().name;
         note(
             "method",
-            "a policy or a generator prunes by its trained weights (SNIP and SynFlow score labelled rows); using \
-             magnitude"
-                .into(),
+            format!(
+                "a {task} prunes by its trained weights (SNIP and SynFlow score a classifier's rows); using magnitude"
+            ),
         );
         c.prune.method = PruneMethod::Magnitude;
     }

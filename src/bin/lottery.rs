@@ -341,7 +341,7 @@ mod cli {
             };
             let mut report = match &mut page_engine {
                 Some(engine) => {
-                    let mut bars = RoundBars::default();
+                    let mut bars = RoundBars::of(&config);
                     let checkpoint = engine.train_replicate(&config, i, own.as_ref(), |message| match message {
                         FromWorker::Progress { progress, .. } => bars.progress(progress),
                         FromWorker::Round { report, .. } => bars.round_done(report),
@@ -532,8 +532,8 @@ mod cli {
         device: &burn::tensor::Device,
         chunk: usize,
     ) -> Result<Report, String> {
+        let mut bars = RoundBars::of(&config);
         let mut experiment = Experiment::new(config, data, device).map_err(|e| e.to_string())?;
-        let mut bars = RoundBars::default();
         pollster::block_on(experiment.run_to_end(chunk, |event| match event {
             Event::Progress(p) => bars.progress(p),
             Event::RoundDone(r) => bars.round_done(r),
@@ -554,13 +554,17 @@ mod cli {
         decode_exactly(query, "the link's settings")
     }
 
-    /// A progress bar per round, and a line when a round ends.
-    #[derive(Default)]
+    /// A progress bar per round, and a line with the task's figures when a round ends.
     struct RoundBars {
         bar: Option<(usize, ProgressBar)>,
+        figures: &'static [lottery_ticket_lab::engine::tasks::row::Figure],
     }
 
     impl RoundBars {
+        fn of(config: &engine::ExperimentConfig) -> Self {
+            Self { bar: None, figures: config.task_row().figures }
+        }
+
         fn progress(&mut self, p: &engine::Progress) {
             let round_len = p.end as u64;
             if !matches!(&self.bar, Some((r, _)) if *r == p.round) {
@@ -580,12 +584,14 @@ mod cli {
             if let Some((_, b)) = self.bar.take() {
                 b.finish_and_clear();
             }
-            let s = &r.ticket.score;
-            let figure = match (s.mean_return, s.modes_covered, s.high_quality_fraction) {
-                (Some(mean_return), _, _) => format!("ticket mean return {mean_return:.1}"),
-                (_, Some(modes), Some(q)) => format!("ticket covers {modes} modes, {:.1}% high quality", q * 100.0),
-                _ => format!("ticket test accuracy {:.2}%", r.ticket.test_accuracy * 100.0),
-            };
+            // The task's figures, headline first ("ticket test accuracy 95.00 %").
+            let figure = self
+                .figures
+                .iter()
+                .filter_map(|f| r.ticket.figure(f.key).map(|v| format!("{} {}", f.head(), f.cell(v))))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let figure = format!("ticket {figure}");
             eprintln!("round {:>2}: {:>6.2}% of weights, {figure}", r.round, r.weights_remaining * 100.0);
         }
     }
@@ -898,6 +904,7 @@ mod cli {
             TaskKind::ModularAddition => return modular_table(report),
             TaskKind::CartPole => return policy_table(report),
             TaskKind::Gan => return gan_table(report),
+            TaskKind::Regression => return figures_table(report),
             TaskKind::Classification => {}
         }
         let pct = |x: Option<f64>| x.map(|v| format!("{:.2}", v * 100.0)).unwrap_or_else(|| "–".into());
@@ -919,6 +926,37 @@ mod cli {
                 pct(r.ticket.train_accuracy),
                 pct(r.ticket.generalisation_gap()),
             ));
+        }
+        s
+    }
+
+    /// A table of the task's own figures (its row's, headline first) for the ticket and each control that ran.
+    fn figures_table(report: &Report) -> String {
+        use lottery_ticket_lab::engine::lottery::controls::Control;
+        let figures = report.config.task_row().figures;
+        let controls: Vec<Control> =
+            Control::ALL.into_iter().filter(|&c| report.rounds.iter().any(|r| r.control(c).is_some())).collect();
+        let mut head = String::from("| round | weights remaining % |");
+        let mut rule = String::from("|---:|---:|");
+        for f in figures {
+            head.push_str(&format!(" ticket {} |", f.head()));
+            rule.push_str("---:|");
+            for c in &controls {
+                head.push_str(&format!(" {} {} |", c.phase().label(), f.head()));
+                rule.push_str("---:|");
+            }
+        }
+        let mut s = format!("{head}\n{rule}\n");
+        for r in &report.rounds {
+            s.push_str(&format!("| {} | {:.2} |", r.round, r.weights_remaining * 100.0));
+            for f in figures {
+                let networks = std::iter::once(Some(&r.ticket)).chain(controls.iter().map(|&c| r.control(c)));
+                for n in networks {
+                    let value = n.and_then(|n| n.figure(f.key)).map_or_else(|| "–".into(), |v| f.cell(v));
+                    s.push_str(&format!(" {value} |"));
+                }
+            }
+            s.push('\n');
         }
         s
     }

@@ -633,9 +633,11 @@ impl ExperimentConfig {
             self.samples_bounds().check("samples", d.samples)?;
         }
         self.validate_modular()?;
-        check(self.learns_from_rows() || self.prune.method.reads_training(), "method", || {
-            "SNIP and SynFlow score a network on labelled rows; a policy or a generator prunes by its trained weights"
-                .into()
+        // The task's row says whether it reads the method (SNIP's batch scores a classifier's labelled rows).
+        check(self.task_row().reads("method") || self.prune.method.reads_training(), "method", || {
+            format!("SNIP and SynFlow score a classifier on labelled rows; a {} prunes by its trained weights", {
+                self.task_row().name
+            })
         })?;
         limits::NOISE.check("noise", d.noise)?;
         limits::VAL_FRAC.check("val_frac", d.val_frac)?;

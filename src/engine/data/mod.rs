@@ -40,6 +40,12 @@ pub enum DatasetName {
     Ring,
     /// A GAN's target: 25 Gaussians on a 5×5 grid.
     Grid,
+    /// Regression (`tasks::regression`): TensorFlow Playground's plane, y = (x + y) / 10 over [−6, 6]².
+    #[serde(rename = "reg-plane")]
+    RegPlane,
+    /// Regression: TensorFlow Playground's six signed bumps (its "Gaussian" regression set).
+    #[serde(rename = "reg-gauss")]
+    RegGauss,
 }
 
 crate::choices!(DatasetName {
@@ -56,12 +62,19 @@ crate::choices!(DatasetName {
     Cartpole => "cartpole", "CartPole (a policy, A2C)";
     Ring => "ring", "8 Gaussians on a ring (a GAN)";
     Grid => "grid", "25 Gaussians on a grid (a GAN)";
+    RegPlane => "reg-plane", "plane (regression)";
+    RegGauss => "reg-gauss", "6 Gaussians (regression)";
 });
 
 impl DatasetName {
-    /// Generated on the fly from (samples, noise, seed), as opposed to loaded.
+    /// Generated on the fly from (samples, noise, seed), as opposed to loaded: points in the plane.
     pub fn is_2d(self) -> bool {
-        matches!(self, Self::Circle | Self::Xor | Self::Gauss | Self::Spiral | Self::Moons)
+        matches!(self, Self::Circle | Self::Xor | Self::Gauss | Self::Spiral | Self::Moons) || self.is_regression()
+    }
+
+    /// Points in the plane with a value in −1..1 to predict, not a class.
+    pub fn is_regression(self) -> bool {
+        matches!(self, Self::RegPlane | Self::RegGauss)
     }
 
     /// The file under `web/data/` that holds an image set.
@@ -102,6 +115,8 @@ impl DatasetName {
             Self::Own | Self::Modular => 0,
             Self::Cartpole => crate::engine::tasks::cartpole::ACTIONS,
             Self::Ring | Self::Grid => crate::engine::tasks::mixture::POINT_DIM,
+            // One output: the predicted value.
+            Self::RegPlane | Self::RegGauss => 1,
             _ if self.is_2d() => 2,
             _ => 10,
         }
@@ -113,6 +128,8 @@ impl DatasetName {
 pub struct Split {
     pub x: Vec<f32>,
     pub y: Vec<u8>,
+    /// A regression's value per row (`y` is then its sign, 1 for ≥ 0, for colouring); empty otherwise.
+    pub targets: Vec<f32>,
 }
 
 impl Split {
@@ -142,7 +159,7 @@ impl Dataset {
     pub fn digest(&self) -> String {
         let mut hasher = crc32fast::Hasher::new();
         for split in [&self.train, &self.val, &self.test] {
-            for v in &split.x {
+            for v in split.x.iter().chain(&split.targets) {
                 hasher.update(&v.to_bits().to_le_bytes());
             }
             hasher.update(&split.y);
@@ -152,12 +169,14 @@ impl Dataset {
 }
 
 /// A labelled point cloud or image set before it is split.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Samples {
     pub features: usize,
     pub classes: usize,
     pub x: Vec<f32>,
     pub y: Vec<u8>,
+    /// A regression's value per row ([`Split::targets`]); empty otherwise.
+    pub targets: Vec<f32>,
 }
 
 impl Samples {
@@ -179,6 +198,7 @@ impl Samples {
         let take = |idx: &[usize]| Split {
             x: idx.iter().flat_map(|&i| self.x[i * f..(i + 1) * f].iter().copied()).collect(),
             y: idx.iter().map(|&i| self.y[i]).collect(),
+            targets: idx.iter().filter_map(|&i| self.targets.get(i).copied()).collect(),
         };
         let test = take(&order[..n_test]);
         let val = take(&order[n_test..n_test + n_val]);
@@ -263,7 +283,7 @@ pub fn generate_2d(name: DatasetName, samples: usize, noise: f64, seed: u64) -> 
         }
         _ => unreachable!("generate_2d called with image set {name:?}"),
     }
-    Samples { features: 2, classes: 2, x, y }
+    Samples { features: 2, classes: 2, x, y, targets: Vec::new() }
 }
 
 // ---------------------------------------------------------------------------
@@ -343,6 +363,7 @@ pub fn decode_image_set(file: &str, bytes: &[u8]) -> Result<Samples, DataError> 
         classes: classes as usize,
         x: pixels.iter().map(|&p| p as f32 * scale).collect(),
         y: labels.to_vec(),
+        targets: Vec::new(),
     })
 }
 
@@ -351,6 +372,7 @@ pub fn truncate(mut samples: Samples, limit: usize) -> Samples {
     if limit < samples.len() {
         samples.x.truncate(limit * samples.features);
         samples.y.truncate(limit);
+        samples.targets.truncate(limit);
     }
     samples
 }

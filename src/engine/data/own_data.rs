@@ -397,7 +397,13 @@ impl OwnData {
 
     /// The rows as samples, to split like any dataset.
     pub fn samples(&self) -> Samples {
-        Samples { features: self.features, classes: self.classes(), x: self.x.clone(), y: self.y.clone() }
+        Samples {
+            features: self.features,
+            classes: self.classes(),
+            x: self.x.clone(),
+            y: self.y.clone(),
+            targets: Vec::new(),
+        }
     }
 
     /// What the configuration records of the data: enough to check that a

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One evaluation point of a run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
     pub iteration: usize,
     /// Mean loss of the last training batch (none before the first step).
@@ -28,4 +28,8 @@ pub struct CurvePoint {
     /// A generator: the share of its test points within 3σ of a mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high_quality_fraction: Option<f64>,
+    /// A regression: mean squared error on the test split (`val_loss` is the validation split's; the
+    /// accuracies are the share of rows whose prediction has the target's sign).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_mse: Option<f64>,
 }

@@ -16,6 +16,7 @@ use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::early_bird::Tracker;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::networks::{model::Network, weights::Weights};
+use crate::engine::tasks::row::FigureKey;
 use crate::engine::tasks::{Learner, Task, TaskScore, gan};
 
 /// What a finished run reports.
@@ -42,6 +43,20 @@ impl RunSummary {
     /// network does on the rows it learned from than on rows it never saw.
     pub fn generalisation_gap(&self) -> Option<f64> {
         self.train_accuracy.map(|train| train - self.test_accuracy)
+    }
+
+    /// One of the task's figures ([`crate::engine::tasks::row::Figure`]) for this run, None where the run did
+    /// not measure it (steps to generalise: None also when it never generalised).
+    pub fn figure(&self, key: FigureKey) -> Option<f64> {
+        let s = &self.score;
+        match key {
+            FigureKey::TestAccuracy => Some(self.test_accuracy),
+            FigureKey::StepsToGeneralise => s.steps_to_generalise.flatten().map(|i| i as f64),
+            FigureKey::MeanReturn => s.mean_return,
+            FigureKey::ModesCovered => s.modes_covered.map(|m| m as f64),
+            FigureKey::HighQualityFraction => s.high_quality_fraction,
+            FigureKey::TestMse => s.test_mse,
+        }
     }
 }
 

@@ -26,6 +26,9 @@ pub enum Score {
     Return { cap: f64 },
     /// A generator: the modes its test points cover, out of the mixture's.
     Modes { modes: usize },
+    /// A regression: the share of test rows whose prediction has the target's sign (its test error is its
+    /// headline; the words compare shares).
+    Signs,
 }
 
 impl Score {
@@ -34,6 +37,7 @@ impl Score {
             TaskKind::CartPole => Score::Return { cap: cartpole::MAX_STEPS as f64 },
             TaskKind::Gan => Score::Modes { modes: Mixture::of(config.data.dataset).map_or(0, |m| m.means.len()) },
             TaskKind::Classification | TaskKind::ModularAddition => Score::Accuracy { classes: config.classes() },
+            TaskKind::Regression => Score::Signs,
         }
     }
 
@@ -44,6 +48,7 @@ impl Score {
             Score::Accuracy { .. } => format!("{:.1}%", share * PERCENT),
             Score::Return { cap } => format!("return {:.0}", share * cap),
             Score::Modes { modes } => format!("{:.1} modes", share * modes as f64),
+            Score::Signs => format!("{:.1}% of signs right", share * PERCENT),
         }
     }
 
@@ -51,6 +56,8 @@ impl Score {
     pub fn chance(self) -> Option<f64> {
         match self {
             Score::Accuracy { classes } => Some(1.0 / classes.max(1) as f64),
+            // A sign is right half the time by chance.
+            Score::Signs => Some(0.5),
             Score::Return { .. } | Score::Modes { .. } => None,
         }
     }

@@ -1,12 +1,12 @@
 //! The dataset an experiment learns from, as its task has it: rows generated
-//! or decoded for a classifier and modular addition, own rows from a file, and
+//! or decoded for a classifier, a regression and modular addition, own rows from a file, and
 //! none for the policy and the generator (their splits only carry the network's
 //! widths).
 
 use crate::engine::config::ExperimentConfig;
 use crate::engine::data::{self, Dataset, DatasetName, Samples};
 use crate::engine::error::EngineError;
-use crate::engine::tasks::{cartpole, mixture, modular};
+use crate::engine::tasks::{cartpole, mixture, modular, regression};
 
 /// Build the dataset a configuration names. Image sets need their file's
 /// bytes (`image_file` = (name, bytes)); 2D sets are generated.
@@ -21,12 +21,14 @@ pub fn build_dataset(config: &ExperimentConfig, image_file: Option<(&str, &[u8])
     }
     let samples = if d.dataset == DatasetName::Cartpole {
         // A policy learns from its environment: the splits only carry the actor's input and output widths.
-        Samples { features: cartpole::OBSERVATIONS, classes: cartpole::ACTIONS, x: Vec::new(), y: Vec::new() }
+        Samples { features: cartpole::OBSERVATIONS, classes: cartpole::ACTIONS, ..Samples::default() }
     } else if matches!(d.dataset, DatasetName::Ring | DatasetName::Grid) {
         // A generator learns against its discriminator: the splits only carry its noise and point widths.
-        Samples { features: mixture::NOISE_DIM, classes: mixture::POINT_DIM, x: Vec::new(), y: Vec::new() }
+        Samples { features: mixture::NOISE_DIM, classes: mixture::POINT_DIM, ..Samples::default() }
     } else if d.dataset == DatasetName::Modular {
         modular::samples(d.modulus)
+    } else if d.dataset.is_regression() {
+        regression::samples(d.dataset, d.samples, d.noise, config.seed)
     } else if d.dataset.is_2d() {
         data::generate_2d(d.dataset, d.samples, d.noise, config.seed)
     } else {

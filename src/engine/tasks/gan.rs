@@ -228,11 +228,9 @@ impl Gan {
             val_loss: 1.0 - share(&val),
             val_accuracy: share(&val),
             test_accuracy: share(&test),
-            train_accuracy: None,
-            mean_return: None,
-            train_return: None,
             modes_covered: Some(test.modes_covered),
             high_quality_fraction: Some(test.high_quality_fraction),
+            ..CurvePoint::default()
         })
     }
 

@@ -26,6 +26,7 @@ pub mod gan;
 pub mod mixture;
 pub mod modular;
 pub mod policy;
+pub mod regression;
 pub mod row;
 pub mod supervised;
 
@@ -48,6 +49,7 @@ use circuit::Circuit;
 use gan::Gan;
 use mixture::Mixture;
 use policy::{Episode, Policy};
+use regression::Regression;
 pub use row::{TASKS, TaskKind, TaskRow, View};
 use supervised::Supervised;
 
@@ -65,6 +67,9 @@ pub enum Task {
     /// Generate points of a 2D Gaussian mixture: the network is a GAN's generator, trained against a dense
     /// discriminator of the learner's own ([`gan`]).
     Gan,
+    /// Predict a value in −1..1 at each point of the plane: an MLP with one output, mean squared error
+    /// ([`regression`]).
+    Regression,
 }
 
 /// A task's own figures for one trained network, in its summary beside the accuracies every task reports.
@@ -103,6 +108,9 @@ pub struct TaskScore {
     /// A generator: its discriminator's decision map at the end of training, drawn behind the points.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<gan::DecisionMap>,
+    /// A regression: mean squared error on the test split after training.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_mse: Option<f64>,
 }
 
 impl Task {
@@ -113,6 +121,7 @@ impl Task {
             TaskKind::ModularAddition => Task::ModularAddition { heads: config.model.transformer.heads },
             TaskKind::CartPole => Task::CartPole,
             TaskKind::Gan => Task::Gan,
+            TaskKind::Regression => Task::Regression,
         }
     }
 
@@ -123,6 +132,7 @@ impl Task {
             Task::ModularAddition { .. } => TaskKind::ModularAddition,
             Task::CartPole => TaskKind::CartPole,
             Task::Gan => TaskKind::Gan,
+            Task::Regression => TaskKind::Regression,
         };
         TaskRow::by_kind(kind)
     }
@@ -130,7 +140,7 @@ impl Task {
     /// Upload θ ⊙ m as this task's network (`device` with autodiff to train it).
     pub fn network(self, weights: &Weights, mask: &Mask, device: &Device) -> Network {
         match self {
-            Task::Classification | Task::CartPole | Task::Gan => {
+            Task::Classification | Task::CartPole | Task::Gan | Task::Regression => {
                 Network::Classifier(MaskedNet::new(weights, mask, device))
             }
             Task::ModularAddition { heads } => {
@@ -162,6 +172,9 @@ impl Task {
                 &config.model.hidden,
                 device,
             ));
+        }
+        if self == Task::Regression {
+            return Learner::Regression(Regression::new(config.train.batch, order_seed, device));
         }
         let every_point_on_train = matches!(self, Task::ModularAddition { .. }); // the grokking curve's train half
         Learner::Supervised(Supervised::new(config.train.batch, order_seed, every_point_on_train, device))
@@ -198,6 +211,7 @@ impl Task {
                 }
                 _ => TaskScore::default(),
             },
+            Task::Regression => TaskScore { test_mse: curve.last().and_then(|p| p.test_mse), ..TaskScore::default() },
             Task::ModularAddition { heads } => TaskScore {
                 steps_to_generalise: Some(modular::steps_to_generalise(curve)),
                 steps_to_fit: Some(modular::steps_to_fit(curve)),
@@ -234,6 +248,7 @@ pub enum Learner {
     Supervised(Supervised),
     Policy(Policy),
     Gan(Gan),
+    Regression(Regression),
 }
 
 impl Learner {
@@ -241,8 +256,10 @@ impl Learner {
     /// from batch `start`. A policy's episodes and a GAN's draws restart their streams (their environments and
     /// samples are not replayed to k); the README says so.
     pub fn continue_from(&mut self, start: usize) {
-        if let Learner::Supervised(s) = self {
-            s.continue_after(start);
+        match self {
+            Learner::Supervised(s) => s.continue_after(start),
+            Learner::Regression(r) => r.continue_after(start),
+            Learner::Policy(_) | Learner::Gan(_) => {}
         }
     }
 
@@ -253,6 +270,7 @@ impl Learner {
             Learner::Supervised(s) => Ok(s.gradients(model, data)),
             Learner::Policy(p) => p.gradients(model).await,
             Learner::Gan(g) => Ok(g.gradients(model)),
+            Learner::Regression(r) => Ok(r.gradients(model, data)),
         }
     }
 
@@ -262,6 +280,7 @@ impl Learner {
             Learner::Supervised(s) => s.last_loss().await,
             Learner::Policy(p) => p.last_loss().await,
             Learner::Gan(g) => g.last_loss().await,
+            Learner::Regression(r) => r.last_loss().await,
         }
     }
 
@@ -271,6 +290,7 @@ impl Learner {
             Learner::Supervised(s) => s.measure(iteration, model, data).await,
             Learner::Policy(p) => p.measure(iteration, model).await,
             Learner::Gan(g) => g.measure(iteration, model).await,
+            Learner::Regression(r) => r.measure(iteration, model, data).await,
         }
     }
 
@@ -286,7 +306,7 @@ impl Learner {
     pub async fn companion_weights(&self) -> Result<Option<Weights>, EngineError> {
         match self {
             Learner::Gan(g) => Ok(Some(g.discriminator_weights().await?)),
-            Learner::Supervised(_) | Learner::Policy(_) => Ok(None),
+            Learner::Supervised(_) | Learner::Policy(_) | Learner::Regression(_) => Ok(None),
         }
     }
 
@@ -294,7 +314,8 @@ impl Learner {
     pub async fn train_accuracy(&self, model: &Network, data: &Dataset) -> Result<Option<f64>, EngineError> {
         match self {
             Learner::Supervised(s) => Ok(Some(s.train_accuracy(model, data).await?)),
-            Learner::Policy(_) | Learner::Gan(_) => Ok(None),
+            // A regression's accuracies are sign agreement, not its figure: its training fit is not reported.
+            Learner::Policy(_) | Learner::Gan(_) | Learner::Regression(_) => Ok(None),
         }
     }
 }

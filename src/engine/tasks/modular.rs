@@ -32,7 +32,7 @@ pub fn samples(modulus: usize) -> Samples {
             y.push(((a + b) % p) as u8);
         }
     }
-    Samples { features: 2 * p, classes: p, x, y }
+    Samples { features: 2 * p, classes: p, x, y, targets: Vec::new() }
 }
 
 /// Whether `n` is prime (the moduli offered are primes, as in the papers).

@@ -236,8 +236,7 @@ impl Policy {
             train_accuracy: None,
             mean_return: Some(test),
             train_return: self.recent_return(),
-            modes_covered: None,
-            high_quality_fraction: None,
+            ..CurvePoint::default()
         })
     }
 }

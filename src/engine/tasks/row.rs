@@ -1,7 +1,7 @@
 //! The tasks as a table, one row each, as the settings are in `url::SETTINGS`: which datasets run the task,
-//! whether it learns from rows, the settings it ignores, and the page's views only it has. What asks "which
-//! task?" reads its row here instead of naming datasets; the task's behaviour (its network, learner and score)
-//! is [`super::Task`]'s.
+//! whether it learns from rows, the settings it ignores, the figures it judges a network by, and the page's
+//! views only it has. What asks "which task?" reads its row here instead of naming datasets; the task's
+//! behaviour (its network, learner and score) is [`super::Task`]'s.
 
 use crate::engine::data::DatasetName;
 
@@ -12,6 +12,7 @@ pub enum TaskKind {
     ModularAddition,
     CartPole,
     Gan,
+    Regression,
 }
 
 /// One task's row.
@@ -27,9 +28,104 @@ pub struct TaskRow {
     pub learns_from_rows: bool,
     /// URL keys of settings this task ignores: the page's bench hides them, links keep them.
     pub ignores: &'static [&'static str],
+    /// The figures it judges a trained network by, the headline first: what its tables, its read-outs and
+    /// its verdicts quote.
+    pub figures: &'static [Figure],
     /// The page's views only this task has.
     pub views: &'static [View],
 }
+
+/// Which of a run's figures ([`crate::engine::lottery::train::RunSummary::figure`] reads it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigureKey {
+    /// Test accuracy at the end of training (a share).
+    TestAccuracy,
+    /// Modular addition: the first evaluation step with test accuracy at least 95%.
+    StepsToGeneralise,
+    /// A policy: the greedy policy's mean return on the seeded test episodes.
+    MeanReturn,
+    /// A generator: the modes its test points cover.
+    ModesCovered,
+    /// A generator: the share of its test points within 3σ of a mode.
+    HighQualityFraction,
+    /// A regression: mean squared error on the test split.
+    TestMse,
+}
+
+/// Which way a figure is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+/// How a figure is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A share, written in percent.
+    Percent,
+    /// A count of steps or modes, or a return (steps the pole stayed up), written as a number.
+    Count,
+    /// A mean squared error, written with three decimals.
+    Error,
+}
+
+/// One figure a task judges a network by: which, its name, how it is written, and which way is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Figure {
+    pub key: FigureKey,
+    /// Its name in a table's head and a sentence ("test accuracy", "test MSE").
+    pub label: &'static str,
+    pub unit: Unit,
+    pub better: Better,
+}
+
+impl Figure {
+    /// A value as tables write it: "95.00" (percent), "487.0", "0.012".
+    pub fn cell(self, value: f64) -> String {
+        match self.unit {
+            Unit::Percent => format!("{:.2}", value * 100.0),
+            Unit::Count => format!("{value:.1}"),
+            Unit::Error => format!("{value:.4}"),
+        }
+    }
+
+    /// Its head in a table, with its unit ("test accuracy %").
+    pub fn head(self) -> String {
+        match self.unit {
+            Unit::Percent => format!("{} %", self.label),
+            Unit::Count | Unit::Error => self.label.to_string(),
+        }
+    }
+
+    /// Whether `a` is better than `b` by this figure.
+    pub fn better(self, a: f64, b: f64) -> bool {
+        match self.better {
+            Better::Higher => a > b,
+            Better::Lower => a < b,
+        }
+    }
+}
+
+const TEST_ACCURACY: Figure =
+    Figure { key: FigureKey::TestAccuracy, label: "test accuracy", unit: Unit::Percent, better: Better::Higher };
+const STEPS_TO_GENERALISE: Figure = Figure {
+    key: FigureKey::StepsToGeneralise,
+    label: "steps to generalise",
+    unit: Unit::Count,
+    better: Better::Lower,
+};
+const MEAN_RETURN: Figure =
+    Figure { key: FigureKey::MeanReturn, label: "mean return", unit: Unit::Count, better: Better::Higher };
+const MODES_COVERED: Figure =
+    Figure { key: FigureKey::ModesCovered, label: "modes covered", unit: Unit::Count, better: Better::Higher };
+const HIGH_QUALITY: Figure =
+    Figure { key: FigureKey::HighQualityFraction, label: "high quality", unit: Unit::Percent, better: Better::Higher };
+const TEST_MSE: Figure =
+    Figure { key: FigureKey::TestMse, label: "test MSE", unit: Unit::Error, better: Better::Lower };
+/// A regression's accuracies: the share of test rows whose prediction has the target's sign.
+const SIGNS_RIGHT: Figure =
+    Figure { key: FigureKey::TestAccuracy, label: "signs right", unit: Unit::Percent, better: Better::Higher };
 
 /// A view of the page that only some tasks have (every task has the rounds, the accuracy charts, the
 /// heatmaps of its tensors and the controls).
@@ -56,6 +152,8 @@ pub enum View {
     GanSamples,
     /// Modes covered and the high-quality share against weights remaining.
     Coverage,
+    /// A regression's test error against weights remaining, in place of the accuracy charts.
+    ErrorCharts,
 }
 
 const CLASSIFICATION_VIEWS: &[View] = &[View::NetworkDrawing];
@@ -63,6 +161,7 @@ const CART_POLE_VIEWS: &[View] = &[View::CartPoleEpisode, View::Returns, View::N
 const GAN_VIEWS: &[View] = &[View::GanSamples, View::Coverage, View::NetworkDrawing];
 const MODULAR_ADDITION_VIEWS: &[View] =
     &[View::GrokkingCurve, View::StepsToGeneralise, View::TransformerDrawing, View::Circuit];
+const REGRESSION_VIEWS: &[View] = &[View::NetworkDrawing, View::ErrorCharts];
 
 /// Settings only modular addition's transformer reads.
 const TRANSFORMER_KEYS: [&str; 4] = ["p", "dmodel", "heads", "dmlp"];
@@ -70,13 +169,14 @@ const TRANSFORMER_KEYS: [&str; 4] = ["p", "dmodel", "heads", "dmlp"];
 const GAN_KEYS: [&str; 1] = ["dprune"];
 
 /// Every task, one row each.
-pub const TASKS: [TaskRow; 4] = [
+pub const TASKS: [TaskRow; 5] = [
     TaskRow {
         kind: TaskKind::Classification,
         name: "classification",
         datasets: &[],
         learns_from_rows: true,
         ignores: &[TRANSFORMER_KEYS[0], TRANSFORMER_KEYS[1], TRANSFORMER_KEYS[2], TRANSFORMER_KEYS[3], GAN_KEYS[0]],
+        figures: &[TEST_ACCURACY],
         views: CLASSIFICATION_VIEWS,
     },
     TaskRow {
@@ -86,6 +186,7 @@ pub const TASKS: [TaskRow; 4] = [
         learns_from_rows: true,
         // The pairs are the data and the transformer's shape is its own: no noise, widths, convs or init.
         ignores: &["n", "noise", "hidden", "conv", "init", GAN_KEYS[0]],
+        figures: &[TEST_ACCURACY, STEPS_TO_GENERALISE],
         views: MODULAR_ADDITION_VIEWS,
     },
     TaskRow {
@@ -95,6 +196,7 @@ pub const TASKS: [TaskRow; 4] = [
         learns_from_rows: false,
         // It learns from an environment, not from rows, and prunes by magnitude.
         ignores: &["n", "noise", "val", "test", "conv", "method", "p", "dmodel", "heads", "dmlp", GAN_KEYS[0]],
+        figures: &[MEAN_RETURN],
         views: CART_POLE_VIEWS,
     },
     TaskRow {
@@ -104,7 +206,19 @@ pub const TASKS: [TaskRow; 4] = [
         learns_from_rows: false,
         // It learns against a discriminator, not from rows, and prunes by magnitude.
         ignores: &["n", "noise", "val", "test", "conv", "method", "p", "dmodel", "heads", "dmlp"],
+        figures: &[MODES_COVERED, HIGH_QUALITY],
         views: GAN_VIEWS,
+    },
+    TaskRow {
+        kind: TaskKind::Regression,
+        name: "regression",
+        datasets: &[DatasetName::RegPlane, DatasetName::RegGauss],
+        learns_from_rows: true,
+        // The plane's points and an MLP: no transformer or discriminator, no convs; its pruning scores by
+        // magnitude (SNIP's batch scores a classifier's cross-entropy).
+        ignores: &["conv", "method", "p", "dmodel", "heads", "dmlp", GAN_KEYS[0]],
+        figures: &[TEST_MSE, SIGNS_RIGHT],
+        views: REGRESSION_VIEWS,
     },
 ];
 
@@ -117,6 +231,11 @@ impl TaskRow {
     /// The row of `kind`.
     pub fn by_kind(kind: TaskKind) -> &'static TaskRow {
         TASKS.iter().find(|t| t.kind == kind).expect("every kind has a row")
+    }
+
+    /// The figure its tables and verdicts lead with.
+    pub fn headline(&self) -> Figure {
+        self.figures[0]
     }
 
     /// Whether the task reads setting `key` (by its URL key).

@@ -118,37 +118,23 @@ pub async fn evaluate(
     Ok(Evaluation { loss: loss / n.max(1) as f64, accuracy: correct as f64 / n.max(1) as f64 })
 }
 
-/// One supervised run's state: the order it draws rows in, and the last batch.
-pub struct Supervised {
+/// The order a run draws training rows in: a fresh seeded permutation every epoch, `batch` rows at a time. Every
+/// learner from rows (classifiers, modular addition, a regression) draws through it, so a rewound run of any of
+/// them goes on with the dense run's order.
+pub struct RowOrder {
     batch: usize,
     order: Vec<usize>,
     cursor: usize,
     epoch: u64,
     order_seed: u64,
-    /// Batches to pass over before the first (see [`Supervised::continue_after`]).
+    /// Batches to pass over before the first (see [`RowOrder::continue_after`]).
     skip_batches: usize,
-    /// The last batch's logits and one-hot targets (no graph): its loss is
-    /// computed only when read, at evaluation points.
-    last_batch: Option<(Tensor<2>, Tensor<2>)>,
-    /// Measure accuracy on the training split at every evaluation point, not only at the end.
-    every_point_on_train: bool,
-    device: Device,
 }
 
-impl Supervised {
+impl RowOrder {
     /// Batches of `batch` rows in the order the seed `order_seed` draws (the same for every round of a seed).
-    pub fn new(batch: usize, order_seed: u64, every_point_on_train: bool, device: &Device) -> Self {
-        Self {
-            batch,
-            order: Vec::new(),
-            cursor: 0,
-            epoch: 0,
-            order_seed,
-            skip_batches: 0,
-            last_batch: None,
-            every_point_on_train,
-            device: device.clone(),
-        }
+    pub fn new(batch: usize, order_seed: u64) -> Self {
+        Self { batch, order: Vec::new(), cursor: 0, epoch: 0, order_seed, skip_batches: 0 }
     }
 
     /// Go on from where a run of the same order seed stands after `batches` batches: a run that starts at
@@ -170,9 +156,9 @@ impl Supervised {
         (self.epoch, self.cursor) = (epoch + 1, cursor);
     }
 
-    /// The next minibatch's row indices: a fresh permutation every epoch,
-    /// drawn from the order stream.
-    fn next_rows(&mut self, n: usize) -> Vec<usize> {
+    /// The next minibatch's row indices of a split of `n` rows: a fresh permutation every epoch, drawn from the
+    /// order stream.
+    pub fn next_rows(&mut self, n: usize) -> Vec<usize> {
         self.skip(n);
         let mut rows = Vec::with_capacity(self.batch);
         while rows.len() < self.batch.min(n) {
@@ -187,10 +173,33 @@ impl Supervised {
         }
         rows
     }
+}
+
+/// One supervised run's state: the order it draws rows in, and the last batch.
+pub struct Supervised {
+    rows: RowOrder,
+    /// The last batch's logits and one-hot targets (no graph): its loss is
+    /// computed only when read, at evaluation points.
+    last_batch: Option<(Tensor<2>, Tensor<2>)>,
+    /// Measure accuracy on the training split at every evaluation point, not only at the end.
+    every_point_on_train: bool,
+    device: Device,
+}
+
+impl Supervised {
+    /// Batches of `batch` rows in the order the seed `order_seed` draws (the same for every round of a seed).
+    pub fn new(batch: usize, order_seed: u64, every_point_on_train: bool, device: &Device) -> Self {
+        Self { rows: RowOrder::new(batch, order_seed), last_batch: None, every_point_on_train, device: device.clone() }
+    }
+
+    /// Go on with the data order from batch `batches` ([`RowOrder::continue_after`]).
+    pub fn continue_after(&mut self, batches: usize) {
+        self.rows.continue_after(batches);
+    }
 
     /// The gradients of the next batch's cross-entropy. No readback.
     pub fn gradients(&mut self, model: &Network, data: &Dataset) -> GradientsParams {
-        let rows = self.next_rows(data.train.len());
+        let rows = self.rows.next_rows(data.train.len());
         let (x, y) = Batch::gather(data, &rows).into_tensors(&self.device); // [batch, features], [batch, classes]
         let logits = model.forward(x); // [batch, classes]
         let surrogate = cross_entropy_surrogate(logits.clone(), y.clone());
@@ -224,10 +233,7 @@ impl Supervised {
             val_accuracy: val.accuracy,
             test_accuracy: test.accuracy,
             train_accuracy,
-            mean_return: None,
-            train_return: None,
-            modes_covered: None,
-            high_quality_fraction: None,
+            ..CurvePoint::default()
         })
     }
 

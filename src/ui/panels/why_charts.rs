@@ -25,6 +25,7 @@ fn axis_title(score: Score) -> &'static str {
         Score::Accuracy { .. } => "test accuracy (%)",
         Score::Return { .. } => "mean return (% of the cap)",
         Score::Modes { .. } => "modes covered (% of all)",
+        Score::Signs => "test signs right (%)",
     }
 }
 

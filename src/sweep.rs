@@ -475,6 +475,9 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
     if rounds.first().is_some_and(|r| r.ticket.modes_covered.is_some()) {
         return coverage_table(rounds);
     }
+    if rounds.first().is_some_and(|r| r.ticket.test_mse.is_some()) {
+        return error_table(rounds);
+    }
     let mut md = String::from(
         "| round | weights remaining % | ticket acc % | ticket early-stop iter | reinit acc % | random-mask acc % |\n\
          |---:|---:|---:|---:|---:|---:|\n",
@@ -492,6 +495,31 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
             mean_sd(&r.ticket.early_stop_iteration, 1.0, 0),
             control(&r.reinit),
             control(&r.random_mask)
+        );
+    }
+    md
+}
+
+/// A regression's table over replicates: each network's test mean squared error after training, mean ± sd with
+/// min–max (lower is better).
+pub fn error_table(rounds: &[RoundSpread]) -> String {
+    let mut md = String::from(
+        "| round | weights remaining % | ticket test MSE, mean ± sd (min–max) | reinit test MSE | random-mask test MSE |\n\
+         |---:|---:|---:|---:|---:|\n",
+    );
+    let error = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.test_mse.as_ref()) {
+        Some(s) => format!("{} ({:.4}–{:.4})", mean_sd(s, 1.0, 4), s.min, s.max),
+        None => "–".to_string(),
+    };
+    for r in rounds {
+        let _ = writeln!(
+            md,
+            "| {} | {:.2} | {} | {} | {} |",
+            r.round,
+            r.weights_remaining * 100.0,
+            error(Some(&r.ticket)),
+            error(r.reinit.as_ref()),
+            error(r.random_mask.as_ref())
         );
     }
     md

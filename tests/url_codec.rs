@@ -232,6 +232,7 @@ fn each_task_row_hides_what_its_task_ignores() {
     assert_eq!(kind(DatasetName::Cartpole), TaskKind::CartPole);
     assert_eq!([kind(DatasetName::Ring), kind(DatasetName::Grid)], [TaskKind::Gan; 2]);
     assert_eq!(kind(DatasetName::Mnist), TaskKind::Classification);
+    assert_eq!([kind(DatasetName::RegPlane), kind(DatasetName::RegGauss)], [TaskKind::Regression; 2]);
 
     // What each preset's task reads and ignores, by hand.
     let shows = |preset: &str, key: &str| url::applies(key, &lottery_ticket_lab::engine::preset(preset).unwrap());
@@ -240,6 +241,7 @@ fn each_task_row_hides_what_its_task_ignores() {
         ("modular", &["p", "dmodel", "heads", "dmlp", "val"][..], &["hidden", "noise", "conv", "init", "dprune"][..]),
         ("cartpole", &["hidden", "batch", "lr"][..], &["n", "val", "test", "method", "p", "dprune"][..]),
         ("gan-ring", &["hidden", "batch", "dprune"][..], &["n", "val", "test", "method", "dmodel"][..]),
+        ("regression", &["hidden", "n", "noise", "val", "test"][..], &["conv", "method", "p", "dmodel", "dprune"][..]),
     ] {
         for key in reads {
             assert!(shows(preset, key), "{preset} reads {key}");

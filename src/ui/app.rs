@@ -16,8 +16,8 @@ use crate::engine::{Checkpoint, Choice, DatasetName, ExperimentConfig, Mask, Pro
 use crate::ui::Comparison;
 use crate::ui::Finished;
 use crate::ui::drawing::charts::{
-    AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, LossChart, MeanReturnChart,
-    ModesChart, QualityChart, SparsityChart, SweepChart,
+    AccuracyChart, EarlyBirdChart, EarlyStopChart, ErrorChart, GeneralisationChart, GeneraliseChart, LossChart,
+    MeanReturnChart, ModesChart, QualityChart, SparsityChart, SweepChart,
 };
 use crate::ui::panels::pinned::{self, PinnedPanel};
 use crate::ui::panels::rounds_table::RoundsTable;
@@ -284,7 +284,7 @@ fn MiddleColumn(
             <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights
                 own=lab.own_data />
             <ReplicateNote lab=lab />
-            <RoundsTable finished=finished />
+            <RoundsTable finished=finished figure=Signal::derive(move || config.with(|c| c.task_row().headline())) />
             <TransformerView config=config masks=masks selected=selected />
             <Show when=move || shows(View::InputsKept)>
                 <InputsKept rounds=lab.rounds selected=selected />
@@ -326,13 +326,16 @@ fn ChartsColumn(
                 <ModesChart finished=finished pinned=pinned />
                 <QualityChart finished=finished pinned=pinned />
             </Show>
-            <Show when=move || !shows(View::Returns) && !shows(View::Coverage)>
+            <Show when=move || shows(View::ErrorCharts)>
+                <ErrorChart finished=finished pinned=pinned />
+            </Show>
+            <Show when=move || !shows(View::Returns) && !shows(View::Coverage) && !shows(View::ErrorCharts)>
                 <AccuracyChart finished=finished pinned=pinned />
             </Show>
             <LossChart live=lab.live />
             <EarlyStopChart finished=finished pinned=pinned />
-            // A policy and a generator have no training split to generalise from.
-            <Show when=move || !shows(View::Returns) && !shows(View::Coverage)>
+            // A policy and a generator have no training split to generalise from; a regression's is not reported.
+            <Show when=move || !shows(View::Returns) && !shows(View::Coverage) && !shows(View::ErrorCharts)>
                 <GeneralisationChart finished=finished pinned=pinned />
             </Show>
             // The supermask scored as the task scores (accuracy beside chance, a policy's return, a generator's modes).

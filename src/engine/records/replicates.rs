@@ -16,6 +16,7 @@ use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::overlap;
 use crate::engine::lottery::report::RoundReport;
 use crate::engine::lottery::train::RunSummary;
+use crate::engine::tasks::row::FigureKey;
 
 /// The seed of replicate `i` of a run seeded `base`: the next seeds, wrapping
 /// within the seed range.
@@ -94,6 +95,9 @@ pub struct NetworkSpread {
     pub high_quality_fraction: Option<Spread>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub median_high_quality_fraction: Option<f64>,
+    /// A regression: the test mean squared error over the replicates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_mse: Option<Spread>,
 }
 
 /// When replicates reached a milestone (generalising, fitting), some perhaps never: the median
@@ -151,11 +155,25 @@ impl NetworkSpread {
             median_modes_covered: median(runs, |r| r.score.modes_covered.map(|m| m as f64)),
             high_quality_fraction: measured(runs, |r| r.score.high_quality_fraction),
             median_high_quality_fraction: median(runs, |r| r.score.high_quality_fraction),
+            test_mse: measured(runs, |r| r.score.test_mse),
         })
     }
 }
 
 impl NetworkSpread {
+    /// One of the task's figures ([`FigureKey`]) over the replicates (steps to generalise as its median, only
+    /// where half or more generalised).
+    pub fn figure(&self, key: FigureKey) -> Option<Spread> {
+        match key {
+            FigureKey::TestAccuracy => Some(self.test_accuracy.clone()),
+            FigureKey::StepsToGeneralise => self.steps_to_generalise.as_ref().and_then(Milestone::as_spread),
+            FigureKey::MeanReturn => self.mean_return.clone(),
+            FigureKey::ModesCovered => self.modes_covered.clone(),
+            FigureKey::HighQualityFraction => self.high_quality_fraction.clone(),
+            FigureKey::TestMse => self.test_mse.clone(),
+        }
+    }
+
     /// Accuracies within 0..=1, iterations at least 0, every figure finite and min ≤ mean ≤ max.
     pub fn is_sane(&self) -> bool {
         // The mean of equal values may round a hair past them.

@@ -154,6 +154,8 @@ pub enum View {
     Coverage,
     /// A regression's test error against weights remaining, in place of the accuracy charts.
     ErrorCharts,
+    /// A regression's predicted value over the plane, in place of a classifier's decision regions.
+    OutputOverPlane,
 }
 
 const CLASSIFICATION_VIEWS: &[View] = &[View::NetworkDrawing];
@@ -161,7 +163,7 @@ const CART_POLE_VIEWS: &[View] = &[View::CartPoleEpisode, View::Returns, View::N
 const GAN_VIEWS: &[View] = &[View::GanSamples, View::Coverage, View::NetworkDrawing];
 const MODULAR_ADDITION_VIEWS: &[View] =
     &[View::GrokkingCurve, View::StepsToGeneralise, View::TransformerDrawing, View::Circuit];
-const REGRESSION_VIEWS: &[View] = &[View::NetworkDrawing, View::ErrorCharts];
+const REGRESSION_VIEWS: &[View] = &[View::NetworkDrawing, View::OutputOverPlane, View::ErrorCharts];
 
 /// Settings only modular addition's transformer reads.
 const TRANSFORMER_KEYS: [&str; 4] = ["p", "dmodel", "heads", "dmlp"];

@@ -229,6 +229,8 @@ enum Figure {
     ModesCovered,
     /// A generator: the share of its test points within 3σ of a mode, in percent.
     HighQuality,
+    /// A regression: mean squared error on the test split.
+    TestMse,
 }
 
 impl Figure {
@@ -242,13 +244,18 @@ impl Figure {
             Figure::MeanReturn => n.mean_return.clone(),
             Figure::ModesCovered => n.modes_covered.clone(),
             Figure::HighQuality => n.high_quality_fraction.clone(),
+            Figure::TestMse => n.test_mse.clone(),
         }
     }
 
     fn scale(self) -> f64 {
         match self {
             Figure::TestAccuracy | Figure::GeneralisationGap | Figure::HighQuality => 100.0,
-            Figure::EarlyStopIteration | Figure::StepsToGeneralise | Figure::MeanReturn | Figure::ModesCovered => 1.0,
+            Figure::EarlyStopIteration
+            | Figure::StepsToGeneralise
+            | Figure::MeanReturn
+            | Figure::ModesCovered
+            | Figure::TestMse => 1.0,
         }
     }
 
@@ -262,6 +269,7 @@ impl Figure {
             Figure::MeanReturn => format!("return {value:.0}"),
             Figure::ModesCovered => format!("{value:.1} modes"),
             Figure::HighQuality => format!("{value:.1}% high quality"),
+            Figure::TestMse => format!("MSE {value:.4}"),
         }
     }
 }
@@ -704,6 +712,32 @@ pub fn QualityChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> 
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"High-quality points (within 3σ of a mode, %) vs. weights remaining"</figcaption>
             <SparsitySvg plot=plot y_title="high quality (%)" label="high-quality share against weights remaining" />
+            <NetworkLegend />
+            <p class="hint replicates-note">{replicates_note(plot)}</p>
+        </figure>
+    }
+}
+
+/// The error axis: from 0 to the largest error any network made.
+fn error_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
+    (0.0, values.fold(f64::MIN_POSITIVE, f64::max))
+}
+
+/// A regression: the test mean squared error after training against % of weights remaining (lower is better),
+/// the dense network's as the reference line; with replicates, their mean and min–max band.
+#[component]
+pub fn ErrorChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
+    let plot =
+        Memo::new(move |_| finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::TestMse, error_range, p))));
+    view! {
+        <figure class="chart" id="error-chart"
+            data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-readouts=move || readouts_text(plot)
+            data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
+            data-random-points=move || plot.with(|p| p.random.mean.len)
+            data-replicates=move || plot.with(|p| p.replicates)>
+            <figcaption>"Test mean squared error (lower is better) vs. weights remaining (log scale)"</figcaption>
+            <SparsitySvg plot=plot y_title="test MSE" label="test error against weights remaining" />
             <NetworkLegend />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>

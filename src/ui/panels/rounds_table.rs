@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::engine::records::replicates::{NetworkSpread, Spread};
+use crate::engine::tasks::row::{Figure, FigureKey, Unit};
 
 use crate::ui::Finished;
 
@@ -30,27 +31,37 @@ fn cell(spread: Option<&Spread>, scale: f64, digits: usize) -> String {
     }
 }
 
-/// Whether the rounds are a policy's: its cells are mean returns, not accuracies.
-fn of_policy(finished: &Finished) -> bool {
-    finished.spreads.first().is_some_and(|r| r.ticket.mean_return.is_some())
+/// How the table writes a figure of the task's: its scale and decimals.
+fn written(figure: Figure) -> (f64, usize) {
+    match figure.unit {
+        Unit::Percent => (100.0, 1),
+        Unit::Count => (1.0, 0),
+        Unit::Error => (1.0, 4),
+    }
 }
 
-fn rows(finished: &Finished) -> Vec<RoundRow> {
-    let policy = of_policy(finished);
-    let accuracy = |n: Option<&NetworkSpread>| match policy {
-        true => cell(n.and_then(|n| n.mean_return.as_ref()), 1.0, 0),
-        false => cell(n.map(|n| &n.test_accuracy), 100.0, 1),
-    };
+/// The column heads of the task's headline figure: the ticket's and reinit's, and the random mask's (short).
+fn heads(figure: Figure) -> (String, String) {
+    match figure.unit {
+        Unit::Percent if figure.key == FigureKey::TestAccuracy => ("acc %".into(), "%".into()),
+        Unit::Percent => (format!("{} %", figure.label), format!("{} %", figure.label)),
+        Unit::Count | Unit::Error => (figure.label.into(), figure.label.into()),
+    }
+}
+
+fn rows(finished: &Finished, figure: Figure) -> Vec<RoundRow> {
+    let (scale, digits) = written(figure);
+    let headline = |n: Option<&NetworkSpread>| cell(n.and_then(|n| n.figure(figure.key)).as_ref(), scale, digits);
     finished
         .spreads
         .iter()
         .map(|r| RoundRow {
             round: r.round,
             remaining: format!("{:.1}", r.weights_remaining * 100.0),
-            ticket: accuracy(Some(&r.ticket)),
+            ticket: headline(Some(&r.ticket)),
             early_stop: cell(Some(&r.ticket.early_stop_iteration), 1.0, 0),
-            reinit: accuracy(r.reinit.as_ref()),
-            random: accuracy(r.random_mask.as_ref()),
+            reinit: headline(r.reinit.as_ref()),
+            random: headline(r.random_mask.as_ref()),
             train: cell(r.ticket.train_accuracy.as_ref(), 100.0, 1),
             gap: cell(r.ticket.generalisation_gap.as_ref(), 100.0, 1),
         })
@@ -58,16 +69,20 @@ fn rows(finished: &Finished) -> Vec<RoundRow> {
 }
 
 #[component]
-pub fn RoundsTable(finished: Memo<Finished>) -> impl IntoView {
-    let table = Memo::new(move |_| finished.with(rows));
-    let policy = Memo::new(move |_| finished.with(of_policy));
-    let figure = move || if policy.get() { "return" } else { "acc %" };
+pub fn RoundsTable(
+    finished: Memo<Finished>,
+    /// The task's headline figure ([`crate::engine::tasks::row::TaskRow::headline`]): what the ticket's and
+    /// the controls' columns hold.
+    figure: Signal<Figure>,
+) -> impl IntoView {
+    let table = Memo::new(move |_| finished.with(|f| rows(f, figure.get())));
+    let heads = Memo::new(move |_| heads(figure.get()));
     view! {
         <table id="rounds">
             <thead><tr>
-                <th>"round"</th><th>"weights left %"</th><th>{move || format!("ticket {}", figure())}</th>
-                <th>"early stop"</th><th>{move || format!("reinit {}", figure())}</th>
-                <th>{move || format!("random mask {}", if policy.get() { "return" } else { "%" })}</th>
+                <th>"round"</th><th>"weights left %"</th><th>{move || heads.with(|h| format!("ticket {}", h.0))}</th>
+                <th>"early stop"</th><th>{move || heads.with(|h| format!("reinit {}", h.0))}</th>
+                <th>{move || heads.with(|h| format!("random mask {}", h.1))}</th>
                 <th title="The ticket's accuracy on its own training rows">"ticket train %"</th>
                 <th title="Train minus test accuracy of the ticket, in points">"gap"</th>
             </tr></thead>

@@ -7,3 +7,4 @@ pub mod classifier;
 pub mod gan;
 pub mod modular;
 pub mod policy;
+pub mod regression;

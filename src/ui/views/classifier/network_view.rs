@@ -4,7 +4,7 @@
 //!   positive (TensorFlow Playground's convention); connections that die in
 //!   the next round are dashed; hovering a neuron lists its surviving fan-in
 //!   and fan-out.
-//! - [`DecisionView`]: the ticket's decision regions over the plane (2D sets).
+//! - [`DecisionView`]: the ticket's decision regions over the plane (2D sets), or a regression's output.
 //! - [`MaskMaps`]: for image sets, how many first-layer connections survive
 //!   at each input pixel, and each hidden unit's surviving receptive field.
 //! - [`LayerHeatmaps`]: for larger nets, each layer's mask in blocks.
@@ -23,6 +23,7 @@ use crate::engine::tasks::View;
 use crate::engine::{self, Mask, RoundReport, Task, Weights};
 
 use crate::ui::drawing::raster::Raster;
+use crate::ui::views::regression;
 use crate::ui::{drawing::palette, round_shown};
 
 /// The network drawing's SVG box, and its margins.
@@ -263,7 +264,20 @@ fn plane_to_svg(v: f64) -> f64 {
     (v + PLANE_EXTENT) / (2.0 * PLANE_EXTENT) * REGION_SIDE
 }
 
-fn regions(weights: &Weights) -> Vec<RegionCell> {
+/// A classifier's cell shade at (x, y): its probability of class 1.
+fn class_one_shade(weights: &Weights, x: f32, y: f32) -> f64 {
+    f64::from(weights.predict(&[x, y])[1])
+}
+
+/// What a cell shows: a classifier's probability of class 1, or a regression's output.
+fn shade_of(config: &ExperimentConfig) -> fn(&Weights, f32, f32) -> f64 {
+    match Task::of(config).shows(View::OutputOverPlane) {
+        true => regression::output_shade,
+        false => class_one_shade,
+    }
+}
+
+fn regions(weights: &Weights, shade: fn(&Weights, f32, f32) -> f64) -> Vec<RegionCell> {
     let cell = REGION_SIDE / REGION_GRID as f64;
     let step = 2.0 * PLANE_EXTENT / REGION_GRID as f64;
     let mut cells = Vec::with_capacity(REGION_GRID * REGION_GRID);
@@ -271,16 +285,17 @@ fn regions(weights: &Weights) -> Vec<RegionCell> {
         for gx in 0..REGION_GRID {
             let x = -PLANE_EXTENT + (gx as f64 + 0.5) * step;
             let y = PLANE_EXTENT - (gy as f64 + 0.5) * step;
-            let p_one = f64::from(weights.predict(&[x as f32, y as f32])[1]);
-            cells.push(RegionCell { x: gx as f64 * cell, y: gy as f64 * cell, fill: palette::region(p_one) });
+            let fill = palette::region(shade(weights, x as f32, y as f32));
+            cells.push(RegionCell { x: gx as f64 * cell, y: gy as f64 * cell, fill });
         }
     }
     cells
 }
 
-/// Regions are drawn for two classes in the plane (a 2D set, or own rows with two features).
+/// Regions are drawn for two classes in the plane (a 2D set, or own rows with two features), and a
+/// regression's output over it.
 fn draws_regions(config: &ExperimentConfig) -> bool {
-    config.in_plane() && config.classes() == 2
+    config.in_plane() && (config.classes() == 2 || Task::of(config).shows(View::OutputOverPlane))
 }
 
 /// The trained ticket's decision regions over the plane, with the test points.
@@ -317,19 +332,26 @@ pub fn DecisionView(
         if !config.with(draws_regions) {
             return None;
         }
+        let output = config.with(|c| Task::of(c).shows(View::OutputOverPlane));
+        let caption = |round: usize, training: bool| match (output, training) {
+            (true, _) => regression::caption(round, training),
+            (false, true) => format!("What the round {round} ticket predicts as it trains (test points on top)"),
+            (false, false) => format!("What the round {round} ticket predicts after training (test points on top)"),
+        };
         if selected.get().is_none()
             && let Some((r, w)) = live.get()
         {
-            let caption = format!("What the round {r} ticket predicts as it trains (test points on top)");
-            return Some(Predictor { caption, weights: w });
+            return Some(Predictor { caption: caption(r, true), weights: w });
         }
         rounds.with(|r| {
             let shown = round_shown(r, selected.get())?;
-            let caption = format!("What the round {} ticket predicts after training (test points on top)", shown.round);
-            shown.trained.clone().map(|weights| Predictor { caption, weights })
+            shown.trained.clone().map(|weights| Predictor { caption: caption(shown.round, false), weights })
         })
     });
-    let cells = Memo::new(move |_| predictor.with(|p| p.as_ref().map(|p| regions(&p.weights))));
+    let cells = Memo::new(move |_| {
+        let shade = config.with(shade_of);
+        predictor.with(|p| p.as_ref().map(|p| regions(&p.weights, shade)))
+    });
     let cell = REGION_SIDE / REGION_GRID as f64 + CELL_OVERLAP;
     view! {
         {move || cells.get().map(|cells| view! {

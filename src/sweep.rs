@@ -504,8 +504,8 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
 /// min–max (lower is better).
 pub fn error_table(rounds: &[RoundSpread]) -> String {
     let mut md = String::from(
-        "| round | weights remaining % | ticket test MSE, mean ± sd (min–max) | reinit test MSE | random-mask test MSE |\n\
-         |---:|---:|---:|---:|---:|\n",
+        "| round | weights remaining % | ticket test MSE, mean ± sd (min–max) | reinit test MSE \
+         | random-mask test MSE |\n|---:|---:|---:|---:|---:|\n",
     );
     let error = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.test_mse.as_ref()) {
         Some(s) => format!("{} ({:.4}–{:.4})", mean_sd(s, 1.0, 4), s.min, s.max),

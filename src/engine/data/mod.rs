@@ -281,7 +281,7 @@ pub fn generate_2d(name: DatasetName, samples: usize, noise: f64, seed: u64) -> 
                 push((px - 0.5) * 0.66 + nx, (py - 0.25) * 0.9 + ny, label);
             }
         }
-        _ => unreachable!("generate_2d called with image set {name:?}"),
+        _ => unreachable!("generate_2d draws the 2D classification sets, not {name:?}"),
     }
     Samples { features: 2, classes: 2, x, y, targets: Vec::new() }
 }

@@ -503,49 +503,42 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
 /// A regression's table over replicates: each network's test mean squared error after training, mean ± sd with
 /// min–max (lower is better).
 pub fn error_table(rounds: &[RoundSpread]) -> String {
-    let mut md = String::from(
-        "| round | weights remaining % | ticket test MSE, mean ± sd (min–max) | reinit test MSE \
-         | random-mask test MSE |\n|---:|---:|---:|---:|---:|\n",
-    );
     let error = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.test_mse.as_ref()) {
         Some(s) => format!("{} ({:.4}–{:.4})", mean_sd(s, 1.0, 4), s.min, s.max),
         None => "–".to_string(),
     };
-    for r in rounds {
-        let _ = writeln!(
-            md,
-            "| {} | {:.2} | {} | {} | {} |",
-            r.round,
-            r.weights_remaining * 100.0,
-            error(Some(&r.ticket)),
-            error(r.reinit.as_ref()),
-            error(r.random_mask.as_ref())
-        );
-    }
-    md
+    let heads = "ticket test MSE, mean ± sd (min–max) | reinit test MSE | random-mask test MSE";
+    three_networks_table(rounds, heads, error)
 }
 
 /// A policy's table over replicates: each network's mean return after training (greedy, the seeded test
 /// episodes), as the median over replicates and mean ± sd.
 pub fn return_table(rounds: &[RoundSpread]) -> String {
-    let mut md = String::from(
-        "| round | weights remaining % | ticket return, median (mean ± sd) | reinit return | random-mask return |\n\
-         |---:|---:|---:|---:|---:|\n",
-    );
     let ret = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.median_return.zip(n.mean_return.as_ref()))
     {
         Some((median, spread)) => format!("{median:.0} ({})", mean_sd(spread, 1.0, 0)),
         None => "–".to_string(),
     };
+    three_networks_table(rounds, "ticket return, median (mean ± sd) | reinit return | random-mask return", ret)
+}
+
+/// Rounds over replicates with one figure of the ticket, the reinit and the random mask each (`heads`: their
+/// three column heads, " | " between), written by `cell`.
+fn three_networks_table(
+    rounds: &[RoundSpread],
+    heads: &str,
+    cell: impl Fn(Option<&replicates::NetworkSpread>) -> String,
+) -> String {
+    let mut md = format!("| round | weights remaining % | {heads} |\n|---:|---:|---:|---:|---:|\n");
     for r in rounds {
         let _ = writeln!(
             md,
             "| {} | {:.2} | {} | {} | {} |",
             r.round,
             r.weights_remaining * 100.0,
-            ret(Some(&r.ticket)),
-            ret(r.reinit.as_ref()),
-            ret(r.random_mask.as_ref())
+            cell(Some(&r.ticket)),
+            cell(r.reinit.as_ref()),
+            cell(r.random_mask.as_ref())
         );
     }
     md

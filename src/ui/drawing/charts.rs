@@ -641,6 +641,32 @@ fn readouts_text(plot: Memo<SparsityPlot>) -> String {
     plot.with(|p| p.readouts.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" | "))
 }
 
+/// A task's own figure against % of weights remaining (a policy's return, a generator's modes, a regression's
+/// error), the dense network's as the reference line; with replicates, their mean and min–max band. The read-outs
+/// and each network's point count are in its data attributes, for the tests.
+#[component]
+fn TaskFigureChart(
+    plot: Memo<SparsityPlot>,
+    id: &'static str,
+    caption: &'static str,
+    y_title: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <figure class="chart" id=id
+            data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-readouts=move || readouts_text(plot)
+            data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
+            data-random-points=move || plot.with(|p| p.random.mean.len)
+            data-replicates=move || plot.with(|p| p.replicates)>
+            <figcaption>{caption}</figcaption>
+            <SparsitySvg plot=plot y_title=y_title label=label />
+            <NetworkLegend />
+            <p class="hint replicates-note">{replicates_note(plot)}</p>
+        </figure>
+    }
+}
+
 /// The return axis: from 0 to the episode cap.
 fn return_range(_: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
     (0.0, crate::engine::tasks::cartpole::MAX_STEPS as f64)
@@ -654,17 +680,8 @@ pub fn MeanReturnChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) 
         finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::MeanReturn, return_range, p)))
     });
     view! {
-        <figure class="chart" id="return-chart"
-            data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
-            data-readouts=move || readouts_text(plot)
-            data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
-            data-random-points=move || plot.with(|p| p.random.mean.len)
-            data-replicates=move || plot.with(|p| p.replicates)>
-            <figcaption>"Mean return (greedy, seeded test episodes) vs. weights remaining (log scale)"</figcaption>
-            <SparsitySvg plot=plot y_title="mean return" label="mean return against weights remaining" />
-            <NetworkLegend />
-            <p class="hint replicates-note">{replicates_note(plot)}</p>
-        </figure>
+        <TaskFigureChart plot=plot id="return-chart" y_title="mean return" label="mean return against weights remaining"
+            caption="Mean return (greedy, seeded test episodes) vs. weights remaining (log scale)" />
     }
 }
 
@@ -686,17 +703,9 @@ pub fn ModesChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> im
         finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::ModesCovered, modes_range, p)))
     });
     view! {
-        <figure class="chart" id="modes-chart"
-            data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
-            data-readouts=move || readouts_text(plot)
-            data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
-            data-random-points=move || plot.with(|p| p.random.mean.len)
-            data-replicates=move || plot.with(|p| p.replicates)>
-            <figcaption>"Modes covered (2,500 seeded points) vs. weights remaining (log scale)"</figcaption>
-            <SparsitySvg plot=plot y_title="modes covered" label="modes covered against weights remaining" />
-            <NetworkLegend />
-            <p class="hint replicates-note">{replicates_note(plot)}</p>
-        </figure>
+        <TaskFigureChart plot=plot id="modes-chart" y_title="modes covered"
+            label="modes covered against weights remaining"
+            caption="Modes covered (2,500 seeded points) vs. weights remaining (log scale)" />
     }
 }
 
@@ -730,17 +739,8 @@ pub fn ErrorChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> im
     let plot =
         Memo::new(move |_| finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::TestMse, error_range, p))));
     view! {
-        <figure class="chart" id="error-chart"
-            data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
-            data-readouts=move || readouts_text(plot)
-            data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
-            data-random-points=move || plot.with(|p| p.random.mean.len)
-            data-replicates=move || plot.with(|p| p.replicates)>
-            <figcaption>"Test mean squared error (lower is better) vs. weights remaining (log scale)"</figcaption>
-            <SparsitySvg plot=plot y_title="test MSE" label="test error against weights remaining" />
-            <NetworkLegend />
-            <p class="hint replicates-note">{replicates_note(plot)}</p>
-        </figure>
+        <TaskFigureChart plot=plot id="error-chart" y_title="test MSE" label="test error against weights remaining"
+            caption="Test mean squared error (lower is better) vs. weights remaining (log scale)" />
     }
 }
 

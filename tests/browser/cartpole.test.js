@@ -73,7 +73,12 @@ test('?preset=cartpole trains a policy, plays its episode beside its controls; a
       first.frame, { timeout: 10_000 });
     const later = await sample();
     assert.ok(later.frame > first.frame, `frames advance: ${first.frame} → ${later.frame}`);
-    assert.notEqual(later.angle, first.angle, 'the pole angle changes');
+    // A short episode loops, so two samples a whole number of episodes apart show the same angle (CI saw this):
+    // the angle must differ at some frame, watched every animation frame.
+    const moved = await a.page.waitForFunction((angle) =>
+      document.querySelector('#cartpole-view .cartpole-panel.ticket').dataset.angle !== angle,
+    first.angle, { polling: 'raf', timeout: 10_000 }).then(() => true, () => false);
+    assert.ok(moved, `the pole angle changes from ${first.angle} within 10 s`);
     const pixels = await a.page.$eval('#cartpole-view .cartpole-panel.ticket canvas',
       (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0));
     assert.ok(pixels, 'the canvas is drawn');

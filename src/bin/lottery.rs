@@ -26,7 +26,7 @@ mod cli {
     use lottery_ticket_lab::engine::records::checkpoint::ReplicateRun;
     use lottery_ticket_lab::engine::tasks::TaskKind;
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
-    use lottery_ticket_lab::engine::{lottery::transfer, records::replicates};
+    use lottery_ticket_lab::engine::{lottery::transfer, records::replicates, records::verdict::Verdict};
     use lottery_ticket_lab::page_exact::PageEngine;
     use lottery_ticket_lab::worker::protocol::FromWorker;
     use lottery_ticket_lab::{sweep, url};
@@ -359,6 +359,8 @@ mod cli {
             };
             report.backend = backend_name.clone();
             print!("{}", table(&report));
+            let headline = report.config.task_row().headline();
+            print!("{}", verdict_text(&Verdict::of_reports(headline, &report.rounds)));
             let p = &report.config.prune;
             if p.control_signs || p.control_shuffled || p.control_constant {
                 let one = replicates::summarise(std::slice::from_ref(&report.rounds));
@@ -376,6 +378,8 @@ mod cli {
             let rounds: Vec<_> = reports.iter().map(|r| r.rounds.clone()).collect();
             let summary = replicates::summarise(&rounds);
             println!("\nOver {} replicates (mean ± sd):\n{}", config.reps, sweep::spread_table(&summary));
+            let headline = config.task_row().headline();
+            print!("{}", verdict_text(&Verdict::of_spreads(headline, &summary, config.reps)));
             if let Some(why) = sweep::why_table(&summary) {
                 println!("Why tickets win (mean ± sd):\n{why}");
             }
@@ -885,6 +889,16 @@ mod cli {
                 r.summary.early_stop_iteration
             ));
         }
+        s
+    }
+
+    /// What the run showed ([`Verdict`]): its sentences, one a line, under a "verdict:" line.
+    fn verdict_text(verdict: &Verdict) -> String {
+        let mut s = String::from("\nverdict:\n");
+        for line in std::iter::once(verdict.ticket_line()).chain(verdict.control_lines()) {
+            s.push_str(&format!("  {line}\n"));
+        }
+        s.push_str(&format!("  {}\n", verdict.measure_line()));
         s
     }
 

@@ -203,6 +203,17 @@ impl Milestone {
 }
 
 impl RoundSpread {
+    /// A control's spread, if it trained this round.
+    pub fn control(&self, control: Control) -> Option<&NetworkSpread> {
+        match control {
+            Control::Reinit => self.reinit.as_ref(),
+            Control::RandomMask => self.random_mask.as_ref(),
+            Control::SameSigns => self.same_signs.as_ref(),
+            Control::Shuffled => self.shuffled.as_ref(),
+            Control::ConstantSigns => self.constant_signs.as_ref(),
+        }
+    }
+
     /// Every figure of every network a number in its range (for files from outside).
     pub fn is_sane(&self) -> bool {
         let networks = [
@@ -217,7 +228,6 @@ impl RoundSpread {
     }
 }
 
-/// The spread of a figure every run measured (None if one did not).
 /// The median of a figure every run measured (None if one did not).
 fn median(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<f64>) -> Option<f64> {
     let mut values: Vec<f64> = runs.iter().map(|r| f(r)).collect::<Option<_>>()?;
@@ -230,6 +240,7 @@ fn median(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<f64>) -> Option<f64
     }
 }
 
+/// The spread of a figure every run measured (None if one did not).
 fn measured(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<f64>) -> Option<Spread> {
     let values: Option<Vec<f64>> = runs.iter().map(|r| f(r)).collect();
     Spread::of(&values?)

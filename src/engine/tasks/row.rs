@@ -71,13 +71,19 @@ pub enum Unit {
 }
 
 /// One figure a task judges a network by: which, its name, how it is written, and which way is better.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Figure {
     pub key: FigureKey,
     /// Its name in a table's head and a sentence ("test accuracy", "test MSE").
     pub label: &'static str,
     pub unit: Unit,
     pub better: Better,
+    /// What it measures, in one line for a reader who has not met it.
+    pub meaning: &'static str,
+    /// Two values at most this far apart tie: the ticket matches the dense network, or a control, within it.
+    pub tie: f64,
+    /// `tie` in words ("1 point").
+    pub tie_words: &'static str,
 }
 
 impl Figure {
@@ -86,6 +92,15 @@ impl Figure {
         match self.unit {
             Unit::Percent => format!("{:.2}", value * 100.0),
             Unit::Count => format!("{value:.1}"),
+            Unit::Error => format!("{value:.4}"),
+        }
+    }
+
+    /// A value as the page's rounds table and the verdict write it: "95.1%", "487", "0.0123".
+    pub fn short(self, value: f64) -> String {
+        match self.unit {
+            Unit::Percent => format!("{:.1}%", value * 100.0),
+            Unit::Count => format!("{value:.0}"),
             Unit::Error => format!("{value:.4}"),
         }
     }
@@ -107,25 +122,76 @@ impl Figure {
     }
 }
 
-const TEST_ACCURACY: Figure =
-    Figure { key: FigureKey::TestAccuracy, label: "test accuracy", unit: Unit::Percent, better: Better::Higher };
+/// A share's tie: one point, the demo's criterion (README "The demonstration preset").
+const ONE_POINT: f64 = 0.01;
+const TEST_ACCURACY: Figure = Figure {
+    key: FigureKey::TestAccuracy,
+    label: "test accuracy",
+    unit: Unit::Percent,
+    better: Better::Higher,
+    meaning: "the share of held-out test examples the network labels right",
+    tie: ONE_POINT,
+    tie_words: "1 point",
+};
 const STEPS_TO_GENERALISE: Figure = Figure {
     key: FigureKey::StepsToGeneralise,
     label: "steps to generalise",
     unit: Unit::Count,
     better: Better::Lower,
+    meaning: "the first evaluation step at which test accuracy reaches 95% (grokking); never, if it does not",
+    // One evaluation interval of the modular preset.
+    tie: 50.0,
+    tie_words: "50 steps",
 };
-const MEAN_RETURN: Figure =
-    Figure { key: FigureKey::MeanReturn, label: "mean return", unit: Unit::Count, better: Better::Higher };
-const MODES_COVERED: Figure =
-    Figure { key: FigureKey::ModesCovered, label: "modes covered", unit: Unit::Count, better: Better::Higher };
-const HIGH_QUALITY: Figure =
-    Figure { key: FigureKey::HighQualityFraction, label: "high quality", unit: Unit::Percent, better: Better::Higher };
-const TEST_MSE: Figure =
-    Figure { key: FigureKey::TestMse, label: "test MSE", unit: Unit::Error, better: Better::Lower };
+const MEAN_RETURN: Figure = Figure {
+    key: FigureKey::MeanReturn,
+    label: "mean return",
+    unit: Unit::Count,
+    better: Better::Higher,
+    meaning: "how many steps the greedy policy keeps the pole up (at most 500), averaged over the test episodes",
+    // 5% of CartPole-v1's cap of 500.
+    tie: 25.0,
+    tie_words: "25 steps of return",
+};
+const MODES_COVERED: Figure = Figure {
+    key: FigureKey::ModesCovered,
+    label: "modes covered",
+    unit: Unit::Count,
+    better: Better::Higher,
+    meaning: "how many of the target's clusters (8 on the ring, 25 on the grid) the generator's points reach",
+    // Counts are whole: under one mode apart is the same count (a median over replicates may be a half).
+    tie: 0.5,
+    tie_words: "half a mode",
+};
+const HIGH_QUALITY: Figure = Figure {
+    key: FigureKey::HighQualityFraction,
+    label: "high quality",
+    unit: Unit::Percent,
+    better: Better::Higher,
+    meaning: "the share of the generator's points within 3 standard deviations of a cluster's centre",
+    tie: ONE_POINT,
+    tie_words: "1 point",
+};
+const TEST_MSE: Figure = Figure {
+    key: FigureKey::TestMse,
+    label: "test MSE",
+    unit: Unit::Error,
+    better: Better::Lower,
+    meaning: "the mean squared difference between predicted and true value on held-out test points (0 is perfect)",
+    // About 6% of the six-bump set's variance (predicting its mean scores about 0.087).
+    tie: 0.005,
+    tie_words: "0.005",
+};
 /// A regression's accuracies: the share of test rows whose prediction has the target's sign.
-const SIGNS_RIGHT: Figure =
-    Figure { key: FigureKey::TestAccuracy, label: "signs right", unit: Unit::Percent, better: Better::Higher };
+const SIGNS_RIGHT: Figure = Figure {
+    key: FigureKey::TestAccuracy,
+    label: "signs right",
+    unit: Unit::Percent,
+    better: Better::Higher,
+    meaning: "the share of held-out test points whose predicted value has the true value's sign",
+    tie: ONE_POINT,
+    tie_words: "1 point",
+};
 
 /// A view of the page that only some tasks have (every task has the rounds, the accuracy charts, the
 /// heatmaps of its tensors and the controls).

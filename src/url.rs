@@ -51,6 +51,9 @@ pub struct UrlState {
     /// Web Workers that train side by side (`workers=`); 0: one per core the
     /// browser reports. The results do not depend on it.
     pub workers: usize,
+    /// Class mode (`class=1`): Train, the verdict, the main chart, the drawing and the table first; the settings and
+    /// the research panels folded. The page turns it on for a narrow screen when the link does not say.
+    pub class: bool,
 }
 
 /// The guided tour's steps (the page's `ui::panels::tour`).
@@ -443,6 +446,10 @@ pub static SETTINGS: &[Setting] = &[
     setting!(LinkOnly Page "tour", "Tour step",
         "The page only: the guided tour's step a link opens on, 1 to 6 (0: no tour).",
         number tour in TOUR),
+    setting!(LinkOnly Page "class", "Class mode",
+        "The page only: 1 puts Train, the verdict, the main chart, the drawing and the table first and folds the \
+         settings and the research panels; 0 shows everything. Without it a narrow screen gets class mode.",
+        flag class),
 ];
 
 fn setting(key: &str) -> Option<&'static Setting> {
@@ -706,8 +713,13 @@ pub fn use_own_data(state: &mut UrlState, shape: OwnShape, rows: usize) -> Vec<N
 /// configuration's link form) and ticket files keep meaning the same run.
 const WRITTEN_WHEN_SET: &[&str] = &[
     "reps", "tour", "eb", "ebticket", "p", "dmodel", "heads", "dmlp", "wd", "workers", "dprune", "signs", "shuffled",
-    "constant",
+    "constant", "class",
 ];
+
+/// Whether a query (with or without its `?`) names `key`.
+pub fn names(query: &str, key: &str) -> bool {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).any(|(k, _)| k == key)
+}
 
 /// Write the full state as a query string (without `?`), keys in table order.
 pub fn encode(state: &UrlState) -> String {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::engine::config::PRESETS;
-use crate::url::{self, Group, Notice, Setting, Shown, UrlState};
+use crate::url::{self, BackendChoice, Group, Notice, Setting, Shown, UrlState};
 
 use crate::engine::data::own_data::OwnData;
 use crate::engine::records::pinned_runs::PinnedRuns;
@@ -19,11 +19,14 @@ use crate::ui::drawing::charts::{
     AccuracyChart, EarlyBirdChart, EarlyStopChart, ErrorChart, GeneralisationChart, GeneraliseChart, LossChart,
     MeanReturnChart, ModesChart, QualityChart, SparsityChart, SweepChart,
 };
+use crate::ui::panels::advanced::Advanced;
+use crate::ui::panels::glossary::Glossary;
 use crate::ui::panels::pinned::{self, PinnedPanel};
 use crate::ui::panels::rounds_table::RoundsTable;
 use crate::ui::panels::stability_panel::StabilityPanel;
 use crate::ui::panels::tour::{self, TourPanel};
 use crate::ui::panels::transfer::TransferPanel;
+use crate::ui::panels::verdict::VerdictBox;
 use crate::ui::panels::why_charts::{MaskOverlapChart, Score, SupermaskChart};
 use crate::ui::panels::why_panel::WhyPanel;
 use crate::ui::run::offline::{self, OfflinePanel, UpdateNotice};
@@ -74,7 +77,7 @@ impl Controller {
     }
 
     fn running(self) -> bool {
-        matches!(self.lab.status.get(), Status::Preparing | Status::Running | Status::Paused)
+        self.lab.status.with(Status::is_active)
     }
 
     fn stop(self) {
@@ -227,6 +230,8 @@ pub fn App() -> impl IntoView {
         notices.update(|n| n.extend(changed));
     });
     let offline = offline::watch();
+    let previewed: RwSignal<Option<String>> = RwSignal::new(None);
+    let class_mode = Signal::derive(move || state.with(|s| s.class));
     view! {
         <header>
             <h1>"Lottery Ticket Lab"</h1>
@@ -235,28 +240,58 @@ pub fn App() -> impl IntoView {
         <UpdateNotice offline=offline />
         <Notices notices=notices />
         <DeviceNotice notice=lab.device_notice />
-        <main>
+        <main class:class-mode=move || class_mode.get()>
             <section class="bench">
-                <h2>"Experiment"</h2>
-                <Presets state=state go=go touring=touring />
-                <RunButtons control=control />
-                <StatusLine lab=lab />
-                <TourPanel tour=touring lab=lab go=go leave=leave selected=selected />
-                <WhyPanel lab=lab finished=finished config=config run=why />
-                <StabilityPanel lab=lab selected=selected />
-                <PinnedPanel pinned=kept finished=finished config=config done=done message=pinned_message />
-                <Bench state=state notices=notices own=lab.own_data />
-                <OwnDataImport on_data=on_data current=lab.own_data />
+                // In class mode on a narrow screen these come first, the results next, the rest of the bench last.
+                <div class="run-first">
+                    <h2>"Experiment"</h2>
+                    <Presets state=state go=go touring=touring />
+                    <ClassToggle state=state />
+                    <RunButtons control=control />
+                    <TrainsOn previewed=previewed own=lab.own_data config=config />
+                    <StatusLine lab=lab />
+                    <TourPanel tour=touring lab=lab go=go leave=leave selected=selected />
+                </div>
+                <details class="settings" id="settings" prop:open=move || !class_mode.get()>
+                    <summary>"Settings"</summary>
+                    <Bench state=state notices=notices own=lab.own_data />
+                    <OwnDataImport on_data=on_data current=lab.own_data previewed=previewed />
+                </details>
                 <SavedRounds resumable=control.resumable on_continue=on_continue
                     message=lab.save_message last_checkpoint=lab.checkpoint />
                 <ShareLink state=state rounds=lab.rounds />
                 <TicketFile current=current on_import=on_import on_sweep=on_sweep on_pinned=on_pinned />
                 <OfflinePanel offline=offline />
             </section>
-            <MiddleColumn config=config lab=lab masks=masks selected=selected finished=finished />
-            <ChartsColumn config=config lab=lab selected=selected finished=finished pinned=comparisons sweep=sweep />
+            <MiddleColumn config=config lab=lab masks=masks selected=selected finished=finished pinned=comparisons
+                class_mode=class_mode />
+            <ChartsColumn config=config lab=lab selected=selected finished=finished pinned=comparisons sweep=sweep
+                class_mode=class_mode />
         </main>
+        <Advanced class_mode=class_mode>
+            <WhyPanel lab=lab finished=finished config=config run=why />
+            <StabilityPanel lab=lab selected=selected />
+            <PinnedPanel pinned=kept finished=finished config=config done=done message=pinned_message />
+            // The supermask scored as the task scores (accuracy beside chance, a policy's return, a generator's modes).
+            <SupermaskChart finished=finished score=Signal::derive(move || config.with(Score::of)) />
+            <MaskOverlapChart finished=finished />
+            <EarlyBirdChart rounds=lab.rounds config=config />
+            <TransferPanel lab=lab selected=selected />
+        </Advanced>
         <About />
+    }
+}
+
+/// Class mode on or off (`class=`), beside the presets.
+#[component]
+fn ClassToggle(state: RwSignal<UrlState>) -> impl IntoView {
+    view! {
+        <label class="class-toggle" title="Train, the verdict, the main chart, the drawing and the table first; the \
+            settings and the research panels folded">
+            <input type="checkbox" id="class-mode" prop:checked=move || state.with(|s| s.class)
+                on:change=move |ev| state.update(|s| s.class = event_target_checked(&ev)) />
+            " Class mode"
+        </label>
     }
 }
 
@@ -269,10 +304,19 @@ fn MiddleColumn(
     masks: Signal<Vec<Mask>>,
     selected: RwSignal<Option<usize>>,
     finished: Memo<Finished>,
+    pinned: Memo<Vec<Comparison>>,
+    /// Class mode: the main chart comes here, under the verdict.
+    class_mode: Signal<bool>,
 ) -> impl IntoView {
     let shows = move |view: View| config.with(|c| Task::of(c).shows(view));
+    let headline = Signal::derive(move || config.with(|c| c.task_row().headline()));
+    let settled = Signal::derive(move || !lab.status.with(Status::is_active));
     view! {
         <section class="middle">
+            <VerdictBox finished=finished figure=headline settled=settled />
+            <Show when=move || class_mode.get()>
+                <MainChart config=config finished=finished pinned=pinned />
+            </Show>
             <RoundSlider masks=masks selected=selected />
             <Show when=move || shows(View::CartPoleEpisode)>
                 <CartPoleView rounds=lab.rounds selected=selected />
@@ -284,14 +328,41 @@ fn MiddleColumn(
             <DecisionView config=config rounds=lab.rounds selected=selected live=lab.live_weights
                 own=lab.own_data />
             <ReplicateNote lab=lab />
-            <RoundsTable finished=finished figure=Signal::derive(move || config.with(|c| c.task_row().headline())) />
+            <RoundsTable finished=finished figure=headline
+                learns_from_rows=Signal::derive(move || config.with(|c| c.task_row().learns_from_rows)) />
             <TransformerView config=config masks=masks selected=selected />
             <Show when=move || shows(View::InputsKept)>
                 <InputsKept rounds=lab.rounds selected=selected />
             </Show>
             <LayerHeatmaps config=config rounds=lab.rounds selected=selected />
             <MaskMaps config=config rounds=lab.rounds selected=selected />
+            <Glossary config=config class_mode=class_mode />
         </section>
+    }
+}
+
+/// The task's headline figure against weights remaining: the chart a class reads first (the return, the modes
+/// covered, the error, else the accuracy).
+#[component]
+fn MainChart(
+    config: Signal<ExperimentConfig>,
+    finished: Memo<Finished>,
+    pinned: Memo<Vec<Comparison>>,
+) -> impl IntoView {
+    let shows = move |view: View| config.with(|c| Task::of(c).shows(view));
+    view! {
+        <Show when=move || shows(View::Returns)>
+            <MeanReturnChart finished=finished pinned=pinned />
+        </Show>
+        <Show when=move || shows(View::Coverage)>
+            <ModesChart finished=finished pinned=pinned />
+        </Show>
+        <Show when=move || shows(View::ErrorCharts)>
+            <ErrorChart finished=finished pinned=pinned />
+        </Show>
+        <Show when=move || !shows(View::Returns) && !shows(View::Coverage) && !shows(View::ErrorCharts)>
+            <AccuracyChart finished=finished pinned=pinned />
+        </Show>
     }
 }
 
@@ -305,6 +376,8 @@ fn ChartsColumn(
     /// Kept runs drawn beside the current one.
     pinned: Memo<Vec<Comparison>>,
     sweep: RwSignal<Option<(String, Summary)>>,
+    /// Class mode: the main chart is in the middle column instead.
+    class_mode: Signal<bool>,
 ) -> impl IntoView {
     let shows = move |view: View| config.with(|c| Task::of(c).shows(view));
     view! {
@@ -320,29 +393,22 @@ fn ChartsColumn(
             </Show>
             <Show when=move || shows(View::Returns)>
                 <ReturnsChart rounds=lab.rounds selected=selected />
-                <MeanReturnChart finished=finished pinned=pinned />
+            </Show>
+            <Show when=move || !class_mode.get()>
+                <MainChart config=config finished=finished pinned=pinned />
             </Show>
             <Show when=move || shows(View::Coverage)>
-                <ModesChart finished=finished pinned=pinned />
                 <QualityChart finished=finished pinned=pinned />
             </Show>
-            <Show when=move || shows(View::ErrorCharts)>
-                <ErrorChart finished=finished pinned=pinned />
+            <LossChart live=lab.live settled=Signal::derive(move || !lab.status.with(Status::is_active)) />
+            // Early stop is the iteration of lowest validation loss: only a task that learns from rows has one.
+            <Show when=move || config.with(|c| c.task_row().learns_from_rows)>
+                <EarlyStopChart finished=finished pinned=pinned />
             </Show>
-            <Show when=move || !shows(View::Returns) && !shows(View::Coverage) && !shows(View::ErrorCharts)>
-                <AccuracyChart finished=finished pinned=pinned />
-            </Show>
-            <LossChart live=lab.live />
-            <EarlyStopChart finished=finished pinned=pinned />
             // A policy and a generator have no training split to generalise from; a regression's is not reported.
             <Show when=move || !shows(View::Returns) && !shows(View::Coverage) && !shows(View::ErrorCharts)>
                 <GeneralisationChart finished=finished pinned=pinned />
             </Show>
-            // The supermask scored as the task scores (accuracy beside chance, a policy's return, a generator's modes).
-            <SupermaskChart finished=finished score=Signal::derive(move || config.with(Score::of)) />
-            <MaskOverlapChart finished=finished />
-            <EarlyBirdChart rounds=lab.rounds config=config />
-            <TransferPanel lab=lab selected=selected />
             <SparsityChart rounds=lab.rounds selected=selected />
             <SweepChart sweep=sweep />
         </section>
@@ -367,6 +433,28 @@ fn RunButtons(control: Controller) -> impl IntoView {
             </button>
             <button id="reset" on:click=move |_| control.reset()>"Reset"</button>
         </div>
+    }
+}
+
+/// While a CSV file is previewed but not in use, what Train trains on instead, and how to use the file.
+#[component]
+fn TrainsOn(
+    previewed: RwSignal<Option<String>>,
+    own: RwSignal<Option<OwnData>>,
+    config: Signal<ExperimentConfig>,
+) -> impl IntoView {
+    let text = move || {
+        let file = previewed.get()?;
+        let now = own.with(|o| o.as_ref().map(|d| d.name.clone()));
+        let now = now.unwrap_or_else(|| config.with(|c| c.data.dataset.label().to_string()));
+        Some(format!(
+            "{file} is previewed, not in use: Train trains on {now}. Press Use these rows to train on {file}."
+        ))
+    };
+    view! {
+        <Show when=move || previewed.with(Option::is_some)>
+            <p id="trains-on" class="hint" role="status">{text}</p>
+        </Show>
     }
 }
 
@@ -555,7 +643,40 @@ fn ShareLink(state: RwSignal<UrlState>, rounds: RwSignal<Vec<RoundReport>>) -> i
                 <input id="share-link" type="text" readonly prop:value=move || link.get() />
                 <small id="share-message">{message}</small>
             </Show>
+            <Reproduce state=state />
         </div>
+    }
+}
+
+/// The `lottery` command that runs this experiment natively with the page's own module, and what it matches.
+#[component]
+fn Reproduce(state: RwSignal<UrlState>) -> impl IntoView {
+    // The settings only: the CLI trains the masks again.
+    let command = move || state.with(|s| format!("lottery run --link '{}' --page-exact", page_url::link(s)));
+    let note = move || {
+        let (gpu, own) = state.with(|s| (s.backend != BackendChoice::Cpu, s.config.own_shape().is_some()));
+        let mut n = String::from(
+            "In a clone (make lottery ARGS=\"…\"), this trains the page's own module under Node.js: the same \
+             figures bit for bit as this page's CPU path. Without --page-exact it runs natively: faster, the same \
+             statistics over seeds, not the same bits (README, Reproducibility).",
+        );
+        if gpu {
+            n.push_str(
+                " On WebGPU (the backend auto may choose it) the kernels are the GPU driver's: set the backend to \
+                        CPU for the same bits.",
+            );
+        }
+        if own {
+            n.push_str(" Your own rows are not in a link: add --data-file FILE.csv --label COLUMN.");
+        }
+        n
+    };
+    view! {
+        <details class="reproduce" id="reproduce">
+            <summary>"Reproduce it here"</summary>
+            <code id="reproduce-command">{command}</code>
+            <small>{note}</small>
+        </details>
     }
 }
 
@@ -574,6 +695,15 @@ fn status_text(
         Status::Idle => "Ready.".into(),
         Status::Preparing => "Preparing…".into(),
         Status::Running | Status::Paused => match progress {
+            // Round 0 trains the whole network: there is no ticket yet.
+            Some(p) if p.round == 0 => format!(
+                "{} {which}the dense network (round 0, then {} rounds of pruning): iteration {} of {} \
+                 ({steps_per_s:.0} steps/s)",
+                if *status == Status::Paused { "Paused training" } else { "Training" },
+                p.rounds,
+                p.iteration,
+                p.end
+            ),
             Some(p) => format!(
                 "{} {which}round {} of {}: {} at iteration {} of {} ({steps_per_s:.0} steps/s)",
                 if *status == Status::Paused { "Paused in" } else { "Training" },
@@ -585,7 +715,7 @@ fn status_text(
             ),
             None => "Starting…".into(),
         },
-        Status::Done => "Done.".into(),
+        Status::Done => "Done: the verdict is at the top of the results.".into(),
         Status::Failed(e) => format!("Stopped: {e}"),
     }
 }
@@ -656,8 +786,10 @@ const ABOUT_HYPOTHESIS: &str = ", that, trained in isolation from the same initi
     the whole network in at most as many iterations (Frankle & Carbin, ICLR 2019).";
 const ABOUT_METHOD: &str = "This lab finds tickets by iterative magnitude pruning: train, remove the \
     smallest-magnitude remaining weights, reset the survivors to their initial values θ0 (or, with rewinding, to \
-    their values θk early in training), and train again. The controls show why the initial values matter: the same \
-    mask from a fresh random initialisation, or a random mask of the same sparsity, learns worse.";
+    their values θk early in training), and train again. Two controls test the claim: the same mask from a fresh \
+    random initialisation (do the initial values matter?) and a random mask of the same sparsity (does the mask \
+    matter?). The hypothesis says both learn worse than the ticket; the verdict above the results says whether they \
+    did in this run, in the task's own measure.";
 const ABOUT_DATA: &str = "Datasets: 8×8 digits (UCI, E. Alpaydin, via scikit-learn, BSD-3); MNIST (LeCun, Cortes, \
     Burges; CC BY-SA 3.0); Fashion-MNIST (Zalando SE, MIT; Xiao, Rasul & Vollgraf 2017).";
 

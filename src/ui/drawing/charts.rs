@@ -144,17 +144,23 @@ fn loss_text(v: Option<f64>) -> String {
 
 #[component]
 pub fn LossChart(
-    /// Which network is training, and its curve so far.
+    /// Which network is training, and its curve so far; after a round, its ticket's.
     live: RwSignal<(Phase, Vec<CurvePoint>)>,
+    /// No network is training now: the curve is the last round's ticket.
+    settled: Signal<bool>,
 ) -> impl IntoView {
     let plot = Memo::new(move |_| live.with(|(phase, curve)| LossPlot::new(*phase, curve)));
     let phase = move || plot.with(|p| p.phase.label());
+    let caption = move || match settled.get() {
+        true => format!("Loss of the last round's {}", phase()),
+        false => format!("Loss of the {} training now", phase()),
+    };
     view! {
-        <figure class="chart" id="loss-chart"
+        <figure class="chart" id="loss-chart" data-phase=phase
             data-first-loss=move || plot.with(|p| loss_text(p.first_val))
             data-last-loss=move || plot.with(|p| loss_text(p.last_val))
             data-points=move || plot.with(|p| p.val.len)>
-            <figcaption>{move || format!("Loss of the {} training now", phase())}</figcaption>
+            <figcaption>{caption}</figcaption>
             <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="loss curve">
                 <Axes />
                 <text class="tick" x=2 y={PAD + 4.0}>{move || plot.with(|p| format!("{:.2}", p.y_max))}</text>
@@ -248,6 +254,11 @@ impl Figure {
         }
     }
 
+    /// The network measured the figure's milestone and did not reach it (its median replicate never generalised).
+    fn never(self, n: &NetworkSpread) -> bool {
+        matches!(self, Figure::StepsToGeneralise) && n.steps_to_generalise.is_some() && self.spread(n).is_none()
+    }
+
     fn scale(self) -> f64 {
         match self {
             Figure::TestAccuracy | Figure::GeneralisationGap | Figure::HighQuality => 100.0,
@@ -274,11 +285,14 @@ impl Figure {
     }
 }
 
+/// Which network of a round a series draws (the ticket, or one control).
+type NetworkOf = fn(&RoundSpread) -> Option<&NetworkSpread>;
+
 /// One of Zhou et al.'s controls on a sparsity chart: its CSS class (colour), its name, where a round keeps it.
 struct SignControl {
     class: &'static str,
     label: &'static str,
-    network: fn(&RoundSpread) -> Option<&NetworkSpread>,
+    network: NetworkOf,
 }
 
 /// The controls that keep part of θ0 (`lottery::signs`), drawn when they ran.
@@ -300,7 +314,7 @@ struct Readout {
 impl Readout {
     fn new(r: &RoundSpread, x: f64, figure: Figure) -> Self {
         let value = |n: &NetworkSpread| {
-            let never = matches!(figure, Figure::StepsToGeneralise) && n.steps_to_generalise.is_some();
+            let never = figure.never(n);
             figure.spread(n).map(|s| figure.text(s.mean * figure.scale())).or_else(|| never.then(|| "never".into()))
         };
         let mut parts = vec![format!("round {}: {:.1}% of weights", r.round, r.weights_remaining * 100.0)];
@@ -368,6 +382,9 @@ struct SparsityPlot {
     readouts: Vec<Readout>,
     /// Pinned runs' tickets, drawn beside the current run's.
     pinned: Vec<PinnedSeries>,
+    /// Networks that never reached the figure's mark (steps to generalise): CSS class and SVG x, drawn as a cross
+    /// on the chart's top edge.
+    nevers: Vec<(&'static str, f64)>,
 }
 
 /// A pinned run's ticket on a sparsity chart, with its name and colour.
@@ -399,13 +416,29 @@ impl SparsityPlot {
                 c.rounds.iter().filter_map(point).collect()
             })
             .collect();
-        let points = |network: fn(&RoundSpread) -> Option<&NetworkSpread>| -> Vec<(f64, Spread)> {
+        let points = |network: NetworkOf| -> Vec<(f64, Spread)> {
             let at = |r: &RoundSpread| axis.x(r.weights_remaining);
             spreads.iter().filter_map(|r| network(r).and_then(|n| figure.spread(n)).map(|s| (at(r), s))).collect()
         };
         let ticket = points(|r| Some(&r.ticket));
         let reinit = points(|r| r.reinit.as_ref());
         let random = points(|r| r.random_mask.as_ref());
+        let networks: [(&'static str, NetworkOf); 3] = [
+            ("ticket", |r| Some(&r.ticket)),
+            ("reinit", |r| r.reinit.as_ref()),
+            ("random", |r| r.random_mask.as_ref()),
+        ];
+        let axis_ref = &axis;
+        let nevers = networks
+            .iter()
+            .flat_map(|&(class, network)| {
+                let axis = axis_ref;
+                spreads.iter().filter_map(move |r| {
+                    let never = network(r).is_some_and(|n| figure.never(n));
+                    never.then(|| (class, sx(axis.x(r.weights_remaining), axis.range)))
+                })
+            })
+            .collect();
         let sign_controls: Vec<(&'static str, Vec<(f64, Spread)>)> =
             SIGN_CONTROLS.iter().map(|c| (c.class, points(c.network))).filter(|(_, p)| !p.is_empty()).collect();
         let current = ticket
@@ -448,6 +481,7 @@ impl SparsityPlot {
                     ticket: Line::new(points, axis.range, y_axis),
                 })
                 .collect(),
+            nevers,
         }
     }
 }
@@ -522,6 +556,10 @@ fn SparsitySvg(
     }
 }
 
+/// A "never" cross sits this far below the plot's top edge, and its key this far from the right.
+const NEVER_DROP: f64 = 8.0;
+const NEVER_LABEL_WIDTH: f64 = 40.0;
+
 const READOUT_HINT: &str = "Point at the chart (or tap it) to read a round's figures.";
 
 /// The frame of a chart against weights remaining (or, titled otherwise, any x): the y grid and its labels, the
@@ -587,17 +625,40 @@ fn SparsitySeries(
                 })
             }).collect::<Vec<_>>()
         })}
+        {move || plot.with(|p| p.nevers.iter().map(|(class, x)| view! {
+            <text class=format!("never {class}") x=format!("{x:.1}") y={PAD + NEVER_DROP} text-anchor="middle">"×"</text>
+        }).collect::<Vec<_>>())}
+        <Show when=move || plot.with(|p| !p.nevers.is_empty())>
+            <text class="tick never-label" x={W - PAD - NEVER_LABEL_WIDTH} y={PAD + NEVER_DROP}>"× never"</text>
+        </Show>
     }
 }
 
-/// The colours of the ticket and its controls, under a sparsity chart.
+/// The colours of the ticket and its controls, under a chart; a control that did not run is left out where the
+/// chart says so.
 #[component]
-pub(in crate::ui) fn NetworkLegend() -> impl IntoView {
+pub(in crate::ui) fn NetworkLegend(
+    /// Whether the random reinit ran (always listed when not given).
+    #[prop(optional)]
+    reinit: Option<Signal<bool>>,
+    #[prop(optional)] random: Option<Signal<bool>>,
+) -> impl IntoView {
+    let listed = move |ran: Option<Signal<bool>>| ran.is_none_or(|r| r.get());
     view! {
         <p class="legend"><span class="swatch ticket"></span>"winning ticket "
-            <span class="swatch reinit"></span>"random reinit "
-            <span class="swatch random"></span>"random mask"</p>
+            <Show when=move || listed(reinit)><span class="swatch reinit"></span>"random reinit "</Show>
+            <Show when=move || listed(random)><span class="swatch random"></span>"random mask"</Show></p>
     }
+}
+
+/// A sparsity chart's legend: the networks it draws.
+#[component]
+fn SparsityLegend(plot: Memo<SparsityPlot>) -> impl IntoView {
+    let reinit =
+        Signal::derive(move || plot.with(|p| p.reinit.mean.len > 0 || p.nevers.iter().any(|n| n.0 == "reinit")));
+    let random =
+        Signal::derive(move || plot.with(|p| p.random.mean.len > 0 || p.nevers.iter().any(|n| n.0 == "random")));
+    view! { <NetworkLegend reinit=reinit random=random /> }
 }
 
 /// "mean of 3 replicates, band: min–max", under a chart with replicates.
@@ -630,7 +691,7 @@ pub fn AccuracyChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) ->
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Test accuracy (%) vs. weights remaining (log scale)"</figcaption>
             <SparsitySvg plot=plot y_title="test accuracy (%)" label="accuracy against weights remaining" />
-            <NetworkLegend />
+            <SparsityLegend plot=plot />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }
@@ -661,7 +722,7 @@ fn TaskFigureChart(
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>{caption}</figcaption>
             <SparsitySvg plot=plot y_title=y_title label=label />
-            <NetworkLegend />
+            <SparsityLegend plot=plot />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }
@@ -721,7 +782,7 @@ pub fn QualityChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> 
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"High-quality points (within 3σ of a mode, %) vs. weights remaining"</figcaption>
             <SparsitySvg plot=plot y_title="high quality (%)" label="high-quality share against weights remaining" />
-            <NetworkLegend />
+            <SparsityLegend plot=plot />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }
@@ -763,7 +824,7 @@ pub fn EarlyStopChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -
 /// Modular addition: the step at which each network generalises (test accuracy ≥ 95%; the median
 /// over replicates, the band from the earliest to the latest that did) against % of weights
 /// remaining, the dense network's as the reference line. A network whose median replicate never
-/// generalised has no point there.
+/// generalised is a cross on the top edge, marked "never".
 #[component]
 pub fn GeneraliseChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
     let plot = Memo::new(move |_| {
@@ -772,12 +833,13 @@ pub fn GeneraliseChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) 
     view! {
         <figure class="chart" id="generalise-chart"
             data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
+            data-nevers=move || plot.with(|p| p.nevers.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(" "))
             data-reinit-points=move || plot.with(|p| p.reinit.mean.len)
             data-random-points=move || plot.with(|p| p.random.mean.len)
             data-replicates=move || plot.with(|p| p.replicates)>
             <figcaption>"Steps to generalise (test accuracy ≥ 95%) vs. weights remaining"</figcaption>
             <SparsitySvg plot=plot y_title="step" label="steps to generalise against weights remaining" />
-            <NetworkLegend />
+            <SparsityLegend plot=plot />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }
@@ -798,7 +860,7 @@ pub fn GeneralisationChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison
             <figcaption>"Generalisation gap (train − test accuracy, points) vs. weights remaining"</figcaption>
             <SparsitySvg plot=plot y_title="train − test (points)"
                 label="generalisation gap against weights remaining" />
-            <NetworkLegend />
+            <SparsityLegend plot=plot />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
     }
@@ -984,7 +1046,7 @@ impl SweepPlot {
             .zip(labels)
             .enumerate()
             .map(|(i, (c, label))| {
-                let points = |network: fn(&RoundSpread) -> Option<&NetworkSpread>| -> Vec<(f64, Spread)> {
+                let points = |network: NetworkOf| -> Vec<(f64, Spread)> {
                     c.rounds
                         .iter()
                         .filter_map(|r| network(r).map(|n| (axis.x(r.weights_remaining), n.test_accuracy.clone())))

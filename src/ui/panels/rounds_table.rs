@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::engine::records::replicates::{NetworkSpread, Spread};
+use crate::engine::records::replicates::{NetworkSpread, RoundSpread, Spread};
 use crate::engine::tasks::row::{Figure, FigureKey, Unit};
 
 use crate::ui::Finished;
@@ -68,37 +68,74 @@ fn rows(finished: &Finished, figure: Figure) -> Vec<RoundRow> {
         .collect()
 }
 
+/// Which columns the run fills: a policy's and a GAN's networks have no validation rows (so no early stop) and
+/// no training rows (so no train accuracy or gap), and a control that did not run has no column.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Columns {
+    early_stop: bool,
+    reinit: bool,
+    random: bool,
+    train: bool,
+}
+
+impl Columns {
+    fn of(finished: &Finished, learns_from_rows: bool) -> Self {
+        let any = |f: fn(&RoundSpread) -> bool| finished.spreads.iter().any(f);
+        Self {
+            early_stop: learns_from_rows,
+            reinit: any(|r| r.reinit.is_some()),
+            random: any(|r| r.random_mask.is_some()),
+            train: learns_from_rows && any(|r| r.ticket.train_accuracy.is_some()),
+        }
+    }
+}
+
 #[component]
 pub fn RoundsTable(
     finished: Memo<Finished>,
     /// The task's headline figure ([`crate::engine::tasks::row::TaskRow::headline`]): what the ticket's and
     /// the controls' columns hold.
     figure: Signal<Figure>,
+    /// The task learns from rows ([`crate::engine::tasks::row::TaskRow::learns_from_rows`]).
+    learns_from_rows: Signal<bool>,
 ) -> impl IntoView {
     let table = Memo::new(move |_| finished.with(|f| rows(f, figure.get())));
     let heads = Memo::new(move |_| heads(figure.get()));
+    let columns = Memo::new(move |_| finished.with(|f| Columns::of(f, learns_from_rows.get())));
+    let shown = move |f: fn(&Columns) -> bool| columns.with(f);
     view! {
         <table id="rounds">
             <thead><tr>
                 <th>"round"</th><th>"weights left %"</th><th>{move || heads.with(|h| format!("ticket {}", h.0))}</th>
-                <th>"early stop"</th><th>{move || heads.with(|h| format!("reinit {}", h.0))}</th>
-                <th>{move || heads.with(|h| format!("random mask {}", h.1))}</th>
-                <th title="The ticket's accuracy on its own training rows">"ticket train %"</th>
-                <th title="Train minus test accuracy of the ticket, in points">"gap"</th>
+                <Show when=move || shown(|c| c.early_stop)>
+                    <th title="The iteration of lowest validation loss">"early stop"</th>
+                </Show>
+                <Show when=move || shown(|c| c.reinit)>
+                    <th>{move || heads.with(|h| format!("reinit {}", h.0))}</th>
+                </Show>
+                <Show when=move || shown(|c| c.random)>
+                    <th>{move || heads.with(|h| format!("random mask {}", h.1))}</th>
+                </Show>
+                <Show when=move || shown(|c| c.train)>
+                    <th title="The ticket's accuracy on its own training rows">"ticket train %"</th>
+                    <th title="Train minus test accuracy of the ticket, in points">"gap"</th>
+                </Show>
             </tr></thead>
             <tbody>
-                {move || table.get().into_iter().map(|r| view! {
-                    <tr>
-                        <td>{r.round}</td>
-                        <td class="remaining">{r.remaining}</td>
-                        <td>{r.ticket}</td>
-                        <td>{r.early_stop}</td>
-                        <td>{r.reinit}</td>
-                        <td>{r.random}</td>
-                        <td class="train">{r.train}</td>
-                        <td class="gap">{r.gap}</td>
-                    </tr>
-                }).collect::<Vec<_>>()}
+                {move || {
+                    let c = columns.get();
+                    table.get().into_iter().map(|r| view! {
+                        <tr>
+                            <td>{r.round}</td>
+                            <td class="remaining">{r.remaining}</td>
+                            <td class="ticket">{r.ticket}</td>
+                            {c.early_stop.then(|| view! { <td class="early-stop">{r.early_stop}</td> })}
+                            {c.reinit.then(|| view! { <td class="reinit">{r.reinit}</td> })}
+                            {c.random.then(|| view! { <td class="random">{r.random}</td> })}
+                            {c.train.then(|| view! { <td class="train">{r.train}</td><td class="gap">{r.gap}</td> })}
+                        </tr>
+                    }).collect::<Vec<_>>()
+                }}
             </tbody>
         </table>
     }

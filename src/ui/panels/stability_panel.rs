@@ -106,7 +106,7 @@ async fn run(source: ReplicateRun, round: usize, lab: LabSignals, state: RwSigna
 pub fn StabilityPanel(lab: LabSignals, selected: RwSignal<Option<usize>>) -> impl IntoView {
     let state = RwSignal::new(State::Idle);
     let source = Memo::new(move |_| {
-        let idle = !matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
+        let idle = !lab.status.with(Status::is_active);
         shown_ticket(lab.checkpoint.get().filter(|_| idle), selected.get(), |_| true)
     });
     let go = move |_| {

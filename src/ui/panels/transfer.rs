@@ -61,7 +61,7 @@ pub fn TransferPanel(lab: LabSignals, selected: RwSignal<Option<usize>>) -> impl
     // The finished rounds (of a run, a reload or an imported ticket) and the round shown (a pruned one),
     // when nothing trains.
     let source = Memo::new(move |_| {
-        let idle = !matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
+        let idle = !lab.status.with(Status::is_active);
         shown_ticket(lab.checkpoint.get().filter(|_| idle), selected.get(), |r| r > 0)
     });
     let options = Memo::new(move |_| source.with(|s| s.as_ref().map(|(c, r)| targets(c, *r)).unwrap_or_default()));

@@ -22,7 +22,7 @@ pub fn WhyPanel(
     run: Callback<()>,
 ) -> impl IntoView {
     let score = Signal::derive(move || config.with(Score::of));
-    let running = move || matches!(lab.status.get(), Status::Preparing | Status::Running | Status::Paused);
+    let running = move || lab.status.with(Status::is_active);
     let text = Memo::new(move |_| {
         let done = lab.status.get() == Status::Done;
         done.then(|| finished.with(|f| findings(&f.spreads, score.get()))).flatten()

@@ -4,9 +4,18 @@
 
 use crate::url::{self, Notice, UrlState};
 
+/// A window at most this wide (CSS pixels: a phone, a small tablet) opens in class mode unless the link says.
+const NARROW_SCREEN_PX: f64 = 700.0;
+
 pub fn read() -> (UrlState, Vec<Notice>) {
-    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    url::decode(&query)
+    let window = web_sys::window();
+    let query = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let (mut state, notices) = url::decode(&query);
+    let width = window.and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).unwrap_or(f64::INFINITY);
+    if width <= NARROW_SCREEN_PX && !url::names(&query, "class") {
+        state.class = true;
+    }
+    (state, notices)
 }
 
 /// The shareable link for `state`.

@@ -46,6 +46,11 @@ impl Status {
             Status::Failed(_) => "error",
         }
     }
+
+    /// A run is under way (preparing, training or paused): its figures are not final.
+    pub fn is_active(&self) -> bool {
+        matches!(self, Status::Preparing | Status::Running | Status::Paused)
+    }
 }
 
 /// One worker's part of the run, for its progress bar.
@@ -447,9 +452,10 @@ fn publish_rounds(id: u32, lab: LabSignals, published: Vec<Published>, chunk_ms:
     let Some(last) = published.last().map(|p| (p.replicate, p.report.round)) else { return };
     let followed = with_run(id, |run| run.assembly.followed()).unwrap_or(0);
     for Published { replicate, report } in published {
+        // A finished round's loss chart is its ticket's (the controls train after it; the chart follows
+        // whichever trains while a run goes).
         if replicate == followed {
-            let (phase, run) = report.last_trained();
-            lab.live.set((phase, run.curve.clone()));
+            lab.live.set((Phase::Ticket, report.ticket.curve.clone()));
         }
         match replicate {
             0 => {

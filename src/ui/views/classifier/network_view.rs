@@ -49,7 +49,8 @@ const POINT_RADIUS: f64 = 2.2;
 const PIXEL_MAP_SIDE: f64 = 200.0;
 const FIELDS_SHOWN: usize = 16;
 
-const FAN_HINT: &str = "Hover a neuron to see its surviving connections. Dashed lines die in the next round.";
+const FAN_HINT: &str =
+    "Point at (or tap) a neuron to see its surviving connections. Dashed lines die in the next round.";
 
 /// A layer's mask heatmap has at most this many blocks per side.
 const HEATMAP_CELLS: usize = 48;
@@ -202,6 +203,8 @@ pub fn NetworkView(
     });
     let caption = move || {
         masks.with(|m| match shown_index().and_then(|i| m.get(i).map(|x| (i, x))) {
+            // Round 0 trains the whole network: no ticket yet.
+            Some((0, x)) => format!("The dense network, round 0: {} of {} weights", x.remaining(), x.total()),
             Some((i, x)) => format!(
                 "The ticket after round {i}: {} of {} weights ({:.1}%)",
                 x.remaining(),

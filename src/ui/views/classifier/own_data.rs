@@ -18,6 +18,10 @@ use crate::ui::views::classifier::data_preview::{DataPreview, Preview};
 const PASTED: &str = "pasted text";
 /// The example file, served beside the image sets (`web/data/`, credited in its CREDITS.md).
 const EXAMPLE: &str = "penguins.csv";
+/// What the example predicts (its tooltip's promise), and the column it leaves out: the year a penguin was
+/// measured says nothing of its species.
+const EXAMPLE_LABEL: &str = "species";
+const EXAMPLE_LEFT_OUT: &str = "year";
 const UNCHANGED: &str = "The data is unchanged.";
 
 /// Where the import stands, for the message's look and the browser tests.
@@ -56,6 +60,13 @@ fn summary(imported: &Imported) -> String {
     )
 }
 
+/// The example's columns: species from the rest, the year left out (the file's own default would be its last
+/// column, the year).
+fn example_choice(table: &Table) -> ColumnChoice {
+    ColumnChoice::named(table, Some(EXAMPLE_LABEL), &[EXAMPLE_LEFT_OUT.to_string()])
+        .unwrap_or_else(|_| ColumnChoice::default_for(table))
+}
+
 /// What the panel accepts, with the caps.
 fn hint() -> String {
     format!(
@@ -92,6 +103,8 @@ pub fn OwnDataImport(
     on_data: Callback<OwnData>,
     /// The rows in use, if any (a ticket file may have brought them).
     current: RwSignal<Option<OwnData>>,
+    /// The name of a file read and previewed but not in use yet (Train says it trains on something else).
+    previewed: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let message: RwSignal<Option<Message>> = RwSignal::new(None);
     let table: RwSignal<Option<Table>> = RwSignal::new(None);
@@ -103,11 +116,12 @@ pub fn OwnDataImport(
     let refuse = move |name: &str, why: String| {
         message.set(Some(Message { stage: Stage::Refused, text: format!("Could not use {name}: {why}. {UNCHANGED}") }));
     };
-    // A file read: previewed with the label column its header implies; nothing is used yet.
-    let take = move |name: String, text: &str| match csv_table::read(&name, text) {
+    // A file read: previewed with the label column its header implies (`chosen`: the example's), nothing used yet.
+    let take = move |name: String, text: &str, chosen: fn(&Table) -> ColumnChoice| match csv_table::read(&name, text) {
         Ok(t) => {
-            choice.set(Some(ColumnChoice::default_for(&t)));
+            choice.set(Some(chosen(&t)));
             table.set(Some(t));
+            previewed.set(Some(name.clone()));
             let text = format!("{name}: check each column's role below, then press Use these rows.");
             message.set(Some(Message { stage: Stage::Read, text }));
         }
@@ -119,6 +133,7 @@ pub fn OwnDataImport(
         });
         match built {
             Some((_, Ok(imported))) => {
+                previewed.set(None);
                 message.set(Some(Message { stage: Stage::Used, text: summary(&imported) }));
                 on_data.run(imported.data);
             }
@@ -131,16 +146,16 @@ pub fn OwnDataImport(
         let name = file.name();
         leptos::task::spawn_local(async move {
             match ticket_file::read(&file, own_limits::MAX_BYTES).await {
-                Ok(text) => take(name, &text),
+                Ok(text) => take(name, &text, ColumnChoice::default_for),
                 Err(e) => refuse(&name, e),
             }
         });
     };
-    let from_paste = move |_| take(PASTED.to_string(), &pasted.get_untracked());
+    let from_paste = move |_| take(PASTED.to_string(), &pasted.get_untracked(), ColumnChoice::default_for);
     let example = move |_| {
         leptos::task::spawn_local(async move {
             match crate::worker::global::fetch_bytes(&format!("data/{EXAMPLE}")).await {
-                Ok(bytes) => take(EXAMPLE.to_string(), &String::from_utf8_lossy(&bytes)),
+                Ok(bytes) => take(EXAMPLE.to_string(), &String::from_utf8_lossy(&bytes), example_choice),
                 Err(e) => refuse(EXAMPLE, e),
             }
         });

@@ -316,7 +316,7 @@ fn a_sweep_names_a_csv_and_every_run_trains_on_its_rows() {
     std::fs::write(dir.join("penguins.csv"), penguins()).unwrap();
     let grid = concat!(
         "data_file = \"penguins.csv\"\nlabel = \"species\"\ndrop = [\"year\"]\n",
-        "steps = 40\neval = 20\nrounds = 1\nrate = [0.2, 0.5]\n"
+        "steps = 40\neval = 20\nrounds = 1\nreps = 1\nrate = [0.2, 0.5]\n"
     );
     let planned = sweep::plan_in(grid, &dir).unwrap();
     assert_eq!(planned.runs.len(), 2);

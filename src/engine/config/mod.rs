@@ -302,25 +302,35 @@ impl Default for PruneConfig {
 /// The distance under which consecutive masks count as settled (You et al. use 0.1; `lottery::early_bird`).
 pub const DEFAULT_EARLY_BIRD_THRESHOLD: f64 = 0.1;
 
-/// The seed the demonstration opens with (the preset's criterion holds over seeds 1–5).
-pub const DEMO_SEED: u64 = 3;
+/// The seed the demonstration opens with. Every page seed 1–10 meets the preset's criterion (README "The
+/// demonstration preset"); the tour runs this seed alone, and seed 8's single run shows the widest gap there
+/// (the ticket 95.3%, the random reinit 70.0%, at 13.1% of the weights; `docs/sweeps/demo-candidates-5`).
+pub const DEMO_SEED: u64 = 8;
 
-/// The default experiment is the classroom's demonstration (the `demo`
-/// preset): two Gaussian blobs, noise 0.3, a 2-16-16-2 network, 30% of the
-/// hidden weights (15% of the output layer's) pruned per round for 10
-/// rounds. A sweep over seeds 1–5 chose it (`docs/sweeps/demo-candidates-2.toml`,
-/// README "The demonstration preset"): at 10.3% of the weights the ticket
-/// keeps the dense network's accuracy while the random-reinit control falls
-/// about 20 points behind.
+/// The demonstration's replicates: the page shows their mean with a min–max band, and judges the mean.
+pub const DEMO_REPS: usize = 3;
+
+/// The demonstration's rounds: down to 9.1% of the weights, past every calibration seed's winning round (9 or 10).
+const DEMO_ROUNDS: usize = 12;
+
+/// The demonstration's label noise: the disc and the ring overlap, so the dense network stays near 94%
+/// (it does not saturate at 100%) and a weaker network shows as lower accuracy.
+const DEMO_NOISE: f64 = 0.5;
+
+/// The default experiment is the classroom's demonstration (the `demo` preset): the disc inside a ring,
+/// noise 0.5, a 2-16-16-2 network, the paper's 20% of the hidden weights (10% of the output layer's) pruned
+/// per round for 12 rounds, the random-reinit control beside the ticket, 3 replicates. Five sweeps chose it
+/// (`docs/sweeps/demo-candidates*.toml`, README "The demonstration preset"): on every page seed 1–10 the mean
+/// ticket at its winning round (the sparsest within 1 point of the dense network) is 5.8–21.8 points above
+/// the mean random reinit, which degrades (73–87%) rather than collapsing to chance.
 impl Default for ExperimentConfig {
     fn default() -> Self {
         let base = Self::paper_base();
         Self {
-            // Per seed the control's fall is all or nothing (it trains fully or dies): seed 1's never
-            // falls, seeds 2-5's do. Seed 3's falls at 10.3% and stays down to 5.6%.
             seed: DEMO_SEED,
-            data: DataConfig { dataset: DatasetName::Gauss, noise: 0.3, ..base.data },
-            prune: PruneConfig { rate: 0.3, output_rate: 0.15, rounds: 10, ..base.prune },
+            reps: DEMO_REPS,
+            data: DataConfig { dataset: DatasetName::Circle, noise: DEMO_NOISE, ..base.data },
+            prune: PruneConfig { rounds: DEMO_ROUNDS, ..base.prune },
             ..base
         }
     }

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launch, mlp, open, serve, screenshot, trainToEnd } from './harness.js';
+import { checkVerdict, launch, mlp, open, serve, screenshot, trainToEnd } from './harness.js';
 
 // CartPole-v1's physics (Gym's cartpole.py, "euler"), written here apart from src/engine/tasks/cartpole.rs.
 const GYM = { gravity: 9.8, cart: 1.0, pole: 0.1, half: 0.5, force: 10.0, tau: 0.02, angle: (12 * 2 * Math.PI) / 360,
@@ -86,7 +86,10 @@ test('?preset=cartpole trains a policy, plays its episode beside its controls; a
     // The episodes played are the report's, and each is CartPole as Gym plays it; the ticket's pushes are its
     // trained weights' greedy choices (its ticket file's weights through an MLP written here).
     const [download] = await Promise.all([a.page.waitForEvent('download'), a.page.click('#export-ticket')]);
-    const shown = JSON.parse(await readFile(await download.path(), 'utf8')).rounds[1];
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+    const shown = exported.rounds[1];
+    // The verdict, in the task's measure: mean return, a tie within 25.
+    await checkVerdict(a.page, exported.rounds, { value: (run) => run.mean_return, tie: 25, higher: true });
     const played = await a.page.$$eval('#cartpole-view .cartpole-panel',
       (ps) => ps.map((p) => [p.classList.contains('ticket'), Number(p.dataset.steps)]));
     const runs = [shown.ticket, shown.reinit, shown.random_mask];

@@ -5,7 +5,8 @@
 // also checks the generalisation chart and the train-accuracy column).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, serve, screenshot } from './harness.js';
+import { readFile } from 'node:fs/promises';
+import { checkVerdict, launch, open, serve, screenshot } from './harness.js';
 
 let server;
 let browser;
@@ -48,11 +49,46 @@ test('at 1366×768 the buttons, progress, backend, network and accuracy chart fi
   assert.deepEqual(errors, []);
 });
 
+test('class mode on a phone: Train, then the verdict and the main chart in the first screen; settings and research folded', { timeout: 120_000 }, async () => {
+  // No class= in the link: a 390-wide screen gets class mode by itself.
+  const page = await browser.newPage({ viewport: PHONE });
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(`${server.url}?preset=demo&backend=cpu`);
+  await page.waitForSelector('#train');
+  assert.equal(await page.isChecked('#class-mode'), true, 'a narrow screen opens in class mode');
+  assert.equal(await page.$eval('#settings', (el) => el.open), false, 'the settings are folded');
+  assert.equal(await page.$eval('#advanced details', (el) => el.open), false, 'the research panels are folded');
+  assert.equal(await page.$eval('#glossary', (el) => el.open), true, 'the glossary is open');
+  await page.click('#train');
+  await page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null,
+    { timeout: 100_000, polling: 250 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  for (const sel of ['#train', '#verdict', '#accuracy-chart svg']) {
+    const v = await inView(page, sel);
+    assert.ok(v.ok, `${sel} is in the first 390×844 screen (box ${v.box})`);
+  }
+  // No column of dashes: every column of the rounds table has a figure in some row.
+  const columns = await page.$$eval('#rounds tbody tr', (trs) => {
+    const rows = trs.map((tr) => [...tr.children].map((td) => td.textContent.trim()));
+    return rows[0].map((_, c) => rows.some((r) => r[c] !== '–'));
+  });
+  assert.ok(columns.every(Boolean), `a column with only dashes: ${columns}`);
+  await screenshot(page, 'class-mode-phone');
+  // Unticked, the page shows everything again, and the link says so.
+  await page.click('#class-mode');
+  assert.equal(await page.$eval('#advanced details', (el) => el.open), true);
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has('class'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 /** The rounds table as { round, remaining, ticket, reinit } per row. */
 async function table(page) {
   return page.$$eval('#rounds tbody tr', (trs) => trs.map((tr) => {
-    const td = [...tr.children].map((c) => c.textContent.trim());
-    return { round: Number(td[0]), remaining: td[1], ticket: td[2], reinit: td[4] };
+    const cell = (name) => tr.querySelector(`td.${name}`)?.textContent.trim() ?? '–';
+    return { round: Number(tr.children[0].textContent), remaining: cell('remaining'), ticket: cell('ticket'),
+      reinit: cell('reinit') };
   }));
 }
 
@@ -93,24 +129,26 @@ test('the guided tour: the paper\'s five steps, each run by the page, each quoti
     assert.ok(text.includes(figure), `step 3 quotes ${figure}: ${text}`);
   }
 
-  // 4: the random-reinit control, at the round where it is furthest behind.
+  // 4: the random-reinit control, judged where step 5's verdict judges: the sparsest round within 1 point of dense.
   await page.click('#tour-next');
   text = await stepDone(page, 4);
+  const step4 = text;
   rows = await table(page);
-  assert.equal(rows.length, 8);
+  assert.equal(rows.length, 11);
+  const within = (rs) => rs.slice(1).filter((r) => Number(r.ticket) >= Number(rs[0].ticket) - 1 - 0.05);
   const gap = (r) => Number(r.ticket) - Number(r.reinit);
-  const widest = rows.filter((r) => r.reinit !== '–').reduce((a, b) => (gap(b) > gap(a) ? b : a));
-  for (const figure of [`${widest.remaining}%`, `${widest.ticket}%`, `${widest.reinit}%`]) {
-    assert.ok(text.includes(figure), `step 4 quotes ${figure} (round ${widest.round}): ${text}`);
+  const judged4 = within(rows).at(-1) ?? rows.filter((r) => r.reinit !== '–').reduce((a, b) => (gap(b) > gap(a) ? b : a));
+  for (const figure of [`${judged4.remaining}%`, `${judged4.ticket}%`, `${judged4.reinit}%`]) {
+    assert.ok(text.includes(figure), `step 4 quotes ${figure} (round ${judged4.round}): ${text}`);
   }
-  assert.ok(await page.$eval('#accuracy-chart', (el) => Number(el.dataset.reinitPoints)) === 7, 'the control is drawn for rounds 1 to 7');
+  assert.ok(await page.$eval('#accuracy-chart', (el) => Number(el.dataset.reinitPoints)) === 10, 'the control is drawn for rounds 1 to 10');
 
   // Generalisation: train beside test accuracy for every round, the gap charted for the ticket and its control.
   const gen = await page.$eval('#generalisation-chart', (el) => ({ ticket: el.dataset.ticketPoints, reinit: el.dataset.reinitPoints }));
-  assert.deepEqual(gen, { ticket: '8', reinit: '7' }, 'the gap of every round, ticket and control');
+  assert.deepEqual(gen, { ticket: '11', reinit: '10' }, 'the gap of every round, ticket and control');
   const trainCells = await page.$$eval('#rounds tbody td.train', (tds) => tds.map((td) => Number(td.textContent)));
   const gapCells = await page.$$eval('#rounds tbody td.gap', (tds) => tds.map((td) => Number(td.textContent)));
-  assert.equal(trainCells.length, 8);
+  assert.equal(trainCells.length, 11);
   trainCells.forEach((train, i) => {
     assert.ok(train >= 0 && train <= 100, `round ${i}: train accuracy ${train}`);
     assert.ok(Math.abs(train - Number(rows[i].ticket) - gapCells[i]) <= 0.11, `round ${i}: gap = train − test`);
@@ -123,13 +161,12 @@ test('the guided tour: the paper\'s five steps, each run by the page, each quoti
   assert.equal(readout.round, '0', `the left edge is round 0: ${readout.text}`);
   assert.ok(readout.text.includes(`ticket ${rows[0].ticket}%`), readout.text);
 
-  // 5: ten rounds; the winning ticket is the sparsest round within 1 point of the dense network.
+  // 5: twelve rounds; the winning ticket is the sparsest round within 1 point of the dense network.
   await page.click('#tour-next');
   text = await stepDone(page, 5);
   rows = await table(page);
-  assert.equal(rows.length, 11);
-  const dense = Number(rows[0].ticket);
-  const winners = rows.slice(1).filter((r) => Number(r.ticket) >= dense - 1 - 0.05);
+  assert.equal(rows.length, 13);
+  const winners = within(rows);
   if (winners.length) {
     const w = winners[winners.length - 1];
     assert.ok(text.includes(`round ${w.round},`) && text.includes(`${w.remaining}%`), `step 5 names round ${w.round}: ${text}`);
@@ -137,6 +174,16 @@ test('the guided tour: the paper\'s five steps, each run by the page, each quoti
   }
   assert.equal(await page.isDisabled('#tour-next'), false, 'step 6 (the why experiments: tests/browser/why.test.js)');
   await screenshot(page, 'tour-step-5');
+  // The verdict after the demo's twelve rounds names the same winning round, and the control's outcome there.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-ticket')]);
+  const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+  const verdict = await checkVerdict(page, exported.rounds, { value: (run) => run.test_accuracy, tie: 0.01, higher: true });
+  if (verdict.matches === 'true') assert.ok(text.includes(`round ${verdict.round},`), `the tour and the verdict: ${text}`);
+  // One story: where step 4 concluded that θ0 matters, the ticket beats the reinit at step 5's winning round.
+  if (step4.includes('θ0 matter')) {
+    const reinit = verdict.controls.find(([name]) => name === 'reinit');
+    assert.deepEqual(reinit, ['reinit', 'wins'], `step 4: ${step4} | the verdict: ${verdict.text}`);
+  }
 
   // Back runs step 4 again; leaving keeps the experiment and its rounds.
   await page.click('#tour-back');
@@ -145,7 +192,7 @@ test('the guided tour: the paper\'s five steps, each run by the page, each quoti
   await page.click('#tour-leave');
   assert.equal(await page.isVisible('#tour'), false);
   assert.doesNotMatch(page.url(), /tour=/);
-  assert.equal((await table(page)).length, 8, 'the rounds stay');
-  assert.equal(await page.$eval('#ctl-rounds', (el) => el.value), '7', 'and so does the configuration');
+  assert.equal((await table(page)).length, 11, 'the rounds stay');
+  assert.equal(await page.$eval('#ctl-rounds', (el) => el.value), '10', 'and so does the configuration');
   assert.deepEqual(errors, []);
 });

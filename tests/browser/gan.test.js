@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launch, open, serve, screenshot, trainToEnd } from './harness.js';
+import { checkVerdict, launch, open, serve, screenshot, trainToEnd } from './harness.js';
 
 let server;
 let browser;
@@ -39,7 +39,10 @@ test('?preset=gan-ring trains a generator, its points move while it trains; a co
     assert.deepEqual([modes.ticketPoints, modes.reinitPoints, modes.randomPoints], ['2', '1', '1']);
     // Each network's panel, and the two charts' read-outs of round 1, say the report's figures for it.
     const [download] = await Promise.all([a.page.waitForEvent('download'), a.page.click('#export-ticket')]);
-    const shown = JSON.parse(await readFile(await download.path(), 'utf8')).rounds[1];
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+    const shown = exported.rounds[1];
+    // The verdict, in the task's measure: modes covered, a tie within half a mode.
+    await checkVerdict(a.page, exported.rounds, { value: (run) => run.modes_covered, tie: 0.5, higher: true });
     const networks = [['winning ticket', 'ticket', shown.ticket], ['random reinit', 'random reinit', shown.reinit],
       ['random mask', 'random mask', shown.random_mask]];
     const statuses = await a.page.$$eval('#gan-view .gan-status', (ps) => ps.map((p) => p.textContent));

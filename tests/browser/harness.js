@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,6 +49,18 @@ export async function withBrowser({ webgpu }, f) {
   }
 }
 
+/** Keys of a link that do not set up an experiment of the test's own. */
+const NOT_AN_EXPERIMENT = new Set(['backend', 'tour', 'class', 'preset', 'workers']);
+
+/** A test's own small experiment trains one replicate unless its link names `reps`: the default experiment (the
+ *  demo) runs 3, which would triple every such test's training. Links to the default, to a tour step or to a
+ *  preset are left as they are. */
+export function oneReplicate(url) {
+  const query = new URL(url).searchParams;
+  const own = [...query.keys()].some((k) => !NOT_AN_EXPERIMENT.has(k));
+  return own && !query.has('reps') && !query.has('preset') ? `${url}&reps=1` : url;
+}
+
 /** Open a page that records console errors, uncaught exceptions and requests.
  *  `init` (a function) runs in the page before any of its scripts. */
 export async function open(browser, url, { init } = {}) {
@@ -59,7 +72,7 @@ export async function open(browser, url, { init } = {}) {
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
   page.on('pageerror', (err) => errors.push(String(err)));
   page.on('request', (req) => requests.push(req.url()));
-  await page.goto(url);
+  await page.goto(oneReplicate(url));
   await page.waitForSelector('#train');
   return { page, errors, requests };
 }
@@ -105,4 +118,39 @@ export function mlp(weights, input) {
     a = i < weights.layers.length - 1 ? z.map((v) => Math.max(v, 0)) : z;
   });
   return a;
+}
+
+// The report's runs of a round by control, as `#verdict li[data-control]` names them.
+const CONTROL_RUNS = [['reinit', 'reinit'], ['random-mask', 'random_mask'], ['same-signs', 'same_signs'],
+  ['shuffled', 'shuffled'], ['constant-signs', 'constant_signs']];
+
+/**
+ * The verdict box against an exported report's rounds, its rule worked out here apart from the engine: the
+ * sparsest pruned round whose ticket is not worse than round 0's by more than `tie` (else the sparsest round);
+ * there the ticket wins against a control it beats by more than `tie`, loses to one that beats it so, else ties;
+ * `value(run)` is the task's figure of a report's run, null for never. The ticket's figure the box quotes is the
+ * rounds table's cell of that round. Returns the box's data.
+ */
+export async function checkVerdict(page, rounds, { value, tie, higher }) {
+  const beats = (a, b) => a !== null && (b === null || (higher ? a - b > tie : b - a > tie));
+  const sparsest = (list) => list.reduce((a, r) => (a === null || r.weights_remaining < a.weights_remaining ? r : a), null);
+  const dense = value(rounds[0].ticket);
+  const pruned = rounds.filter((r) => r.round > 0);
+  const match = sparsest(pruned.filter((r) => value(r.ticket) !== null && !beats(dense, value(r.ticket))));
+  const judged = match ?? sparsest(pruned);
+  const box = await page.$eval('#verdict', (el) => ({ ...el.dataset, text: el.textContent,
+    controls: [...el.querySelectorAll('li[data-control]')].map((li) => [li.dataset.control, li.dataset.outcome]) }));
+  assert.equal(box.round, String(judged.round), box.text);
+  assert.equal(box.matches, String(match !== null), box.text);
+  const ticket = value(judged.ticket);
+  const expected = CONTROL_RUNS.filter(([, key]) => judged[key]).map(([name, key]) => {
+    const control = value(judged[key]);
+    return [name, beats(ticket, control) ? 'wins' : beats(control, ticket) ? 'loses' : 'ties'];
+  });
+  assert.deepEqual(box.controls, expected, box.text);
+  const cell = await page.$$eval('#rounds tbody tr', (trs, round) =>
+    trs.find((tr) => tr.children[0].textContent === String(round))?.querySelector('td.ticket')?.textContent,
+  judged.round);
+  assert.equal(box.ticket.replace('%', ''), cell, `the verdict quotes the table's round ${judged.round}: ${box.text}`);
+  return box;
 }

@@ -38,6 +38,9 @@ test('rounds fill the charts; the drawing shows exactly the surviving weights', 
   assert.equal(end.state, 'done', end.text);
   const points = await page.$eval('#accuracy-chart', (el) => [el.dataset.ticketPoints, el.dataset.reinitPoints, el.dataset.randomPoints]);
   assert.deepEqual(points, ['3', '2', '2'], 'one ticket point per round (0, 1, 2); controls from round 1');
+  // After the run the loss chart is the last round's ticket, not the control that trained last.
+  const loss = await page.$eval('#loss-chart', (el) => [el.dataset.phase, el.querySelector('figcaption').textContent]);
+  assert.deepEqual(loss, ['ticket', "Loss of the last round's ticket"]);
   // Readable axes: grid lines at round values, and the dense network's accuracy as a reference line.
   assert.ok(await page.$$eval('#accuracy-chart line.grid', (ls) => ls.length) >= 2, 'grid lines');
   const dense = Number(await page.$eval('#accuracy-chart line.reference.dense', (el) => el.dataset.value));

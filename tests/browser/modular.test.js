@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { floats, launch, open, serve, screenshot, trainToEnd } from './harness.js';
+import { checkVerdict, floats, launch, open, serve, screenshot, trainToEnd } from './harness.js';
 
 // What the circuit view draws, computed here from a ticket file's trained weights, apart from
 // src/engine/tasks/circuit.rs. Parts: 0 the token embedding [p + 1, d] (the last row is "="), 1 the positions
@@ -97,7 +97,17 @@ test('?preset=modular trains a transformer, draws it and its grokking curves; a 
     // The ticket's spectrum and attention, computed here from its exported trained weights, are the report's and
     // what the view draws: the top frequency it names, and each head's bar widths (240 units for a share of 1).
     const [download] = await Promise.all([a.page.waitForEvent('download'), a.page.click('#export-ticket')]);
-    const shown = JSON.parse(await readFile(await download.path(), 'utf8')).rounds[1];
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+    const shown = exported.rounds[1];
+    // The verdict, in the task's measure: test accuracy, a tie within 1 point.
+    await checkVerdict(a.page, exported.rounds, { value: (run) => run.test_accuracy, tie: 0.01, higher: true });
+    // A network that never generalised is a "never" cross on the steps chart, not a missing point.
+    const nevers = [['ticket', 'ticket'], ['reinit', 'reinit'], ['random', 'random_mask']].flatMap(([cls, key]) =>
+      exported.rounds.filter((r) => r[key] && 'steps_to_generalise' in r[key] && r[key].steps_to_generalise === null)
+        .map(() => cls));
+    const drawn = await a.page.$eval('#generalise-chart', (el) => el.dataset.nevers);
+    assert.equal(drawn, nevers.join(' '), 'the networks that never generalised');
+    assert.equal(await a.page.$$eval('#generalise-chart text.never', (ts) => ts.length), nevers.length);
     const close = (got, want, what) => got.forEach((g, i) =>
       assert.ok(Math.abs(g - want[i]) <= 1e-6 * Math.max(1, Math.abs(want[i])), `${what}[${i}]: ${g} against ${want[i]}`));
     const ours = spectrum(shown.trained);

@@ -175,5 +175,13 @@ test('a penguins-like file is previewed, its label chosen in the menu, trained, 
   assert.match(await fresh.page.textContent('#data-described'), /penguins\.csv: 344 rows separated by commas, a header/);
   assert.deepEqual(await fresh.page.$$eval('#data-preview tbody tr', (rows) => rows.map((r) => r.className)), ['', '', '', 'left-out', ''],
     'the fourth penguin (all NA) is marked as left out');
+  // As its tooltip promises, the example predicts species from the rest; the year is left out.
+  const label = await fresh.page.$eval('#data-label', (el) => el.selectedOptions[0].textContent);
+  assert.equal(label, 'species');
+  const cells = await fresh.page.$$eval('#data-preview tr.roles td', (tds) => tds.map((td) => td.className));
+  assert.deepEqual([cells[0], cells[7]], ['role label', 'role left-out'], 'species is the label, year left out');
+  // Until Use these rows, a line under Train says what Train trains on: the rows the imported ticket brought.
+  const trainsOn = await fresh.page.textContent('#trains-on');
+  assert.match(trainsOn, /^penguins\.csv is previewed, not in use: Train trains on penguins-like\.csv\./, trainsOn);
   assert.deepEqual(fresh.errors, []);
 });

@@ -1,7 +1,8 @@
 // The page and `lottery run --page-exact` compute the same bits. The page trains a short run on its CPU path
 // (its engine workers, the controls on a second worker where there is one), its ticket file is exported, and the
 // CLI trains the same link with the page's own module under Node.js: every round's report (figures, curves,
-// masks, weights) must be equal to the last bit, for a classifier, the transformer and the policy.
+// masks, weights) must be equal to the last bit, for a classifier, the transformer and the policy. The CLI runs
+// the command the page offers beside Copy link.
 // README "Reproducibility: where bit for bit holds".
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,7 +34,7 @@ after(async () => {
 // Short runs with their controls on: a round-1 mask depends on round 0's training, so a difference anywhere in
 // round 0 shows again in every later figure.
 const RUNS = {
-  classifier: '?data=spiral&n=200&noise=0.2&hidden=8,6&steps=120&eval=40&rate=0.4&rounds=2&seed=3&backend=cpu',
+  classifier: '?data=spiral&n=200&noise=0.2&hidden=8,6&steps=120&eval=40&rate=0.4&rounds=2&seed=3&reps=1&backend=cpu',
   transformer: '?preset=modular&p=11&dmodel=8&heads=2&dmlp=16&steps=60&eval=20&rounds=1&seed=4&backend=cpu',
   policy: '?preset=cartpole&hidden=16,16&batch=4&steps=60&eval=20&rounds=1&seed=2&backend=cpu',
 };
@@ -46,11 +47,15 @@ for (const [task, link] of Object.entries(RUNS)) {
     assert.equal(state.state, 'done', state.text);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-ticket')]);
     const ticket = JSON.parse(await readFile(await download.path(), 'utf8'));
+    // The command the page offers under "Reproduce it here" is the one run: its link, as the page writes it.
+    const command = await page.$eval('#reproduce-command', (el) => el.textContent);
+    const offered = /^lottery run --link '([^']+)' --page-exact$/.exec(command);
+    assert.ok(offered, command);
     assert.deepEqual(errors, []);
     await page.close();
 
     const out = join(scratch, `${task}.json`);
-    await promisify(execFile)(LOTTERY, ['run', '--link', link, '--page-exact', '--page-dir', DIST, '--out', out],
+    await promisify(execFile)(LOTTERY, ['run', '--link', offered[1], '--page-exact', '--page-dir', DIST, '--out', out],
       { cwd: root, maxBuffer: 1 << 24 });
     const report = JSON.parse(await readFile(out, 'utf8'));
 

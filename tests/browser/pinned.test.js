@@ -11,7 +11,7 @@ let browser;
 before(async () => { server = await serve(); browser = await launch({ webgpu: false }); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-const SMALL = { data: 'moons', n: '300', noise: '0.2', hidden: '8,6', steps: '150', eval: '50', rate: '0.3', rounds: '2', reinit: '0', seed: '4', backend: 'cpu' };
+const SMALL = { data: 'moons', n: '300', noise: '0.2', hidden: '8,6', steps: '150', eval: '50', rate: '0.3', rounds: '2', reinit: '0', seed: '4', backend: 'cpu', reps: '1' };
 const link = (extra) => '?' + new URLSearchParams({ ...SMALL, ...extra }).toString();
 const legend = (page) => page.$$eval('#accuracy-chart .pinned-legend li', (lis) => lis.map((li) => li.textContent));
 

@@ -179,7 +179,7 @@ test('the GPU device destroyed mid-run: a notice, and the run finishes on the CP
     // so the test can destroy it.
     const [worker] = await Promise.all([
       page.waitForEvent('worker'),
-      page.goto(`${server.url}?data=xor&n=100&noise=0&hidden=6&steps=12&eval=6&rounds=3&reinit=0&lr=0.05&rate=0.3&orate=0.15&backend=webgpu&workers=1`),
+      page.goto(`${server.url}?data=xor&n=100&noise=0&hidden=6&steps=12&eval=6&rounds=3&reinit=0&lr=0.05&rate=0.3&orate=0.15&backend=webgpu&workers=1&reps=1`),
     ]);
     await worker.evaluate(() => {
       self.__devices = [];

@@ -22,7 +22,7 @@ let browser;
 before(async () => { server = await serve(); browser = await launch({ webgpu: false }); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-const SMALL = '?data=gauss&n=300&noise=0.3&hidden=8,6&steps=150&eval=50&rate=0.3&rounds=2&reinit=0&seed=5&backend=cpu';
+const SMALL = '?data=gauss&n=300&noise=0.3&hidden=8,6&steps=150&eval=50&rate=0.3&rounds=2&reinit=0&seed=5&reps=1&backend=cpu';
 
 test('a ticket transfers between two 2D sets, beside its four comparisons, on one chart', { timeout: 180_000 }, async () => {
   const { page, errors } = await open(browser, server.url + SMALL);

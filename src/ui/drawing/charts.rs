@@ -626,7 +626,9 @@ fn SparsitySeries(
             }).collect::<Vec<_>>()
         })}
         {move || plot.with(|p| p.nevers.iter().map(|(class, x)| view! {
-            <text class=format!("never {class}") x=format!("{x:.1}") y={PAD + NEVER_DROP} text-anchor="middle">"×"</text>
+            <text class=format!("never {class}") x=format!("{x:.1}") y={PAD + NEVER_DROP} text-anchor="middle">
+                "×"
+            </text>
         }).collect::<Vec<_>>())}
         <Show when=move || plot.with(|p| !p.nevers.is_empty())>
             <text class="tick never-label" x={W - PAD - NEVER_LABEL_WIDTH} y={PAD + NEVER_DROP}>"× never"</text>

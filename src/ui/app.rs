@@ -9,7 +9,7 @@ use crate::engine::config::PRESETS;
 use crate::url::{self, BackendChoice, Group, Notice, Setting, Shown, UrlState};
 
 use crate::engine::data::own_data::OwnData;
-use crate::engine::records::pinned_runs::PinnedRuns;
+use crate::engine::records::pinned_runs::{PinnedRun, PinnedRuns};
 use crate::engine::records::sweep_summary::Summary;
 use crate::engine::tasks::View;
 use crate::engine::{Checkpoint, Choice, DatasetName, ExperimentConfig, Mask, Progress, RoundReport, Task};
@@ -29,7 +29,7 @@ use crate::ui::panels::transfer::TransferPanel;
 use crate::ui::panels::verdict::VerdictBox;
 use crate::ui::panels::why_charts::{MaskOverlapChart, Score, SupermaskChart};
 use crate::ui::panels::why_panel::WhyPanel;
-use crate::ui::run::offline::{self, OfflinePanel, UpdateNotice};
+use crate::ui::run::offline::{self, Offline, OfflinePanel, UpdateNotice};
 use crate::ui::run::page_url;
 use crate::ui::run::runner::{self, LabSignals, RunHandle, Status};
 use crate::ui::run::saved::{self, Resumable, RoundsSource, SavedRounds};
@@ -205,11 +205,7 @@ pub fn App() -> impl IntoView {
         let from_run: Vec<Mask> = lab.rounds.with(|r| r.iter().map(|x| x.mask.clone()).collect());
         if from_run.is_empty() { restored.get() } else { from_run }
     });
-    let on_continue = Callback::new(move |c: Checkpoint| control.launch(Some(c)));
-    let on_import = Callback::new(move |(c, name): (Checkpoint, String)| control.import(c, name));
     let sweep: RwSignal<Option<(String, Summary)>> = RwSignal::new(None);
-    let on_sweep = Callback::new(move |(summary, name): (Summary, String)| sweep.set(Some((name, summary))));
-    let current = Signal::derive(move || lab.checkpoint.get());
     let finished = Finished::memo(lab.rounds, lab.others);
     let pinned_message = RwSignal::new(None);
     let kept = RwSignal::new(pinned::load().unwrap_or_else(|e| {
@@ -218,19 +214,8 @@ pub fn App() -> impl IntoView {
     }));
     let comparisons = pinned::comparisons(kept, config);
     let done = Signal::derive(move || lab.status.get() == Status::Done);
-    let on_pinned = Callback::new(move |(file, name): (PinnedRuns, String)| {
-        pinned_message.set(Some(pinned::import(kept, file, &name)));
-    });
-    let touring = Signal::derive(move || state.with(|s| s.tour));
-    let go = Callback::new(move |n: usize| control.tour_to(n));
-    let leave = Callback::new(move |()| control.leave_tour());
     let why = Callback::new(move |()| control.run_why());
-    let on_data = Callback::new(move |d: OwnData| {
-        let changed = control.use_own_data(d);
-        notices.update(|n| n.extend(changed));
-    });
     let offline = offline::watch();
-    let previewed: RwSignal<Option<String>> = RwSignal::new(None);
     let class_mode = Signal::derive(move || state.with(|s| s.class));
     view! {
         <header>
@@ -241,28 +226,8 @@ pub fn App() -> impl IntoView {
         <Notices notices=notices />
         <DeviceNotice notice=lab.device_notice />
         <main class:class-mode=move || class_mode.get()>
-            <section class="bench">
-                // In class mode on a narrow screen these come first, the results next, the rest of the bench last.
-                <div class="run-first">
-                    <h2>"Experiment"</h2>
-                    <Presets state=state go=go touring=touring />
-                    <ClassToggle state=state />
-                    <RunButtons control=control />
-                    <TrainsOn previewed=previewed own=lab.own_data config=config />
-                    <StatusLine lab=lab />
-                    <TourPanel tour=touring lab=lab go=go leave=leave selected=selected />
-                </div>
-                <details class="settings" id="settings" prop:open=move || !class_mode.get()>
-                    <summary>"Settings"</summary>
-                    <Bench state=state notices=notices own=lab.own_data />
-                    <OwnDataImport on_data=on_data current=lab.own_data previewed=previewed />
-                </details>
-                <SavedRounds resumable=control.resumable on_continue=on_continue
-                    message=lab.save_message last_checkpoint=lab.checkpoint />
-                <ShareLink state=state rounds=lab.rounds />
-                <TicketFile current=current on_import=on_import on_sweep=on_sweep on_pinned=on_pinned />
-                <OfflinePanel offline=offline />
-            </section>
+            <BenchColumn control=control notices=notices sweep=sweep kept=kept pinned_message=pinned_message
+                offline=offline />
             <MiddleColumn config=config lab=lab masks=masks selected=selected finished=finished pinned=comparisons
                 class_mode=class_mode />
             <ChartsColumn config=config lab=lab selected=selected finished=finished pinned=comparisons sweep=sweep
@@ -279,6 +244,63 @@ pub fn App() -> impl IntoView {
             <TransferPanel lab=lab selected=selected />
         </Advanced>
         <About />
+    }
+}
+
+/// The left column: the presets, Train and the status (first in class mode), the settings, and the files a run
+/// saves, shares and imports.
+#[component]
+fn BenchColumn(
+    control: Controller,
+    notices: RwSignal<Vec<Notice>>,
+    /// A sweep summary opened from a file, for the charts column.
+    sweep: RwSignal<Option<(String, Summary)>>,
+    /// The kept runs, and what importing or loading them said.
+    kept: RwSignal<Vec<PinnedRun>>,
+    pinned_message: RwSignal<Option<String>>,
+    offline: Signal<Offline>,
+) -> impl IntoView {
+    let Controller { lab, state, selected, .. } = control;
+    let config = Signal::derive(move || state.get().config);
+    let touring = Signal::derive(move || state.with(|s| s.tour));
+    let class_mode = Signal::derive(move || state.with(|s| s.class));
+    let go = Callback::new(move |n: usize| control.tour_to(n));
+    let leave = Callback::new(move |()| control.leave_tour());
+    let on_continue = Callback::new(move |c: Checkpoint| control.launch(Some(c)));
+    let on_import = Callback::new(move |(c, name): (Checkpoint, String)| control.import(c, name));
+    let on_sweep = Callback::new(move |(summary, name): (Summary, String)| sweep.set(Some((name, summary))));
+    let on_pinned = Callback::new(move |(file, name): (PinnedRuns, String)| {
+        pinned_message.set(Some(pinned::import(kept, file, &name)));
+    });
+    let on_data = Callback::new(move |d: OwnData| {
+        let changed = control.use_own_data(d);
+        notices.update(|n| n.extend(changed));
+    });
+    let current = Signal::derive(move || lab.checkpoint.get());
+    let previewed: RwSignal<Option<String>> = RwSignal::new(None);
+    view! {
+            <section class="bench">
+            // In class mode on a narrow screen these come first, the results next, the rest of the bench last.
+            <div class="run-first">
+                <h2>"Experiment"</h2>
+                <Presets state=state go=go touring=touring />
+                <ClassToggle state=state />
+                <RunButtons control=control />
+                <TrainsOn previewed=previewed own=lab.own_data config=config />
+                <StatusLine lab=lab />
+                <TourPanel tour=touring lab=lab go=go leave=leave selected=selected />
+            </div>
+            <details class="settings" id="settings" prop:open=move || !class_mode.get()>
+                <summary>"Settings"</summary>
+                <Bench state=state notices=notices own=lab.own_data />
+                <OwnDataImport on_data=on_data current=lab.own_data previewed=previewed />
+            </details>
+            <SavedRounds resumable=control.resumable on_continue=on_continue
+                message=lab.save_message last_checkpoint=lab.checkpoint />
+            <ShareLink state=state rounds=lab.rounds />
+            <TicketFile current=current on_import=on_import on_sweep=on_sweep on_pinned=on_pinned />
+            <OfflinePanel offline=offline />
+        </section>
     }
 }
 

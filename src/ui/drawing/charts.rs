@@ -395,6 +395,19 @@ struct PinnedSeries {
     ticket: Line,
 }
 
+/// Each round where the ticket or a control never reached the figure's mark: its class (colour) and x on the chart.
+fn nevers(spreads: &[RoundSpread], figure: Figure, axis: &LogAxis) -> Vec<(&'static str, f64)> {
+    let networks: [(&'static str, NetworkOf); 3] =
+        [("ticket", |r| Some(&r.ticket)), ("reinit", |r| r.reinit.as_ref()), ("random", |r| r.random_mask.as_ref())];
+    let mut out = Vec::new();
+    for (class, network) in networks {
+        for r in spreads.iter().filter(|r| network(r).is_some_and(|n| figure.never(n))) {
+            out.push((class, sx(axis.x(r.weights_remaining), axis.range)));
+        }
+    }
+    out
+}
+
 impl SparsityPlot {
     /// `y_range` picks the axis from every value drawn (means and band edges).
     fn new(
@@ -423,22 +436,7 @@ impl SparsityPlot {
         let ticket = points(|r| Some(&r.ticket));
         let reinit = points(|r| r.reinit.as_ref());
         let random = points(|r| r.random_mask.as_ref());
-        let networks: [(&'static str, NetworkOf); 3] = [
-            ("ticket", |r| Some(&r.ticket)),
-            ("reinit", |r| r.reinit.as_ref()),
-            ("random", |r| r.random_mask.as_ref()),
-        ];
-        let axis_ref = &axis;
-        let nevers = networks
-            .iter()
-            .flat_map(|&(class, network)| {
-                let axis = axis_ref;
-                spreads.iter().filter_map(move |r| {
-                    let never = network(r).is_some_and(|n| figure.never(n));
-                    never.then(|| (class, sx(axis.x(r.weights_remaining), axis.range)))
-                })
-            })
-            .collect();
+        let nevers = nevers(spreads, figure, &axis);
         let sign_controls: Vec<(&'static str, Vec<(f64, Spread)>)> =
             SIGN_CONTROLS.iter().map(|c| (c.class, points(c.network))).filter(|(_, p)| !p.is_empty()).collect();
         let current = ticket

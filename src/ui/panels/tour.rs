@@ -165,12 +165,13 @@ fn widest_gap(rounds: &[RoundReport]) -> Option<(&RoundReport, f64, f64)> {
 /// network ([`winning_round`]), so the two steps tell one story. Without such a round, at the widest gap.
 fn control_findings(rounds: &[RoundReport]) -> Option<String> {
     rounds.get(CONTROL_ROUNDS)?;
-    let (r, ticket, control) = match winning_round(rounds) {
+    let winning = winning_round(rounds);
+    let (r, ticket, control) = match winning {
         Some(w) => (w, w.ticket.test_accuracy, w.reinit.as_ref()?.test_accuracy),
         None => widest_gap(rounds)?,
     };
     let gap = (ticket - control) * 100.0;
-    let place = if winning_round(rounds).is_some() {
+    let place = if winning.is_some() {
         format!(
             "At {} of weights, the sparsest round where the ticket still matches the dense network,",
             pct(r.weights_remaining)

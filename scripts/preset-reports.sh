@@ -31,4 +31,10 @@ run cartpole --preset cartpole --set rounds=1 --set steps=100 --set eval=50
 run cartpole-rewind --preset cartpole --set rounds=1 --set steps=100 --set eval=50 --set reset=rewind --set k=20
 run gan-ring --preset gan-ring --set rounds=1 --set steps=200 --set eval=100 --set k=20
 run gan-ring-dprune --preset gan-ring --set rounds=1 --set steps=200 --set eval=100 --set k=20 --set dprune=1
+run regression --preset regression "${controls[@]}" --set rounds=2 --set steps=300 --set eval=100
+# Replicates: each task's spreads and medians over two seeds.
+run cartpole-reps --preset cartpole --set rounds=1 --set steps=100 --set eval=50 --set reps=2
+run gan-ring-reps --preset gan-ring --set rounds=1 --set steps=200 --set eval=100 --set reps=2
+run regression-reps --preset regression --set rounds=1 --set steps=300 --set eval=100 --set reps=2
+run modular-reps --preset modular --set rounds=1 --set steps=200 --set eval=50 --set reps=2
 run spiral-rewind --preset spiral --set reset=rewind --set k=50 --set rounds=2 "${controls[@]}"

@@ -22,7 +22,8 @@ use sha2::{Digest, Sha256};
 use crate::engine::config::{ExperimentConfig, PRESETS, preset};
 use crate::engine::data::own_data::{self, OwnData};
 use crate::engine::device::Native;
-use crate::engine::records::replicates::{self, RoundSpread};
+use crate::engine::figures::FigureKey;
+use crate::engine::records::replicates::{self, RoundSpread, Spread};
 pub use crate::engine::records::sweep_summary::{
     ConfigurationSummary, SUMMARY_FORMAT, SUMMARY_VERSION, Summary, Unfinished,
 };
@@ -469,14 +470,12 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
     if rounds.first().is_some_and(|r| r.ticket.steps_to_generalise.is_some()) {
         return milestone_table(rounds);
     }
-    if rounds.first().is_some_and(|r| r.ticket.mean_return.is_some()) {
-        return return_table(rounds);
-    }
-    if rounds.first().is_some_and(|r| r.ticket.modes_covered.is_some()) {
-        return coverage_table(rounds);
-    }
-    if rounds.first().is_some_and(|r| r.ticket.test_mse.is_some()) {
-        return error_table(rounds);
+    // A task's own table, by the headline of the figures its tickets carry.
+    match rounds.first().and_then(|r| r.ticket.figures.keys().next()) {
+        Some(FigureKey::MeanReturn) => return return_table(rounds),
+        Some(FigureKey::ModesCovered) => return coverage_table(rounds),
+        Some(FigureKey::TestMse) => return error_table(rounds),
+        _ => {}
     }
     let mut md = String::from(
         "| round | weights remaining % | ticket acc % | ticket early-stop iter | reinit acc % | random-mask acc % |\n\
@@ -503,7 +502,7 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
 /// A regression's table over replicates: each network's test mean squared error after training, mean ± sd with
 /// min–max (lower is better).
 pub fn error_table(rounds: &[RoundSpread]) -> String {
-    let error = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.test_mse.as_ref()) {
+    let error = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.figures.get(FigureKey::TestMse)) {
         Some(s) => format!("{} ({:.4}–{:.4})", mean_sd(s, 1.0, 4), s.min, s.max),
         None => "–".to_string(),
     };
@@ -514,12 +513,17 @@ pub fn error_table(rounds: &[RoundSpread]) -> String {
 /// A policy's table over replicates: each network's mean return after training (greedy, the seeded test
 /// episodes), as the median over replicates and mean ± sd.
 pub fn return_table(rounds: &[RoundSpread]) -> String {
-    let ret = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.median_return.zip(n.mean_return.as_ref()))
+    let ret = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| median_and_spread(n, FigureKey::MeanReturn))
     {
         Some((median, spread)) => format!("{median:.0} ({})", mean_sd(spread, 1.0, 0)),
         None => "–".to_string(),
     };
     three_networks_table(rounds, "ticket return, median (mean ± sd) | reinit return | random-mask return", ret)
+}
+
+/// A figure's median over replicates and its spread, where its summaries carry a median.
+fn median_and_spread(n: &replicates::NetworkSpread, key: FigureKey) -> Option<(f64, &Spread)> {
+    n.figures.median(key).zip(n.figures.get(key))
 }
 
 /// Rounds over replicates with one figure of the ticket, the reinit and the random mask each (`heads`: their
@@ -552,13 +556,14 @@ pub fn coverage_table(rounds: &[RoundSpread]) -> String {
          | reinit quality % | random-mask modes | random-mask quality % |\n\
          |---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
-    let modes = |n: Option<&replicates::NetworkSpread>| match n
-        .and_then(|n| n.median_modes_covered.zip(n.modes_covered.as_ref()))
+    let modes =
+        |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| median_and_spread(n, FigureKey::ModesCovered)) {
+            Some((median, spread)) => format!("{median:.1} ({})", mean_sd(spread, 1.0, 1)),
+            None => "–".to_string(),
+        };
+    let quality = |n: Option<&replicates::NetworkSpread>| match n
+        .and_then(|n| n.figures.median(FigureKey::HighQualityFraction))
     {
-        Some((median, spread)) => format!("{median:.1} ({})", mean_sd(spread, 1.0, 1)),
-        None => "–".to_string(),
-    };
-    let quality = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.median_high_quality_fraction) {
         Some(median) => format!("{:.1}", median * 100.0),
         None => "–".to_string(),
     };

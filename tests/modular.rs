@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use lottery_ticket_lab::engine::config::{ExperimentConfig, TransformerConfig};
+use lottery_ticket_lab::engine::figures::FigureKey;
 use lottery_ticket_lab::engine::lottery::mask::Mask;
 use lottery_ticket_lab::engine::lottery::train::TrainRun;
 use lottery_ticket_lab::engine::networks::{shapes::Role, weights::Weights};
@@ -189,7 +190,11 @@ fn the_modular_preset_s_dense_network_groks() {
     block_on(e.run_to_end(500, |_| {})).unwrap();
     let score = &e.reports()[0].ticket.score;
     let fit = score.steps_to_fit.flatten().expect("the preset's dense network fits its pairs");
-    let generalised = score.steps_to_generalise.flatten().expect("seed 1's dense network generalises");
+    let generalised = score
+        .figures
+        .get(FigureKey::StepsToGeneralise)
+        .map(|s| s as usize)
+        .expect("seed 1's dense network generalises");
     assert!(generalised >= GROKKING_DELAY * fit, "fits at {fit}, generalises at {generalised}: no grokking");
 }
 

@@ -8,6 +8,7 @@ mod common;
 use common::*;
 use lottery_ticket_lab::engine::config::ExperimentConfig;
 use lottery_ticket_lab::engine::data::DatasetName;
+use lottery_ticket_lab::engine::figures::FigureKey;
 use lottery_ticket_lab::engine::networks::weights::Weights;
 use lottery_ticket_lab::engine::{Report, preset};
 
@@ -87,13 +88,16 @@ fn the_reported_test_error_is_the_tickets_own() {
         let predictions: Vec<f64> = (0..test.len()).map(|i| forward(trained, &test.x[2 * i..2 * i + 2])).collect();
         let mse = predictions.iter().zip(&test.targets).map(|(p, &t)| (p - f64::from(t)).powi(2)).sum::<f64>()
             / test.len() as f64;
-        let reported = r.ticket.score.test_mse.expect("the ticket's test MSE");
+        let reported = r.ticket.figure(FigureKey::TestMse).expect("the ticket's test MSE");
         assert!((reported - mse).abs() <= 1e-5 * mse.max(1e-3), "round {}: {reported} against {mse}", r.round);
         let right = predictions.iter().zip(&test.targets).filter(|(p, t)| (**p >= 0.0) == (**t >= 0.0)).count();
         assert!((r.ticket.test_accuracy - right as f64 / test.len() as f64).abs() < 1e-12);
         if r.round > 0 {
-            assert!(r.reinit.as_ref().and_then(|n| n.score.test_mse).is_some(), "the reinit's own test MSE");
-            assert!(r.random_mask.as_ref().and_then(|n| n.score.test_mse).is_some(), "the random mask's");
+            assert!(
+                r.reinit.as_ref().and_then(|n| n.figure(FigureKey::TestMse)).is_some(),
+                "the reinit's own test MSE"
+            );
+            assert!(r.random_mask.as_ref().and_then(|n| n.figure(FigureKey::TestMse)).is_some(), "the random mask's");
         }
     }
 }

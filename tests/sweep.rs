@@ -249,3 +249,46 @@ fn the_page_reads_a_merged_summary_back_and_refuses_a_damaged_one() {
     empty["configurations"] = serde_json::json!([]);
     assert!(Summary::from_json(&empty.to_string()).unwrap_err().contains("no configurations"));
 }
+
+/// The committed summaries (every task's: classifiers, modular addition, policies, generators, a regression) were
+/// written before a task's figures were carried by key: each reads, and writes every network's own figures back
+/// under the names the file had them (`mean_return`, `median_modes_covered`, `test_mse`, …), with the same values.
+#[test]
+fn every_committed_summary_reads_and_writes_back_its_own_figures_under_their_names() {
+    use lottery_ticket_lab::engine::records::sweep_summary::Summary;
+    // Modular addition's steps to generalise is a milestone over replicates (median, reached of n), not a figure.
+    const OWN: [&str; 7] = [
+        "mean_return",
+        "median_return",
+        "modes_covered",
+        "median_modes_covered",
+        "high_quality_fraction",
+        "median_high_quality_fraction",
+        "test_mse",
+    ];
+    let own = |network: &serde_json::Value| -> Vec<(&str, serde_json::Value)> {
+        OWN.iter().filter_map(|&k| network.get(k).map(|v| (k, v.clone()))).collect()
+    };
+    let sweeps = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sweeps");
+    let (mut read, mut met) = (0, std::collections::BTreeSet::new());
+    for entry in std::fs::read_dir(&sweeps).unwrap() {
+        let file = entry.unwrap().path().join("summary.json");
+        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        let written: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let summary = Summary::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let again = serde_json::to_value(&summary).unwrap();
+        for (c, configuration) in written["configurations"].as_array().unwrap().iter().enumerate() {
+            for (r, round) in configuration["rounds"].as_array().unwrap().iter().enumerate() {
+                for (name, network) in round.as_object().unwrap().iter().filter(|(_, n)| n.is_object()) {
+                    let back = &again["configurations"][c]["rounds"][r][name];
+                    assert_eq!(own(back), own(network), "{} round {r} {name}", file.display());
+                    met.extend(own(network).into_iter().map(|(k, _)| k));
+                }
+            }
+        }
+        read += 1;
+    }
+    assert!(read >= 10, "only {read} summaries found under {}", sweeps.display());
+    // The files hold a policy's, a generator's and a regression's figures: each kind was read back.
+    assert_eq!(met.len(), OWN.len(), "own figures met: {met:?}");
+}

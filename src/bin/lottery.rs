@@ -23,6 +23,7 @@ mod cli {
     use clap::{Parser, Subcommand};
     use indicatif::{ProgressBar, ProgressStyle};
     use lottery_ticket_lab::engine::config::ResetMode;
+    use lottery_ticket_lab::engine::figures::FigureKey;
     use lottery_ticket_lab::engine::records::checkpoint::ReplicateRun;
     use lottery_ticket_lab::engine::tasks::TaskKind;
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
@@ -979,9 +980,9 @@ mod cli {
     /// test noise batch of 2,500 points.
     fn gan_table(report: &Report) -> String {
         let figures = |n: Option<&lottery_ticket_lab::engine::lottery::train::RunSummary>| match n
-            .and_then(|n| n.score.modes_covered.zip(n.score.high_quality_fraction))
+            .and_then(|n| n.figure(FigureKey::ModesCovered).zip(n.figure(FigureKey::HighQualityFraction)))
         {
-            Some((modes, q)) => (modes.to_string(), format!("{:.1}", q * 100.0)),
+            Some((modes, q)) => (format!("{modes:.0}"), format!("{:.1}", q * 100.0)),
             None => ("–".into(), "–".into()),
         };
         // With the discriminator pruned too, its share kept sits beside the generator's.
@@ -1016,7 +1017,7 @@ mod cli {
     /// 500), the ticket's best evaluation and when its training episodes reached "solved".
     fn policy_table(report: &Report) -> String {
         let ret = |n: Option<&lottery_ticket_lab::engine::lottery::train::RunSummary>| {
-            n.and_then(|n| n.score.mean_return).map_or_else(|| "–".into(), |v| format!("{v:.1}"))
+            n.and_then(|n| n.figure(FigureKey::MeanReturn)).map_or_else(|| "–".into(), |v| format!("{v:.1}"))
         };
         let mut s = String::from(
             "| round | weights remaining % | ticket mean return | reinit mean return | random-mask mean return \
@@ -1052,8 +1053,11 @@ mod cli {
             Some(None) => "never".into(),
             None => "–".into(),
         };
+        let generalised = |n: &lottery_ticket_lab::engine::lottery::train::RunSummary| {
+            n.score.figures.measured(FigureKey::StepsToGeneralise).map(|step| step.map(|i| i as usize))
+        };
         let generalise = |n: Option<&lottery_ticket_lab::engine::lottery::train::RunSummary>| {
-            n.map_or_else(|| "–".into(), |n| steps(n.score.steps_to_generalise))
+            n.map_or_else(|| "–".into(), |n| steps(generalised(n)))
         };
         let mut s = String::from(
             "| round | weights remaining % | ticket train acc % | ticket test acc % | ticket fits at \
@@ -1068,7 +1072,7 @@ mod cli {
                 pct(r.ticket.train_accuracy),
                 pct(Some(r.ticket.test_accuracy)),
                 steps(r.ticket.score.steps_to_fit),
-                steps(r.ticket.score.steps_to_generalise),
+                steps(generalised(&r.ticket)),
                 generalise(r.reinit.as_ref()),
                 generalise(r.random_mask.as_ref()),
             ));

@@ -16,6 +16,7 @@ pub mod config;
 pub mod data;
 pub mod device;
 pub mod error;
+pub mod figures;
 pub mod lottery;
 pub mod math;
 pub mod networks;

@@ -20,6 +20,7 @@ const SHORT = {
   modular: 'p=11&dmodel=8&heads=2&dmlp=16&steps=60&eval=20&rounds=1&seed=4',
   cartpole: 'hidden=16,16&batch=4&steps=60&eval=20&rounds=1&seed=2',
   'gan-ring': 'hidden=16,16&batch=32&steps=400&eval=100&rounds=1&seed=2',
+  regression: 'hidden=8,8&steps=300&eval=100&rounds=1&random=1',
 };
 
 // What moves by itself (the cart-pole episode playing, its step count) is painted over while a shot is taken

@@ -48,14 +48,9 @@ impl RunSummary {
     /// One of the task's figures ([`crate::engine::tasks::row::Figure`]) for this run, None where the run did
     /// not measure it (steps to generalise: None also when it never generalised).
     pub fn figure(&self, key: FigureKey) -> Option<f64> {
-        let s = &self.score;
         match key {
             FigureKey::TestAccuracy => Some(self.test_accuracy),
-            FigureKey::StepsToGeneralise => s.steps_to_generalise.flatten().map(|i| i as f64),
-            FigureKey::MeanReturn => s.mean_return,
-            FigureKey::ModesCovered => s.modes_covered.map(|m| m as f64),
-            FigureKey::HighQualityFraction => s.high_quality_fraction,
-            FigureKey::TestMse => s.test_mse,
+            own => self.score.figures.get(own),
         }
     }
 }

@@ -11,12 +11,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::config::{ExperimentConfig, limits};
+use crate::engine::figures::{FigureKey, FigureSpreads};
 use crate::engine::lottery::controls::Control;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::overlap;
 use crate::engine::lottery::report::RoundReport;
 use crate::engine::lottery::train::RunSummary;
-use crate::engine::tasks::row::FigureKey;
 
 /// The seed of replicate `i` of a run seeded `base`: the next seeds, wrapping
 /// within the seed range.
@@ -79,25 +79,12 @@ pub struct NetworkSpread {
     /// Modular addition: when the replicates fit their training pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps_to_fit: Option<Milestone>,
-    /// A policy: the greedy policy's mean return after training, over the replicates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mean_return: Option<Spread>,
-    /// A policy: the median of the replicates' mean returns (RL seeds vary a lot: judge by medians).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub median_return: Option<f64>,
-    /// A generator: the modes covered over the replicates, and their median.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modes_covered: Option<Spread>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub median_modes_covered: Option<f64>,
-    /// A generator: the high-quality fraction over the replicates, and its median.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub high_quality_fraction: Option<Spread>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub median_high_quality_fraction: Option<f64>,
-    /// A regression: the test mean squared error over the replicates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_mse: Option<Spread>,
+    /// The task's own figures over the replicates, under their own names, each with its median where its
+    /// summaries carry one ([`FigureKey::median_name`]): a policy's mean return after training (RL seeds vary a
+    /// lot: judge by medians), a generator's modes covered and high-quality fraction, a regression's test mean
+    /// squared error. Modular addition's steps to generalise is the milestone above.
+    #[serde(flatten)]
+    pub figures: FigureSpreads<Spread>,
 }
 
 /// When replicates reached a milestone (generalising, fitting), some perhaps never: the median
@@ -147,15 +134,12 @@ impl NetworkSpread {
             early_stop_test_accuracy: figure(|r| r.early_stop_test_accuracy)?,
             train_accuracy: measured(runs, |r| r.train_accuracy),
             generalisation_gap: measured(runs, RunSummary::generalisation_gap),
-            steps_to_generalise: Milestone::of(runs, |r| r.score.steps_to_generalise),
+            steps_to_generalise: Milestone::of(runs, |r| {
+                let steps = r.score.figures.measured(FigureKey::StepsToGeneralise)?;
+                Some(steps.map(|s| s as usize))
+            }),
             steps_to_fit: Milestone::of(runs, |r| r.score.steps_to_fit),
-            mean_return: measured(runs, |r| r.score.mean_return),
-            median_return: median(runs, |r| r.score.mean_return),
-            modes_covered: measured(runs, |r| r.score.modes_covered.map(|m| m as f64)),
-            median_modes_covered: median(runs, |r| r.score.modes_covered.map(|m| m as f64)),
-            high_quality_fraction: measured(runs, |r| r.score.high_quality_fraction),
-            median_high_quality_fraction: median(runs, |r| r.score.high_quality_fraction),
-            test_mse: measured(runs, |r| r.score.test_mse),
+            figures: own_figures(runs),
         })
     }
 }
@@ -167,10 +151,7 @@ impl NetworkSpread {
         match key {
             FigureKey::TestAccuracy => Some(self.test_accuracy.clone()),
             FigureKey::StepsToGeneralise => self.steps_to_generalise.as_ref().and_then(Milestone::as_spread),
-            FigureKey::MeanReturn => self.mean_return.clone(),
-            FigureKey::ModesCovered => self.modes_covered.clone(),
-            FigureKey::HighQualityFraction => self.high_quality_fraction.clone(),
-            FigureKey::TestMse => self.test_mse.clone(),
+            own => self.figures.get(own).cloned(),
         }
     }
 
@@ -229,7 +210,7 @@ impl RoundSpread {
 }
 
 /// The median of a figure every run measured (None if one did not).
-fn median(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<f64>) -> Option<f64> {
+fn median(runs: &[&RunSummary], f: impl Fn(&RunSummary) -> Option<f64>) -> Option<f64> {
     let mut values: Vec<f64> = runs.iter().map(|r| f(r)).collect::<Option<_>>()?;
     values.sort_by(f64::total_cmp);
     let n = values.len();
@@ -241,9 +222,21 @@ fn median(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<f64>) -> Option<f64
 }
 
 /// The spread of a figure every run measured (None if one did not).
-fn measured(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<f64>) -> Option<Spread> {
+fn measured(runs: &[&RunSummary], f: impl Fn(&RunSummary) -> Option<f64>) -> Option<Spread> {
     let values: Option<Vec<f64>> = runs.iter().map(|r| f(r)).collect();
     Spread::of(&values?)
+}
+
+/// The spread (and median) of each own figure every run measured, but for the milestone (steps to generalise).
+fn own_figures(runs: &[&RunSummary]) -> FigureSpreads<Spread> {
+    let keys = runs.first().map(|r| r.score.figures.keys().collect::<Vec<_>>()).unwrap_or_default();
+    keys.into_iter().filter(|&k| k != FigureKey::StepsToGeneralise).fold(FigureSpreads::default(), |spreads, key| {
+        let value = |r: &RunSummary| r.score.figures.get(key);
+        match measured(runs, value) {
+            Some(spread) => spreads.with(key, spread, median(runs, value)),
+            None => spreads,
+        }
+    })
 }
 
 /// One round over replicates: the ticket and each control that ran.

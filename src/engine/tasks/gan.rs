@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::config::Init;
 use crate::engine::error::{EngineError, read_f32};
+use crate::engine::figures::{FigureKey, Figures};
 use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::networks::{
@@ -228,8 +229,9 @@ impl Gan {
             val_loss: 1.0 - share(&val),
             val_accuracy: share(&val),
             test_accuracy: share(&test),
-            modes_covered: Some(test.modes_covered),
-            high_quality_fraction: Some(test.high_quality_fraction),
+            figures: Figures::none()
+                .with(FigureKey::ModesCovered, test.modes_covered as f64)
+                .with(FigureKey::HighQualityFraction, test.high_quality_fraction),
             ..CurvePoint::default()
         })
     }

@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::config::ExperimentConfig;
 use crate::engine::data::Dataset;
 use crate::engine::error::EngineError;
+use crate::engine::figures::{FigureKey, Figures};
 use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::networks::shapes::LayerShape;
@@ -76,19 +77,19 @@ pub enum Task {
 /// Each is absent from the reports of tasks that do not measure it, so a classifier's report is as it was.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskScore {
-    /// Modular addition: the first evaluation iteration with test accuracy at least
-    /// [`modular::GENERALISED_ACCURACY`], null if never.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "modular::task_score")]
-    pub steps_to_generalise: Option<Option<usize>>,
+    /// Its own figures by key, under their own names (the row's [`row::Figure`]s): modular addition's steps
+    /// to generalise (the first evaluation iteration with test accuracy at least
+    /// [`modular::GENERALISED_ACCURACY`], null if never), a policy's mean return over the seeded test episodes,
+    /// a generator's modes covered (of 8 or 25) and share of points within 3σ of their nearest mode, a
+    /// regression's test mean squared error.
+    #[serde(flatten)]
+    pub figures: Figures,
     /// Modular addition: the first evaluation iteration with every training pair right, null if never.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "modular::task_score")]
     pub steps_to_fit: Option<Option<usize>>,
     /// Modular addition: the trained network's embedding spectrum and attention ([`circuit`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub circuit: Option<Circuit>,
-    /// A policy: the greedy policy's mean return over the seeded test episodes, after training.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mean_return: Option<f64>,
     /// A policy: training episodes until the last 100 averaged 475 or more (CartPole-v1 "solved"), null if
     /// never.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "modular::task_score")]
@@ -96,21 +97,12 @@ pub struct TaskScore {
     /// A policy: the first seeded test episode of the trained greedy policy, the one the page plays.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub episode: Option<Episode>,
-    /// A generator: the modes its test noise batch covers after training (of 8 or 25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modes_covered: Option<usize>,
-    /// A generator: the share of its test points within 3σ of their nearest mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub high_quality_fraction: Option<f64>,
     /// A generator: the first of its test points, row-major (x, y), for the page to draw.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<Vec<f32>>,
     /// A generator: its discriminator's decision map at the end of training, drawn behind the points.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<gan::DecisionMap>,
-    /// A regression: mean squared error on the test split after training.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_mse: Option<f64>,
 }
 
 impl Task {
@@ -191,7 +183,7 @@ impl Task {
             Task::Classification => TaskScore::default(),
             Task::CartPole => match learner {
                 Learner::Policy(p) => TaskScore {
-                    mean_return: curve.last().and_then(|p| p.mean_return),
+                    figures: last_figures(curve),
                     episodes_to_solve: Some(p.episodes_to_solve()),
                     episode: Some(p.shown_episode(model).await?),
                     ..TaskScore::default()
@@ -202,8 +194,9 @@ impl Task {
                 Learner::Gan(g) => {
                     let (coverage, points, decision) = g.score(model).await?;
                     TaskScore {
-                        modes_covered: Some(coverage.modes_covered),
-                        high_quality_fraction: Some(coverage.high_quality_fraction),
+                        figures: Figures::none()
+                            .with(FigureKey::ModesCovered, coverage.modes_covered as f64)
+                            .with(FigureKey::HighQualityFraction, coverage.high_quality_fraction),
                         points: Some(points),
                         decision: Some(decision),
                         ..TaskScore::default()
@@ -211,9 +204,10 @@ impl Task {
                 }
                 _ => TaskScore::default(),
             },
-            Task::Regression => TaskScore { test_mse: curve.last().and_then(|p| p.test_mse), ..TaskScore::default() },
+            Task::Regression => TaskScore { figures: last_figures(curve), ..TaskScore::default() },
             Task::ModularAddition { heads } => TaskScore {
-                steps_to_generalise: Some(modular::steps_to_generalise(curve)),
+                figures: Figures::none()
+                    .with_reached(FigureKey::StepsToGeneralise, modular::steps_to_generalise(curve).map(|i| i as f64)),
                 steps_to_fit: Some(modular::steps_to_fit(curve)),
                 circuit: Circuit::read(&model.to_weights().await?, heads),
                 ..TaskScore::default()
@@ -318,4 +312,10 @@ impl Learner {
             Learner::Policy(_) | Learner::Gan(_) | Learner::Regression(_) => Ok(None),
         }
     }
+}
+
+/// The figures of a run's last evaluation point: a policy's test return, a regression's test error, measured
+/// at every evaluation and reported as the trained network's.
+fn last_figures(curve: &[CurvePoint]) -> Figures {
+    curve.last().map(|p| p.figures.clone()).unwrap_or_default()
 }

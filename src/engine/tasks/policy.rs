@@ -30,6 +30,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::engine::config::Init;
 use crate::engine::error::{EngineError, read_f32};
+use crate::engine::figures::{FigureKey, Figures};
 use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::math;
@@ -234,9 +235,8 @@ impl Policy {
             val_accuracy: val / cap,
             test_accuracy: test / cap,
             train_accuracy: None,
-            mean_return: Some(test),
+            figures: Figures::none().with(FigureKey::MeanReturn, test),
             train_return: self.recent_return(),
-            ..CurvePoint::default()
         })
     }
 }

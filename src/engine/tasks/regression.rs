@@ -14,6 +14,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::engine::data::{Dataset, DatasetName, Samples, Split};
 use crate::engine::error::{EngineError, read_f32};
+use crate::engine::figures::{FigureKey, Figures};
 use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::networks::model::Network;
 use crate::engine::rng::{self, Stream};
@@ -155,7 +156,7 @@ impl Regression {
             val_loss: val.mse,
             val_accuracy: val.signs_right,
             test_accuracy: test.signs_right,
-            test_mse: Some(test.mse),
+            figures: Figures::none().with(FigureKey::TestMse, test.mse),
             ..CurvePoint::default()
         })
     }

@@ -4,6 +4,7 @@
 //! behaviour (its network, learner and score) is [`super::Task`]'s.
 
 use crate::engine::data::DatasetName;
+pub use crate::engine::figures::FigureKey;
 
 /// Which task a row is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,23 +34,6 @@ pub struct TaskRow {
     pub figures: &'static [Figure],
     /// The page's views only this task has.
     pub views: &'static [View],
-}
-
-/// Which of a run's figures ([`crate::engine::lottery::train::RunSummary::figure`] reads it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FigureKey {
-    /// Test accuracy at the end of training (a share).
-    TestAccuracy,
-    /// Modular addition: the first evaluation step with test accuracy at least 95%.
-    StepsToGeneralise,
-    /// A policy: the greedy policy's mean return on the seeded test episodes.
-    MeanReturn,
-    /// A generator: the modes its test points cover.
-    ModesCovered,
-    /// A generator: the share of its test points within 3σ of a mode.
-    HighQualityFraction,
-    /// A regression: mean squared error on the test split.
-    TestMse,
 }
 
 /// Which way a figure is better.
@@ -111,6 +95,32 @@ impl Figure {
             Unit::Percent => format!("{} %", self.label),
             Unit::Count | Unit::Error => self.label.to_string(),
         }
+    }
+
+    /// How many of a chart's units one of its values is: 100 for a share (charts draw percent), else 1.
+    pub fn scale(self) -> f64 {
+        match self.unit {
+            Unit::Percent => 100.0,
+            Unit::Count | Unit::Error => 1.0,
+        }
+    }
+
+    /// A value in its chart's unit as the chart's read-out writes it: "95.1%", "step 450", "return 487",
+    /// "7.5 modes", "88.0% high quality", "MSE 0.0123".
+    pub fn readout(self, value: f64) -> String {
+        match self.key {
+            FigureKey::TestAccuracy => format!("{value:.1}%"),
+            FigureKey::StepsToGeneralise => format!("step {value:.0}"),
+            FigureKey::MeanReturn => format!("return {value:.0}"),
+            FigureKey::ModesCovered => format!("{value:.1} modes"),
+            FigureKey::HighQualityFraction => format!("{value:.1}% high quality"),
+            FigureKey::TestMse => format!("MSE {value:.4}"),
+        }
+    }
+
+    /// The figure of a task's own `key` (a figure beside the accuracies, as a row names it).
+    pub fn own(key: FigureKey) -> Option<Figure> {
+        OWN_FIGURES.into_iter().find(|f| f.key == key)
     }
 
     /// Whether `a` is better than `b` by this figure.
@@ -192,6 +202,9 @@ const SIGNS_RIGHT: Figure = Figure {
     tie: ONE_POINT,
     tie_words: "1 point",
 };
+
+/// The figures tasks report beside the accuracies, one each.
+const OWN_FIGURES: [Figure; 5] = [STEPS_TO_GENERALISE, MEAN_RETURN, MODES_COVERED, HIGH_QUALITY, TEST_MSE];
 
 /// A view of the page that only some tasks have (every task has the rounds, the accuracy charts, the
 /// heatmaps of its tensors and the controls).

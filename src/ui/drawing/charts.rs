@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use crate::engine::lottery::controls::Phase;
 use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::early_bird::EarlyBird;
-use crate::engine::records::replicates::{Milestone, NetworkSpread, RoundSpread, Spread};
+use crate::engine::records::replicates::{NetworkSpread, RoundSpread, Spread};
 use crate::engine::records::sweep_summary::Summary;
+use crate::engine::tasks::row::{self, FigureKey};
 use crate::engine::{ExperimentConfig, RoundReport};
 use crate::url::{self, UrlState};
 
@@ -227,16 +228,9 @@ enum Figure {
     EarlyStopIteration,
     /// Train minus test accuracy at the end of training, in points.
     GeneralisationGap,
-    /// Modular addition: the step at which test accuracy reaches 95%, the median over replicates.
-    StepsToGeneralise,
-    /// A policy: the greedy policy's mean return on the seeded test episodes.
-    MeanReturn,
-    /// A generator: the modes its test points cover.
-    ModesCovered,
-    /// A generator: the share of its test points within 3σ of a mode, in percent.
-    HighQuality,
-    /// A regression: mean squared error on the test split.
-    TestMse,
+    /// One of a task's own figures (its row's: steps to generalise as the median over replicates, a policy's
+    /// return, a generator's modes or high-quality share, a regression's test error).
+    Own(FigureKey),
 }
 
 impl Figure {
@@ -246,27 +240,29 @@ impl Figure {
             Figure::TestAccuracy => Some(n.test_accuracy.clone()),
             Figure::EarlyStopIteration => Some(n.early_stop_iteration.clone()),
             Figure::GeneralisationGap => n.generalisation_gap.clone(),
-            Figure::StepsToGeneralise => n.steps_to_generalise.as_ref().and_then(Milestone::as_spread),
-            Figure::MeanReturn => n.mean_return.clone(),
-            Figure::ModesCovered => n.modes_covered.clone(),
-            Figure::HighQuality => n.high_quality_fraction.clone(),
-            Figure::TestMse => n.test_mse.clone(),
+            Figure::Own(key) => n.figure(key),
         }
     }
 
     /// The network measured the figure's milestone and did not reach it (its median replicate never generalised).
     fn never(self, n: &NetworkSpread) -> bool {
-        matches!(self, Figure::StepsToGeneralise) && n.steps_to_generalise.is_some() && self.spread(n).is_none()
+        matches!(self, Figure::Own(FigureKey::StepsToGeneralise))
+            && n.steps_to_generalise.is_some()
+            && self.spread(n).is_none()
+    }
+
+    fn row(self) -> Option<row::Figure> {
+        match self {
+            Figure::Own(key) => row::Figure::own(key),
+            _ => None,
+        }
     }
 
     fn scale(self) -> f64 {
         match self {
-            Figure::TestAccuracy | Figure::GeneralisationGap | Figure::HighQuality => 100.0,
-            Figure::EarlyStopIteration
-            | Figure::StepsToGeneralise
-            | Figure::MeanReturn
-            | Figure::ModesCovered
-            | Figure::TestMse => 1.0,
+            Figure::TestAccuracy | Figure::GeneralisationGap => 100.0,
+            Figure::EarlyStopIteration => 1.0,
+            Figure::Own(_) => self.row().map_or(1.0, row::Figure::scale),
         }
     }
 
@@ -276,11 +272,7 @@ impl Figure {
             Figure::TestAccuracy => format!("{value:.1}%"),
             Figure::EarlyStopIteration => format!("iteration {value:.0}"),
             Figure::GeneralisationGap => format!("{value:+.1} points"),
-            Figure::StepsToGeneralise => format!("step {value:.0}"),
-            Figure::MeanReturn => format!("return {value:.0}"),
-            Figure::ModesCovered => format!("{value:.1} modes"),
-            Figure::HighQuality => format!("{value:.1}% high quality"),
-            Figure::TestMse => format!("MSE {value:.4}"),
+            Figure::Own(_) => self.row().map_or_else(String::new, |f| f.readout(value)),
         }
     }
 }
@@ -738,7 +730,7 @@ fn return_range(_: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
 #[component]
 pub fn MeanReturnChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
     let plot = Memo::new(move |_| {
-        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::MeanReturn, return_range, p)))
+        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::Own(FigureKey::MeanReturn), return_range, p)))
     });
     view! {
         <TaskFigureChart plot=plot id="return-chart" y_title="mean return" label="mean return against weights remaining"
@@ -761,7 +753,7 @@ fn percent_range(_: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
 #[component]
 pub fn ModesChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
     let plot = Memo::new(move |_| {
-        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::ModesCovered, modes_range, p)))
+        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::Own(FigureKey::ModesCovered), modes_range, p)))
     });
     view! {
         <TaskFigureChart plot=plot id="modes-chart" y_title="modes covered"
@@ -774,7 +766,9 @@ pub fn ModesChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> im
 #[component]
 pub fn QualityChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
     let plot = Memo::new(move |_| {
-        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::HighQuality, percent_range, p)))
+        finished.with(|f| {
+            pinned.with(|p| SparsityPlot::new(f, Figure::Own(FigureKey::HighQualityFraction), percent_range, p))
+        })
     });
     view! {
         <figure class="chart" id="quality-chart" data-ticket-points=move || plot.with(|p| p.ticket.mean.len)
@@ -797,8 +791,9 @@ fn error_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
 /// the dense network's as the reference line; with replicates, their mean and min–max band.
 #[component]
 pub fn ErrorChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
-    let plot =
-        Memo::new(move |_| finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::TestMse, error_range, p))));
+    let plot = Memo::new(move |_| {
+        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::Own(FigureKey::TestMse), error_range, p)))
+    });
     view! {
         <TaskFigureChart plot=plot id="error-chart" y_title="test MSE" label="test error against weights remaining"
             caption="Test mean squared error (lower is better) vs. weights remaining (log scale)" />
@@ -828,7 +823,9 @@ pub fn EarlyStopChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -
 #[component]
 pub fn GeneraliseChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
     let plot = Memo::new(move |_| {
-        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::StepsToGeneralise, early_stop_range, p)))
+        finished.with(|f| {
+            pinned.with(|p| SparsityPlot::new(f, Figure::Own(FigureKey::StepsToGeneralise), early_stop_range, p))
+        })
     });
     view! {
         <figure class="chart" id="generalise-chart"

@@ -9,6 +9,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::engine::figures::FigureKey;
 use crate::engine::networks::weights::Weights;
 use crate::engine::tasks::gan::{DecisionMap, shown_noise};
 use crate::engine::tasks::mixture::{Mixture, NOISE_DIM, POINT_DIM, QUALITY_SIGMAS};
@@ -50,10 +51,11 @@ impl Panel {
                     "reinit" => ("random reinit", palette::REINIT),
                     _ => ("random mask", palette::RANDOM),
                 };
-                let status = match (s.modes_covered, s.high_quality_fraction) {
-                    (Some(m), Some(q)) => format!("{m} modes · {:.0}% high quality", q * 100.0),
-                    _ => String::new(),
-                };
+                let status =
+                    match (s.figures.get(FigureKey::ModesCovered), s.figures.get(FigureKey::HighQualityFraction)) {
+                        (Some(m), Some(q)) => format!("{m:.0} modes · {:.0}% high quality", q * 100.0),
+                        _ => String::new(),
+                    };
                 // With the discriminator pruned too, every network of the round trained against a D this sparse.
                 let d = report.companion_remaining.map_or_else(String::new, |d| format!(" · D {:.1}%", d * 100.0));
                 Some(Panel {

@@ -36,7 +36,7 @@ const SHA_DIGITS: usize = 16;
 const PAGE_CPU: &str = "cpu";
 
 /// The page's module in `dist`, by file name (exactly one).
-pub fn module_in(dist: &Path) -> Result<PathBuf, String> {
+pub(crate) fn module_in(dist: &Path) -> Result<PathBuf, String> {
     let entries =
         std::fs::read_dir(dist).map_err(|e| format!("{}: {e} (build the page first: make page)", dist.display()))?;
     let mut found: Vec<PathBuf> = entries

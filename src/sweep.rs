@@ -31,7 +31,7 @@ use crate::engine::{self, Experiment, Report};
 use crate::url::{self, UrlState};
 
 /// A grid may expand to at most this many runs.
-pub const MAX_RUNS: usize = 10_000;
+pub(crate) const MAX_RUNS: usize = 10_000;
 /// The manifest's name in a sweep folder.
 pub const MANIFEST: &str = "manifest.jsonl";
 /// Hex digits of a configuration's name.
@@ -44,9 +44,9 @@ pub const OWN_DATA: &str = "own_data.json";
 /// Grid keys that name own data rather than a setting: the CSV file
 /// (relative to the grid file), its label column and the columns left out,
 /// as `lottery run --data-file F --label C --drop A,B` takes them.
-pub const DATA_FILE_KEY: &str = "data_file";
-pub const LABEL_KEY: &str = "label";
-pub const DROP_KEY: &str = "drop";
+pub(crate) const DATA_FILE_KEY: &str = "data_file";
+pub(crate) const LABEL_KEY: &str = "label";
+pub(crate) const DROP_KEY: &str = "drop";
 const OWN_DATA_KEYS: [&str; 3] = [DATA_FILE_KEY, LABEL_KEY, DROP_KEY];
 
 /// One run of a sweep: a line of the manifest.
@@ -75,7 +75,7 @@ fn configuration_name(settings: &str) -> String {
 }
 
 /// The first `digits` hex digits of the SHA-256 of `bytes` (run names; the page's module in a report).
-pub fn sha256_prefix(bytes: &[u8], digits: usize) -> String {
+pub(crate) fn sha256_prefix(bytes: &[u8], digits: usize) -> String {
     let hex: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
     hex[..digits.min(hex.len())].to_string()
 }
@@ -263,7 +263,7 @@ pub fn read_manifest(dir: &Path) -> Result<Vec<Run>, String> {
 
 /// Write `text` to `path` so that a reader sees the old file or the whole
 /// new one, never half of it: a temporary file beside it, then a rename.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
     std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
@@ -301,7 +301,7 @@ pub fn train(config: &ExperimentConfig, backend: Native, data_dir: &Path) -> Res
 }
 
 /// [`train`], on own rows when the configuration names them.
-pub fn train_on(
+pub(crate) fn train_on(
     config: &ExperimentConfig,
     backend: Native,
     data_dir: &Path,
@@ -501,7 +501,7 @@ pub fn spread_table(rounds: &[RoundSpread]) -> String {
 
 /// A regression's table over replicates: each network's test mean squared error after training, mean ± sd with
 /// min–max (lower is better).
-pub fn error_table(rounds: &[RoundSpread]) -> String {
+pub(crate) fn error_table(rounds: &[RoundSpread]) -> String {
     let error = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| n.figures.get(FigureKey::TestMse)) {
         Some(s) => format!("{} ({:.4}–{:.4})", mean_sd(s, 1.0, 4), s.min, s.max),
         None => "–".to_string(),
@@ -512,7 +512,7 @@ pub fn error_table(rounds: &[RoundSpread]) -> String {
 
 /// A policy's table over replicates: each network's mean return after training (greedy, the seeded test
 /// episodes), as the median over replicates and mean ± sd.
-pub fn return_table(rounds: &[RoundSpread]) -> String {
+pub(crate) fn return_table(rounds: &[RoundSpread]) -> String {
     let ret = |n: Option<&replicates::NetworkSpread>| match n.and_then(|n| median_and_spread(n, FigureKey::MeanReturn))
     {
         Some((median, spread)) => format!("{median:.0} ({})", mean_sd(spread, 1.0, 0)),
@@ -550,7 +550,7 @@ fn three_networks_table(
 
 /// A generator's table over replicates: each network's modes covered and high-quality share after training,
 /// the median over replicates with mean ± sd.
-pub fn coverage_table(rounds: &[RoundSpread]) -> String {
+pub(crate) fn coverage_table(rounds: &[RoundSpread]) -> String {
     let mut md = String::from(
         "| round | weights remaining % | ticket modes, median (mean ± sd) | ticket quality % | reinit modes \
          | reinit quality % | random-mask modes | random-mask quality % |\n\
@@ -586,7 +586,7 @@ pub fn coverage_table(rounds: &[RoundSpread]) -> String {
 
 /// Modular addition's table over replicates: the median step at which each network generalises
 /// (test accuracy ≥ 95%; "never" when half or more never did) and how many replicates did.
-pub fn milestone_table(rounds: &[RoundSpread]) -> String {
+pub(crate) fn milestone_table(rounds: &[RoundSpread]) -> String {
     let mut md = String::from(
         "| round | weights remaining % | ticket test acc % | ticket fits at (median) | ticket generalises at \
          (median, reached) | reinit generalises at | random mask generalises at |\n\

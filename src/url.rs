@@ -64,12 +64,12 @@ const TOUR: Bounds<usize> = Bounds::new(0, TOUR_STEPS);
 const WORKERS: Bounds<usize> = Bounds::new(0, crate::worker::protocol::MAX_WORKERS);
 
 /// Networks up to this many weights carry their masks in links.
-pub const MAX_LINK_WEIGHTS: usize = crate::engine::networks::shapes::SMALL_NET_WEIGHTS;
+pub(crate) const MAX_LINK_WEIGHTS: usize = crate::engine::networks::shapes::SMALL_NET_WEIGHTS;
 
 /// Encode nested masks (round 0 first) as `ROUNDS.BASE64URL(deflate(d))`,
 /// where `d[i]` is how many rounds weight `i` survived. Masks that do not
 /// nest, or nets over [`MAX_LINK_WEIGHTS`], give `None`.
-pub fn encode_masks(masks: &[Mask]) -> Option<String> {
+pub(crate) fn encode_masks(masks: &[Mask]) -> Option<String> {
     let first = masks.first()?;
     if first.total() > MAX_LINK_WEIGHTS
         || masks.len() > u8::MAX as usize
@@ -88,7 +88,10 @@ pub fn encode_masks(masks: &[Mask]) -> Option<String> {
 }
 
 /// The inverse of [`encode_masks`] for networks of the given layer shapes.
-pub fn decode_masks(text: &str, shapes: &[crate::engine::networks::shapes::LayerShape]) -> Result<Vec<Mask>, String> {
+pub(crate) fn decode_masks(
+    text: &str,
+    shapes: &[crate::engine::networks::shapes::LayerShape],
+) -> Result<Vec<Mask>, String> {
     let (n, b64) = text.split_once('.').ok_or("expected ROUNDS.DATA")?;
     let n: usize = n.parse().map_err(|_| format!("'{}' is not a round count", clip(n)))?;
     if n == 0 || n > caps::MAX_ROUNDS + 1 {
@@ -129,7 +132,7 @@ pub struct Notice {
 }
 
 /// The longest query string read; the rest is dropped with a notice.
-pub const MAX_QUERY_LEN: usize = 16_384;
+pub(crate) const MAX_QUERY_LEN: usize = 16_384;
 
 type Get = fn(&UrlState) -> String;
 /// Ok(None): taken as is; Ok(Some(msg)): clamped, msg says to what; Err(msg): malformed, default kept.

@@ -6,7 +6,7 @@
 use burn::tensor::Device;
 
 /// What the CPU backend is called wherever the page or a report names it.
-pub const CPU_BACKEND: &str = "burn-flex";
+pub(crate) const CPU_BACKEND: &str = "burn-flex";
 
 /// The CPU backend: burn-flex, burn 0.22's pure-Rust CPU backend (burn-ndarray
 /// is deprecated in its favour). Explicit SIMD natively (picked at run time)
@@ -29,12 +29,12 @@ pub fn wgpu() -> Result<Device, String> {
 /// and Metal through wgpu pinned to that API. Only wgpu (on lavapipe) is
 /// tested here: this machine has no GPU.
 #[cfg(all(not(target_arch = "wasm32"), feature = "cuda"))]
-pub fn cuda() -> Device {
+pub(crate) fn cuda() -> Device {
     Device::cuda(0)
 }
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "rocm"))]
-pub fn rocm() -> Device {
+pub(crate) fn rocm() -> Device {
     Device::rocm(0)
 }
 
@@ -44,7 +44,7 @@ pub fn vulkan() -> Device {
 }
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "metal"))]
-pub fn metal() -> Device {
+pub(crate) fn metal() -> Device {
     Device::metal(burn::tensor::DeviceKind::DefaultDevice)
 }
 

@@ -56,7 +56,7 @@ impl FigureKey {
 
     /// The name of its median over replicates, where summaries carry one (a policy's and a generator's figures:
     /// their seeds vary a lot, so they are judged by medians).
-    pub fn median_name(self) -> Option<&'static str> {
+    pub(crate) fn median_name(self) -> Option<&'static str> {
         match self {
             FigureKey::MeanReturn => Some("median_return"),
             FigureKey::ModesCovered => Some("median_modes_covered"),

@@ -5,7 +5,7 @@
 //! evaluation loss go through here, so they are the same bits in the page and in `lottery` (README
 //! "Reproducibility"). Square roots need nothing: IEEE rounds them exactly everywhere.
 
-pub fn ln(x: f64) -> f64 {
+pub(crate) fn ln(x: f64) -> f64 {
     libm::log(x)
 }
 
@@ -13,7 +13,7 @@ pub fn exp(x: f64) -> f64 {
     libm::exp(x)
 }
 
-pub fn expf(x: f32) -> f32 {
+pub(crate) fn expf(x: f32) -> f32 {
     libm::expf(x)
 }
 
@@ -25,6 +25,6 @@ pub fn sin(x: f64) -> f64 {
     libm::sin(x)
 }
 
-pub fn pow(x: f64, y: f64) -> f64 {
+pub(crate) fn pow(x: f64, y: f64) -> f64 {
     libm::pow(x, y)
 }

@@ -18,10 +18,10 @@ pub mod device;
 pub mod error;
 pub mod figures;
 pub mod lottery;
-pub mod math;
+pub(crate) mod math;
 pub mod networks;
 pub mod records;
-pub mod rng;
+pub(crate) mod rng;
 pub mod speed_probe;
 pub mod tasks;
 

@@ -18,6 +18,8 @@ pub enum Stream {
     Split = 2,
     Init = 3,
     Order = 4,
+    /// Reserved: no stream draws from it now, and its number is never given to another.
+    #[allow(dead_code)]
     Reinit = 5,
     RandomMask = 6,
     Snip = 7,
@@ -45,7 +47,7 @@ pub fn uniform(rng: &mut impl RngCore, lo: f64, hi: f64) -> f64 {
 
 /// Standard normal (Box–Muller; f64 throughout and libm's ln and cos, so it is portable: the same draws natively
 /// and in the page).
-pub fn normal(rng: &mut impl RngCore) -> f64 {
+pub(crate) fn normal(rng: &mut impl RngCore) -> f64 {
     let u1 = 1.0 - rng.random::<f64>(); // (0, 1]
     let u2 = rng.random::<f64>();
     (-2.0 * math::ln(u1)).sqrt() * math::cos(std::f64::consts::TAU * u2)

@@ -17,12 +17,12 @@ use crate::engine::networks::weights::Weights;
 
 /// Untimed steps first: the GPU compiles its (fused) kernels and fills its
 /// buffer pool on the first steps; the CPU allocates.
-pub const WARMUP_STEPS: usize = 3;
+pub(crate) const WARMUP_STEPS: usize = 3;
 /// Timed blocks double in length until one lasts this long.
-pub const MIN_BLOCK_MS: f64 = 150.0;
+pub(crate) const MIN_BLOCK_MS: f64 = 150.0;
 /// Stop timing a device once the probe has spent this long on it, even
 /// mid-doubling: a slow device has then shown that it is slow.
-pub const MAX_PROBE_MS: f64 = 1500.0;
+pub(crate) const MAX_PROBE_MS: f64 = 1500.0;
 
 /// What a probe measured on one device.
 #[derive(Clone, Copy, Debug, PartialEq)]

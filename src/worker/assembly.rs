@@ -230,7 +230,7 @@ impl Assembly {
     }
 
     /// The replicate the page follows: the first one not finished.
-    pub fn followed(&self) -> usize {
+    pub(crate) fn followed(&self) -> usize {
         self.replicates.iter().position(|r| !r.finished()).unwrap_or(self.config.reps.saturating_sub(1))
     }
 

@@ -32,12 +32,12 @@ thread_local! {
 /// Why this worker's WebGPU device was lost, if it was. `web/gpu-watch.js`
 /// (imported by the worker at its start) watches `GPUDevice.lost` and records
 /// the reason in a global.
-pub fn lost() -> Option<String> {
+pub(crate) fn lost() -> Option<String> {
     get(&js_sys::global(), "__lotteryGpuLost").as_string()
 }
 
 /// Drop the lost device; runs from now on use the CPU.
-pub fn forget_webgpu(why: &str) {
+pub(crate) fn forget_webgpu(why: &str) {
     WEBGPU.with(|w| *w.borrow_mut() = None);
     LOST.with(|l| *l.borrow_mut() = Some(why.to_string()));
 }

@@ -12,7 +12,7 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 
 /// The global clock (`performance.now()`), in milliseconds since the page or
 /// the worker started.
-pub fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     let performance = get(&js_sys::global(), "performance");
     if performance.is_undefined() {
         return 0.0;
@@ -21,7 +21,7 @@ pub fn now_ms() -> f64 {
 }
 
 /// A `performance.mark` on this global's timeline (the benchmark reads the page's).
-pub fn mark(name: &str) {
+pub(crate) fn mark(name: &str) {
     let performance = get(&js_sys::global(), "performance");
     if !performance.is_undefined() {
         let _ = performance.unchecked_into::<web_sys::Performance>().mark(name);
@@ -29,7 +29,7 @@ pub fn mark(name: &str) {
 }
 
 /// The bytes of a file of the page (`data/…`), from the page or a worker.
-pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+pub(crate) async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     let promise = match web_sys::window() {
         Some(window) => window.fetch_with_str(path),
         None => js_sys::global().unchecked_into::<web_sys::WorkerGlobalScope>().fetch_with_str(path),

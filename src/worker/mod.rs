@@ -15,6 +15,6 @@ pub mod entry;
 #[cfg(target_arch = "wasm32")]
 pub mod global;
 #[cfg(target_arch = "wasm32")]
-pub mod session;
+pub(crate) mod session;
 #[cfg(target_arch = "wasm32")]
 pub mod source;

@@ -24,7 +24,7 @@ use super::source;
 
 /// The page's buttons, as messages set them.
 #[derive(Default)]
-pub struct Flags {
+pub(crate) struct Flags {
     pub pause: Cell<bool>,
     pub stop: Cell<bool>,
     /// Pause when the round in progress ends ("Step").

@@ -21,7 +21,7 @@ thread_local! {
 }
 
 /// Replicate `replicate`'s dataset of the experiment `config` (its own seed's split), built once per worker.
-pub async fn replicate_dataset(
+pub(crate) async fn replicate_dataset(
     config: &ExperimentConfig,
     replicate: usize,
     own: Option<OwnData>,
@@ -36,13 +36,13 @@ pub async fn replicate_dataset(
     Ok(data)
 }
 
-pub struct DataSource {
+pub(crate) struct DataSource {
     file: Option<(String, Vec<u8>)>,
     own: Option<OwnData>,
 }
 
 impl DataSource {
-    pub async fn fetch(config: &ExperimentConfig, own: Option<OwnData>) -> Result<Self, String> {
+    pub(crate) async fn fetch(config: &ExperimentConfig, own: Option<OwnData>) -> Result<Self, String> {
         if config.own_shape().is_some() {
             return match own {
                 Some(own) => Ok(Self { file: None, own: Some(own) }),
@@ -71,6 +71,6 @@ impl DataSource {
 
 /// The dataset of `config` (generated, or its image file fetched), for work
 /// beside the run (a transfer).
-pub async fn dataset_for(config: &ExperimentConfig) -> Result<Dataset, String> {
+pub(crate) async fn dataset_for(config: &ExperimentConfig) -> Result<Dataset, String> {
     DataSource::fetch(config, None).await?.dataset(config)
 }

@@ -44,7 +44,7 @@ pub struct DataConfig {
 }
 
 /// The modulus a configuration without one (every classifier's) carries.
-pub const DEFAULT_MODULUS: usize = 31;
+pub(crate) const DEFAULT_MODULUS: usize = 31;
 
 fn is_default_modulus(p: &usize) -> bool {
     *p == DEFAULT_MODULUS
@@ -224,7 +224,7 @@ crate::choices!(PruneMethod {
 impl PruneMethod {
     /// The method reads the trained weights (magnitude, and Zhou et al.'s criteria that compare them with the
     /// reset point), not a score at initialisation on a batch (SNIP, SynFlow): every task can use it.
-    pub fn reads_training(self) -> bool {
+    pub(crate) fn reads_training(self) -> bool {
         matches!(self, PruneMethod::Magnitude | PruneMethod::Increase | PruneMethod::Movement)
     }
 }
@@ -300,15 +300,15 @@ impl Default for PruneConfig {
 }
 
 /// The distance under which consecutive masks count as settled (You et al. use 0.1; `lottery::early_bird`).
-pub const DEFAULT_EARLY_BIRD_THRESHOLD: f64 = 0.1;
+pub(crate) const DEFAULT_EARLY_BIRD_THRESHOLD: f64 = 0.1;
 
 /// The seed the demonstration opens with. Every page seed 1–10 meets the preset's criterion (README "The
 /// demonstration preset"); the tour runs this seed alone, and seed 8's single run shows the widest gap there
 /// (the ticket 95.3%, the random reinit 70.0%, at 13.1% of the weights; `docs/sweeps/demo-candidates-5`).
-pub const DEMO_SEED: u64 = 8;
+pub(crate) const DEMO_SEED: u64 = 8;
 
 /// The demonstration's replicates: the page shows their mean with a min–max band, and judges the mean.
-pub const DEMO_REPS: usize = 3;
+pub(crate) const DEMO_REPS: usize = 3;
 
 /// The demonstration's rounds: down to 9.1% of the weights, past every calibration seed's winning round (9 or 10).
 const DEMO_ROUNDS: usize = 12;
@@ -339,7 +339,7 @@ impl Default for ExperimentConfig {
 impl ExperimentConfig {
     /// What the other presets build on: the paper's pruning rates (20% of
     /// hidden, 10% of output weights per round), 8 rounds, the spiral.
-    pub fn paper_base() -> Self {
+    pub(crate) fn paper_base() -> Self {
         Self {
             seed: 1,
             reps: 1,
@@ -351,13 +351,13 @@ impl ExperimentConfig {
     }
 }
 
-pub mod caps;
+pub(crate) mod caps;
 
 /// The inclusive range of a numeric setting. [`ExperimentConfig::validate`]
 /// refuses a value outside it; the URL decoder clamps into it and says so.
 /// One table for both, so the two cannot drift.
 #[derive(Clone, Copy, Debug)]
-pub struct Bounds<T> {
+pub(crate) struct Bounds<T> {
     pub lo: T,
     pub hi: T,
 }
@@ -378,50 +378,50 @@ impl<T: PartialOrd + Copy + std::fmt::Display> Bounds<T> {
 
 /// The range of every numeric setting (see [`Bounds`]), and the rules that
 /// join two settings, each written once for `validate` and the URL repair.
-pub mod limits {
+pub(crate) mod limits {
     use super::{Bounds, caps::*};
 
-    pub const SAMPLES: Bounds<usize> = Bounds::new(20, MAX_SAMPLES_IMAGES);
+    pub(crate) const SAMPLES: Bounds<usize> = Bounds::new(20, MAX_SAMPLES_IMAGES);
     /// 2D sets are generated in the page; fewer points keep that quick.
-    pub const SAMPLES_2D: Bounds<usize> = Bounds::new(20, MAX_SAMPLES_2D);
-    pub const NOISE: Bounds<f64> = Bounds::new(0.0, 1.0);
-    pub const VAL_FRAC: Bounds<f64> = Bounds::new(0.01, 0.4);
-    pub const TEST_FRAC: Bounds<f64> = Bounds::new(0.01, 0.5);
+    pub(crate) const SAMPLES_2D: Bounds<usize> = Bounds::new(20, MAX_SAMPLES_2D);
+    pub(crate) const NOISE: Bounds<f64> = Bounds::new(0.0, 1.0);
+    pub(crate) const VAL_FRAC: Bounds<f64> = Bounds::new(0.01, 0.4);
+    pub(crate) const TEST_FRAC: Bounds<f64> = Bounds::new(0.01, 0.5);
     /// Validation and test together hold out at most this fraction.
-    pub const MAX_HELD_OUT: f64 = 0.8;
+    pub(crate) const MAX_HELD_OUT: f64 = 0.8;
     /// What a repair uses when validation and test leave too little to train on.
-    pub const FALLBACK_VAL_FRAC: f64 = 0.15;
-    pub const FALLBACK_TEST_FRAC: f64 = 0.25;
+    pub(crate) const FALLBACK_VAL_FRAC: f64 = 0.15;
+    pub(crate) const FALLBACK_TEST_FRAC: f64 = 0.25;
     /// At least this many training samples.
-    pub const MIN_TRAIN_SAMPLES: usize = 10;
+    pub(crate) const MIN_TRAIN_SAMPLES: usize = 10;
     /// What a repair uses when there are too few samples to train on.
-    pub const FALLBACK_SAMPLES: usize = 100;
-    pub const WIDTH: Bounds<usize> = Bounds::new(1, MAX_WIDTH);
-    pub const CHANNELS: Bounds<usize> = Bounds::new(1, MAX_CHANNELS);
-    pub const LR: Bounds<f64> = Bounds::new(1e-6, 10.0);
-    pub const MOMENTUM: Bounds<f64> = Bounds::new(0.0, 0.99);
-    pub const BATCH: Bounds<usize> = Bounds::new(1, MAX_BATCH);
+    pub(crate) const FALLBACK_SAMPLES: usize = 100;
+    pub(crate) const WIDTH: Bounds<usize> = Bounds::new(1, MAX_WIDTH);
+    pub(crate) const CHANNELS: Bounds<usize> = Bounds::new(1, MAX_CHANNELS);
+    pub(crate) const LR: Bounds<f64> = Bounds::new(1e-6, 10.0);
+    pub(crate) const MOMENTUM: Bounds<f64> = Bounds::new(0.0, 0.99);
+    pub(crate) const BATCH: Bounds<usize> = Bounds::new(1, MAX_BATCH);
     pub const STEPS: Bounds<usize> = Bounds::new(1, MAX_STEPS);
     /// Also at most the steps per round ([`super::ExperimentConfig::eval_fits`]).
-    pub const EVAL_EVERY: Bounds<usize> = Bounds::new(1, MAX_STEPS);
-    pub const RATE: Bounds<f64> = Bounds::new(0.01, 0.95);
-    pub const OUTPUT_RATE: Bounds<f64> = Bounds::new(0.0, 0.95);
-    pub const CONV_RATE: Bounds<f64> = Bounds::new(0.0, 0.95);
-    pub const ROUNDS: Bounds<usize> = Bounds::new(0, MAX_ROUNDS);
+    pub(crate) const EVAL_EVERY: Bounds<usize> = Bounds::new(1, MAX_STEPS);
+    pub(crate) const RATE: Bounds<f64> = Bounds::new(0.01, 0.95);
+    pub(crate) const OUTPUT_RATE: Bounds<f64> = Bounds::new(0.0, 0.95);
+    pub(crate) const CONV_RATE: Bounds<f64> = Bounds::new(0.0, 0.95);
+    pub(crate) const ROUNDS: Bounds<usize> = Bounds::new(0, MAX_ROUNDS);
     /// Also below the steps per round when rewinding ([`super::ExperimentConfig::rewind_fits`]).
-    pub const REWIND_STEP: Bounds<usize> = Bounds::new(0, MAX_STEPS);
+    pub(crate) const REWIND_STEP: Bounds<usize> = Bounds::new(0, MAX_STEPS);
     /// The early-bird threshold: a fraction of the mask's flags.
-    pub const EARLY_BIRD_THRESHOLD: Bounds<f64> = Bounds::new(0.001, 1.0);
+    pub(crate) const EARLY_BIRD_THRESHOLD: Bounds<f64> = Bounds::new(0.001, 1.0);
     /// Seeds fit in 32 bits, so a link's seed is exact in any language.
-    pub const SEED: Bounds<u64> = Bounds::new(0, u32::MAX as u64);
-    pub const REPS: Bounds<usize> = Bounds::new(1, MAX_REPS);
+    pub(crate) const SEED: Bounds<u64> = Bounds::new(0, u32::MAX as u64);
+    pub(crate) const REPS: Bounds<usize> = Bounds::new(1, MAX_REPS);
     /// A prime in this range ([`crate::engine::tasks::modular::is_prime`]).
-    pub const MODULUS: Bounds<usize> = Bounds::new(5, MAX_MODULUS);
+    pub(crate) const MODULUS: Bounds<usize> = Bounds::new(5, MAX_MODULUS);
     /// Also a multiple of the heads ([`super::ExperimentConfig::heads_fit`]).
-    pub const D_MODEL: Bounds<usize> = Bounds::new(4, MAX_D_MODEL);
-    pub const HEADS: Bounds<usize> = Bounds::new(1, MAX_HEADS);
-    pub const D_MLP: Bounds<usize> = Bounds::new(4, MAX_D_MLP);
-    pub const WEIGHT_DECAY: Bounds<f64> = Bounds::new(0.0, 10.0);
+    pub(crate) const D_MODEL: Bounds<usize> = Bounds::new(4, MAX_D_MODEL);
+    pub(crate) const HEADS: Bounds<usize> = Bounds::new(1, MAX_HEADS);
+    pub(crate) const D_MLP: Bounds<usize> = Bounds::new(4, MAX_D_MLP);
+    pub(crate) const WEIGHT_DECAY: Bounds<f64> = Bounds::new(0.0, 10.0);
 }
 
 /// A configuration the engine refuses, with the knob and the reason.
@@ -474,7 +474,7 @@ impl ExperimentConfig {
     }
 
     /// The modular-addition task (a transformer on pairs) rather than a classifier of points or images.
-    pub fn is_modular(&self) -> bool {
+    pub(crate) fn is_modular(&self) -> bool {
         self.task_row().kind == TaskKind::ModularAddition
     }
 
@@ -490,7 +490,7 @@ impl ExperimentConfig {
 
     /// The task learns from rows of a dataset (classifiers, modular addition), not from an environment or a
     /// discriminator: only then do samples and the validation and test shares mean anything.
-    pub fn learns_from_rows(&self) -> bool {
+    pub(crate) fn learns_from_rows(&self) -> bool {
         self.task_row().learns_from_rows
     }
 
@@ -549,7 +549,7 @@ impl ExperimentConfig {
     }
 
     /// Fraction of weights expected to remain after `round` rounds, per layer.
-    pub fn expected_density(&self, round: usize) -> Vec<f64> {
+    pub(crate) fn expected_density(&self, round: usize) -> Vec<f64> {
         let layers = self.shapes().len();
         (0..layers).map(|l| (1.0 - self.layer_rate(l, layers)).powi(round as i32)).collect()
     }
@@ -568,12 +568,12 @@ impl ExperimentConfig {
     }
 
     /// Samples in the training split.
-    pub fn train_samples(&self) -> usize {
+    pub(crate) fn train_samples(&self) -> usize {
         (self.sample_count() as f64 * (1.0 - self.data.val_frac - self.data.test_frac)).floor() as usize
     }
 
     /// Samples before the split: every pair for modular addition, else `data.samples`.
-    pub fn sample_count(&self) -> usize {
+    pub(crate) fn sample_count(&self) -> usize {
         match self.is_modular() {
             true => self.data.modulus * self.data.modulus,
             false => self.data.samples,
@@ -581,13 +581,13 @@ impl ExperimentConfig {
     }
 
     /// The transformer's heads split its width evenly.
-    pub fn heads_fit(&self) -> bool {
+    pub(crate) fn heads_fit(&self) -> bool {
         let t = &self.model.transformer;
         t.heads > 0 && t.d_model.is_multiple_of(t.heads)
     }
 
     /// The sample range of this configuration's dataset.
-    pub fn samples_bounds(&self) -> Bounds<usize> {
+    pub(crate) fn samples_bounds(&self) -> Bounds<usize> {
         match self.own_shape() {
             Some(o) => Bounds::new(limits::SAMPLES_2D.lo, o.rows),
             None if self.data.dataset.is_2d() => limits::SAMPLES_2D,
@@ -597,17 +597,17 @@ impl ExperimentConfig {
 
     /// Conv layers need an image set, and an image big enough that the
     /// convs (each shrinks it by the kernel less one) and the pool leave a pixel.
-    pub fn conv_fits(&self) -> bool {
+    pub(crate) fn conv_fits(&self) -> bool {
         self.model.conv.is_empty() || (self.data.dataset.side() > 0 && self.pooled_side() >= 1)
     }
 
     /// Evaluation happens within a round.
-    pub fn eval_fits(&self) -> bool {
+    pub(crate) fn eval_fits(&self) -> bool {
         self.train.eval_every <= self.train.steps
     }
 
     /// Rewinding restores a step the round reaches.
-    pub fn rewind_fits(&self) -> bool {
+    pub(crate) fn rewind_fits(&self) -> bool {
         self.prune.reset == ResetMode::Init || self.prune.rewind_step < self.train.steps
     }
 

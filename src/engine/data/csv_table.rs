@@ -20,9 +20,9 @@
 use crate::engine::data::own_limits::{CsvError, MAX_BYTES, MAX_ROWS, clip};
 
 /// The delimiters tried, in the order a tie goes.
-pub const DELIMITERS: [Delimiter; 3] = [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab];
+pub(crate) const DELIMITERS: [Delimiter; 3] = [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab];
 /// Field values read as missing (compared without case), besides an empty field.
-pub const MISSING: [&str; 9] = ["NA", "N/A", "#N/A", "<NA>", "NaN", "-NaN", "null", "None", "?"];
+pub(crate) const MISSING: [&str; 9] = ["NA", "N/A", "#N/A", "<NA>", "NaN", "-NaN", "null", "None", "?"];
 /// Lines after the first that the delimiter and the header are sniffed from
 /// (Python's Sniffer also looks at 20).
 const SNIFF_ROWS: usize = 20;
@@ -54,7 +54,7 @@ impl Delimiter {
     }
 
     /// A comma inside a field is a decimal comma unless commas separate fields.
-    pub fn decimal_comma(self) -> bool {
+    pub(crate) fn decimal_comma(self) -> bool {
         self != Delimiter::Comma
     }
 }
@@ -92,7 +92,7 @@ pub struct Table {
 }
 
 /// Whether a field is a missing value.
-pub fn is_missing(field: &str) -> bool {
+pub(crate) fn is_missing(field: &str) -> bool {
     field.is_empty() || MISSING.iter().any(|m| field.eq_ignore_ascii_case(m))
 }
 

@@ -156,7 +156,7 @@ pub struct Dataset {
 impl Dataset {
     /// CRC-32 (crc32fast) of every split's features (their bits) and labels, train, validation then test, as 8 hex
     /// digits: a short name for the exact rows a run learned from, so the page and `lottery` can be compared.
-    pub fn digest(&self) -> String {
+    pub(crate) fn digest(&self) -> String {
         let mut hasher = crc32fast::Hasher::new();
         for split in [&self.train, &self.val, &self.test] {
             for v in split.x.iter().chain(&split.targets) {
@@ -308,9 +308,9 @@ pub enum DataError {
     Unreadable { file: String, reason: String },
 }
 
-pub const MAGIC: &[u8; 4] = b"LTLD";
+pub(crate) const MAGIC: &[u8; 4] = b"LTLD";
 /// The format version this build reads (the byte after the magic).
-pub const FORMAT_VERSION: u8 = 1;
+pub(crate) const FORMAT_VERSION: u8 = 1;
 const HEADER: usize = 16;
 /// The CRC-32 at the end of the file.
 const CHECKSUM: usize = 4;

@@ -26,7 +26,7 @@ use crate::engine::data::csv_table::{self, Header, Table};
 use crate::engine::data::own_limits::{CsvError, MAX_BYTES, MAX_CLASSES, MAX_FEATURES, MAX_VALUES, MIN_ROWS, clip};
 
 /// Header names that mark the label column (compared without case), the first found winning.
-pub const LABEL_NAMES: [&str; 4] = ["label", "class", "target", "y"];
+pub(crate) const LABEL_NAMES: [&str; 4] = ["label", "class", "target", "y"];
 /// A column of words with at most this many distinct values becomes one-hot
 /// features (penguins' island: 3, sex: 2); with more it is left out: a word
 /// column that varies that much is a name or an identifier, not a category.
@@ -83,7 +83,7 @@ impl ColumnChoice {
     }
 
     /// Use or leave out a column (the label column is always used).
-    pub fn toggle(&mut self, column: usize, used: bool) {
+    pub(crate) fn toggle(&mut self, column: usize, used: bool) {
         self.left_out.retain(|&c| c != column);
         if !used && column != self.label {
             self.left_out.push(column);

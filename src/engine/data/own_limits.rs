@@ -5,14 +5,14 @@
 /// At most this many rows (the cap of a generated 2D set).
 pub const MAX_ROWS: usize = crate::engine::config::caps::MAX_SAMPLES_2D;
 /// At least this many, so train, validation and test each get some.
-pub const MIN_ROWS: usize = 20;
+pub(crate) const MIN_ROWS: usize = 20;
 /// At most this many features per row (an MNIST image).
-pub const MAX_FEATURES: usize = 784;
+pub(crate) const MAX_FEATURES: usize = 784;
 /// At most this many classes (the image sets' ten).
-pub const MAX_CLASSES: usize = 10;
+pub(crate) const MAX_CLASSES: usize = 10;
 /// At most this many feature values in all (rows × features), so a ticket
 /// file and the browser's storage can carry the rows.
-pub const MAX_VALUES: usize = 200_000;
+pub(crate) const MAX_VALUES: usize = 200_000;
 /// Files above this size are refused unread.
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 /// Characters of a value quoted in a message.
@@ -56,7 +56,7 @@ pub enum CsvError {
 }
 
 /// A value for a message: at most [`CLIP_CHARS`] characters.
-pub fn clip(v: &str) -> String {
+pub(crate) fn clip(v: &str) -> String {
     let mut s: String = v.chars().take(CLIP_CHARS).collect();
     if v.chars().count() > CLIP_CHARS {
         s.push('…');

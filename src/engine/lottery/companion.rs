@@ -15,7 +15,7 @@ use crate::engine::tasks::Task;
 
 /// The companion's mask this round, and the ticket's trained companion once it has trained.
 #[derive(Clone, Debug, PartialEq)]
-pub struct PrunedCompanion {
+pub(crate) struct PrunedCompanion {
     mask: Mask,
     trained: Option<Weights>,
 }
@@ -37,12 +37,12 @@ impl PrunedCompanion {
     }
 
     /// Keep the ticket's trained companion: the next round's mask is drawn from it.
-    pub fn keep_trained(&mut self, trained: Option<Weights>) {
+    pub(crate) fn keep_trained(&mut self, trained: Option<Weights>) {
         self.trained = trained;
     }
 
     /// Draw the next round's mask from the ticket's trained companion (kept as it is if none was kept).
-    pub fn next_round(&mut self, config: &ExperimentConfig) {
+    pub(crate) fn next_round(&mut self, config: &ExperimentConfig) {
         if let Some(trained) = self.trained.take() {
             let keep = prune::keep_counts_iterative(config, &self.mask);
             self.mask = prune::prune_magnitude(&trained, &self.mask, &keep, config.prune.scope);
@@ -50,7 +50,7 @@ impl PrunedCompanion {
     }
 
     /// Forget the trained companion (the round is over).
-    pub fn clear_trained(&mut self) {
+    pub(crate) fn clear_trained(&mut self) {
         self.trained = None;
     }
 }

@@ -79,7 +79,7 @@ impl Control {
     }
 
     /// The controls `config` trains in every round after round 0, in order.
-    pub fn enabled(config: &ExperimentConfig) -> Vec<Control> {
+    pub(crate) fn enabled(config: &ExperimentConfig) -> Vec<Control> {
         let p = &config.prune;
         let on = [p.control_reinit, p.control_random, p.control_signs, p.control_shuffled, p.control_constant];
         Control::ALL.into_iter().zip(on).filter_map(|(c, on)| on.then_some(c)).collect()

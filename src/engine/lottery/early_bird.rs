@@ -38,7 +38,7 @@ pub fn emergence(distances: &[MaskDistance], threshold: f64) -> Option<usize> {
 
 /// Follows the dense run: the mask at each evaluation point, the distances,
 /// and the weights where the current run of small distances began.
-pub struct Tracker {
+pub(crate) struct Tracker {
     base: Mask,
     keep: Vec<usize>,
     scope: crate::engine::config::PruneScope,
@@ -64,7 +64,7 @@ impl Tracker {
     }
 
     /// The weights at an evaluation point.
-    pub fn observe(&mut self, iteration: usize, weights: &Weights) {
+    pub(crate) fn observe(&mut self, iteration: usize, weights: &Weights) {
         let mask = prune::prune_magnitude(weights, &self.base, &self.keep, self.scope);
         if let Some(last) = &self.last {
             let distance = mask.hamming(last);

@@ -38,7 +38,7 @@ impl LayerMask {
         self.remaining() as f64 / self.len().max(1) as f64
     }
     /// The mask as 0.0 / 1.0, for multiplying into the weight.
-    pub fn as_f32(&self) -> Vec<f32> {
+    pub(crate) fn as_f32(&self) -> Vec<f32> {
         self.keep.iter().map(|&k| if k { 1.0 } else { 0.0 }).collect()
     }
 }
@@ -63,7 +63,7 @@ impl Mask {
         self.layers.iter().map(LayerMask::density).collect()
     }
     /// Whether this mask's layers are not those of `shapes` (a mask read from a file, checked before use).
-    pub fn shapes_differ(&self, shapes: &[LayerShape]) -> bool {
+    pub(crate) fn shapes_differ(&self, shapes: &[LayerShape]) -> bool {
         self.layers.len() != shapes.len()
             || self
                 .layers
@@ -98,7 +98,7 @@ mod packed {
     use super::*;
     use serde::{Deserializer, Serializer};
 
-    pub fn pack(bits: &[bool]) -> Vec<u8> {
+    pub(crate) fn pack(bits: &[bool]) -> Vec<u8> {
         let mut out = vec![0u8; bits.len().div_ceil(8)];
         for (i, &b) in bits.iter().enumerate() {
             if b {
@@ -108,14 +108,14 @@ mod packed {
         out
     }
 
-    pub fn serialize<S: Serializer>(bits: &[bool], s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(bits: &[bool], s: S) -> Result<S::Ok, S::Error> {
         let mut text = bits.len().to_string();
         text.push(':');
         text.push_str(&base64::engine::general_purpose::STANDARD_NO_PAD.encode(pack(bits)));
         s.serialize_str(&text)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<bool>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<bool>, D::Error> {
         use serde::de::Error;
         let text = String::deserialize(d)?;
         let (len, b64) = text.split_once(':').ok_or_else(|| D::Error::custom("mask: expected LEN:BASE64"))?;

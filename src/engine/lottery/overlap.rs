@@ -42,7 +42,7 @@ fn ratio(intersection: f64, union: f64) -> f64 {
 /// The expected Jaccard of two independent uniformly random masks keeping `ka` and `kb` of `n` weights in
 /// each layer (`layers` gives (n, ka, kb)): E|A ∩ B| = Σ ka·kb/n, and |A ∪ B| = ka + kb − |A ∩ B|. With
 /// one layer at density d for both, d² / (2d − d²).
-pub fn random_jaccard(layers: &[(usize, usize, usize)]) -> f64 {
+pub(crate) fn random_jaccard(layers: &[(usize, usize, usize)]) -> f64 {
     let (mut i, mut u) = (0.0, 0.0);
     for &(n, ka, kb) in layers {
         let both = (ka * kb) as f64 / n.max(1) as f64;

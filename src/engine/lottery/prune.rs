@@ -22,13 +22,13 @@ use crate::engine::tasks::supervised::{Batch, cross_entropy};
 /// use 100; fewer keep the cut quick in a browser tab (each step is a
 /// forward and backward pass and a readback), while still pruning in small
 /// enough steps to avoid the layer collapse a single cut can cause.
-pub const SYNFLOW_ITERATIONS: usize = 20;
+pub(crate) const SYNFLOW_ITERATIONS: usize = 20;
 
 /// SNIP scores on one batch of at least this many training rows (or the
 /// training batch, if larger; or the whole training split, if smaller).
 /// Lee et al. (2019) score on one minibatch; a training batch of a few dozen
 /// rows would make the scores, and so the mask, depend on the few rows drawn.
-pub const SNIP_MIN_BATCH: usize = 256;
+pub(crate) const SNIP_MIN_BATCH: usize = 256;
 
 /// How many weights each layer keeps after pruning `rate_l` of the remaining
 /// ones, rounded to the nearest weight (never below one per layer).
@@ -93,7 +93,7 @@ pub fn keep_top(scores: &[Vec<f64>], mask: &Mask, keep: &[usize], scope: PruneSc
 }
 
 /// |w| of every weight.
-pub fn magnitude_scores(weights: &Weights) -> Vec<Vec<f64>> {
+pub(crate) fn magnitude_scores(weights: &Weights) -> Vec<Vec<f64>> {
     weights.layers.iter().map(|l| l.w.iter().map(|w| w.abs() as f64).collect()).collect()
 }
 
@@ -144,7 +144,11 @@ pub fn random_mask(like: &Mask, seed: u64, round: u64) -> Mask {
 /// SynFlow scores |θ ⊙ ∂R/∂θ| with R = 1ᵀ f(1; |θ| ⊙ m): the network with
 /// absolute weights, fed all ones (biases left out; ReLU and max-pool pass
 /// positive values through). Data-free, computed on the device.
-pub async fn synflow_scores(weights: &Weights, mask: &Mask, device: &Device) -> Result<Vec<Vec<f64>>, EngineError> {
+pub(crate) async fn synflow_scores(
+    weights: &Weights,
+    mask: &Mask,
+    device: &Device,
+) -> Result<Vec<Vec<f64>>, EngineError> {
     let mut abs = weights.masked(mask);
     for l in &mut abs.layers {
         l.w.iter_mut().for_each(|w| *w = w.abs());

@@ -92,14 +92,14 @@ impl RoundReport {
 
 /// Trained weights of networks up to this size go into reports and
 /// checkpoints: the small networks the page draws.
-pub const SERIALISE_TRAINED_WEIGHTS: usize = SMALL_NET_WEIGHTS;
+pub(crate) const SERIALISE_TRAINED_WEIGHTS: usize = SMALL_NET_WEIGHTS;
 
 fn not_drawn(w: &Option<Weights>) -> bool {
     w.as_ref().is_none_or(|w| w.weight_count() > SERIALISE_TRAINED_WEIGHTS)
 }
 
 /// Networks up to this many weights keep their trained weights in reports.
-pub const KEEP_TRAINED_WEIGHTS: usize = 20_000;
+pub(crate) const KEEP_TRAINED_WEIGHTS: usize = 20_000;
 
 /// The whole record of an experiment: configuration, seed and rounds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

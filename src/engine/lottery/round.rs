@@ -127,7 +127,7 @@ impl Experiment {
     pub fn theta_k(&self) -> Option<&Weights> {
         self.reset.theta_k.as_ref()
     }
-    pub fn is_finished(&self) -> bool {
+    pub(crate) fn is_finished(&self) -> bool {
         self.round > self.config.prune.rounds
     }
     /// The ticket network training now (None between runs or while a control trains).

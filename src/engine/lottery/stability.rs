@@ -24,7 +24,7 @@ use crate::engine::networks::weights::Weights;
 /// Networks evaluated on the line, ends included (Frankle et al. use 30; a few suffice at this scale).
 pub const DEFAULT_POINTS: usize = 11;
 /// The two copies' data-order seeds are the experiment's seed plus these (the experiment itself uses the seed).
-pub const COPY_ORDER_OFFSETS: [u64; 2] = [1 << 40, 2 << 40];
+pub(crate) const COPY_ORDER_OFFSETS: [u64; 2] = [1 << 40, 2 << 40];
 /// Steps trained between progress reports while a copy trains.
 const CHUNK: usize = 500;
 
@@ -43,7 +43,7 @@ pub struct Instability {
 
 impl Instability {
     /// The measurement from the line's errors (copy A first): its barrier is their [`barrier`].
-    pub fn from_line(k: usize, mask: &Mask, errors: Vec<f64>) -> Self {
+    pub(crate) fn from_line(k: usize, mask: &Mask, errors: Vec<f64>) -> Self {
         Self { k, weights_remaining: mask.density(), instability: barrier(&errors), errors }
     }
 }
@@ -56,7 +56,7 @@ pub fn barrier(errors: &[f64]) -> f64 {
 }
 
 /// (1 − α)·a + α·b, weights and biases (pruned weights, zero in both, stay zero).
-pub fn interpolate(a: &Weights, b: &Weights, alpha: f32) -> Weights {
+pub(crate) fn interpolate(a: &Weights, b: &Weights, alpha: f32) -> Weights {
     let mut out = a.clone();
     for (o, (la, lb)) in out.layers.iter_mut().zip(a.layers.iter().zip(&b.layers)) {
         let mix = |x: &f32, y: &f32| (1.0 - alpha) * x + alpha * y;
@@ -229,7 +229,7 @@ impl StabilityPlan {
     }
 
     /// Every step the measurement trains: the dense run to the last k, then two copies per k and network.
-    pub fn total_steps(&self) -> usize {
+    pub(crate) fn total_steps(&self) -> usize {
         let last = self.ks.last().copied().unwrap_or(0);
         let copies: usize = self.ks.iter().map(|k| COPY_ORDER_OFFSETS.len() * (self.config.train.steps - k)).sum();
         last + copies * self.networks().len()

@@ -82,9 +82,9 @@ pub struct TrainRun {
 
 /// AdamW's betas and epsilon as the grokking papers set them (Nanda et al.; Minegishi et al.):
 /// burn's defaults (β2 0.999, ε 1e-5) are tuned for other work.
-pub const ADAMW_BETA_1: f32 = 0.9;
-pub const ADAMW_BETA_2: f32 = 0.98;
-pub const ADAMW_EPSILON: f32 = 1e-8;
+pub(crate) const ADAMW_BETA_1: f32 = 0.9;
+pub(crate) const ADAMW_BETA_2: f32 = 0.98;
+pub(crate) const ADAMW_EPSILON: f32 = 1e-8;
 
 impl TrainRun {
     /// Start a run from θ (masked by `mask`) at iteration `start` up to `end`.
@@ -136,13 +136,13 @@ impl TrainRun {
     }
 
     /// Follow the masks magnitude pruning would take at each evaluation point.
-    pub fn track_early_bird(mut self, tracker: Tracker) -> Self {
+    pub(crate) fn track_early_bird(mut self, tracker: Tracker) -> Self {
         self.early_bird = Some(tracker);
         self
     }
 
     /// What the early-bird tracker saw (once, when the run is done).
-    pub fn take_early_bird(&mut self) -> Option<Tracker> {
+    pub(crate) fn take_early_bird(&mut self) -> Option<Tracker> {
         self.early_bird.take()
     }
 
@@ -212,12 +212,12 @@ impl TrainRun {
     }
 
     /// Evaluate now, without recording (what a network scores as it stands).
-    pub async fn measure_now(&self, data: &Dataset) -> Result<CurvePoint, EngineError> {
+    pub(crate) async fn measure_now(&self, data: &Dataset) -> Result<CurvePoint, EngineError> {
         self.learner.measure(self.iteration, self.model(), data).await
     }
 
     /// Evaluate now and append a curve point.
-    pub async fn record(&mut self, data: &Dataset) -> Result<(), EngineError> {
+    pub(crate) async fn record(&mut self, data: &Dataset) -> Result<(), EngineError> {
         let point = self.learner.measure(self.iteration, self.model(), data).await?;
         self.curve.push(point);
         if self.early_bird.is_some() {

@@ -12,7 +12,7 @@ use crate::engine::tasks::mixture::Mixture;
 use crate::engine::tasks::row::TaskKind;
 
 /// Two scores this close (points of %) count as the same.
-pub const SAME_WITHIN_POINTS: f64 = 1.0;
+pub(crate) const SAME_WITHIN_POINTS: f64 = 1.0;
 /// Percent per unit of share.
 const PERCENT: f64 = 100.0;
 

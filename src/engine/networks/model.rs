@@ -95,7 +95,7 @@ impl MaskedNet {
     /// exactly zero under Adam and SGD with momentum; it costs one multiply
     /// per layer, where masking in the forward pass costs two (forward and
     /// backward).
-    pub fn mask_gradients(&self, grads: &mut GradientsParams) {
+    pub(crate) fn mask_gradients(&self, grads: &mut GradientsParams) {
         for c in &self.convs {
             if let Some(g) = grads.remove::<4>(c.weight.id) {
                 grads.register(c.weight.id, g * c.mask.clone());
@@ -109,7 +109,7 @@ impl MaskedNet {
     }
 
     /// The weight tensors' gradient-carrying values, layer order (convs first).
-    pub fn weight_params(&self) -> Vec<WeightRef<'_>> {
+    pub(crate) fn weight_params(&self) -> Vec<WeightRef<'_>> {
         self.convs.iter().map(WeightRef::Conv).chain(self.layers.iter().map(WeightRef::Dense)).collect()
     }
 
@@ -143,7 +143,7 @@ impl MaskedNet {
 }
 
 /// A layer's weight, for reading its gradient.
-pub enum WeightRef<'a> {
+pub(crate) enum WeightRef<'a> {
     Conv(&'a MaskedConv),
     Dense(&'a MaskedLinear),
 }
@@ -190,7 +190,7 @@ impl Network {
     }
 
     /// g ⊙ m for every prunable tensor (see [`MaskedNet::mask_gradients`]).
-    pub fn mask_gradients(&self, grads: &mut GradientsParams) {
+    pub(crate) fn mask_gradients(&self, grads: &mut GradientsParams) {
         match self {
             Network::Classifier(n) => n.mask_gradients(grads),
             Network::Transformer(t) => t.mask_gradients(grads),

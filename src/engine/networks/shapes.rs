@@ -6,16 +6,16 @@
 use serde::{Deserialize, Serialize};
 
 /// Height = width of every conv kernel: 3×3, as in the paper's Conv-2/4/6.
-pub const CONV_KERNEL: usize = 3;
+pub(crate) const CONV_KERNEL: usize = 3;
 
 /// Height = width (and stride) of the one max-pool after the convs: 2×2, as in Conv-2/4/6.
-pub const POOL: usize = 2;
+pub(crate) const POOL: usize = 2;
 
 /// Networks up to this many weights are small: small enough to draw
 /// connection by connection, to keep their trained weights in saved reports
 /// and checkpoints, to carry their masks in links, and to be drawn live while
 /// they train. 4,608 holds the cart-pole preset's 4-64-64-2 actor (4,480 weights).
-pub const SMALL_NET_WEIGHTS: usize = 4608;
+pub(crate) const SMALL_NET_WEIGHTS: usize = 4608;
 
 /// A k×k valid (unpadded, stride 1) convolution's shape; k is [`CONV_KERNEL`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +34,7 @@ impl ConvShape {
     }
 
     /// Height = width of the output feature map (a valid conv loses k − 1).
-    pub fn out_side(&self) -> usize {
+    pub(crate) fn out_side(&self) -> usize {
         self.side.saturating_sub(self.k - 1)
     }
 }
@@ -83,7 +83,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn is_layer(&self) -> bool {
+    pub(crate) fn is_layer(&self) -> bool {
         *self == Role::Layer
     }
 
@@ -131,17 +131,17 @@ impl LayerShape {
 }
 
 /// Dense shapes for layer widths (input to output).
-pub fn dense_shapes(widths: &[usize]) -> Vec<LayerShape> {
+pub(crate) fn dense_shapes(widths: &[usize]) -> Vec<LayerShape> {
     widths.windows(2).map(|p| LayerShape::dense(p[0], p[1])).collect()
 }
 
 /// Positions of the sequence: a, b and "=".
-pub const POSITIONS: usize = 3;
+pub(crate) const POSITIONS: usize = 3;
 
 /// The prunable tensors of a transformer for `a + b mod modulus`, in the
 /// order weights, masks and reports list them. The vocabulary is the
 /// numbers 0..modulus and "=" (token `modulus`).
-pub fn transformer_shapes(modulus: usize, d_model: usize, d_mlp: usize) -> Vec<LayerShape> {
+pub(crate) fn transformer_shapes(modulus: usize, d_model: usize, d_mlp: usize) -> Vec<LayerShape> {
     vec![
         LayerShape::part(Role::Embedding, modulus + 1, d_model),
         LayerShape::part(Role::Position, POSITIONS, d_model),
@@ -157,7 +157,7 @@ pub fn transformer_shapes(modulus: usize, d_model: usize, d_mlp: usize) -> Vec<L
 
 /// The residual stream's width as seen from one part: the initialisation
 /// draws every part from N(0, 1/d_model).
-pub fn model_width(shape: &LayerShape) -> usize {
+pub(crate) fn model_width(shape: &LayerShape) -> usize {
     match shape.role {
         Role::Embedding | Role::Position | Role::MlpOut => shape.fan_out,
         _ => shape.fan_in,

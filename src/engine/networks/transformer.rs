@@ -129,7 +129,7 @@ impl MaskedTransformer {
     }
 
     /// g ⊙ m for every part (see `MaskedNet::mask_gradients`).
-    pub fn mask_gradients(&self, grads: &mut GradientsParams) {
+    pub(crate) fn mask_gradients(&self, grads: &mut GradientsParams) {
         for m in [&self.embed, &self.position, &self.query, &self.key, &self.value, &self.attention_out, &self.unembed]
         {
             m.mask_gradient(grads);

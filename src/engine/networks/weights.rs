@@ -126,7 +126,7 @@ impl Weights {
     /// θ ⊙ m: pruned weights become exactly +0.0, survivors keep their bits.
     /// CRC-32 (crc32fast) of every layer's weights and biases, bit for bit, in layer order, as 8 hex digits: a
     /// short name for exact weights, so a report can say which weights a network started from.
-    pub fn digest(&self) -> String {
+    pub(crate) fn digest(&self) -> String {
         let mut hasher = crc32fast::Hasher::new();
         for layer in &self.layers {
             for v in layer.w.iter().chain(&layer.b) {
@@ -155,12 +155,12 @@ mod f32s {
     use serde::Deserialize;
     use serde::{Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(values: &[f32], s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(values: &[f32], s: S) -> Result<S::Ok, S::Error> {
         let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
         s.serialize_str(&base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
         use serde::de::Error;
         let text = String::deserialize(d)?;
         let bytes = base64::engine::general_purpose::STANDARD_NO_PAD

@@ -84,7 +84,7 @@ struct Header {
 }
 
 /// The `format` tag of a JSON file the lab reads (ticket, sweep summary, pinned runs), if it has one.
-pub fn file_format(text: &str) -> Option<String> {
+pub(crate) fn file_format(text: &str) -> Option<String> {
     #[derive(Deserialize)]
     struct Tagged {
         format: Option<String>,
@@ -145,7 +145,7 @@ impl Checkpoint {
 
     /// Every check an imported file must pass before it replaces anything.
     /// A file on own data carries its rows, and they are the ones its configuration names.
-    pub fn check_rows(&self) -> Result<(), TicketError> {
+    pub(crate) fn check_rows(&self) -> Result<(), TicketError> {
         match (self.config.own_shape(), &self.own_data) {
             (None, None) => Ok(()),
             (Some(shape), Some(rows)) if rows.matches(shape) => Ok(()),
@@ -313,7 +313,7 @@ impl Checkpoint {
 
     /// The replicate in progress alone, as [`Experiment::resume`](crate::engine::Experiment::resume) takes it:
     /// its own seed, one replicate.
-    pub fn replicate_checkpoint(&self) -> Checkpoint {
+    pub(crate) fn replicate_checkpoint(&self) -> Checkpoint {
         Checkpoint {
             config: crate::engine::records::replicates::replicate(&self.config, self.replicate()),
             finished_replicates: Vec::new(),

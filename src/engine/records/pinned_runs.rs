@@ -10,9 +10,9 @@ use crate::engine::config::{ExperimentConfig, caps};
 use crate::engine::records::replicates::RoundSpread;
 
 /// The `format` field of a pinned-runs file.
-pub const PINNED_FORMAT: &str = "lottery-ticket-lab/pinned-runs";
+pub(crate) const PINNED_FORMAT: &str = "lottery-ticket-lab/pinned-runs";
 /// The version this build writes and reads.
-pub const PINNED_VERSION: u32 = 1;
+pub(crate) const PINNED_VERSION: u32 = 1;
 /// At most this many runs are kept beside the current one.
 pub const MAX_PINNED: usize = 6;
 

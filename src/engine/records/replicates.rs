@@ -118,7 +118,7 @@ impl Milestone {
 
     /// As a [`Spread`] for a chart: the median for the line, the earliest and latest for the band
     /// (None when the median replicate never got there).
-    pub fn as_spread(&self) -> Option<Spread> {
+    pub(crate) fn as_spread(&self) -> Option<Spread> {
         let median = self.median?;
         let (min, max) = (self.first.unwrap_or(median), self.last.unwrap_or(median));
         Some(Spread { mean: median, sd: 0.0, min: min.min(median), max: max.max(median), n: self.reached })
@@ -156,7 +156,7 @@ impl NetworkSpread {
     }
 
     /// Accuracies within 0..=1, iterations at least 0, every figure finite and min ≤ mean ≤ max.
-    pub fn is_sane(&self) -> bool {
+    pub(crate) fn is_sane(&self) -> bool {
         // The mean of equal values may round a hair past them.
         const SLACK: f64 = 1e-9;
         let ordered = |s: &Spread| {
@@ -196,7 +196,7 @@ impl RoundSpread {
     }
 
     /// Every figure of every network a number in its range (for files from outside).
-    pub fn is_sane(&self) -> bool {
+    pub(crate) fn is_sane(&self) -> bool {
         let networks = [
             Some(&self.ticket),
             self.reinit.as_ref(),

@@ -13,7 +13,7 @@ pub const SUMMARY_FORMAT: &str = "lottery-ticket-lab/sweep-summary";
 /// The version this build writes and reads.
 pub const SUMMARY_VERSION: u32 = 1;
 /// The page draws at most this many configurations of a summary.
-pub const MAX_CONFIGURATIONS: usize = 12;
+pub(crate) const MAX_CONFIGURATIONS: usize = 12;
 
 /// One configuration of a merged sweep.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -3,9 +3,9 @@
 //! below the checkpoint that reads it and the errors that carry them.
 
 /// The `format` field of every ticket file.
-pub const FORMAT: &str = "lottery-ticket-lab/ticket";
+pub(crate) const FORMAT: &str = "lottery-ticket-lab/ticket";
 /// The version this build writes and reads.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 /// Larger files are refused before parsing (a LeNet ticket of 30 rounds with
 /// θk is about 6 MB).
 pub const MAX_FILE_BYTES: usize = 64 << 20;

@@ -19,7 +19,7 @@ pub struct RoundFigures {
 
 impl RoundFigures {
     /// One run's round.
-    pub fn of_report(report: &RoundReport, figure: Figure) -> Self {
+    pub(crate) fn of_report(report: &RoundReport, figure: Figure) -> Self {
         Self {
             round: report.round,
             weights_remaining: report.weights_remaining,
@@ -32,7 +32,7 @@ impl RoundFigures {
     }
 
     /// Replicates' round: each network's mean (the table's figure).
-    pub fn of_spread(spread: &RoundSpread, figure: Figure) -> Self {
+    pub(crate) fn of_spread(spread: &RoundSpread, figure: Figure) -> Self {
         let mean = |n: &NetworkSpread| n.figure(figure.key).map(|s| s.mean);
         Self {
             round: spread.round,

@@ -15,17 +15,17 @@ use rand::RngCore;
 use crate::engine::rng;
 
 /// Gym's constants.
-pub const GRAVITY: f64 = 9.8;
-pub const CART_MASS: f64 = 1.0;
-pub const POLE_MASS: f64 = 0.1;
+pub(crate) const GRAVITY: f64 = 9.8;
+pub(crate) const CART_MASS: f64 = 1.0;
+pub(crate) const POLE_MASS: f64 = 0.1;
 const TOTAL_MASS: f64 = CART_MASS + POLE_MASS;
 /// Half the pole's length.
-pub const HALF_POLE_LENGTH: f64 = 0.5;
+pub(crate) const HALF_POLE_LENGTH: f64 = 0.5;
 const POLE_MASS_LENGTH: f64 = POLE_MASS * HALF_POLE_LENGTH;
 /// The force a push applies, in newtons.
-pub const FORCE: f64 = 10.0;
+pub(crate) const FORCE: f64 = 10.0;
 /// Seconds between steps.
-pub const TAU: f64 = 0.02;
+pub(crate) const TAU: f64 = 0.02;
 /// The episode ends past these: 12° of tilt, 2.4 from the centre.
 pub const ANGLE_LIMIT: f64 = 12.0 * 2.0 * std::f64::consts::PI / 360.0;
 pub const POSITION_LIMIT: f64 = 2.4;
@@ -34,11 +34,11 @@ pub const MAX_STEPS: usize = 500;
 /// A new episode starts with each state variable uniform in ±this.
 pub const START_SPREAD: f64 = 0.05;
 /// The observation's size, and the number of actions (push left, push right).
-pub const OBSERVATIONS: usize = 4;
-pub const ACTIONS: usize = 2;
+pub(crate) const OBSERVATIONS: usize = 4;
+pub(crate) const ACTIONS: usize = 2;
 /// "Solved": this mean return over [`SOLVED_EPISODES`] episodes.
-pub const SOLVED_RETURN: f64 = 475.0;
-pub const SOLVED_EPISODES: usize = 100;
+pub(crate) const SOLVED_RETURN: f64 = 475.0;
+pub(crate) const SOLVED_EPISODES: usize = 100;
 
 /// Which way to push.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub enum Push {
 
 impl Push {
     /// Gym's action numbers: 0 left, 1 right.
-    pub fn from_index(action: usize) -> Self {
+    pub(crate) fn from_index(action: usize) -> Self {
         if action == 1 { Push::Right } else { Push::Left }
     }
 }

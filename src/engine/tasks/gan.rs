@@ -39,11 +39,11 @@ use crate::engine::tasks::mixture::{Coverage, GRID_SIGMA, Mixture, NOISE_DIM, PO
 /// Generated test points kept in the report for the page to draw.
 pub const SHOWN_POINTS: usize = 500;
 /// Cells per side of the discriminator's decision map kept in the report.
-pub const DECISION_CELLS: usize = 24;
+pub(crate) const DECISION_CELLS: usize = 24;
 /// Points the score is measured on (PacGAN's 2,500).
-pub const SCORED_POINTS: usize = 2500;
+pub(crate) const SCORED_POINTS: usize = 2500;
 /// Adam's β1 for both networks: 0.5, as DCGAN and most GAN recipes since.
-pub const BETA_1: f32 = 0.5;
+pub(crate) const BETA_1: f32 = 0.5;
 /// Noise-stream indices of the fixed validation and test batches (training draws from the order seed).
 const VAL_NOISE: u64 = 1 << 20;
 const TEST_NOISE: u64 = 2 << 20;
@@ -162,14 +162,14 @@ impl Gan {
 
     /// Start D from θ0 ⊙ `mask` instead of dense (before the first step); its pruned weights then stay at zero
     /// as G's do, their gradients masked.
-    pub fn prune_discriminator(&mut self, mask: &Mask) {
+    pub(crate) fn prune_discriminator(&mut self, mask: &Mask) {
         assert!(self.last_loss.is_none(), "D's mask is set before the first step");
         self.discriminator = Some(MaskedNet::new(&self.discriminator_theta0, mask, &self.device));
         self.discriminator_pruned = true;
     }
 
     /// D's weights now, read back (what the experiment prunes D's next mask from).
-    pub async fn discriminator_weights(&self) -> Result<Weights, EngineError> {
+    pub(crate) async fn discriminator_weights(&self) -> Result<Weights, EngineError> {
         self.discriminator.as_ref().expect("discriminator present between steps").valid().to_weights().await
     }
 
@@ -212,7 +212,7 @@ impl Gan {
     }
 
     /// The scored points of the test noise batch: what the page draws.
-    pub async fn test_points(&self, model: &Network) -> Result<Vec<f32>, EngineError> {
+    pub(crate) async fn test_points(&self, model: &Network) -> Result<Vec<f32>, EngineError> {
         self.points(model, TEST_NOISE).await
     }
 

@@ -10,25 +10,25 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{math, rng};
 
 /// The generator's noise: two standard normals, so G warps the plane (GAN Lab's view).
-pub const NOISE_DIM: usize = 2;
+pub(crate) const NOISE_DIM: usize = 2;
 /// A generated point: x and y.
 pub const POINT_DIM: usize = 2;
 /// The modes' standard deviation. PacGAN's are 0.01 (ring) and 0.05 (grid); at a browser's scale (a few thousand
 /// steps of a 64-wide generator) the ring's 0.01 would count nearly every point as low quality, so both use 0.05:
 /// high quality is then within 0.15 of a mode, a fifth of the ring's mode spacing (0.77) and under a tenth of the
 /// grid's (2).
-pub const RING_SIGMA: f64 = 0.05;
-pub const GRID_SIGMA: f64 = 0.05;
+pub(crate) const RING_SIGMA: f64 = 0.05;
+pub(crate) const GRID_SIGMA: f64 = 0.05;
 /// How far past the outermost mode the drawn plane reaches, in σ… and at least this far (plane units).
 const VIEW_MARGIN: f64 = 0.5;
 /// Standard deviations from its nearest mode within which a point is high quality.
-pub const QUALITY_SIGMAS: f64 = 3.0;
+pub(crate) const QUALITY_SIGMAS: f64 = 3.0;
 /// The ring: 8 modes on the unit circle at angles 2πk/8 (k = 0..8, not `linspace(0, 2π, 8)`, which repeats one).
 pub const RING_MODES: usize = 8;
-pub const RING_RADIUS: f64 = 1.0;
+pub(crate) const RING_RADIUS: f64 = 1.0;
 /// The grid: 25 modes at {−4, −2, 0, 2, 4}².
-pub const GRID_SIDE: usize = 5;
-pub const GRID_SPACING: f64 = 2.0;
+pub(crate) const GRID_SIDE: usize = 5;
+pub(crate) const GRID_SPACING: f64 = 2.0;
 
 /// A mixture of equal, round Gaussians: the target distribution.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,7 +56,7 @@ impl Mixture {
     }
 
     /// Half the side of the square the page draws, centred on the origin: the modes and a margin.
-    pub fn view_half_width(&self) -> f64 {
+    pub(crate) fn view_half_width(&self) -> f64 {
         let far = self.means.iter().map(|m| m[0].abs().max(m[1].abs())).fold(0.0, f64::max);
         far + VIEW_MARGIN
     }

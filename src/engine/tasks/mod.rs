@@ -217,7 +217,7 @@ impl Task {
 
     /// The shapes of the second network this task prunes beside its own, when the configuration asks for it:
     /// a GAN's discriminator under `prune.discriminator` (None for every other task and setting).
-    pub fn pruned_companion(self, config: &ExperimentConfig) -> Option<Vec<LayerShape>> {
+    pub(crate) fn pruned_companion(self, config: &ExperimentConfig) -> Option<Vec<LayerShape>> {
         match self {
             Task::Gan if config.prune.discriminator => Some(gan::discriminator_shapes(&config.model.hidden)),
             _ => None,
@@ -225,7 +225,7 @@ impl Task {
     }
 
     /// The page's views of this task, beyond those every task has.
-    pub fn views(self) -> &'static [View] {
+    pub(crate) fn views(self) -> &'static [View] {
         self.row().views
     }
 
@@ -249,7 +249,7 @@ impl Learner {
     /// A run that starts at iteration `start` (rewound to θk): a supervised learner goes on with the data order
     /// from batch `start`. A policy's episodes and a GAN's draws restart their streams (their environments and
     /// samples are not replayed to k); the README says so.
-    pub fn continue_from(&mut self, start: usize) {
+    pub(crate) fn continue_from(&mut self, start: usize) {
         match self {
             Learner::Supervised(s) => s.continue_after(start),
             Learner::Regression(r) => r.continue_after(start),

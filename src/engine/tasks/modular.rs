@@ -14,10 +14,10 @@ use crate::engine::data::Samples;
 use crate::engine::lottery::curve::CurvePoint;
 
 /// Test accuracy from which a run counts as generalised.
-pub const GENERALISED_ACCURACY: f64 = 0.95;
+pub(crate) const GENERALISED_ACCURACY: f64 = 0.95;
 
 /// Training accuracy from which a run counts as having fit (memorised) its pairs.
-pub const FIT_ACCURACY: f64 = 1.0;
+pub(crate) const FIT_ACCURACY: f64 = 1.0;
 
 /// All p² pairs (a, b), a-major: one-hot a, one-hot b → (a + b) mod p.
 pub fn samples(modulus: usize) -> Samples {
@@ -36,7 +36,7 @@ pub fn samples(modulus: usize) -> Samples {
 }
 
 /// Whether `n` is prime (the moduli offered are primes, as in the papers).
-pub fn is_prime(n: usize) -> bool {
+pub(crate) fn is_prime(n: usize) -> bool {
     n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| !n.is_multiple_of(d))
 }
 
@@ -55,14 +55,14 @@ pub fn steps_to_fit(curve: &[CurvePoint]) -> Option<usize> {
 /// Serde for a score that is absent in reports of other tasks and `null`
 /// when the run never got there: `Option<Option<usize>>`, the outer level
 /// skipped when None, the inner written as a number or null.
-pub mod task_score {
+pub(crate) mod task_score {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn serialize<S: Serializer>(value: &Option<Option<usize>>, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(value: &Option<Option<usize>>, s: S) -> Result<S::Ok, S::Error> {
         value.flatten().serialize(s)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<usize>>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<usize>>, D::Error> {
         Option::<usize>::deserialize(d).map(Some)
     }
 }

@@ -43,20 +43,20 @@ use crate::engine::rng::{self, Stream};
 use crate::engine::tasks::cartpole::{self, CartPole, OBSERVATIONS, Push};
 
 /// Env steps per environment in one update (the n of n-step returns).
-pub const ROLLOUT_STEPS: usize = 5;
+pub(crate) const ROLLOUT_STEPS: usize = 5;
 /// The discount γ.
-pub const GAMMA: f64 = 0.99;
+pub(crate) const GAMMA: f64 = 0.99;
 /// The entropy bonus β: keeps the policy exploring early on.
-pub const ENTROPY_BONUS: f64 = 0.01;
+pub(crate) const ENTROPY_BONUS: f64 = 0.01;
 /// The critic's Adam learning rate: ten times the actor's in the preset. A critic that learns as slowly as the
 /// actor left the dense policy oscillating (seeds 1–5 ended at 110–500 greedy return at 1e-3 against
 /// 500 in every seed at 3e-3; README "A policy that balances a pole").
-pub const CRITIC_LR: f64 = 3e-3;
+pub(crate) const CRITIC_LR: f64 = 3e-3;
 /// Keeps the normalised advantages finite when a batch's advantages are all equal.
 const ADVANTAGE_EPSILON: f64 = 1e-8;
 /// Greedy evaluation episodes per split: the validation episodes pick the best iteration, the test
 /// episodes give `mean_return`.
-pub const EVAL_EPISODES: usize = 10;
+pub(crate) const EVAL_EPISODES: usize = 10;
 /// Episode-stream indices of the evaluation episodes (the training starts use index 0 of the order seed).
 const VAL_EPISODE_BASE: u64 = 1 << 20;
 const TEST_EPISODE_BASE: u64 = 2 << 20;
@@ -196,7 +196,7 @@ impl Policy {
     }
 
     /// The mean return of the last [`RECENT_EPISODES`] training episodes (fewer at first; None before one ends).
-    pub fn recent_return(&self) -> Option<f64> {
+    pub(crate) fn recent_return(&self) -> Option<f64> {
         let recent = &self.finished[self.finished.len().saturating_sub(RECENT_EPISODES)..];
         (!recent.is_empty()).then(|| recent.iter().sum::<f64>() / recent.len() as f64)
     }
@@ -306,14 +306,14 @@ fn mean(values: &[f64]) -> f64 {
 }
 
 /// The greedy action (the larger logit; the left push on a tie) of the actor `weights` in `state`.
-pub fn greedy_action(weights: &Weights, state: [f64; OBSERVATIONS]) -> usize {
+pub(crate) fn greedy_action(weights: &Weights, state: [f64; OBSERVATIONS]) -> usize {
     let p = weights.predict(&state.map(|v| v as f32));
     usize::from(p[1] > p[0])
 }
 
 /// One seeded evaluation episode of the greedy policy: the states from the start to the end (at most
 /// [`cartpole::MAX_STEPS`] steps). Its return is the number of steps, `states.len() - 1`.
-pub fn greedy_episode(weights: &Weights, seed: u64, episode: u64) -> Vec<[f64; OBSERVATIONS]> {
+pub(crate) fn greedy_episode(weights: &Weights, seed: u64, episode: u64) -> Vec<[f64; OBSERVATIONS]> {
     let mut env = CartPole::reset(&mut rng::stream(seed, Stream::Episode, episode));
     let mut states = vec![env.observation()];
     loop {
@@ -341,7 +341,7 @@ pub fn shown_episode(weights: &Weights, seed: u64) -> Vec<[f64; OBSERVATIONS]> {
 ///
 /// The loss is `−A·log p[a] − β·H(p)` with `H = −Σ p log p`; its gradient is
 /// `A·(p − onehot(a)) + β·p ⊙ (log p + H)`.
-pub fn actor_logit_gradient(p: &[f64], action: usize, advantage: f64, entropy_bonus: f64) -> Vec<f64> {
+pub(crate) fn actor_logit_gradient(p: &[f64], action: usize, advantage: f64, entropy_bonus: f64) -> Vec<f64> {
     let entropy: f64 = -p.iter().map(|&q| if q > 0.0 { q * math::ln(q) } else { 0.0 }).sum::<f64>();
     p.iter()
         .enumerate()
@@ -358,7 +358,13 @@ pub fn actor_logit_gradient(p: &[f64], action: usize, advantage: f64, entropy_bo
 /// from the critic's value of the observation after the last step
 /// (`bootstrap[e]`), and an episode that ended at step t (`ended[t * envs + e]`)
 /// neither looks past its end nor bootstraps.
-pub fn discounted_returns(rewards: &[f64], ended: &[bool], bootstrap: &[f64], envs: usize, gamma: f64) -> Vec<f64> {
+pub(crate) fn discounted_returns(
+    rewards: &[f64],
+    ended: &[bool],
+    bootstrap: &[f64],
+    envs: usize,
+    gamma: f64,
+) -> Vec<f64> {
     let steps = rewards.len() / envs.max(1);
     let mut out = vec![0.0; rewards.len()];
     for (e, &value) in bootstrap.iter().enumerate().take(envs) {

@@ -30,7 +30,7 @@ const BUMP_REACH: f64 = 2.0;
 const BUMPS: [(f64, f64, f64); 6] =
     [(-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0), (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0)];
 /// The network's outputs: the predicted value.
-pub const OUTPUTS: usize = 1;
+pub(crate) const OUTPUTS: usize = 1;
 
 /// The value a set gives the point (x, y), in Playground's units.
 pub fn value(name: DatasetName, x: f64, y: f64) -> f64 {
@@ -110,7 +110,7 @@ impl Regression {
     }
 
     /// Go on with the data order from batch `batches` ([`RowOrder::continue_after`]).
-    pub fn continue_after(&mut self, batches: usize) {
+    pub(crate) fn continue_after(&mut self, batches: usize) {
         self.rows.continue_after(batches);
     }
 

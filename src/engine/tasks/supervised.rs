@@ -61,7 +61,7 @@ pub struct Batch {
 
 impl Batch {
     /// The training rows `rows` of `data`, in that order.
-    pub fn gather(data: &Dataset, rows: &[usize]) -> Self {
+    pub(crate) fn gather(data: &Dataset, rows: &[usize]) -> Self {
         let (f, c) = (data.features, data.classes);
         let mut x = Vec::with_capacity(rows.len() * f); // one allocation, row copies
         for &i in rows {
@@ -78,7 +78,7 @@ impl Batch {
     ///
     /// # Shapes
     /// → inputs `[rows, features]`, one-hot targets `[rows, classes]`
-    pub fn into_tensors(self, device: &Device) -> (Tensor<2>, Tensor<2>) {
+    pub(crate) fn into_tensors(self, device: &Device) -> (Tensor<2>, Tensor<2>) {
         let x = Tensor::<2>::from_data(TensorData::new(self.x, [self.rows, self.features]), device);
         let y = Tensor::<2>::from_data(TensorData::new(self.y, [self.rows, self.classes]), device);
         (x, y)
@@ -121,7 +121,7 @@ pub async fn evaluate(
 /// The order a run draws training rows in: a fresh seeded permutation every epoch, `batch` rows at a time. Every
 /// learner from rows (classifiers, modular addition, a regression) draws through it, so a rewound run of any of
 /// them goes on with the dense run's order.
-pub struct RowOrder {
+pub(crate) struct RowOrder {
     batch: usize,
     order: Vec<usize>,
     cursor: usize,
@@ -140,7 +140,7 @@ impl RowOrder {
     /// Go on from where a run of the same order seed stands after `batches` batches: a run that starts at
     /// iteration k (rewound to θk) sees the batches the dense run saw from k on, as OpenLTH's `standard_train`
     /// does from its start step. Applied at the first batch, when the split's size is known.
-    pub fn continue_after(&mut self, batches: usize) {
+    pub(crate) fn continue_after(&mut self, batches: usize) {
         self.skip_batches = batches;
     }
 
@@ -158,7 +158,7 @@ impl RowOrder {
 
     /// The next minibatch's row indices of a split of `n` rows: a fresh permutation every epoch, drawn from the
     /// order stream.
-    pub fn next_rows(&mut self, n: usize) -> Vec<usize> {
+    pub(crate) fn next_rows(&mut self, n: usize) -> Vec<usize> {
         self.skip(n);
         let mut rows = Vec::with_capacity(self.batch);
         while rows.len() < self.batch.min(n) {
@@ -193,7 +193,7 @@ impl Supervised {
     }
 
     /// Go on with the data order from batch `batches` ([`RowOrder::continue_after`]).
-    pub fn continue_after(&mut self, batches: usize) {
+    pub(crate) fn continue_after(&mut self, batches: usize) {
         self.rows.continue_after(batches);
     }
 

@@ -919,8 +919,9 @@ mod cli {
             TaskKind::ModularAddition => return modular_table(report),
             TaskKind::CartPole => return policy_table(report),
             TaskKind::Gan => return gan_table(report),
-            TaskKind::Regression => return figures_table(report),
-            TaskKind::Classification => {}
+            // A task with a headline figure of its own and no bespoke table: its row's figures (a regression's).
+            _ if report.config.task_row().headline().key != FigureKey::TestAccuracy => return figures_table(report),
+            _ => {}
         }
         let pct = |x: Option<f64>| x.map(|v| format!("{:.2}", v * 100.0)).unwrap_or_else(|| "–".into());
         let mut s = String::from(

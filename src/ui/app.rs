@@ -16,8 +16,8 @@ use crate::engine::{Checkpoint, Choice, DatasetName, ExperimentConfig, Mask, Pro
 use crate::ui::Comparison;
 use crate::ui::Finished;
 use crate::ui::drawing::charts::{
-    AccuracyChart, EarlyBirdChart, EarlyStopChart, ErrorChart, GeneralisationChart, GeneraliseChart, LossChart,
-    MeanReturnChart, ModesChart, QualityChart, SparsityChart, SweepChart,
+    AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, HeadlineChart, LossChart,
+    QualityChart, SparsityChart, SweepChart,
 };
 use crate::ui::panels::advanced::Advanced;
 use crate::ui::panels::glossary::Glossary;
@@ -371,20 +371,12 @@ fn MainChart(
     finished: Memo<Finished>,
     pinned: Memo<Vec<Comparison>>,
 ) -> impl IntoView {
-    let shows = move |view: View| config.with(|c| Task::of(c).shows(view));
-    view! {
-        <Show when=move || shows(View::Returns)>
-            <MeanReturnChart finished=finished pinned=pinned />
-        </Show>
-        <Show when=move || shows(View::Coverage)>
-            <ModesChart finished=finished pinned=pinned />
-        </Show>
-        <Show when=move || shows(View::ErrorCharts)>
-            <ErrorChart finished=finished pinned=pinned />
-        </Show>
-        <Show when=move || !shows(View::Returns) && !shows(View::Coverage) && !shows(View::ErrorCharts)>
-            <AccuracyChart finished=finished pinned=pinned />
-        </Show>
+    // The headline figure when its row gives it a chart of its own (a memo: another setting of the same task
+    // draws the same chart).
+    let charted = Memo::new(move |_| config.with(|c| Some(c.task_row().headline()).filter(|f| f.chart.is_some())));
+    move || match charted.get() {
+        Some(figure) => view! { <HeadlineChart finished=finished pinned=pinned figure=figure /> }.into_any(),
+        None => view! { <AccuracyChart finished=finished pinned=pinned /> }.into_any(),
     }
 }
 
@@ -427,8 +419,9 @@ fn ChartsColumn(
             <Show when=move || config.with(|c| c.task_row().learns_from_rows)>
                 <EarlyStopChart finished=finished pinned=pinned />
             </Show>
-            // A policy and a generator have no training split to generalise from; a regression's is not reported.
-            <Show when=move || !shows(View::Returns) && !shows(View::Coverage) && !shows(View::ErrorCharts)>
+            // Only where accuracy is the headline: a policy and a generator have no training split to generalise
+            // from; a regression's is not reported.
+            <Show when=move || config.with(|c| c.task_row().headline().chart.is_none())>
                 <GeneralisationChart finished=finished pinned=pinned />
             </Show>
             <SparsityChart rounds=lab.rounds selected=selected />

@@ -52,6 +52,16 @@ impl Score {
         }
     }
 
+    /// A chart's axis of shares, in percent, for this score.
+    pub fn axis_title(self) -> &'static str {
+        match self {
+            Score::Accuracy { .. } => "test accuracy (%)",
+            Score::Return { .. } => "mean return (% of the cap)",
+            Score::Modes { .. } => "modes covered (% of all)",
+            Score::Signs => "test signs right (%)",
+        }
+    }
+
     /// Chance, as a share: a classifier's one class in all (None for a policy or a generator).
     pub fn chance(self) -> Option<f64> {
         match self {

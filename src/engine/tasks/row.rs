@@ -68,6 +68,42 @@ pub struct Figure {
     pub tie: f64,
     /// `tie` in words ("1 point").
     pub tie_words: &'static str,
+    /// Its chart against weights remaining, when it is a task's main chart in place of the accuracy's.
+    pub chart: Option<FigureChart>,
+}
+
+/// A figure's chart against % of weights remaining: the page's element, its words and its axis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FigureChart {
+    /// The chart element's id (what tests and links find it by).
+    pub id: &'static str,
+    pub caption: &'static str,
+    pub y_title: &'static str,
+    /// Its accessible name.
+    pub label: &'static str,
+    pub axis: Axis,
+}
+
+/// Where a chart's value axis ends; it starts at 0.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Axis {
+    /// At a cap every value stays under (a policy's episode cap).
+    Cap(f64),
+    /// At the largest value drawn (an error).
+    Largest,
+    /// At the largest value drawn, rounded up to a whole number, at least 1 (modes).
+    LargestWhole,
+}
+
+impl Axis {
+    /// The axis's ends for the values drawn.
+    pub fn range(self, values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
+        match self {
+            Axis::Cap(cap) => (0.0, cap),
+            Axis::Largest => (0.0, values.fold(f64::MIN_POSITIVE, f64::max)),
+            Axis::LargestWhole => (0.0, values.fold(1.0f64, f64::max).ceil()),
+        }
+    }
 }
 
 impl Figure {
@@ -142,6 +178,7 @@ const TEST_ACCURACY: Figure = Figure {
     meaning: "the share of held-out test examples the network labels right",
     tie: ONE_POINT,
     tie_words: "1 point",
+    chart: None,
 };
 const STEPS_TO_GENERALISE: Figure = Figure {
     key: FigureKey::StepsToGeneralise,
@@ -152,6 +189,7 @@ const STEPS_TO_GENERALISE: Figure = Figure {
     // One evaluation interval of the modular preset.
     tie: 50.0,
     tie_words: "50 steps",
+    chart: None,
 };
 const MEAN_RETURN: Figure = Figure {
     key: FigureKey::MeanReturn,
@@ -162,6 +200,13 @@ const MEAN_RETURN: Figure = Figure {
     // 5% of CartPole-v1's cap of 500.
     tie: 25.0,
     tie_words: "25 steps of return",
+    chart: Some(FigureChart {
+        id: "return-chart",
+        caption: "Mean return (greedy, seeded test episodes) vs. weights remaining (log scale)",
+        y_title: "mean return",
+        label: "mean return against weights remaining",
+        axis: Axis::Cap(super::cartpole::MAX_STEPS as f64),
+    }),
 };
 const MODES_COVERED: Figure = Figure {
     key: FigureKey::ModesCovered,
@@ -172,6 +217,13 @@ const MODES_COVERED: Figure = Figure {
     // Counts are whole: under one mode apart is the same count (a median over replicates may be a half).
     tie: 0.5,
     tie_words: "half a mode",
+    chart: Some(FigureChart {
+        id: "modes-chart",
+        caption: "Modes covered (2,500 seeded points) vs. weights remaining (log scale)",
+        y_title: "modes covered",
+        label: "modes covered against weights remaining",
+        axis: Axis::LargestWhole,
+    }),
 };
 const HIGH_QUALITY: Figure = Figure {
     key: FigureKey::HighQualityFraction,
@@ -181,6 +233,7 @@ const HIGH_QUALITY: Figure = Figure {
     meaning: "the share of the generator's points within 3 standard deviations of a cluster's centre",
     tie: ONE_POINT,
     tie_words: "1 point",
+    chart: None,
 };
 const TEST_MSE: Figure = Figure {
     key: FigureKey::TestMse,
@@ -191,6 +244,13 @@ const TEST_MSE: Figure = Figure {
     // About 6% of the six-bump set's variance (predicting its mean scores about 0.087).
     tie: 0.005,
     tie_words: "0.005",
+    chart: Some(FigureChart {
+        id: "error-chart",
+        caption: "Test mean squared error (lower is better) vs. weights remaining (log scale)",
+        y_title: "test MSE",
+        label: "test error against weights remaining",
+        axis: Axis::Largest,
+    }),
 };
 /// A regression's accuracies: the share of test rows whose prediction has the target's sign.
 const SIGNS_RIGHT: Figure = Figure {
@@ -201,6 +261,7 @@ const SIGNS_RIGHT: Figure = Figure {
     meaning: "the share of held-out test points whose predicted value has the true value's sign",
     tie: ONE_POINT,
     tie_words: "1 point",
+    chart: None,
 };
 
 /// The figures tasks report beside the accuracies, one each.
@@ -222,17 +283,15 @@ pub enum View {
     Circuit,
     /// The cart and pole playing a seeded episode, the ticket beside its control.
     CartPoleEpisode,
-    /// The return over training, and the mean return against weights remaining.
+    /// The return over training.
     Returns,
     /// Which of the four observations keep connections into the actor.
     InputsKept,
     /// The target's modes and the generated points over the discriminator's decision map, the ticket beside
     /// its controls, and the generator training now.
     GanSamples,
-    /// Modes covered and the high-quality share against weights remaining.
+    /// The high-quality share against weights remaining (beside the modes, its headline's chart).
     Coverage,
-    /// A regression's test error against weights remaining, in place of the accuracy charts.
-    ErrorCharts,
     /// A regression's predicted value over the plane, in place of a classifier's decision regions.
     OutputOverPlane,
 }
@@ -242,7 +301,7 @@ const CART_POLE_VIEWS: &[View] = &[View::CartPoleEpisode, View::Returns, View::N
 const GAN_VIEWS: &[View] = &[View::GanSamples, View::Coverage, View::NetworkDrawing];
 const MODULAR_ADDITION_VIEWS: &[View] =
     &[View::GrokkingCurve, View::StepsToGeneralise, View::TransformerDrawing, View::Circuit];
-const REGRESSION_VIEWS: &[View] = &[View::NetworkDrawing, View::OutputOverPlane, View::ErrorCharts];
+const REGRESSION_VIEWS: &[View] = &[View::NetworkDrawing, View::OutputOverPlane];
 
 /// Settings only modular addition's transformer reads.
 const TRANSFORMER_KEYS: [&str; 4] = ["p", "dmodel", "heads", "dmlp"];

@@ -405,7 +405,7 @@ impl SparsityPlot {
     fn new(
         finished: &Finished,
         figure: Figure,
-        y_range: fn(&mut dyn Iterator<Item = f64>) -> (f64, f64),
+        y_range: impl Fn(&mut dyn Iterator<Item = f64>) -> (f64, f64),
         pinned: &[Comparison],
     ) -> Self {
         let Finished { spreads, replicates: count } = finished;
@@ -720,46 +720,22 @@ fn TaskFigureChart(
     }
 }
 
-/// The return axis: from 0 to the episode cap.
-fn return_range(_: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
-    (0.0, crate::engine::tasks::cartpole::MAX_STEPS as f64)
-}
-
-/// A policy: the greedy policy's mean return after training (the seeded test episodes) against % of weights
-/// remaining, the dense network's as the reference line; with replicates, their mean and min–max band.
+/// A task's headline figure against % of weights remaining when it is not an accuracy (a policy's mean return, a
+/// generator's modes covered, a regression's test error), drawn as its row's chart says ([`row::FigureChart`]).
 #[component]
-pub fn MeanReturnChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
-    let plot = Memo::new(move |_| {
-        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::Own(FigureKey::MeanReturn), return_range, p)))
-    });
+pub fn HeadlineChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>, figure: row::Figure) -> impl IntoView {
+    let chart = figure.chart.expect("a headline chart is drawn for a figure with a chart");
+    let range = move |values: &mut dyn Iterator<Item = f64>| chart.axis.range(values);
+    let plot =
+        Memo::new(move |_| finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::Own(figure.key), range, p))));
     view! {
-        <TaskFigureChart plot=plot id="return-chart" y_title="mean return" label="mean return against weights remaining"
-            caption="Mean return (greedy, seeded test episodes) vs. weights remaining (log scale)" />
+        <TaskFigureChart plot=plot id=chart.id y_title=chart.y_title label=chart.label caption=chart.caption />
     }
-}
-
-/// The modes axis: from 0 to the most any network covers (8 or 25 for the targets offered).
-fn modes_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
-    (0.0, values.fold(1.0f64, f64::max).ceil())
 }
 
 /// The percent axis, 0 to 100.
 fn percent_range(_: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
     (0.0, 100.0)
-}
-
-/// A generator: the modes its test points cover after training against % of weights remaining, the dense
-/// network's as the reference line; with replicates, their mean and min–max band.
-#[component]
-pub fn ModesChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
-    let plot = Memo::new(move |_| {
-        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::Own(FigureKey::ModesCovered), modes_range, p)))
-    });
-    view! {
-        <TaskFigureChart plot=plot id="modes-chart" y_title="modes covered"
-            label="modes covered against weights remaining"
-            caption="Modes covered (2,500 seeded points) vs. weights remaining (log scale)" />
-    }
 }
 
 /// A generator: the share of its test points within 3σ of a mode against % of weights remaining.
@@ -779,24 +755,6 @@ pub fn QualityChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> 
             <SparsityLegend plot=plot />
             <p class="hint replicates-note">{replicates_note(plot)}</p>
         </figure>
-    }
-}
-
-/// The error axis: from 0 to the largest error any network made.
-fn error_range(values: &mut dyn Iterator<Item = f64>) -> (f64, f64) {
-    (0.0, values.fold(f64::MIN_POSITIVE, f64::max))
-}
-
-/// A regression: the test mean squared error after training against % of weights remaining (lower is better),
-/// the dense network's as the reference line; with replicates, their mean and min–max band.
-#[component]
-pub fn ErrorChart(finished: Memo<Finished>, pinned: Memo<Vec<Comparison>>) -> impl IntoView {
-    let plot = Memo::new(move |_| {
-        finished.with(|f| pinned.with(|p| SparsityPlot::new(f, Figure::Own(FigureKey::TestMse), error_range, p)))
-    });
-    view! {
-        <TaskFigureChart plot=plot id="error-chart" y_title="test MSE" label="test error against weights remaining"
-            caption="Test mean squared error (lower is better) vs. weights remaining (log scale)" />
     }
 }
 

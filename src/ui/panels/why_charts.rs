@@ -19,16 +19,6 @@ const PERCENT: f64 = 100.0;
 /// The y axis of the overlap chart: Jaccard from 0 to 1.
 const JACCARD_AXIS: Range = Range { lo: 0.0, hi: 1.0 };
 
-/// The supermask chart's y axis, for a task's score.
-fn axis_title(score: Score) -> &'static str {
-    match score {
-        Score::Accuracy { .. } => "test accuracy (%)",
-        Score::Return { .. } => "mean return (% of the cap)",
-        Score::Modes { .. } => "modes covered (% of all)",
-        Score::Signs => "test signs right (%)",
-    }
-}
-
 /// What the supermask chart draws.
 #[derive(Clone, Debug, PartialEq)]
 struct SupermaskPlot {
@@ -79,7 +69,7 @@ pub fn SupermaskChart(finished: Memo<Finished>, score: Signal<Score>) -> impl In
     let plot = Memo::new(move |_| finished.with(|f| SupermaskPlot::new(f, score.get())));
     let y_ticks = Signal::derive(move || plot.with(|p| p.y_ticks.clone()));
     let ticks = Signal::derive(move || plot.with(|p| p.ticks.clone()));
-    let title = move || axis_title(score.get());
+    let title = move || score.get().axis_title();
     view! {
         <figure class="chart" id="supermask-chart"
             data-supermask-points=move || plot.with(|p| p.supermask.mean.len)

@@ -620,21 +620,14 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         note("heads", format!("{} heads do not divide the width {}; using {heads}", t.heads, t.d_model));
         t.heads = heads;
     }
-    if !c.task_row().reads("method") && !c.prune.method.reads_training() {
+    if !c.task_row().scored_before_training && !c.prune.method.reads_training() {
         let task = c.task_row().name;
         note(
             "method",
             format!(
-                "a {task} prunes by its trained weights (SNIP and SynFlow score a classifier's rows); using magnitude"
+                "the {task} task prunes by its trained weights (SNIP and SynFlow score a classifier's rows); using \
+                 magnitude"
             ),
-        );
-        c.prune.method = PruneMethod::Magnitude;
-    }
-    if c.is_modular() && !c.prune.method.reads_training() {
-        note(
-            "method",
-            "modular addition prunes by its trained weights (SNIP and SynFlow score a classifier); using magnitude"
-                .into(),
         );
         c.prune.method = PruneMethod::Magnitude;
     }

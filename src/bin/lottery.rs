@@ -15,16 +15,22 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "lottery/export.rs"]
+mod export;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::path::PathBuf;
     use std::process::ExitCode;
     use std::time::Instant;
 
+    use super::export;
     use clap::{Parser, Subcommand};
     use indicatif::{ProgressBar, ProgressStyle};
     use lottery_ticket_lab::engine::config::ResetMode;
     use lottery_ticket_lab::engine::figures::FigureKey;
     use lottery_ticket_lab::engine::records::checkpoint::ReplicateRun;
+    use lottery_ticket_lab::engine::records::compact;
     use lottery_ticket_lab::engine::tasks::TaskKind;
     use lottery_ticket_lab::engine::{self, Choice, Event, Experiment, Report, config::PRESETS, device};
     use lottery_ticket_lab::engine::{lottery::transfer, records::replicates, records::verdict::Verdict};
@@ -142,6 +148,29 @@ mod cli {
             replicate: u64,
             #[command(flatten)]
             training: Training,
+        },
+        /// Write a round's trained ticket as the lab's compact sparse file, and print what it saves: its bytes
+        /// (dense f32, dense gzipped, compact f32 / f16 / int8), the sparse kernel's test accuracy at each
+        /// precision against the masked dense network's, and the time per sample, dense against sparse.
+        Export {
+            /// A report of `lottery run --out`, or a ticket file exported by the page.
+            #[arg(long)]
+            from: PathBuf,
+            /// The round whose ticket is written (0: the dense network).
+            #[arg(long)]
+            round: usize,
+            /// Which replicate's ticket, from 1 (a run with reps > 1).
+            #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+            replicate: u64,
+            /// The file's values: f32 (bit for bit), f16 or int8 (a scale per layer).
+            #[arg(long, default_value = "f32", value_parser = precision)]
+            precision: compact::Precision,
+            /// Where the compact file goes.
+            #[arg(long)]
+            out: PathBuf,
+            /// The folder of the image sets.
+            #[arg(long, default_value = "web/data")]
+            data_dir: PathBuf,
         },
         /// Linear mode connectivity (Frankle et al. 2020): for each rewind point k, train two copies of θk ⊙ m on
         /// different data orders and print the error barrier on the line between them (the instability), for the
@@ -278,6 +307,9 @@ mod cli {
             }
             Command::Transfer { from, round, data, replicate, training } => {
                 exit(transfer(&from, round, &data, replicate as usize - 1, training))
+            }
+            Command::Export { from, round, replicate, precision, out, data_dir } => {
+                exit(export::run(&from, round, replicate as usize - 1, precision, &out, &data_dir))
             }
         }
     }
@@ -795,7 +827,7 @@ mod cli {
 
     /// Replicate `replicate`'s configuration (its own seed) and rounds, from a `lottery run` report (one
     /// replicate or several) or a ticket file.
-    fn source_run(path: &std::path::Path, replicate: usize) -> Result<ReplicateRun, String> {
+    pub(crate) fn source_run(path: &std::path::Path, replicate: usize) -> Result<ReplicateRun, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let what = |e: String| format!("{}: {e}", path.display());
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| what(format!("not JSON: {e}")))?;
@@ -814,6 +846,13 @@ mod cli {
             .map_err(|e| what(format!("neither a report of lottery run nor a ticket file ({e})")))?;
         report.config.validate().map_err(|e| what(e.to_string()))?;
         Ok(ReplicateRun { index: replicate, config: report.config, rounds: report.rounds })
+    }
+
+    fn precision(name: &str) -> Result<compact::Precision, String> {
+        compact::Precision::ALL.into_iter().find(|p| p.name() == name).ok_or_else(|| {
+            let names: Vec<&str> = compact::Precision::ALL.iter().map(|p| p.name()).collect();
+            format!("no precision called '{name}'; try one of {}", names.join(", "))
+        })
     }
 
     fn transfer(

@@ -14,6 +14,7 @@ use crate::engine::lottery::controls::ControlTraining;
 use crate::engine::lottery::controls::Phase;
 use crate::engine::networks::shapes::SMALL_NET_WEIGHTS;
 use crate::engine::records::replicates;
+use crate::engine::tasks::{Task, View};
 use crate::engine::{Choice, Dataset, EngineError, Event, Experiment, ExperimentConfig, Progress, Weights, device};
 use crate::url::BackendChoice;
 
@@ -94,7 +95,8 @@ struct LiveDraw {
 impl LiveDraw {
     /// The decision regions (a generator's points) follow replicate 0, the one the drawings show.
     fn new(config: &ExperimentConfig, replicate: usize) -> Self {
-        let drawn_live = config.in_plane() || config.is_gan(); // decision regions, or a generator's points
+        // Decision regions, or a generator's points.
+        let drawn_live = config.in_plane() || Task::of(config).shows(View::GanSamples);
         let small = drawn_live && config.weight_count() <= SMALL_NET_WEIGHTS;
         Self { enabled: small && replicate == 0, last_ms: 0.0 }
     }

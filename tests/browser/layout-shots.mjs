@@ -35,7 +35,9 @@ async function shoot(out) {
   const server = await serve();
   const browser = await launch({ webgpu: false });
   try {
-    for (const [preset, keys] of Object.entries(SHORT)) {
+    // ONLY=digits,demo takes just those presets' shots.
+    const only = process.env.ONLY?.split(',');
+    for (const [preset, keys] of Object.entries(SHORT).filter(([p]) => !only || only.includes(p))) {
       const { page, errors } = await open(browser, `${server.url}?preset=${preset}&${keys}&backend=cpu&workers=1`);
       await page.setViewportSize({ width: 1366, height: 768 });
       const state = await trainToEnd(page, 300_000);

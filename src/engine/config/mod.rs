@@ -478,11 +478,6 @@ impl ExperimentConfig {
         self.task_row().kind == TaskKind::ModularAddition
     }
 
-    /// The cart-pole task: a policy that learns from its environment, not from rows.
-    pub fn is_policy(&self) -> bool {
-        self.task_row().kind == TaskKind::CartPole
-    }
-
     /// A GAN task: a generator that learns against its discriminator, not from rows.
     pub fn is_gan(&self) -> bool {
         self.task_row().kind == TaskKind::Gan
@@ -622,10 +617,7 @@ impl ExperimentConfig {
         limits::D_MODEL.check("d_model", t.d_model)?;
         limits::HEADS.check("heads", t.heads)?;
         limits::D_MLP.check("d_mlp", t.d_mlp)?;
-        check(self.heads_fit(), "heads", || format!("{} heads do not divide d_model {}", t.heads, t.d_model))?;
-        check(self.prune.method.reads_training(), "method", || {
-            "SNIP and SynFlow score a classifier's layers; modular addition prunes by its trained weights".into()
-        })
+        check(self.heads_fit(), "heads", || format!("{} heads do not divide d_model {}", t.heads, t.d_model))
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -643,11 +635,12 @@ impl ExperimentConfig {
             self.samples_bounds().check("samples", d.samples)?;
         }
         self.validate_modular()?;
-        // The task's row says whether it reads the method (SNIP's batch scores a classifier's labelled rows).
-        check(self.task_row().reads("method") || self.prune.method.reads_training(), "method", || {
-            format!("SNIP and SynFlow score a classifier on labelled rows; a {} prunes by its trained weights", {
-                self.task_row().name
-            })
+        // The task's row says whether SNIP and SynFlow can score it (they score a classifier's labelled rows).
+        check(self.task_row().scored_before_training || self.prune.method.reads_training(), "method", || {
+            format!(
+                "SNIP and SynFlow score a classifier on labelled rows; the {} task prunes by its trained weights",
+                { self.task_row().name }
+            )
         })?;
         limits::NOISE.check("noise", d.noise)?;
         limits::VAL_FRAC.check("val_frac", d.val_frac)?;

@@ -17,7 +17,7 @@ use crate::engine::lottery::early_bird::Tracker;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::networks::{model::Network, weights::Weights};
 use crate::engine::tasks::row::FigureKey;
-use crate::engine::tasks::{Learner, Task, TaskScore, gan};
+use crate::engine::tasks::{Learner, Task, TaskScore};
 
 /// What a finished run reports.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,8 +100,10 @@ impl TrainRun {
     ) -> Self {
         let config = &experiment.train;
         let optim = match config.optimizer {
-            OptimizerKind::Adam if experiment.is_gan() => AdamConfig::new().with_beta_1(gan::BETA_1).init(),
-            OptimizerKind::Adam => AdamConfig::new().init(),
+            OptimizerKind::Adam => match Task::of(experiment).adam_beta_1() {
+                Some(beta_1) => AdamConfig::new().with_beta_1(beta_1).init(),
+                None => AdamConfig::new().init(),
+            },
             OptimizerKind::AdamW => AdamWConfig::new()
                 .with_beta_1(ADAMW_BETA_1)
                 .with_beta_2(ADAMW_BETA_2)

@@ -131,7 +131,7 @@ impl LayerShape {
 }
 
 /// Dense shapes for layer widths (input to output).
-pub(crate) fn dense_shapes(widths: &[usize]) -> Vec<LayerShape> {
+pub fn dense_shapes(widths: &[usize]) -> Vec<LayerShape> {
     widths.windows(2).map(|p| LayerShape::dense(p[0], p[1])).collect()
 }
 

@@ -1,11 +1,14 @@
 //! What an experiment leaves behind: a checkpoint or ticket file to go on
 //! from ([`checkpoint`]), the spread of replicates ([`replicates`]), runs kept
 //! side by side ([`pinned_runs`]) and a sweep's merged table ([`sweep_summary`]); the ticket file's tag and
-//! refusals ([`ticket_format`]); what the run showed ([`verdict`]).
+//! refusals ([`ticket_format`]); what the run showed ([`verdict`]); the ticket as a compact file ([`compact`]) and
+//! what it saves in bytes and how its sparse form predicts ([`savings`]).
 
 pub mod checkpoint;
+pub mod compact;
 pub mod pinned_runs;
 pub mod replicates;
+pub mod savings;
 pub mod sweep_summary;
 pub mod ticket_format;
 pub mod verdict;

@@ -232,6 +232,15 @@ impl Task {
     pub fn shows(self, view: View) -> bool {
         self.views().contains(&view)
     }
+
+    /// Adam's β1 for the pruned network where the task trains it with its own (a GAN's generator: 0.5, as
+    /// DCGAN's), else None: Adam's default.
+    pub fn adam_beta_1(self) -> Option<f32> {
+        match self {
+            Task::Gan => Some(gan::BETA_1),
+            Task::Classification | Task::ModularAddition { .. } | Task::CartPole | Task::Regression => None,
+        }
+    }
 }
 
 /// How a task trains, with the state one run carries from step to step: from labelled rows

@@ -27,6 +27,9 @@ pub struct TaskRow {
     /// It learns from rows of a dataset, so samples and the validation and test shares mean something (not
     /// from an environment or against a discriminator).
     pub learns_from_rows: bool,
+    /// SNIP and SynFlow can score its network before training (they score a classifier on labelled rows);
+    /// every other task prunes by its trained weights (magnitude, or Zhou et al.'s scores).
+    pub scored_before_training: bool,
     /// URL keys of settings this task ignores: the page's bench hides them, links keep them.
     pub ignores: &'static [&'static str],
     /// The figures it judges a trained network by, the headline first: what its tables, its read-outs and
@@ -315,6 +318,7 @@ pub const TASKS: [TaskRow; 5] = [
         name: "classification",
         datasets: &[],
         learns_from_rows: true,
+        scored_before_training: true,
         ignores: &[TRANSFORMER_KEYS[0], TRANSFORMER_KEYS[1], TRANSFORMER_KEYS[2], TRANSFORMER_KEYS[3], GAN_KEYS[0]],
         figures: &[TEST_ACCURACY],
         views: CLASSIFICATION_VIEWS,
@@ -324,6 +328,7 @@ pub const TASKS: [TaskRow; 5] = [
         name: "modular addition",
         datasets: &[DatasetName::Modular],
         learns_from_rows: true,
+        scored_before_training: false,
         // The pairs are the data and the transformer's shape is its own: no noise, widths, convs or init.
         ignores: &["n", "noise", "hidden", "conv", "init", GAN_KEYS[0]],
         figures: &[TEST_ACCURACY, STEPS_TO_GENERALISE],
@@ -334,6 +339,7 @@ pub const TASKS: [TaskRow; 5] = [
         name: "cart-pole policy",
         datasets: &[DatasetName::Cartpole],
         learns_from_rows: false,
+        scored_before_training: false,
         // It learns from an environment, not from rows, and prunes by magnitude.
         ignores: &["n", "noise", "val", "test", "conv", "method", "p", "dmodel", "heads", "dmlp", GAN_KEYS[0]],
         figures: &[MEAN_RETURN],
@@ -344,6 +350,7 @@ pub const TASKS: [TaskRow; 5] = [
         name: "GAN generator",
         datasets: &[DatasetName::Ring, DatasetName::Grid],
         learns_from_rows: false,
+        scored_before_training: false,
         // It learns against a discriminator, not from rows, and prunes by magnitude.
         ignores: &["n", "noise", "val", "test", "conv", "method", "p", "dmodel", "heads", "dmlp"],
         figures: &[MODES_COVERED, HIGH_QUALITY],
@@ -354,6 +361,7 @@ pub const TASKS: [TaskRow; 5] = [
         name: "regression",
         datasets: &[DatasetName::RegPlane, DatasetName::RegGauss],
         learns_from_rows: true,
+        scored_before_training: false,
         // The plane's points and an MLP: no transformer or discriminator, no convs; its pruning scores by
         // magnitude (SNIP's batch scores a classifier's cross-entropy).
         ignores: &["conv", "method", "p", "dmodel", "heads", "dmlp", GAN_KEYS[0]],

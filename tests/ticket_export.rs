@@ -1,0 +1,231 @@
+//! The ticket as a file and as a sparse network (issue 37): the sparse kernel computes what the masked dense
+//! network on burn computes, over random shapes and masks (an input with every weight pruned, a layer with every
+//! weight pruned); the compact file reads back bit for bit in f32, within its own rounding in f16 and int8; a
+//! damaged or truncated file is refused with the reason.
+
+mod common;
+
+use burn::tensor::{Tensor, TensorData};
+use common::*;
+use lottery_ticket_lab::engine::config::Init;
+use lottery_ticket_lab::engine::lottery::mask::{LayerMask, Mask};
+use lottery_ticket_lab::engine::networks::model::MaskedNet;
+use lottery_ticket_lab::engine::networks::shapes::dense_shapes;
+use lottery_ticket_lab::engine::networks::sparse::SparseMlp;
+use lottery_ticket_lab::engine::records::compact::{self, CompactError, Precision};
+use lottery_ticket_lab::engine::{Weights, read_f32};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Relative tolerance of an f32 logit summed in another order.
+const REL: f32 = 1e-5;
+
+/// A random mask over `widths`' layers keeping about `density` of each, with input 0 of layer 0 pruned whole
+/// (an empty sparse row) and, when `all_pruned` is set, the middle layer pruned whole.
+fn random_mask(widths: &[usize], density: f64, all_pruned: bool, rng: &mut ChaCha8Rng) -> Mask {
+    let shapes = dense_shapes(widths);
+    let middle = shapes.len() / 2;
+    let layers = shapes
+        .iter()
+        .enumerate()
+        .map(|(l, s)| {
+            let keep = (0..s.fan_in * s.fan_out)
+                .map(|i| {
+                    let empty_row = l == 0 && i / s.fan_out == 0;
+                    !(empty_row || (all_pruned && l == middle)) && rng.random_bool(density)
+                })
+                .collect();
+            LayerMask { fan_in: s.fan_in, fan_out: s.fan_out, keep }
+        })
+        .collect();
+    Mask { layers }
+}
+
+/// θ ⊙ m with random biases (θ0's are zero, a trained network's are not).
+fn masked_weights(widths: &[usize], mask: &Mask, seed: u64, rng: &mut ChaCha8Rng) -> Weights {
+    let mut w = Weights::init(&dense_shapes(widths), Init::Glorot, seed, 0).masked(mask);
+    for l in &mut w.layers {
+        l.b.iter_mut().for_each(|b| *b = rng.random_range(-0.5..0.5));
+    }
+    w
+}
+
+/// The masked dense network's logits on burn's CPU backend: what the lab computes.
+fn dense_logits(w: &Weights, mask: &Mask, x: &[f32], batch: usize) -> Vec<f32> {
+    let device = cpu();
+    let net = MaskedNet::new(w, mask, &device);
+    let features = w.layers[0].fan_in;
+    let input = Tensor::<2>::from_data(TensorData::new(x.to_vec(), [batch, features]), &device);
+    block_on(read_f32(net.forward(input))).unwrap()
+}
+
+fn argmax(row: &[f32]) -> usize {
+    row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(i, _)| i).unwrap()
+}
+
+#[test]
+fn the_sparse_kernel_computes_what_the_masked_dense_network_computes() {
+    let mut rng = ChaCha8Rng::seed_from_u64(37);
+    let cases: [(&[usize], f64, bool, usize); 6] = [
+        (&[2, 8, 2], 0.5, false, 1),
+        (&[5, 16, 16, 3], 0.2, false, 7),
+        (&[5, 16, 16, 3], 0.2, true, 4),
+        (&[64, 30, 10], 0.036, false, 256),
+        (&[12, 1, 4], 0.9, false, 3),
+        (&[7, 9, 9, 9, 2], 1.0, false, 5),
+    ];
+    for (case, &(widths, density, all_pruned, batch)) in cases.iter().enumerate() {
+        let mask = random_mask(widths, density, all_pruned, &mut rng);
+        let w = masked_weights(widths, &mask, case as u64, &mut rng);
+        let x: Vec<f32> = (0..batch * widths[0]).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let sparse = SparseMlp::of(&w, &mask).unwrap();
+        assert_eq!(sparse.layers.iter().map(|l| l.kept()).sum::<usize>(), mask.remaining(), "case {case}: kept");
+        let got = sparse.forward(&x, batch);
+        let want = dense_logits(&w, &mask, &x, batch);
+        assert_eq!(got.len(), want.len());
+        for (i, (g, d)) in got.iter().zip(&want).enumerate() {
+            assert!((g - d).abs() <= REL * d.abs().max(1.0), "case {case}, logit {i}: sparse {g}, dense {d}");
+        }
+        let classes = *widths.last().unwrap();
+        for (g, d) in got.chunks(classes).zip(want.chunks(classes)) {
+            assert_eq!(argmax(g), argmax(d), "case {case}: a prediction differs");
+        }
+    }
+}
+
+#[test]
+fn a_network_the_kernel_does_not_run_is_refused_with_the_reason() {
+    let c = lottery_ticket_lab::engine::preset("conv2-fashion").unwrap();
+    let w = Weights::theta0(&c);
+    let e = SparseMlp::of(&w, &Mask::dense(&c.shapes())).unwrap_err();
+    assert!(e.contains("conv layers"), "{e}");
+}
+
+fn sample_ticket() -> (Weights, Mask) {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let widths = [20, 32, 10];
+    let mask = random_mask(&widths, 0.1, false, &mut rng);
+    (masked_weights(&widths, &mask, 3, &mut rng), mask)
+}
+
+#[test]
+fn the_compact_file_reads_back_bit_for_bit_in_f32_and_within_its_rounding_otherwise() {
+    let (w, mask) = sample_ticket();
+    let link = "?data=circle&hidden=32&seed=3";
+    let f32_file = compact::write(&w, &mask, Precision::F32, link);
+    let back = compact::read(&f32_file).unwrap();
+    assert_eq!((back.precision, back.link.as_str()), (Precision::F32, link));
+    assert_eq!(back.mask, mask);
+    let bits = |w: &Weights| -> Vec<u32> {
+        w.layers.iter().flat_map(|l| l.w.iter().chain(&l.b)).map(|v| v.to_bits()).collect()
+    };
+    assert_eq!(bits(&back.weights), bits(&w), "f32 reads back bit for bit");
+
+    for precision in [Precision::F16, Precision::Int8] {
+        let file = compact::write(&w, &mask, precision, link);
+        assert!(file.len() < f32_file.len(), "{precision:?} is smaller than f32");
+        let back = compact::read(&file).unwrap();
+        assert_eq!(back.mask, mask, "{precision:?}: the same survivors");
+        for (l, (got, want)) in back.weights.layers.iter().zip(&w.layers).enumerate() {
+            let largest = want.w.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            // f16 keeps 11 significant bits; int8 rounds to the nearest of 127 steps of the largest magnitude.
+            let tolerance = |v: f32| match precision {
+                Precision::F16 => v.abs() / 1024.0 + 1e-7,
+                _ => largest / 127.0 / 2.0 + 1e-7,
+            };
+            for (g, v) in got.w.iter().zip(&want.w) {
+                assert!((g - v).abs() <= tolerance(*v), "{precision:?} layer {l}: {g} for {v}");
+            }
+            assert_eq!(got.b, want.b, "biases are stored as f32");
+        }
+    }
+}
+
+#[test]
+fn a_damaged_or_truncated_compact_file_is_refused_with_the_reason() {
+    let (w, mask) = sample_ticket();
+    let file = compact::write(&w, &mask, Precision::Int8, "?seed=3");
+    for cut in [0, 3, 4, 10, file.len() / 2, file.len() - 1] {
+        let e = compact::read(&file[..cut]).unwrap_err();
+        assert!(
+            matches!(e, CompactError::NotCompact | CompactError::Truncated(_) | CompactError::Checksum),
+            "cut {cut}: {e}"
+        );
+    }
+    let mut flipped = file.clone();
+    flipped[file.len() / 2] ^= 0x10;
+    assert_eq!(compact::read(&flipped).unwrap_err(), CompactError::Checksum);
+    assert_eq!(compact::read(b"PK\x03\x04 a zip file").unwrap_err(), CompactError::NotCompact);
+
+    // Well-formed bytes that say something impossible: the checksum is right, the content is refused.
+    let resealed = |mut body: Vec<u8>| {
+        body.truncate(body.len() - 4);
+        let crc = crc32fast::hash(&body);
+        body.extend_from_slice(&crc.to_le_bytes());
+        body
+    };
+    let header_len = u32::from_le_bytes(file[4..8].try_into().unwrap()) as usize;
+    let header = std::str::from_utf8(&file[8..8 + header_len]).unwrap();
+    let newer = header.replace("\"version\":1", "\"version\":9");
+    let mut v9 = file[..4].to_vec();
+    v9.extend_from_slice(&(newer.len() as u32).to_le_bytes());
+    v9.extend_from_slice(newer.as_bytes());
+    v9.extend_from_slice(&file[8 + header_len..]);
+    assert_eq!(compact::read(&resealed(v9)).unwrap_err(), CompactError::Version(9));
+    // Layer 0's count claims more survivors than its 20 × 32 weights.
+    let mut overfull = file.clone();
+    overfull[8 + header_len..8 + header_len + 4].copy_from_slice(&10_000u32.to_le_bytes());
+    let e = compact::read(&resealed(overfull)).unwrap_err();
+    assert!(e.to_string().starts_with("layer 0: 10000 surviving weights in a layer of 640"), "{e}");
+}
+
+#[test]
+fn a_round_trained_again_is_the_round_the_experiment_trained_bit_for_bit() {
+    use lottery_ticket_lab::engine::Experiment;
+    use lottery_ticket_lab::engine::records::savings;
+    let c = tiny(4);
+    let data = dataset(&c);
+    let mut e = Experiment::new(c.clone(), data.clone(), &cpu()).unwrap();
+    block_on(e.run_to_end(500, |_| {})).unwrap();
+    let mut rounds = e.reports().to_vec();
+    let last = rounds.len() - 1;
+    let kept = rounds[last].trained.take().expect("a small network keeps its trained weights");
+    let again = block_on(savings::trained_ticket(&c, &rounds, last, &data, &cpu())).unwrap();
+    let bits = |w: &Weights| -> Vec<u32> {
+        w.layers.iter().flat_map(|l| l.w.iter().chain(&l.b)).map(|v| v.to_bits()).collect()
+    };
+    assert_eq!(bits(&again), bits(&kept));
+}
+
+/// The compact file's length as its layout says, counted here from the mask alone: magic, header, per layer the
+/// two counts, one varint byte per started 7 bits of each step between survivors, the scale (int8), the values,
+/// the biases, and the checksum.
+#[test]
+fn the_bytes_quoted_are_the_layout_s_bytes() {
+    use lottery_ticket_lab::engine::records::savings::Bytes;
+    let (w, mask) = sample_ticket();
+    let link = "?seed=3";
+    let bytes = Bytes::of(&w, &mask, link);
+    let weights_and_biases: usize = w.layers.iter().map(|l| l.w.len() + l.b.len()).sum();
+    assert_eq!(bytes.dense_f32, 4 * weights_and_biases);
+    let varint_bytes = |g: usize| (usize::BITS - g.leading_zeros()).div_ceil(7).max(1) as usize;
+    for precision in Precision::ALL {
+        let value_bytes = match precision {
+            Precision::F32 => 4,
+            Precision::F16 => 2,
+            Precision::Int8 => 1,
+        };
+        // The JSON header's length is the file's own (it names the precision); the rest is counted here.
+        let file = compact::write(&w, &mask, precision, link);
+        let header = u32::from_le_bytes(file[4..8].try_into().unwrap()) as usize;
+        let mut expected = 4 + 4 + header + 4;
+        for (l, m) in w.layers.iter().zip(&mask.layers) {
+            let kept: Vec<usize> = (0..m.keep.len()).filter(|&i| m.keep[i]).collect();
+            let steps: usize =
+                kept.iter().enumerate().map(|(n, &i)| varint_bytes(if n == 0 { i } else { i - kept[n - 1] })).sum();
+            let scale = if precision == Precision::Int8 { 4 } else { 0 };
+            expected += 4 + 4 + steps + scale + value_bytes * kept.len() + 4 + 4 * l.b.len();
+        }
+        assert_eq!(bytes.compact(precision), expected, "{precision:?}");
+    }
+}

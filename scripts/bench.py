@@ -124,6 +124,15 @@ def main():
     results["modular_flex"] = run_json([lottery, "bench-step", "--backend", "cpu", "--preset", "modular"])
     density = json.dumps((results["burn_flex"] or {}).get("layer_density", [0.8, 0.8, 0.9]))
 
+    say("the paper's LeNet-300-100 ticket at 3.6% (lenet-mnist, 15 rounds, the ticket alone): what it saves")
+    os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
+    lenet = os.path.join(ROOT, "bench-results", "lenet-mnist-15-rounds.json")
+    if not os.path.exists(lenet):
+        subprocess.run([lottery, "run", "--preset", "lenet-mnist", "--set", "rounds=15", "--set", "reinit=0",
+                        "--set", "random=0", "--out", lenet], cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL)
+    results["ticket"] = run_json([lottery, "export", "--from", lenet, "--round", "15", "--precision", "int8",
+                                  "--out", os.path.join(ROOT, "bench-results", "lenet-ticket-int8.ltlc"), "--json"])
+
     py = venv(["jax", "optax", "numpy", "threadpoolctl"])
     say("timing the JAX step (jit, CPU)")
     results["jax"] = run_json([py, "bench/step_jax.py", density])
@@ -240,6 +249,22 @@ def print_table(r):
               f"(the longest of {mt['clicks']} clicks, one every 500 ms)")
     if b.get("auto_spiral"):
         print(f"auto on spiral here: {b['auto_spiral']['backend']}")
+    t = r.get("ticket")
+    if t and t.get("agreement"):
+        b_, a_ = t["bytes"], t["agreement"]
+        print(f"\nWhat the ticket saves: LeNet-300-100 round {t['round']}, {t['weights_remaining'] * 100:.2f}% of the weights "
+              f"(bytes; test accuracy of the sparse kernel on the file read back)")
+        print("| form | bytes | of dense f32 | test acc % |\n|---|---:|---:|---:|")
+        print(f"| dense f32 (masked, burn {t['backend']}) | {b_['dense_f32']:,} | 1 | {a_['dense_accuracy'] * 100:.2f} |")
+        print(f"| dense f32, gzipped | {b_['dense_gzip']:,} | 1/{b_['dense_f32'] / b_['dense_gzip']:.1f} | |")
+        for p in ("f32", "f16", "int8"):
+            n = b_[f"compact_{p}"]
+            print(f"| compact {p} | {n:,} | 1/{b_['dense_f32'] / n:.1f} | {a_[f'sparse_{p}_accuracy'] * 100:.2f} |")
+        print("| batch | dense µs/sample | sparse µs/sample | speed-up |\n|---:|---:|---:|---:|")
+        for x in t["timing"]:
+            print(f"| {x['batch']} | {x['dense_us']:.2f} | {x['sparse_us']:.2f} | {x['dense_us'] / x['sparse_us']:.1f}x |")
+        print(f"ticket_compact_int8_share_of_dense: 1/{b_['dense_f32'] / b_['compact_int8']:.1f}")
+        print(f"ticket_batch1_speedup_native: {t['timing'][0]['dense_us'] / t['timing'][0]['sparse_us']:.1f}")
     if m("burn_flex") and m("jax"):
         print(f"step_ratio_vs_jax: {m('burn_flex') / m('jax'):.2f}")
     if m("burn_flex") and r.get("floor_ms"):

@@ -229,3 +229,53 @@ fn the_bytes_quoted_are_the_layout_s_bytes() {
         assert_eq!(bytes.compact(precision), expected, "{precision:?}");
     }
 }
+
+/// The project's Python (scripts/setup.sh makes it: numpy and the safetensors package, in its cache).
+fn python() -> std::path::PathBuf {
+    let venv = std::env::var_os("LTL_PY_VENV").map(std::path::PathBuf::from).unwrap_or_else(|| {
+        std::path::PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/lottery-ticket-lab/py-venv")
+    });
+    let python = venv.join("bin/python");
+    assert!(
+        python.exists(),
+        "no {}: run scripts/setup.sh all (it installs numpy and safetensors there)",
+        python.display()
+    );
+    python
+}
+
+#[test]
+fn the_safetensors_file_gives_the_lab_s_predictions_read_by_the_safetensors_package() {
+    use lottery_ticket_lab::engine::Experiment;
+    use lottery_ticket_lab::engine::records::torch_export;
+    let c = lottery_ticket_lab::engine::preset("spiral").unwrap();
+    let c = lottery_ticket_lab::engine::ExperimentConfig { seed: 2, ..c };
+    let mut short = c.clone();
+    short.prune.rounds = 2;
+    short.train.steps = 200;
+    let data = dataset(&short);
+    let mut e = Experiment::new(short.clone(), data.clone(), &cpu()).unwrap();
+    block_on(e.run_to_end(500, |_| {})).unwrap();
+    let round = &e.reports()[2];
+    let trained = round.trained.clone().expect("a small network keeps its trained weights");
+    let theta0 = Weights::theta0(&short);
+    let link = "?preset=spiral&seed=2&rounds=2&steps=200";
+    let file = torch_export::write(&trained, &round.mask, &theta0, &[("link", link.to_string())]).unwrap();
+    let dir = std::env::temp_dir().join(format!("ltl-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ticket, case) = (dir.join("ticket.safetensors"), dir.join("case.json"));
+    std::fs::write(&ticket, file).unwrap();
+    let rows = data.test.len();
+    let logits = dense_logits(&trained, &round.mask, &data.test.x, rows);
+    let json = serde_json::json!({"features": data.features, "x": data.test.x, "logits": logits});
+    std::fs::write(&case, json.to_string()).unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_safetensors.py");
+    let out = std::process::Command::new(python()).arg(script).arg(&ticket).arg(&case).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    let read: serde_json::Value = serde_json::from_str(said.trim()).unwrap();
+    assert_eq!(read["rows"], rows);
+    assert_eq!(read["kept"], round.mask.remaining());
+    assert_eq!(read["link"], link);
+    assert_eq!(read["same_predictions"], true);
+}

@@ -149,7 +149,8 @@ mod cli {
             #[command(flatten)]
             training: Training,
         },
-        /// Write a round's trained ticket as the lab's compact sparse file, and print what it saves: its bytes
+        /// Write a round's trained ticket as a file (the lab's compact sparse form, or safetensors for PyTorch),
+        /// and print what it saves: its bytes
         /// (dense f32, dense gzipped, compact f32 / f16 / int8), the sparse kernel's test accuracy at each
         /// precision against the masked dense network's, and the time per sample, dense against sparse.
         Export {
@@ -162,7 +163,11 @@ mod cli {
             /// Which replicate's ticket, from 1 (a run with reps > 1).
             #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
             replicate: u64,
-            /// The file's values: f32 (bit for bit), f16 or int8 (a scale per layer).
+            /// The file: sparse (the lab's compact form, README "The compact ticket file") or safetensors
+            /// (PyTorch's pruning convention: weight_orig, weight_mask, θ0 under init.).
+            #[arg(long, default_value = "sparse", value_parser = export::Format::parse)]
+            format: export::Format,
+            /// The compact file's values: f32 (bit for bit), f16 or int8 (a scale per layer).
             #[arg(long, default_value = "f32", value_parser = precision)]
             precision: compact::Precision,
             /// Where the compact file goes.
@@ -171,6 +176,9 @@ mod cli {
             /// The folder of the image sets.
             #[arg(long, default_value = "web/data")]
             data_dir: PathBuf,
+            /// Print what it saves as one JSON object (for `make bench`), not as tables.
+            #[arg(long)]
+            json: bool,
         },
         /// Linear mode connectivity (Frankle et al. 2020): for each rewind point k, train two copies of θk ⊙ m on
         /// different data orders and print the error barrier on the line between them (the instability), for the
@@ -308,8 +316,9 @@ mod cli {
             Command::Transfer { from, round, data, replicate, training } => {
                 exit(transfer(&from, round, &data, replicate as usize - 1, training))
             }
-            Command::Export { from, round, replicate, precision, out, data_dir } => {
-                exit(export::run(&from, round, replicate as usize - 1, precision, &out, &data_dir))
+            Command::Export { from, round, replicate, format, precision, out, data_dir, json } => {
+                let file = export::File { format, precision, out };
+                exit(export::run(&from, round, replicate as usize - 1, &file, &data_dir, json))
             }
         }
     }

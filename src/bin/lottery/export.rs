@@ -1,4 +1,5 @@
-//! `lottery export`: a round's trained ticket as the lab's compact sparse file, and what it saves, printed.
+//! `lottery export`: a round's trained ticket as the lab's compact sparse file, and what it saves, printed as
+//! tables or (`--json`) as one JSON object for `make bench`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -8,90 +9,174 @@ use lottery_ticket_lab::engine::device::Native;
 use lottery_ticket_lab::engine::networks::model::MaskedNet;
 use lottery_ticket_lab::engine::networks::sparse::SparseMlp;
 use lottery_ticket_lab::engine::records::compact::{self, Precision};
-use lottery_ticket_lab::engine::records::savings::{self, Bytes};
-use lottery_ticket_lab::engine::{self, read_f32};
+use lottery_ticket_lab::engine::records::savings::{self, Agreement, Bytes};
+use lottery_ticket_lab::engine::records::torch_export;
+use lottery_ticket_lab::engine::{self, Weights, read_f32};
 use lottery_ticket_lab::url;
+use serde::Serialize;
+
+/// Which file `lottery export` writes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Format {
+    /// The lab's compact sparse form (`records::compact`).
+    Sparse,
+    /// safetensors in PyTorch's pruning convention (`records::torch_export`).
+    Safetensors,
+}
+
+impl Format {
+    const NAMES: [(&str, Format); 2] = [("sparse", Format::Sparse), ("safetensors", Format::Safetensors)];
+
+    pub fn parse(name: &str) -> Result<Self, String> {
+        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f).ok_or_else(|| {
+            let names: Vec<&str> = Self::NAMES.iter().map(|(n, _)| *n).collect();
+            format!("no format called '{name}'; try one of {} (ONNX is not written yet)", names.join(", "))
+        })
+    }
+}
+
+/// The file asked for: its format, the compact form's precision, where it goes.
+pub struct File {
+    pub format: Format,
+    pub precision: Precision,
+    pub out: std::path::PathBuf,
+}
 
 /// Batch sizes the time per sample is measured at: one input (a user's click or drawing), and a batch.
 const BATCHES: [usize; 2] = [1, 256];
 /// Forward passes timed per batch size; the median pass gives the figure.
 const TIMED_PASSES: usize = 41;
 
+/// What a round's ticket saves, as `--json` prints it.
+#[derive(Serialize)]
+struct Saved {
+    round: usize,
+    weights_remaining: f64,
+    bytes: Bytes,
+    /// None for a network the sparse kernel does not run (conv layers, the transformer).
+    agreement: Option<Agreement>,
+    timing: Vec<Timing>,
+    backend: String,
+}
+
+/// Microseconds per sample at one batch size, the median of [`TIMED_PASSES`].
+#[derive(Serialize)]
+struct Timing {
+    batch: usize,
+    dense_us: f64,
+    sparse_us: f64,
+}
+
 pub fn run(
     from: &Path,
     round: usize,
     replicate: usize,
-    precision: Precision,
-    out: &Path,
+    file: &File,
     data_dir: &Path,
+    json: bool,
 ) -> Result<(), String> {
     let source = crate::cli::source_run(from, replicate)?;
     let config = &source.config;
     let (device, backend) = Native::Cpu.open()?;
     let data = engine::load_dataset(config, data_dir).map_err(|e| e.to_string())?;
-    let r = source
-        .rounds
-        .get(round)
-        .ok_or_else(|| format!("--round {round}: the run has {} rounds", source.rounds.len()))?;
+    let rounds = source.rounds.len();
+    let r = source.rounds.get(round).ok_or_else(|| format!("--round {round}: the run has {rounds} rounds"))?;
     if r.trained.is_none() {
-        eprintln!(
-            "training round {round}'s ticket again from θ0 ⊙ m on {backend} (the file keeps its mask, not its weights)"
-        );
+        eprintln!("training round {round}'s ticket again from θ0 ⊙ m on {backend} (the file keeps its mask only)");
     }
     let weights = pollster::block_on(savings::trained_ticket(config, &source.rounds, round, &data, &device))?;
-    let link = format!("?{}", url::encode(&url::UrlState { config: config.clone(), ..url::UrlState::default() }));
-    let file = compact::write(&weights, &r.mask, precision, &link);
-    std::fs::write(out, &file).map_err(|e| format!("{}: {e}", out.display()))?;
-    eprintln!(
-        "{} written: round {round}, {:.2}% of the weights, {} values, {} bytes",
-        out.display(),
-        r.weights_remaining * 100.0,
-        precision.name(),
-        file.len()
-    );
+    let state = url::UrlState { config: config.clone(), ..url::UrlState::default() };
+    let link = format!("?{}", url::encode(&state));
+    let remaining = r.weights_remaining * 100.0;
+    let (bytes, what) = match file.format {
+        Format::Sparse => (compact::write(&weights, &r.mask, file.precision, &link), file.precision.name()),
+        Format::Safetensors => {
+            let metadata = [
+                ("link", link.clone()),
+                ("round", round.to_string()),
+                ("weights_remaining", format!("{:.6}", r.weights_remaining)),
+                ("modules", torch_export::module_names(&weights).join(",")),
+            ];
+            (torch_export::write(&weights, &r.mask, &Weights::theta0(config), &metadata)?, "safetensors")
+        }
+    };
+    let out = &file.out;
+    std::fs::write(out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+    eprintln!("{}: round {round} ({remaining:.2}% of the weights), {what}, {} bytes", out.display(), bytes.len());
 
-    let bytes = Bytes::of(&weights, &r.mask, &link);
-    println!("| form | bytes | of dense f32 |\n|---|---:|---:|");
-    let share = |b: usize| format!("1/{:.1}", bytes.dense_f32 as f64 / b as f64);
-    println!("| dense f32 | {} | 1 |", bytes.dense_f32);
-    println!("| dense f32, gzipped | {} | {} |", bytes.dense_gzip, share(bytes.dense_gzip));
-    for p in Precision::ALL {
-        println!("| compact {} | {} | {} |", p.name(), bytes.compact(p), share(bytes.compact(p)));
-    }
+    let mut saved = Saved {
+        round,
+        weights_remaining: r.weights_remaining,
+        bytes: Bytes::of(&weights, &r.mask, &link),
+        agreement: None,
+        timing: Vec::new(),
+        backend: backend.clone(),
+    };
     match SparseMlp::of(&weights, &r.mask) {
         Err(why) => eprintln!("no sparse inference: {why}"),
         Ok(sparse) => {
-            let agree = pollster::block_on(savings::agreement(&weights, &r.mask, &data.test, data.features, &device))?;
-            println!(
-                "\ntest accuracy on {} rows: dense (masked, burn {backend}) {:.2}%; sparse f32 {:.2}%, f16 {:.2}%, int8 \
-                 {:.2}%; f32 predictions that differ from dense: {}; largest logit difference {:.1e} (relative)",
-                data.test.len(),
-                agree.dense_accuracy * 100.0,
-                agree.sparse_f32_accuracy * 100.0,
-                agree.sparse_f16_accuracy * 100.0,
-                agree.sparse_int8_accuracy * 100.0,
-                agree.f32_disagreements,
-                agree.f32_largest_relative_difference,
-            );
-            println!(
-                "\n| batch | dense (burn {backend}) µs/sample | sparse kernel µs/sample | speed-up |\n|---:|---:|---:|---:|"
-            );
+            let test = &data.test;
+            saved.agreement =
+                Some(pollster::block_on(savings::agreement(&weights, &r.mask, test, data.features, &device))?);
             let net = MaskedNet::new(&weights, &r.mask, &device);
             for batch in BATCHES {
-                let x: Vec<f32> = data.test.x.iter().copied().cycle().take(batch * data.features).collect();
-                let dense = median_micros(batch, || {
+                let x: Vec<f32> = test.x.iter().copied().cycle().take(batch * data.features).collect();
+                let dense_us = median_micros(batch, || {
                     let input = Tensor::<2>::from_data(TensorData::new(x.clone(), [batch, data.features]), &device);
                     pollster::block_on(read_f32(net.forward(input))).map(|_| ()).map_err(|e| e.to_string())
                 })?;
-                let sparse = median_micros(batch, || {
+                let sparse_us = median_micros(batch, || {
                     std::hint::black_box(sparse.forward(&x, batch));
                     Ok(())
                 })?;
-                println!("| {batch} | {dense:.2} | {sparse:.2} | {:.1}× |", dense / sparse);
+                saved.timing.push(Timing { batch, dense_us, sparse_us });
             }
         }
     }
+    match json {
+        true => println!("{}", serde_json::to_string(&saved).map_err(|e| e.to_string())?),
+        false => print!("{}", tables(&saved, data.test.len())),
+    }
     Ok(())
+}
+
+/// The bytes, the accuracies and the times as Markdown.
+fn tables(s: &Saved, test_rows: usize) -> String {
+    let b = &s.bytes;
+    let share = |n: usize| format!("1/{:.1}", b.dense_f32 as f64 / n as f64);
+    let mut out = String::from("| form | bytes | of dense f32 |\n|---|---:|---:|\n");
+    out += &format!("| dense f32 | {} | 1 |\n", b.dense_f32);
+    out += &format!("| dense f32, gzipped | {} | {} |\n", b.dense_gzip, share(b.dense_gzip));
+    for p in Precision::ALL {
+        out += &format!("| compact {} | {} | {} |\n", p.name(), b.compact(p), share(b.compact(p)));
+    }
+    if let Some(a) = &s.agreement {
+        out += &format!(
+            "\ntest accuracy on {test_rows} rows: dense (masked, burn {}) {:.2}%; sparse f32 {:.2}%, f16 {:.2}%, \
+             int8 {:.2}%; f32 predictions that differ from dense: {}; largest logit difference {:.1e} (relative)\n",
+            s.backend,
+            a.dense_accuracy * 100.0,
+            a.sparse_f32_accuracy * 100.0,
+            a.sparse_f16_accuracy * 100.0,
+            a.sparse_int8_accuracy * 100.0,
+            a.f32_disagreements,
+            a.f32_largest_relative_difference,
+        );
+        out += &format!(
+            "\n| batch | dense (burn {}) µs/sample | sparse kernel µs/sample | speed-up |\n|---:|---:|---:|---:|\n",
+            s.backend
+        );
+        for t in &s.timing {
+            out += &format!(
+                "| {} | {:.2} | {:.2} | {:.1}× |\n",
+                t.batch,
+                t.dense_us,
+                t.sparse_us,
+                t.dense_us / t.sparse_us
+            );
+        }
+    }
+    out
 }
 
 /// The median of [`TIMED_PASSES`] passes of `pass`, in microseconds per sample.

@@ -2,7 +2,8 @@
 //! from ([`checkpoint`]), the spread of replicates ([`replicates`]), runs kept
 //! side by side ([`pinned_runs`]) and a sweep's merged table ([`sweep_summary`]); the ticket file's tag and
 //! refusals ([`ticket_format`]); what the run showed ([`verdict`]); the ticket as a compact file ([`compact`]) and
-//! what it saves in bytes and how its sparse form predicts ([`savings`]).
+//! what it saves in bytes and how its sparse form predicts ([`savings`]); natively, the ticket as PyTorch's pruning
+//! leaves it, in safetensors (`torch_export`).
 
 pub mod checkpoint;
 pub mod compact;
@@ -11,4 +12,6 @@ pub mod replicates;
 pub mod savings;
 pub mod sweep_summary;
 pub mod ticket_format;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod torch_export;
 pub mod verdict;

@@ -112,14 +112,15 @@ setup_slurm() {
   apt_install slurm-wlm munge
 }
 
-# The export tests read the lab's files back with the tools users have: the safetensors package (and numpy) in a
-# virtual environment in the project's cache, installed once (tests/ticket_export.rs runs tests/python/*.py in it).
+# The export tests read the lab's files back with the tools users have: the safetensors package, ONNX Runtime (and
+# numpy) in a virtual environment in the project's cache, installed once (tests/ticket_export.rs runs
+# tests/python/*.py in it).
 PY_VENV="${LTL_PY_VENV:-$HOME/.cache/lottery-ticket-lab/py-venv}"
-PY_PACKAGES=(numpy==2.2.6 safetensors==0.6.2)
+PY_PACKAGES=(numpy==2.2.6 safetensors==0.6.2 onnxruntime==1.22.1)
 setup_python() {
   apt_install python3-venv
   if [ ! -x "$PY_VENV/bin/python" ]; then say "python3 -m venv $PY_VENV"; python3 -m venv "$PY_VENV"; fi
-  if ! "$PY_VENV/bin/python" -c "import numpy, safetensors" 2>/dev/null; then
+  if ! "$PY_VENV/bin/python" -c "import numpy, safetensors, onnxruntime" 2>/dev/null; then
     say "pip install ${PY_PACKAGES[*]} (into $PY_VENV)"
     "$PY_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}"
   fi

@@ -279,3 +279,37 @@ fn the_safetensors_file_gives_the_lab_s_predictions_read_by_the_safetensors_pack
     assert_eq!(read["link"], link);
     assert_eq!(read["same_predictions"], true);
 }
+
+#[test]
+fn the_onnx_model_gives_the_lab_s_predictions_in_onnx_runtime_from_raw_pixels() {
+    use lottery_ticket_lab::engine::Experiment;
+    use lottery_ticket_lab::engine::records::onnx_export;
+    let mut c = lottery_ticket_lab::engine::preset("digits").unwrap();
+    c.prune.rounds = 1;
+    c.train.steps = 100;
+    let data = dataset(&c);
+    let mut e = Experiment::new(c.clone(), data.clone(), &cpu()).unwrap();
+    block_on(e.run_to_end(500, |_| {})).unwrap();
+    let round = &e.reports()[1];
+    let trained = round.trained.clone().expect("a small network keeps its trained weights");
+    // The digits are 0..16 per pixel: the lab divides by 16, and so must the graph, from the raw values.
+    let raw: Vec<f32> = data.test.x.iter().map(|v| (v * 16.0).round()).collect();
+    assert!(raw.iter().zip(&data.test.x).all(|(r, v)| r / 16.0 == *v), "the test rows are whole pixel values / 16");
+    let link = "?preset=digits&rounds=1&steps=100";
+    let model = onnx_export::write(&trained, Some(1.0 / 16.0), &[("link", link.to_string())]).unwrap();
+    let dir = std::env::temp_dir().join(format!("ltl-onnx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ticket, case) = (dir.join("ticket.onnx"), dir.join("case.json"));
+    std::fs::write(&ticket, model).unwrap();
+    let rows = data.test.len();
+    let logits = dense_logits(&trained, &round.mask, &data.test.x, rows);
+    std::fs::write(&case, serde_json::json!({"features": data.features, "x": raw, "logits": logits}).to_string())
+        .unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_onnx.py");
+    let out = std::process::Command::new(python()).arg(script).arg(&ticket).arg(&case).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    let read: serde_json::Value = serde_json::from_str(said.trim()).unwrap();
+    assert_eq!((read["rows"].clone(), read["link"].clone()), (rows.into(), link.into()));
+    assert_eq!(read["same_predictions"], true);
+}

@@ -149,7 +149,7 @@ mod cli {
             #[command(flatten)]
             training: Training,
         },
-        /// Write a round's trained ticket as a file (the lab's compact sparse form, or safetensors for PyTorch),
+        /// Write a round's trained ticket as a file (the lab's compact sparse form, safetensors for PyTorch, ONNX),
         /// and print what it saves: its bytes
         /// (dense f32, dense gzipped, compact f32 / f16 / int8), the sparse kernel's test accuracy at each
         /// precision against the masked dense network's, and the time per sample, dense against sparse.
@@ -163,8 +163,9 @@ mod cli {
             /// Which replicate's ticket, from 1 (a run with reps > 1).
             #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
             replicate: u64,
-            /// The file: sparse (the lab's compact form, README "The compact ticket file") or safetensors
-            /// (PyTorch's pruning convention: weight_orig, weight_mask, θ0 under init.).
+            /// The file: sparse (the lab's compact form, README "The compact ticket file"), safetensors
+            /// (PyTorch's pruning convention: weight_orig, weight_mask, θ0 under init.) or onnx (opset 17, raw
+            /// inputs in, logits out; an MLP).
             #[arg(long, default_value = "sparse", value_parser = export::Format::parse)]
             format: export::Format,
             /// The compact file's values: f32 (bit for bit), f16 or int8 (a scale per layer).

@@ -3,10 +3,12 @@
 //! side by side ([`pinned_runs`]) and a sweep's merged table ([`sweep_summary`]); the ticket file's tag and
 //! refusals ([`ticket_format`]); what the run showed ([`verdict`]); the ticket as a compact file ([`compact`]) and
 //! what it saves in bytes and how its sparse form predicts ([`savings`]); natively, the ticket as PyTorch's pruning
-//! leaves it, in safetensors (`torch_export`).
+//! leaves it, in safetensors (`torch_export`), and as an ONNX model (`onnx_export`).
 
 pub mod checkpoint;
 pub mod compact;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod onnx_export;
 pub mod pinned_runs;
 pub mod replicates;
 pub mod savings;

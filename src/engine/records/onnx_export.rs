@@ -1,0 +1,218 @@
+//! A classifier's ticket as an ONNX model (opset 17): its forward pass with the trained weights, the pruned ones
+//! exactly zero, and the input scaling the lab applies inside the graph, so raw inputs go in as they are (an
+//! image set's raw pixel values; a 2D set's point, which the lab feeds as it is). Input `input` `[N, features]`,
+//! output `logits` `[N, classes]`; the experiment's link in the model's metadata.
+//!
+//! The protobuf is written by prost (tokio-rs's, the Rust protobuf crate most used) from the message types below:
+//! the subset of onnx.proto (ONNX 1.17) a dense network needs, each field with onnx.proto's own number, so a
+//! reader of ONNX (ONNX Runtime, Netron) reads it; a code generator at build time would have needed protoc.
+//! Dense, as ONNX Runtime holds it: it turns sparse initializers dense at load, so the saving is the compact
+//! file's, not this one's.
+
+use prost::Message;
+
+use crate::engine::networks::shapes::Role;
+use crate::engine::networks::weights::Weights;
+
+/// The opset the graph is written for, and the IR version that goes with it (onnx/docs/Versioning.md).
+pub const OPSET: i64 = 17;
+const IR_VERSION: i64 = 8;
+/// TensorProto.DataType FLOAT.
+const FLOAT: i32 = 1;
+
+#[derive(Clone, PartialEq, Message)]
+struct ModelProto {
+    #[prost(int64, tag = "1")]
+    ir_version: i64,
+    #[prost(string, tag = "2")]
+    producer_name: String,
+    #[prost(string, tag = "3")]
+    producer_version: String,
+    #[prost(string, tag = "6")]
+    doc_string: String,
+    #[prost(message, optional, tag = "7")]
+    graph: Option<GraphProto>,
+    #[prost(message, repeated, tag = "8")]
+    opset_import: Vec<OperatorSetIdProto>,
+    #[prost(message, repeated, tag = "14")]
+    metadata_props: Vec<StringStringEntryProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct OperatorSetIdProto {
+    #[prost(string, tag = "1")]
+    domain: String,
+    #[prost(int64, tag = "2")]
+    version: i64,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct StringStringEntryProto {
+    #[prost(string, tag = "1")]
+    key: String,
+    #[prost(string, tag = "2")]
+    value: String,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct GraphProto {
+    #[prost(message, repeated, tag = "1")]
+    node: Vec<NodeProto>,
+    #[prost(string, tag = "2")]
+    name: String,
+    #[prost(message, repeated, tag = "5")]
+    initializer: Vec<TensorProto>,
+    #[prost(message, repeated, tag = "11")]
+    input: Vec<ValueInfoProto>,
+    #[prost(message, repeated, tag = "12")]
+    output: Vec<ValueInfoProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct NodeProto {
+    #[prost(string, repeated, tag = "1")]
+    input: Vec<String>,
+    #[prost(string, repeated, tag = "2")]
+    output: Vec<String>,
+    #[prost(string, tag = "3")]
+    name: String,
+    #[prost(string, tag = "4")]
+    op_type: String,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct TensorProto {
+    #[prost(int64, repeated, tag = "1")]
+    dims: Vec<i64>,
+    #[prost(int32, tag = "2")]
+    data_type: i32,
+    #[prost(string, tag = "8")]
+    name: String,
+    /// Little-endian values, as onnx.proto's raw_data.
+    #[prost(bytes = "vec", tag = "9")]
+    raw_data: Vec<u8>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct ValueInfoProto {
+    #[prost(string, tag = "1")]
+    name: String,
+    #[prost(message, optional, tag = "2")]
+    r#type: Option<TypeProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct TypeProto {
+    #[prost(message, optional, tag = "1")]
+    tensor_type: Option<TensorTypeProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct TensorTypeProto {
+    #[prost(int32, tag = "1")]
+    elem_type: i32,
+    #[prost(message, optional, tag = "2")]
+    shape: Option<TensorShapeProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct TensorShapeProto {
+    #[prost(message, repeated, tag = "1")]
+    dim: Vec<Dimension>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct Dimension {
+    #[prost(int64, optional, tag = "1")]
+    dim_value: Option<i64>,
+    #[prost(string, optional, tag = "2")]
+    dim_param: Option<String>,
+}
+
+fn tensor(name: &str, dims: &[usize], values: &[f32]) -> TensorProto {
+    TensorProto {
+        dims: dims.iter().map(|&d| d as i64).collect(),
+        data_type: FLOAT,
+        name: name.into(),
+        raw_data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+    }
+}
+
+/// A float tensor `[N, width]` with N named "N" (any batch).
+fn batch_of(name: &str, width: usize) -> ValueInfoProto {
+    let dim = vec![
+        Dimension { dim_value: None, dim_param: Some("N".into()) },
+        Dimension { dim_value: Some(width as i64), dim_param: None },
+    ];
+    let shape = Some(TensorShapeProto { dim });
+    ValueInfoProto {
+        name: name.into(),
+        r#type: Some(TypeProto { tensor_type: Some(TensorTypeProto { elem_type: FLOAT, shape }) }),
+    }
+}
+
+fn node(op: &str, inputs: &[&str], output: &str) -> NodeProto {
+    NodeProto {
+        input: inputs.iter().map(|s| s.to_string()).collect(),
+        output: vec![output.into()],
+        name: output.into(),
+        op_type: op.into(),
+    }
+}
+
+/// The ONNX model of an MLP classifier's `weights` (θ ⊙ m: pruned weights are zero), its input first multiplied
+/// by `input_scale` where the lab scales raw inputs (an image set's 1 / its largest pixel value), and `metadata`
+/// (the link, the round) in its properties. Refused for conv layers and the transformer, which this writer does
+/// not draw yet.
+pub fn write(weights: &Weights, input_scale: Option<f32>, metadata: &[(&str, String)]) -> Result<Vec<u8>, String> {
+    if weights.layers.is_empty() || weights.layers.iter().any(|l| l.conv.is_some() || l.role != Role::Layer) {
+        return Err("the ONNX export draws an MLP; this network has conv layers or transformer parts".into());
+    }
+    let (features, classes) = (weights.layers[0].fan_in, weights.layers[weights.layers.len() - 1].fan_out);
+    let mut nodes = Vec::new();
+    let mut initializers = Vec::new();
+    let mut x = "input".to_string();
+    if let Some(scale) = input_scale {
+        initializers.push(tensor("input_scale", &[], &[scale]));
+        nodes.push(node("Mul", &["input", "input_scale"], "scaled"));
+        x = "scaled".into();
+    }
+    let last = weights.layers.len() - 1;
+    for (l, layer) in weights.layers.iter().enumerate() {
+        let (w, b) = (format!("layer{l}.weight"), format!("layer{l}.bias"));
+        initializers.push(tensor(&w, &[layer.fan_in, layer.fan_out], &layer.w));
+        initializers.push(tensor(&b, &[layer.fan_out], &layer.b));
+        let product = format!("layer{l}.matmul");
+        nodes.push(node("MatMul", &[&x, &w], &product));
+        let sum = if l == last { "logits".to_string() } else { format!("layer{l}.add") };
+        nodes.push(node("Add", &[&product, &b], &sum));
+        x = match l == last {
+            true => sum,
+            false => {
+                let relu = format!("layer{l}.relu");
+                nodes.push(node("Relu", &[&sum], &relu));
+                relu
+            }
+        };
+    }
+    let graph = GraphProto {
+        node: nodes,
+        name: "ticket".into(),
+        initializer: initializers,
+        input: vec![batch_of("input", features)],
+        output: vec![batch_of("logits", classes)],
+    };
+    let model = ModelProto {
+        ir_version: IR_VERSION,
+        producer_name: "lottery-ticket-lab".into(),
+        producer_version: env!("CARGO_PKG_VERSION").into(),
+        doc_string: "A lottery ticket: the trained network with its pruned weights at zero.".into(),
+        graph: Some(graph),
+        opset_import: vec![OperatorSetIdProto { domain: String::new(), version: OPSET }],
+        metadata_props: metadata
+            .iter()
+            .map(|(k, v)| StringStringEntryProto { key: k.to_string(), value: v.clone() })
+            .collect(),
+    };
+    Ok(model.encode_to_vec())
+}

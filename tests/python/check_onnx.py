@@ -1,0 +1,28 @@
+"""Run a ticket the lab exported as ONNX in ONNX Runtime on raw inputs, and compare with the lab's logits.
+
+    python check_onnx.py TICKET.onnx CASE.json
+
+CASE.json: {"features": n, "x": [rows × n raw inputs], "logits": [rows × classes floats]}. Prints one JSON line;
+exits 1 if a prediction differs or a logit is off by more than 1e-5 (relative).
+"""
+import json
+import sys
+
+import numpy as np
+import onnxruntime as ort
+
+REL = 1e-5
+
+path, case_path = sys.argv[1], sys.argv[2]
+session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+meta = session.get_modelmeta().custom_metadata_map
+case = json.load(open(case_path))
+x = np.array(case["x"], dtype=np.float32).reshape(-1, case["features"])
+(got,) = session.run(["logits"], {"input": x})
+want = np.array(case["logits"], dtype=np.float32).reshape(got.shape)
+relative = float((np.abs(got - want) / np.maximum(np.abs(want), 1)).max())
+same = bool((got.argmax(1) == want.argmax(1)).all())
+inputs = [(i.name, i.shape) for i in session.get_inputs()]
+print(json.dumps({"rows": len(x), "largest_relative_difference": relative, "same_predictions": same,
+                  "link": meta.get("link"), "inputs": inputs, "onnxruntime": ort.__version__}))
+sys.exit(0 if same and relative <= REL else 1)

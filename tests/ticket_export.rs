@@ -313,3 +313,39 @@ fn the_onnx_model_gives_the_lab_s_predictions_in_onnx_runtime_from_raw_pixels() 
     assert_eq!((read["rows"].clone(), read["link"].clone()), (rows.into(), link.into()));
     assert_eq!(read["same_predictions"], true);
 }
+
+/// The policy's actor (4 observations → 2 action logits) and the GAN's generator (noise → a 2D point) are MLPs
+/// like a classifier: pruned at random, each runs through the sparse kernel as burn computes it, and its
+/// safetensors file, read by the safetensors package and numpy, gives the same outputs.
+#[test]
+fn the_actor_and_the_generator_run_sparse_and_read_back_from_safetensors() {
+    use lottery_ticket_lab::engine::records::torch_export;
+    let mut rng = ChaCha8Rng::seed_from_u64(38);
+    for preset in ["cartpole", "gan-ring"] {
+        let c = lottery_ticket_lab::engine::preset(preset).unwrap();
+        let shapes = c.shapes();
+        let mut widths = vec![shapes[0].fan_in];
+        widths.extend(shapes.iter().map(|s| s.fan_out));
+        let mask = random_mask(&widths, 0.2, false, &mut rng);
+        let w = masked_weights(&widths, &mask, c.seed, &mut rng);
+        let batch = 32;
+        let x: Vec<f32> = (0..batch * widths[0]).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let want = dense_logits(&w, &mask, &x, batch);
+        let got = SparseMlp::of(&w, &mask).unwrap().forward(&x, batch);
+        for (g, d) in got.iter().zip(&want) {
+            assert!((g - d).abs() <= REL * d.abs().max(1.0), "{preset}: sparse {g}, dense {d}");
+        }
+        let file = torch_export::write(&w, &mask, &Weights::theta0(&c), &[("link", format!("?preset={preset}"))]);
+        let dir = std::env::temp_dir().join(format!("ltl-export-{preset}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (ticket, case) = (dir.join("ticket.safetensors"), dir.join("case.json"));
+        std::fs::write(&ticket, file.unwrap()).unwrap();
+        std::fs::write(&case, serde_json::json!({"features": widths[0], "x": x, "logits": want}).to_string()).unwrap();
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_safetensors.py");
+        let out = std::process::Command::new(python()).arg(script).arg(&ticket).arg(&case).output().unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{preset}: {said}{}", String::from_utf8_lossy(&out.stderr));
+        let read: serde_json::Value = serde_json::from_str(said.trim()).unwrap();
+        assert_eq!((read["rows"].clone(), read["kept"].clone()), (batch.into(), mask.remaining().into()), "{preset}");
+    }
+}

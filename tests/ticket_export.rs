@@ -54,7 +54,8 @@ fn masked_weights(widths: &[usize], mask: &Mask, seed: u64, rng: &mut ChaCha8Rng
 fn dense_logits(w: &Weights, mask: &Mask, x: &[f32], batch: usize) -> Vec<f32> {
     let device = cpu();
     let net = MaskedNet::new(w, mask, &device);
-    let features = w.layers[0].fan_in;
+    // A conv net takes the flat image; an MLP its first layer's inputs.
+    let features = w.layers[0].conv.map_or(w.layers[0].fan_in, |c| c.side * c.side);
     let input = Tensor::<2>::from_data(TensorData::new(x.to_vec(), [batch, features]), &device);
     block_on(read_f32(net.forward(input))).unwrap()
 }
@@ -348,4 +349,41 @@ fn the_actor_and_the_generator_run_sparse_and_read_back_from_safetensors() {
         let read: serde_json::Value = serde_json::from_str(said.trim()).unwrap();
         assert_eq!((read["rows"].clone(), read["kept"].clone()), (batch.into(), mask.remaining().into()), "{preset}");
     }
+}
+
+/// A conv net (the conv2-fashion preset's shapes: two 3×3 convs of 64, a max-pool, 256-256-10), pruned at random,
+/// as ONNX: ONNX Runtime on raw pixels gives what burn's masked network gives on the pixels the lab scales.
+#[test]
+fn a_conv_net_as_onnx_gives_the_lab_s_outputs_in_onnx_runtime() {
+    use lottery_ticket_lab::engine::records::onnx_export;
+    let mut rng = ChaCha8Rng::seed_from_u64(17);
+    let c = lottery_ticket_lab::engine::preset("conv2-fashion").unwrap();
+    let layers = c
+        .shapes()
+        .iter()
+        .map(|s| LayerMask {
+            fan_in: s.fan_in,
+            fan_out: s.fan_out,
+            keep: (0..s.weights()).map(|_| rng.random_bool(0.2)).collect(),
+        })
+        .collect();
+    let mask = Mask { layers };
+    let mut w = Weights::theta0(&c).masked(&mask);
+    w.layers.iter_mut().flat_map(|l| l.b.iter_mut()).for_each(|b| *b = rng.random_range(-0.1..0.1));
+    let (rows, features, scale) = (6, 28 * 28, 1.0f32 / 255.0);
+    let raw: Vec<f32> = (0..rows * features).map(|_| rng.random_range(0..=255u8) as f32).collect();
+    let scaled: Vec<f32> = raw.iter().map(|p| p * scale).collect();
+    let logits = dense_logits(&w, &mask, &scaled, rows);
+    let model = onnx_export::write(&w, Some(scale), &[("link", "?preset=conv2-fashion".into())]).unwrap();
+    let dir = std::env::temp_dir().join(format!("ltl-onnx-conv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ticket, case) = (dir.join("ticket.onnx"), dir.join("case.json"));
+    std::fs::write(&ticket, model).unwrap();
+    std::fs::write(&case, serde_json::json!({"features": features, "x": raw, "logits": logits}).to_string()).unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_onnx.py");
+    let out = std::process::Command::new(python()).arg(script).arg(&ticket).arg(&case).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    let read: serde_json::Value = serde_json::from_str(said.trim()).unwrap();
+    assert_eq!((read["rows"].clone(), read["same_predictions"].clone()), (rows.into(), true.into()));
 }

@@ -1,6 +1,6 @@
-//! A classifier's ticket as an ONNX model (opset 17): its forward pass with the trained weights, the pruned ones
-//! exactly zero, and the input scaling the lab applies inside the graph, so raw inputs go in as they are (an
-//! image set's raw pixel values; a 2D set's point, which the lab feeds as it is). Input `input` `[N, features]`,
+//! A classifier's ticket as an ONNX model (opset 17): its forward pass (convs, a max-pool, then the MLP) with the
+//! trained weights, the pruned ones exactly zero, and the input scaling the lab applies inside the graph, so raw
+//! inputs go in as they are (an image set's raw pixel values; a 2D set's point, which the lab feeds as it is). Input `input` `[N, features]`,
 //! output `logits` `[N, classes]`; the experiment's link in the model's metadata.
 //!
 //! The protobuf is written by prost (tokio-rs's, the Rust protobuf crate most used) from the message types below:
@@ -11,14 +11,17 @@
 
 use prost::Message;
 
-use crate::engine::networks::shapes::Role;
+use crate::engine::networks::shapes::{POOL, Role};
 use crate::engine::networks::weights::Weights;
 
 /// The opset the graph is written for, and the IR version that goes with it (onnx/docs/Versioning.md).
 pub const OPSET: i64 = 17;
 const IR_VERSION: i64 = 8;
-/// TensorProto.DataType FLOAT.
+/// TensorProto.DataType FLOAT and INT64.
 const FLOAT: i32 = 1;
+const INT64: i32 = 7;
+/// AttributeProto.AttributeType INTS.
+const INTS: i32 = 7;
 
 #[derive(Clone, PartialEq, Message)]
 struct ModelProto {
@@ -78,6 +81,22 @@ struct NodeProto {
     name: String,
     #[prost(string, tag = "4")]
     op_type: String,
+    #[prost(message, repeated, tag = "5")]
+    attribute: Vec<AttributeProto>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct AttributeProto {
+    #[prost(string, tag = "1")]
+    name: String,
+    #[prost(int64, repeated, tag = "8")]
+    ints: Vec<i64>,
+    #[prost(int32, tag = "20")]
+    r#type: i32,
+}
+
+fn ints(name: &str, values: &[i64]) -> AttributeProto {
+    AttributeProto { name: name.into(), ints: values.to_vec(), r#type: INTS }
 }
 
 #[derive(Clone, PartialEq, Message)]
@@ -157,18 +176,57 @@ fn node(op: &str, inputs: &[&str], output: &str) -> NodeProto {
         output: vec![output.into()],
         name: output.into(),
         op_type: op.into(),
+        attribute: Vec::new(),
     }
 }
 
-/// The ONNX model of an MLP classifier's `weights` (θ ⊙ m: pruned weights are zero), its input first multiplied
-/// by `input_scale` where the lab scales raw inputs (an image set's 1 / its largest pixel value), and `metadata`
-/// (the link, the round) in its properties. Refused for conv layers and the transformer, which this writer does
-/// not draw yet.
-pub fn write(weights: &Weights, input_scale: Option<f32>, metadata: &[(&str, String)]) -> Result<Vec<u8>, String> {
-    if weights.layers.is_empty() || weights.layers.iter().any(|l| l.conv.is_some() || l.role != Role::Layer) {
-        return Err("the ONNX export draws an MLP; this network has conv layers or transformer parts".into());
+/// A conv net's front, as `MaskedNet::forward` computes it: the flat image reshaped to `[N, 1, side, side]`, each
+/// valid 3×3 conv (stride 1, no padding) and its ReLU, one 2×2 max-pool, flattened channel-major; returns the
+/// name of the flat output.
+fn conv_front(weights: &Weights, x: &str, nodes: &mut Vec<NodeProto>, initializers: &mut Vec<TensorProto>) -> String {
+    let convs: Vec<_> = weights.layers.iter().filter_map(|l| l.conv.map(|c| (l, c))).collect();
+    let Some(&(_, first)) = convs.first() else { return x.to_string() };
+    let side = first.side as i64;
+    initializers.push(TensorProto {
+        dims: vec![4],
+        data_type: INT64,
+        name: "image_shape".into(),
+        raw_data: [-1i64, 1, side, side].iter().flat_map(|v| v.to_le_bytes()).collect(),
+    });
+    nodes.push(node("Reshape", &[x, "image_shape"], "image"));
+    let mut y = "image".to_string();
+    for (l, (layer, c)) in convs.iter().enumerate() {
+        let (w, b) = (format!("conv{l}.weight"), format!("conv{l}.bias"));
+        initializers.push(tensor(&w, &[c.out_ch, c.in_ch, c.k, c.k], &layer.w));
+        initializers.push(tensor(&b, &[c.out_ch], &layer.b));
+        let out = format!("conv{l}");
+        let mut conv = node("Conv", &[&y, &w, &b], &out);
+        conv.attribute = vec![ints("kernel_shape", &[c.k as i64, c.k as i64]), ints("strides", &[1, 1])];
+        nodes.push(conv);
+        y = format!("conv{l}.relu");
+        nodes.push(node("Relu", &[&out], &y));
     }
-    let (features, classes) = (weights.layers[0].fan_in, weights.layers[weights.layers.len() - 1].fan_out);
+    let mut pool = node("MaxPool", &[&y], "pooled");
+    let window = POOL as i64;
+    pool.attribute = vec![ints("kernel_shape", &[window, window]), ints("strides", &[window, window])];
+    nodes.push(pool);
+    nodes.push(node("Flatten", &["pooled"], "flat"));
+    "flat".into()
+}
+
+/// The ONNX model of a classifier's `weights` (θ ⊙ m: pruned weights are zero; convs, then an MLP), its input
+/// first multiplied by `input_scale` where the lab scales raw inputs (an image set's 1 / its largest pixel
+/// value), and `metadata` (the link, the round) in its properties. Refused for the transformer, which this
+/// writer does not draw yet.
+pub fn write(weights: &Weights, input_scale: Option<f32>, metadata: &[(&str, String)]) -> Result<Vec<u8>, String> {
+    if weights.layers.is_empty() || weights.layers.iter().any(|l| l.role != Role::Layer) {
+        return Err("the ONNX export draws a classifier (convs, then an MLP); this network is the transformer".into());
+    }
+    let features = match weights.layers[0].conv {
+        Some(c) => c.side * c.side,
+        None => weights.layers[0].fan_in,
+    };
+    let classes = weights.layers[weights.layers.len() - 1].fan_out;
     let mut nodes = Vec::new();
     let mut initializers = Vec::new();
     let mut x = "input".to_string();
@@ -177,8 +235,10 @@ pub fn write(weights: &Weights, input_scale: Option<f32>, metadata: &[(&str, Str
         nodes.push(node("Mul", &["input", "input_scale"], "scaled"));
         x = "scaled".into();
     }
-    let last = weights.layers.len() - 1;
-    for (l, layer) in weights.layers.iter().enumerate() {
+    x = conv_front(weights, &x, &mut nodes, &mut initializers);
+    let dense: Vec<_> = weights.layers.iter().filter(|l| l.conv.is_none()).collect();
+    let last = dense.len() - 1;
+    for (l, layer) in dense.into_iter().enumerate() {
         let (w, b) = (format!("layer{l}.weight"), format!("layer{l}.bias"));
         initializers.push(tensor(&w, &[layer.fan_in, layer.fan_out], &layer.w));
         initializers.push(tensor(&b, &[layer.fan_out], &layer.b));

@@ -1,7 +1,7 @@
 //! A classifier's ticket as an ONNX model (opset 17): its forward pass (convs, a max-pool, then the MLP) with the
 //! trained weights, the pruned ones exactly zero, and the input scaling the lab applies inside the graph, so raw
-//! inputs go in as they are (an image set's raw pixel values; a 2D set's point, which the lab feeds as it is). Input `input` `[N, features]`,
-//! output `logits` `[N, classes]`; the experiment's link in the model's metadata.
+//! inputs go in as they are (an image set's raw pixel values; a 2D set's point, which the lab feeds as it is).
+//! Input `input` `[N, features]`, output `logits` `[N, classes]`; the experiment's link in the model's metadata.
 //!
 //! The protobuf is written by prost (tokio-rs's, the Rust protobuf crate most used) from the message types below:
 //! the subset of onnx.proto (ONNX 1.17) a dense network needs, each field with onnx.proto's own number, so a

@@ -245,6 +245,24 @@ fn python() -> std::path::PathBuf {
     python
 }
 
+/// Write an exported `file` (named `name`) and its `case` (rows and the lab's outputs) to a folder of their own, run
+/// tests/python/`script` on them in the project's Python, and return the JSON line it prints; the script's
+/// refusal (a prediction that differs, a logit off by more than 1e-5) fails the test with its output.
+fn read_back(script: &str, name: &str, file: &[u8], case: &serde_json::Value) -> serde_json::Value {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("ltl-export-{}-{call}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ticket, rows) = (dir.join(name), dir.join("case.json"));
+    std::fs::write(&ticket, file).unwrap();
+    std::fs::write(&rows, case.to_string()).unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python").join(script);
+    let out = std::process::Command::new(python()).arg(script).arg(&ticket).arg(&rows).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{name}: {said}{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(said.trim()).unwrap()
+}
+
 #[test]
 fn the_safetensors_file_gives_the_lab_s_predictions_read_by_the_safetensors_package() {
     use lottery_ticket_lab::engine::Experiment;
@@ -262,19 +280,10 @@ fn the_safetensors_file_gives_the_lab_s_predictions_read_by_the_safetensors_pack
     let theta0 = Weights::theta0(&short);
     let link = "?preset=spiral&seed=2&rounds=2&steps=200";
     let file = torch_export::write(&trained, &round.mask, &theta0, &[("link", link.to_string())]).unwrap();
-    let dir = std::env::temp_dir().join(format!("ltl-export-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (ticket, case) = (dir.join("ticket.safetensors"), dir.join("case.json"));
-    std::fs::write(&ticket, file).unwrap();
     let rows = data.test.len();
     let logits = dense_logits(&trained, &round.mask, &data.test.x, rows);
-    let json = serde_json::json!({"features": data.features, "x": data.test.x, "logits": logits});
-    std::fs::write(&case, json.to_string()).unwrap();
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_safetensors.py");
-    let out = std::process::Command::new(python()).arg(script).arg(&ticket).arg(&case).output().unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
-    let read: serde_json::Value = serde_json::from_str(said.trim()).unwrap();
+    let case = serde_json::json!({"features": data.features, "x": data.test.x, "logits": logits});
+    let read = read_back("check_safetensors.py", "ticket.safetensors", &file, &case);
     assert_eq!(read["rows"], rows);
     assert_eq!(read["kept"], round.mask.remaining());
     assert_eq!(read["link"], link);
@@ -298,19 +307,10 @@ fn the_onnx_model_gives_the_lab_s_predictions_in_onnx_runtime_from_raw_pixels() 
     assert!(raw.iter().zip(&data.test.x).all(|(r, v)| r / 16.0 == *v), "the test rows are whole pixel values / 16");
     let link = "?preset=digits&rounds=1&steps=100";
     let model = onnx_export::write(&trained, Some(1.0 / 16.0), &[("link", link.to_string())]).unwrap();
-    let dir = std::env::temp_dir().join(format!("ltl-onnx-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (ticket, case) = (dir.join("ticket.onnx"), dir.join("case.json"));
-    std::fs::write(&ticket, model).unwrap();
     let rows = data.test.len();
     let logits = dense_logits(&trained, &round.mask, &data.test.x, rows);
-    std::fs::write(&case, serde_json::json!({"features": data.features, "x": raw, "logits": logits}).to_string())
-        .unwrap();
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_onnx.py");
-    let out = std::process::Command::new(python()).arg(script).arg(&ticket).arg(&case).output().unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
-    let read: serde_json::Value = serde_json::from_str(said.trim()).unwrap();
+    let case = serde_json::json!({"features": data.features, "x": raw, "logits": logits});
+    let read = read_back("check_onnx.py", "ticket.onnx", &model, &case);
     assert_eq!((read["rows"].clone(), read["link"].clone()), (rows.into(), link.into()));
     assert_eq!(read["same_predictions"], true);
 }
@@ -337,16 +337,8 @@ fn the_actor_and_the_generator_run_sparse_and_read_back_from_safetensors() {
             assert!((g - d).abs() <= REL * d.abs().max(1.0), "{preset}: sparse {g}, dense {d}");
         }
         let file = torch_export::write(&w, &mask, &Weights::theta0(&c), &[("link", format!("?preset={preset}"))]);
-        let dir = std::env::temp_dir().join(format!("ltl-export-{preset}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let (ticket, case) = (dir.join("ticket.safetensors"), dir.join("case.json"));
-        std::fs::write(&ticket, file.unwrap()).unwrap();
-        std::fs::write(&case, serde_json::json!({"features": widths[0], "x": x, "logits": want}).to_string()).unwrap();
-        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_safetensors.py");
-        let out = std::process::Command::new(python()).arg(script).arg(&ticket).arg(&case).output().unwrap();
-        let said = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{preset}: {said}{}", String::from_utf8_lossy(&out.stderr));
-        let read: serde_json::Value = serde_json::from_str(said.trim()).unwrap();
+        let case = serde_json::json!({"features": widths[0], "x": x, "logits": want});
+        let read = read_back("check_safetensors.py", &format!("{preset}.safetensors"), &file.unwrap(), &case);
         assert_eq!((read["rows"].clone(), read["kept"].clone()), (batch.into(), mask.remaining().into()), "{preset}");
     }
 }
@@ -375,15 +367,7 @@ fn a_conv_net_as_onnx_gives_the_lab_s_outputs_in_onnx_runtime() {
     let scaled: Vec<f32> = raw.iter().map(|p| p * scale).collect();
     let logits = dense_logits(&w, &mask, &scaled, rows);
     let model = onnx_export::write(&w, Some(scale), &[("link", "?preset=conv2-fashion".into())]).unwrap();
-    let dir = std::env::temp_dir().join(format!("ltl-onnx-conv-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (ticket, case) = (dir.join("ticket.onnx"), dir.join("case.json"));
-    std::fs::write(&ticket, model).unwrap();
-    std::fs::write(&case, serde_json::json!({"features": features, "x": raw, "logits": logits}).to_string()).unwrap();
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_onnx.py");
-    let out = std::process::Command::new(python()).arg(script).arg(&ticket).arg(&case).output().unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
-    let read: serde_json::Value = serde_json::from_str(said.trim()).unwrap();
+    let case = serde_json::json!({"features": features, "x": raw, "logits": logits});
+    let read = read_back("check_onnx.py", "conv.onnx", &model, &case);
     assert_eq!((read["rows"].clone(), read["same_predictions"].clone()), (rows.into(), true.into()));
 }

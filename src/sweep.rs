@@ -314,6 +314,7 @@ pub(crate) fn train_on(
     }
     .map_err(|e| e.to_string())?;
     let mut experiment = Experiment::new(config.clone(), data, &device).map_err(|e| e.to_string())?;
+    experiment.set_ticket_link(url::ticket_link(config));
     pollster::block_on(experiment.run_to_end(usize::MAX, |_| {})).map_err(|e| e.to_string())?;
     Ok(experiment.report(&name))
 }

@@ -57,7 +57,7 @@ pub struct UrlState {
 }
 
 /// The guided tour's steps (the page's `ui::panels::tour`).
-pub const TOUR_STEPS: usize = 6;
+pub const TOUR_STEPS: usize = 7;
 /// `tour=` takes 0 (no tour) to the last step.
 const TOUR: Bounds<usize> = Bounds::new(0, TOUR_STEPS);
 /// `workers=` takes 0 (one per core) to the most a page starts.
@@ -718,6 +718,12 @@ pub fn names(query: &str, key: &str) -> bool {
 }
 
 /// Write the full state as a query string (without `?`), keys in table order.
+/// The link of an experiment with `config` and nothing else set: what a ticket's files carry in their header
+/// (the page's download, `lottery export`) and so what each round's `ticket_bytes` counts.
+pub fn ticket_link(config: &ExperimentConfig) -> String {
+    format!("?{}", encode(&UrlState { config: config.clone(), ..UrlState::default() }))
+}
+
 pub fn encode(state: &UrlState) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     let defaults = UrlState::default();

@@ -17,6 +17,8 @@ fn shipped_sets_load_with_their_shapes() {
         let s = data::decode_image_set(file, &std::fs::read(path(file)).unwrap()).unwrap();
         assert_eq!((s.len(), s.features, s.classes), (n, px, 10), "{name:?}");
         assert!(s.x.iter().all(|v| (0.0..=1.0).contains(v)));
+        // The largest value the file stores (header byte 12), which an exported ONNX graph divides by.
+        assert_eq!(name.stored_max(), Some(std::fs::read(path(file)).unwrap()[12]), "{name:?}");
         // Every class is present in the first 1,000 (the files are shuffled).
         let mut seen = [false; 10];
         s.y.iter().take(1000).for_each(|&y| seen[y as usize] = true);

@@ -187,6 +187,8 @@ fn a_round_trained_again_is_the_round_the_experiment_trained_bit_for_bit() {
     let c = tiny(4);
     let data = dataset(&c);
     let mut e = Experiment::new(c.clone(), data.clone(), &cpu()).unwrap();
+    let link = lottery_ticket_lab::url::ticket_link(&c);
+    e.set_ticket_link(link.clone());
     block_on(e.run_to_end(500, |_| {})).unwrap();
     let mut rounds = e.reports().to_vec();
     let last = rounds.len() - 1;
@@ -196,6 +198,14 @@ fn a_round_trained_again_is_the_round_the_experiment_trained_bit_for_bit() {
         w.layers.iter().flat_map(|l| l.w.iter().chain(&l.b)).map(|v| v.to_bits()).collect()
     };
     assert_eq!(bits(&again), bits(&kept));
+    // What the page downloads: the experiment's last ticket as trained, and the report's bytes are its files'.
+    let (trained, mask) = e.trained_ticket().expect("the last round's ticket");
+    assert_eq!((bits(trained), mask), (bits(&kept), &rounds[last].mask));
+    let quoted = rounds[last].ticket_bytes.clone().expect("every round measures its files");
+    for p in Precision::ALL {
+        assert_eq!(quoted.compact(p), compact::write(&kept, mask, p, &link).len(), "{p:?}");
+    }
+    assert!(rounds.iter().all(|r| r.ticket_bytes.is_some()));
 }
 
 /// The compact file's length as its layout says, counted here from the mask alone: magic, header, per layer the

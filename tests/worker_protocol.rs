@@ -56,6 +56,7 @@ fn a_round_crosses_to_the_page_bit_for_bit() {
         checkpoint: Box::new(checkpoint.clone()),
         compact: compact.clone(),
         chunk_ms: 12.5,
+        ticket: Some("TFRMQw".into()),
     };
     let back: FromWorker = serde_json::from_str(&serde_json::to_string(&sent).unwrap()).unwrap();
     assert_eq!(back, sent);

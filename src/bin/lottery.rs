@@ -402,6 +402,9 @@ mod cli {
             };
             report.backend = backend_name.clone();
             print!("{}", table(&report));
+            if let Some(saves) = export::bytes_table(&report.rounds) {
+                print!("\nWhat the ticket saves, as files (bytes; `lottery export` writes them):\n{saves}");
+            }
             let headline = report.config.task_row().headline();
             print!("{}", verdict_text(&Verdict::of_reports(headline, &report.rounds)));
             let p = &report.config.prune;
@@ -580,7 +583,9 @@ mod cli {
         chunk: usize,
     ) -> Result<Report, String> {
         let mut bars = RoundBars::of(&config);
+        let link = url::ticket_link(&config);
         let mut experiment = Experiment::new(config, data, device).map_err(|e| e.to_string())?;
+        experiment.set_ticket_link(link);
         pollster::block_on(experiment.run_to_end(chunk, |event| match event {
             Event::Progress(p) => bars.progress(p),
             Event::RoundDone(r) => bars.round_done(r),

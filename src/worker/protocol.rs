@@ -159,7 +159,8 @@ pub enum FromWorker {
     /// A round finished: its report, and the replicate's checkpoint after it,
     /// also in the compact form the page saves (`Checkpoint::to_compact`,
     /// made here so the page does not compress it). `chunk_ms`: the chunk
-    /// that ended the round (its last steps, evaluation, readback, next mask).
+    /// that ended the round (its last steps, evaluation, readback, next mask). `ticket`: the round's trained
+    /// ticket as the compact f32 file (base64), bit for bit what trained: the page downloads and runs it.
     Round {
         run: u32,
         replicate: usize,
@@ -167,6 +168,7 @@ pub enum FromWorker {
         checkpoint: Box<Checkpoint>,
         compact: String,
         chunk_ms: f64,
+        ticket: Option<String>,
     },
     /// The replicate trained its last round.
     ReplicateDone { run: u32, replicate: usize },

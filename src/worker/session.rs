@@ -5,6 +5,8 @@
 
 use std::cell::Cell;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use gloo_timers::future::TimeoutFuture;
 
 use burn::tensor::Device;
@@ -13,10 +15,11 @@ use wasm_bindgen::JsValue;
 use crate::engine::lottery::controls::ControlTraining;
 use crate::engine::lottery::controls::Phase;
 use crate::engine::networks::shapes::SMALL_NET_WEIGHTS;
+use crate::engine::records::compact::{self, Precision};
 use crate::engine::records::replicates;
 use crate::engine::tasks::{Task, View};
 use crate::engine::{Choice, Dataset, EngineError, Event, Experiment, ExperimentConfig, Progress, Weights, device};
-use crate::url::BackendChoice;
+use crate::url::{self, BackendChoice};
 
 use super::backend;
 use super::global::now_ms;
@@ -166,6 +169,7 @@ impl Session {
         let data = self.experiment.data().clone();
         let apart = self.experiment.controls_apart();
         self.experiment = Experiment::resume(checkpoint, data, &device::cpu()).map_err(|e| e.to_string())?;
+        self.experiment.set_ticket_link(url::ticket_link(self.experiment.config()));
         if apart {
             self.experiment.train_controls_apart();
         }
@@ -226,6 +230,7 @@ pub async fn run(start: Start, flags: &Flags, post: &dyn Fn(FromWorker)) -> Resu
                 None => Experiment::new(config, data, &device),
             };
             let mut experiment = experiment.map_err(|e| e.to_string())?;
+            experiment.set_ticket_link(url::ticket_link(experiment.config()));
             if controls_apart {
                 experiment.train_controls_apart();
             }
@@ -288,7 +293,12 @@ async fn train_rounds(mut session: Session, flags: &Flags, post: &dyn Fn(FromWor
             Event::RoundDone(report) => {
                 let checkpoint = session.experiment.checkpoint(session.kind.as_str());
                 let compact = checkpoint.to_compact();
-                post(FromWorker::Round { run, replicate, report, checkpoint: Box::new(checkpoint), compact, chunk_ms });
+                let ticket = session.experiment.trained_ticket().map(|(weights, mask)| {
+                    let link = url::ticket_link(session.experiment.config());
+                    BASE64.encode(compact::write(weights, mask, Precision::F32, &link))
+                });
+                let checkpoint = Box::new(checkpoint);
+                post(FromWorker::Round { run, replicate, report, checkpoint, compact, chunk_ms, ticket });
                 if flags.pause_after_round.replace(false) {
                     flags.pause.set(true);
                 }

@@ -88,23 +88,17 @@ pub fn run(
         eprintln!("training round {round}'s ticket again from θ0 ⊙ m on {backend} (the file keeps its mask only)");
     }
     let weights = pollster::block_on(savings::trained_ticket(config, &source.rounds, round, &data, &device))?;
-    let state = url::UrlState { config: config.clone(), ..url::UrlState::default() };
-    let link = format!("?{}", url::encode(&state));
+    let link = url::ticket_link(config);
     let remaining = r.weights_remaining * 100.0;
     let (bytes, what) = match file.format {
         Format::Sparse => (compact::write(&weights, &r.mask, file.precision, &link), file.precision.name()),
         Format::Safetensors => {
-            let metadata = [
-                ("link", link.clone()),
-                ("round", round.to_string()),
-                ("weights_remaining", format!("{:.6}", r.weights_remaining)),
-                ("modules", torch_export::module_names(&weights).join(",")),
-            ];
+            let metadata = torch_export::metadata(&link, round, r.weights_remaining, &weights);
             (torch_export::write(&weights, &r.mask, &Weights::theta0(config), &metadata)?, "safetensors")
         }
         Format::Onnx => {
             let metadata = [("link", link.clone()), ("round", round.to_string())];
-            (onnx_export::write(&weights, raw_input_scale(config, data_dir)?, &metadata)?, "ONNX")
+            (onnx_export::write(&weights, onnx_export::raw_input_scale(config)?, &metadata)?, "ONNX")
         }
     };
     let out = &file.out;
@@ -145,25 +139,6 @@ pub fn run(
         false => print!("{}", tables(&saved, data.test.len())),
     }
     Ok(())
-}
-
-/// What the lab multiplies a raw input by: an image set's 1 / its largest pixel value (the file's header says it:
-/// byte 12, `data::decode_image_set`); None for a 2D set, whose points go in as they are. Own data is scaled
-/// per column from the imported file, which the ONNX graph does not carry yet: refused.
-fn raw_input_scale(config: &engine::ExperimentConfig, data_dir: &Path) -> Result<Option<f32>, String> {
-    const MAX_PIXEL_BYTE: usize = 12;
-    if config.own_shape().is_some() {
-        return Err("own data is scaled per column by the lab; the ONNX graph does not carry that yet".into());
-    }
-    match config.data.dataset.file_name() {
-        None => Ok(None),
-        Some(name) => {
-            let path = data_dir.join(name);
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let max = *bytes.get(MAX_PIXEL_BYTE).ok_or_else(|| format!("{}: too short", path.display()))?;
-            Ok(Some(1.0 / max as f32))
-        }
-    }
 }
 
 /// The bytes, the accuracies and the times as Markdown.
@@ -216,4 +191,30 @@ fn median_micros(batch: usize, mut pass: impl FnMut() -> Result<(), String>) -> 
     }
     times.sort_by(f64::total_cmp);
     Ok(times[TIMED_PASSES / 2])
+}
+
+/// Every round's ticket as files, in bytes (the report's `ticket_bytes`), for `lottery run`; None when no round
+/// measured them.
+pub fn bytes_table(rounds: &[engine::RoundReport]) -> Option<String> {
+    let mut out = String::from(
+        "| round | weights remaining % | dense f32 | dense gzipped | compact f32 | compact f16 | compact int8 | \
+         int8 of dense |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let mut any = false;
+    for r in rounds {
+        let Some(b) = &r.ticket_bytes else { continue };
+        any = true;
+        let int8 = b.compact(Precision::Int8);
+        out += &format!(
+            "| {} | {:.2} | {} | {} | {} | {} | {int8} | 1/{:.1} |\n",
+            r.round,
+            r.weights_remaining * 100.0,
+            b.dense_f32,
+            b.dense_gzip,
+            b.compact_f32,
+            b.compact_f16,
+            b.dense_f32 as f64 / int8.max(1) as f64
+        );
+    }
+    any.then_some(out)
 }

@@ -87,6 +87,16 @@ impl DatasetName {
         }
     }
 
+    /// The largest raw value an image set's file stores (its header says so; tests/data_files.rs checks each):
+    /// the lab feeds pixel / this, and an exported ONNX graph divides raw pixels by it. None for other sets.
+    pub fn stored_max(self) -> Option<u8> {
+        match self {
+            Self::Digits => Some(16),
+            Self::Mnist | Self::Fashion => Some(255),
+            _ => None,
+        }
+    }
+
     /// Input width of the network: 2 for the plane, pixels for images
     /// (own data: the configuration's `data.own`, see `ExperimentConfig::features`).
     pub fn features(self) -> usize {

@@ -13,6 +13,7 @@ use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::train::RunSummary;
 use crate::engine::networks::shapes::SMALL_NET_WEIGHTS;
 use crate::engine::networks::weights::Weights;
+use crate::engine::records::ticket_bytes::Bytes;
 
 /// What one round found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -53,6 +54,10 @@ pub struct RoundReport {
     /// [`SERIALISE_TRAINED_WEIGHTS`]), so a reload draws them again.
     #[serde(default, skip_serializing_if = "not_drawn")]
     pub trained: Option<Weights>,
+    /// The trained ticket's sizes as files (dense f32, gzipped, the compact form at each precision), the compact
+    /// files carrying the experiment's link as the page and `lottery export` write them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_bytes: Option<Bytes>,
 }
 
 impl RoundReport {

@@ -19,6 +19,7 @@ use crate::engine::lottery::supermask;
 use crate::engine::lottery::train::TrainRun;
 use crate::engine::networks::weights::Weights;
 use crate::engine::records::checkpoint::Checkpoint;
+use crate::engine::records::ticket_bytes::Bytes;
 use crate::engine::records::ticket_format;
 
 /// Where the experiment stands.
@@ -90,6 +91,10 @@ pub struct Experiment {
     steps_done: usize,
     /// The controls train elsewhere ([`Self::train_controls_apart`]).
     controls_apart: bool,
+    /// The link the ticket's compact files carry in their header ([`Self::with_ticket_link`]); empty: none.
+    ticket_link: String,
+    /// The last round's ticket as trained (before the next mask): what the page downloads and runs.
+    last_trained: Option<Weights>,
 }
 
 impl Experiment {
@@ -109,7 +114,22 @@ impl Experiment {
             reports: Vec::new(),
             steps_done: 0,
             controls_apart: false,
+            ticket_link: String::new(),
+            last_trained: None,
         })
+    }
+
+    /// The experiment's link, written into the header of the ticket's compact files, so each round's
+    /// `ticket_bytes` is the length of the file the page and `lottery export` write (`url::ticket_link`).
+    pub fn set_ticket_link(&mut self, link: String) {
+        self.ticket_link = link;
+    }
+
+    /// The last finished round's ticket as trained, with its mask (None before the first round, and after a
+    /// resume until a round trains).
+    pub fn trained_ticket(&self) -> Option<(&Weights, &Mask)> {
+        let mask = &self.reports.last()?.mask;
+        self.last_trained.as_ref().map(|w| (w, mask))
     }
 
     pub fn config(&self) -> &ExperimentConfig {
@@ -318,7 +338,9 @@ impl Experiment {
             mask: self.mask.clone(),
             early_bird,
             trained: keep,
+            ticket_bytes: Some(Bytes::of(&trained, &self.mask, &self.ticket_link)),
         });
+        self.last_trained = Some(trained);
         self.after_run(None, report, prune_from).await
     }
 

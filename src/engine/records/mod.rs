@@ -1,19 +1,18 @@
 //! What an experiment leaves behind: a checkpoint or ticket file to go on
 //! from ([`checkpoint`]), the spread of replicates ([`replicates`]), runs kept
 //! side by side ([`pinned_runs`]) and a sweep's merged table ([`sweep_summary`]); the ticket file's tag and
-//! refusals ([`ticket_format`]); what the run showed ([`verdict`]); the ticket as a compact file ([`compact`]) and
-//! what it saves in bytes and how its sparse form predicts ([`savings`]); natively, the ticket as PyTorch's pruning
-//! leaves it, in safetensors (`torch_export`), and as an ONNX model (`onnx_export`).
+//! refusals ([`ticket_format`]); what the run showed ([`verdict`]); the ticket as a compact file ([`compact`]),
+//! its sizes as files ([`ticket_bytes`]) and how its sparse form predicts ([`savings`]); the ticket as PyTorch's
+//! pruning leaves it, in safetensors ([`torch_export`]), and as an ONNX model ([`onnx_export`]).
 
 pub mod checkpoint;
 pub mod compact;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod onnx_export;
 pub mod pinned_runs;
 pub mod replicates;
 pub mod savings;
 pub mod sweep_summary;
+pub mod ticket_bytes;
 pub mod ticket_format;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod torch_export;
 pub mod verdict;

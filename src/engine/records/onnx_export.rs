@@ -11,6 +11,7 @@
 
 use prost::Message;
 
+use crate::engine::config::ExperimentConfig;
 use crate::engine::networks::shapes::{POOL, Role};
 use crate::engine::networks::weights::Weights;
 
@@ -212,6 +213,16 @@ fn conv_front(weights: &Weights, x: &str, nodes: &mut Vec<NodeProto>, initialize
     nodes.push(pool);
     nodes.push(node("Flatten", &["pooled"], "flat"));
     "flat".into()
+}
+
+/// What the lab multiplies a raw input by: an image set's 1 / its largest stored value
+/// ([`DatasetName::stored_max`](crate::engine::DatasetName::stored_max)); None for a 2D set, whose points go in as
+/// they are. Own data is scaled per column from the imported file, which the graph does not carry yet: refused.
+pub fn raw_input_scale(config: &ExperimentConfig) -> Result<Option<f32>, String> {
+    if config.own_shape().is_some() {
+        return Err("own data is scaled per column by the lab; the ONNX graph does not carry that yet".into());
+    }
+    Ok(config.data.dataset.stored_max().map(|max| 1.0 / f32::from(max)))
 }
 
 /// The ONNX model of a classifier's `weights` (θ ⊙ m: pruned weights are zero; convs, then an MLP), its input

@@ -16,11 +16,8 @@ use crate::engine::networks::model::MaskedNet;
 use crate::engine::networks::sparse::SparseMlp;
 use crate::engine::networks::weights::Weights;
 use crate::engine::records::compact::{self, Precision};
+pub use crate::engine::records::ticket_bytes::Bytes;
 
-/// gzip's header and trailer around a deflate stream (RFC 1952: 10 bytes, then CRC-32 and length).
-const GZIP_FRAME: usize = 18;
-/// zlib's default level, what `gzip` uses.
-const GZIP_LEVEL: u8 = 6;
 /// Steps a retraining runs between yields (natively nothing waits on it).
 const RETRAIN_CHUNK: usize = 1_000;
 
@@ -54,44 +51,6 @@ pub async fn trained_ticket(
         run.advance(data, RETRAIN_CHUNK).await.map_err(|e| e.to_string())?;
     }
     run.model().to_weights().await.map_err(|e| e.to_string())
-}
-
-/// A network's sizes as files, in bytes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Bytes {
-    /// Every weight and bias as f32, the zeros included: the dense matrix the lab trains.
-    pub dense_f32: usize,
-    /// The same, gzipped (deflate at level 6 plus gzip's frame): the usual size of a "pruned model".
-    pub dense_gzip: usize,
-    /// The compact file at each precision: f32, f16, int8.
-    pub compact_f32: usize,
-    pub compact_f16: usize,
-    pub compact_int8: usize,
-}
-
-impl Bytes {
-    pub fn of(weights: &Weights, mask: &Mask, link: &str) -> Self {
-        let dense: Vec<u8> =
-            weights.layers.iter().flat_map(|l| l.w.iter().chain(&l.b)).flat_map(|v| v.to_le_bytes()).collect();
-        let gzip = miniz_oxide::deflate::compress_to_vec(&dense, GZIP_LEVEL).len() + GZIP_FRAME;
-        let compact = |p: Precision| compact::write(weights, mask, p, link).len();
-        Self {
-            dense_f32: dense.len(),
-            dense_gzip: gzip,
-            compact_f32: compact(Precision::F32),
-            compact_f16: compact(Precision::F16),
-            compact_int8: compact(Precision::Int8),
-        }
-    }
-
-    /// The compact file's bytes at `precision`.
-    pub fn compact(&self, precision: Precision) -> usize {
-        match precision {
-            Precision::F32 => self.compact_f32,
-            Precision::F16 => self.compact_f16,
-            Precision::Int8 => self.compact_int8,
-        }
-    }
 }
 
 /// How a form of the ticket predicts the test rows, beside the masked dense network on the lab's device.

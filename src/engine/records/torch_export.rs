@@ -26,6 +26,17 @@ pub const FORMAT: &str = "lottery-ticket-lab/torch-prune";
 const LAYER_AND_RELU: usize = 2;
 const POOL_AND_FLATTEN: usize = 2;
 
+/// The file's metadata as the page and `lottery export` write it: the experiment's link, the round, the share of
+/// weights kept, and the modules' names in order.
+pub fn metadata(link: &str, round: usize, weights_remaining: f64, weights: &Weights) -> Vec<(&'static str, String)> {
+    vec![
+        ("link", link.to_string()),
+        ("round", round.to_string()),
+        ("weights_remaining", format!("{weights_remaining:.6}")),
+        ("modules", module_names(weights).join(",")),
+    ]
+}
+
 /// Each layer's module name: its `nn.Sequential` index for a classifier, its role for the transformer's parts.
 pub fn module_names(weights: &Weights) -> Vec<String> {
     let mut index = 0;

@@ -247,6 +247,11 @@ def print_table(r):
               f"({mt['long_tasks']} tasks over 50 ms, {fmt(mt['blocked_s'], '', 1)} s of {fmt(mt['wall_s'], '', 1)} s blocked)")
         print(f"main_thread_click_wait_ms[lenet-mnist round]: {fmt(mt['longest_click_wait_ms'], '', 0)}  "
               f"(the longest of {mt['clicks']} clicks, one every 500 ms)")
+    tp = b.get("ticket_pad")
+    if tp:
+        print(f"ticket_batch1_speedup_page_cpu: {fmt(tp['speedup'])}  (LeNet-300-100 at {tp['weights_remaining_pct']}% "
+              f"on the pad: dense {fmt(tp['dense_us'])} µs, sparse {fmt(tp['sparse_us'])} µs per input; compact int8 "
+              f"{tp['compact_int8_bytes']:,} B of dense f32 {tp['dense_f32_bytes']:,} B)")
     if b.get("auto_spiral"):
         print(f"auto on spiral here: {b['auto_spiral']['backend']}")
     t = r.get("ticket")

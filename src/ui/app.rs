@@ -19,11 +19,13 @@ use crate::ui::drawing::charts::{
     AccuracyChart, EarlyBirdChart, EarlyStopChart, GeneralisationChart, GeneraliseChart, HeadlineChart, LossChart,
     QualityChart, SparsityChart, SweepChart,
 };
+use crate::ui::drawing::savings_chart::SavingsChart;
 use crate::ui::panels::advanced::Advanced;
 use crate::ui::panels::glossary::Glossary;
 use crate::ui::panels::pinned::{self, PinnedPanel};
 use crate::ui::panels::rounds_table::RoundsTable;
 use crate::ui::panels::stability_panel::StabilityPanel;
+use crate::ui::panels::ticket_panel::TicketPanel;
 use crate::ui::panels::tour::{self, TourPanel};
 use crate::ui::panels::transfer::TransferPanel;
 use crate::ui::panels::verdict::VerdictBox;
@@ -351,7 +353,9 @@ fn MiddleColumn(
                 own=lab.own_data />
             <ReplicateNote lab=lab />
             <RoundsTable finished=finished figure=headline
-                learns_from_rows=Signal::derive(move || config.with(|c| c.task_row().learns_from_rows)) />
+                learns_from_rows=Signal::derive(move || config.with(|c| c.task_row().learns_from_rows))
+                reports=lab.rounds />
+            <TicketPanel config=config rounds=lab.rounds files=lab.tickets selected=selected />
             <TransformerView config=config masks=masks selected=selected />
             <Show when=move || shows(View::InputsKept)>
                 <InputsKept rounds=lab.rounds selected=selected />
@@ -411,6 +415,7 @@ fn ChartsColumn(
             <Show when=move || !class_mode.get()>
                 <MainChart config=config finished=finished pinned=pinned />
             </Show>
+            <SavingsChart rounds=lab.rounds />
             <Show when=move || shows(View::Coverage)>
                 <QualityChart finished=finished pinned=pinned />
             </Show>

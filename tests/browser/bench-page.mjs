@@ -2,6 +2,7 @@
 //   node tests/browser/bench-page.mjs            everything but the whole lenet-mnist preset
 //   BENCH_LENET=1 node tests/browser/bench-page.mjs   also the whole lenet-mnist preset (minutes)
 //   BENCH_ONLY=webgpu (or cpu) node tests/browser/bench-page.mjs   one half
+//   BENCH_ONLY=ticket-pad node tests/browser/bench-page.mjs   only the ticket pad: LeNet's 3.6% ticket, batch 1
 //   BENCH_ONLY=main-thread node tests/browser/bench-page.mjs   only the main thread during a lenet-mnist round
 //   BENCH_ONLY=side-by-side node tests/browser/bench-page.mjs  only the lenet-mnist step against TensorFlow.js's
 //   BENCH_ONLY=workers node tests/browser/bench-page.mjs   only 1 worker against all cores (demo reps=5; BENCH_LENET=1: lenet-mnist)
@@ -28,6 +29,8 @@ import { launch, open, root, serve } from './harness.js';
 
 const STEP_RUNS = [100, 400];
 const GPU_RUNS = [6, 16];
+/** Steps per round of the ticket pad's LeNet (its 15 rounds of pruning, not a trained network: see ticketPad). */
+const PAD_STEPS = 20;
 
 /** Counts every WebGPU call that costs a round trip or an allocation. */
 function countWebgpu() {
@@ -223,6 +226,35 @@ async function webgpuPerStep(browser, base, name) {
   };
 }
 
+/**
+ * The ticket pad on the page's CPU path: LeNet-300-100 pruned the preset's 15 rounds to 3.6% with few steps per
+ * round (the kernels' time depends on the shapes, the surviving weights and which inputs are non-zero, not on how
+ * well it trained), then a digit drawn on the pad: the dense network of round 0 through the dense product and the
+ * ticket through the sparse kernel, each timed by the page over repeated passes (µs per input, batch 1).
+ */
+async function ticketPad(browser, base) {
+  const page = await browser.newPage();
+  await page.goto(`${base}?preset=lenet-mnist&steps=${PAD_STEPS}&eval=${PAD_STEPS}&reinit=0&random=0&backend=cpu`);
+  await page.waitForSelector('#train');
+  await page.click('#train');
+  await page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'done', null,
+    { timeout: 1_800_000, polling: 500 });
+  await page.locator('#ticket-pad').scrollIntoViewIfNeeded();
+  const box = await page.locator('#ticket-pad').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.5 - 0.01 * i), box.y + box.height * (0.2 + 0.05 * i));
+  await page.mouse.up();
+  await page.waitForSelector('.try-predictions tbody tr[data-micros]:not([data-micros=""])', { timeout: 60000 });
+  const rows = await page.$$eval('.try-predictions tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.micros)));
+  const remaining = await page.$eval('#rounds tbody tr:last-child .remaining', (td) => Number(td.textContent));
+  const int8 = await page.$eval('.ticket-sizes tr[data-form=compact-int8]', (tr) => Number(tr.dataset.bytes));
+  const dense = await page.$eval('.ticket-sizes tr[data-form=dense-f32]', (tr) => Number(tr.dataset.bytes));
+  await page.close();
+  return { weights_remaining_pct: remaining, dense_us: rows[0], sparse_us: rows[1], speedup: round(rows[0] / rows[1], 2),
+    compact_int8_bytes: int8, dense_f32_bytes: dense };
+}
+
 const server = await serve();
 // TensorFlow.js from bench/tfjs (scripts/bench.py installs it there; without it its figures are left out).
 const tfjsDir = join(root, 'bench', 'tfjs');
@@ -257,6 +289,13 @@ try {
     } finally {
       await cpu.close();
     }
+  } else if (only === 'ticket-pad') {
+    const cpu = await launch({ webgpu: false });
+    try {
+      out.ticket_pad = await ticketPad(cpu, server.url);
+    } finally {
+      await cpu.close();
+    }
   } else if (only === 'main-thread') {
     const cpu = await launch({ webgpu: false });
     try {
@@ -285,6 +324,8 @@ try {
     out.modular_preset_cpu = { wall_s: round(whole.wallMs / 1000, 1), backend: whole.backend };
     // The main thread while one lenet-mnist round trains (round 0: the dense network, 300 steps).
     out.main_thread_lenet = await mainThreadDuring(cpu, `${server.url}?preset=lenet-mnist&rounds=0&backend=cpu`);
+    // The ticket pad: LeNet's 3.6% ticket against the dense network, batch 1, on this page's CPU path.
+    out.ticket_pad = await ticketPad(cpu, server.url);
     // Side by side: the demo with 5 replicates on 1 worker and on every core.
     out.workers_demo_reps5 = await sideBySide(cpu, `${server.url}?preset=demo&reps=5&backend=cpu`, 900_000);
     if (process.env.BENCH_LENET === '1') {
@@ -296,7 +337,7 @@ try {
     await cpu.close();
   }
   }
-  if (!['cpu', 'main-thread', 'side-by-side', 'workers'].includes(only)) {
+  if (!['cpu', 'main-thread', 'side-by-side', 'workers', 'ticket-pad'].includes(only)) {
   const gpu = await launch({ webgpu: true });
   try {
     out.webgpu = [

@@ -109,11 +109,11 @@ test('the tour\'s sixth step runs the why experiments and quotes them as the Why
     const tour = await page.$eval('#tour-findings', (el) => el.textContent);
     const panel = await page.$eval('#why-findings', (el) => el.textContent);
     assert.equal(tour, panel, 'the step quotes what the panel says');
-    assert.match(await page.$eval('#tour h2', (el) => el.textContent), /step 6 of 6/);
+    assert.match(await page.$eval('#tour h2', (el) => el.textContent), /step 6 of 7/);
     const readouts = await page.$eval('#accuracy-chart', (el) => el.dataset.readouts);
     const round = tour.match(/At round (\d+)/)[1];
     assert.equal(await page.$eval('#round-slider', (el) => el.value), round, 'the drawing shows the round quoted');
-    assert.equal(await page.isDisabled('#tour-next'), true, 'the last step');
+    assert.equal(await page.isDisabled('#tour-next'), false, 'step 7, what the ticket is for, follows');
     assertQuotesItsRound(tour, readouts, await page.$eval('#supermask-chart', (el) => ({ ...el.dataset })));
     assert.deepEqual(errors, []);
   });

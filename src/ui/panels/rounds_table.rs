@@ -3,10 +3,13 @@
 
 use leptos::prelude::*;
 
+use crate::engine::RoundReport;
+use crate::engine::records::compact::Precision;
 use crate::engine::records::replicates::{NetworkSpread, RoundSpread, Spread};
 use crate::engine::tasks::row::{Figure, FigureKey, Unit};
 
 use crate::ui::Finished;
+use crate::ui::drawing::savings_chart::written_bytes;
 
 /// One row, as text.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +23,8 @@ struct RoundRow {
     /// The ticket's train accuracy and its generalisation gap (train − test, points).
     train: String,
     gap: String,
+    /// The ticket's compact int8 file (the first replicate's), and how many times smaller than dense f32.
+    file: String,
 }
 
 /// `mean` alone for one replicate, `mean ± sd` for several.
@@ -49,7 +54,18 @@ fn heads(figure: Figure) -> (String, String) {
     }
 }
 
-fn rows(finished: &Finished, figure: Figure) -> Vec<RoundRow> {
+/// Round `round`'s ticket as an int8 compact file, against the dense f32 network ("–" when not measured).
+fn file_cell(reports: &[RoundReport], round: usize) -> String {
+    match reports.get(round).and_then(|r| r.ticket_bytes.as_ref()) {
+        None => "–".into(),
+        Some(b) => {
+            let int8 = b.compact(Precision::Int8);
+            format!("{} (1/{:.0})", written_bytes(int8), b.dense_f32 as f64 / int8.max(1) as f64)
+        }
+    }
+}
+
+fn rows(finished: &Finished, figure: Figure, reports: &[RoundReport]) -> Vec<RoundRow> {
     let (scale, digits) = written(figure);
     let headline = |n: Option<&NetworkSpread>| cell(n.and_then(|n| n.figure(figure.key)).as_ref(), scale, digits);
     finished
@@ -64,6 +80,7 @@ fn rows(finished: &Finished, figure: Figure) -> Vec<RoundRow> {
             random: headline(r.random_mask.as_ref()),
             train: cell(r.ticket.train_accuracy.as_ref(), 100.0, 1),
             gap: cell(r.ticket.generalisation_gap.as_ref(), 100.0, 1),
+            file: file_cell(reports, r.round),
         })
         .collect()
 }
@@ -76,16 +93,18 @@ struct Columns {
     reinit: bool,
     random: bool,
     train: bool,
+    file: bool,
 }
 
 impl Columns {
-    fn of(finished: &Finished, learns_from_rows: bool) -> Self {
+    fn of(finished: &Finished, learns_from_rows: bool, reports: &[RoundReport]) -> Self {
         let any = |f: fn(&RoundSpread) -> bool| finished.spreads.iter().any(f);
         Self {
             early_stop: learns_from_rows,
             reinit: any(|r| r.reinit.is_some()),
             random: any(|r| r.random_mask.is_some()),
             train: learns_from_rows && any(|r| r.ticket.train_accuracy.is_some()),
+            file: reports.iter().any(|r| r.ticket_bytes.is_some()),
         }
     }
 }
@@ -98,10 +117,12 @@ pub fn RoundsTable(
     figure: Signal<Figure>,
     /// The task learns from rows ([`crate::engine::tasks::row::TaskRow::learns_from_rows`]).
     learns_from_rows: Signal<bool>,
+    /// The first replicate's rounds: their tickets' files.
+    reports: RwSignal<Vec<RoundReport>>,
 ) -> impl IntoView {
-    let table = Memo::new(move |_| finished.with(|f| rows(f, figure.get())));
+    let table = Memo::new(move |_| finished.with(|f| reports.with(|r| rows(f, figure.get(), r))));
     let heads = Memo::new(move |_| heads(figure.get()));
-    let columns = Memo::new(move |_| finished.with(|f| Columns::of(f, learns_from_rows.get())));
+    let columns = Memo::new(move |_| finished.with(|f| reports.with(|r| Columns::of(f, learns_from_rows.get(), r))));
     let shown = move |f: fn(&Columns) -> bool| columns.with(f);
     view! {
         <table id="rounds">
@@ -120,6 +141,10 @@ pub fn RoundsTable(
                     <th title="The ticket's accuracy on its own training rows">"ticket train %"</th>
                     <th title="Train minus test accuracy of the ticket, in points">"gap"</th>
                 </Show>
+                <Show when=move || shown(|c| c.file)>
+                    <th title="The ticket as the lab's compact file in int8, and how many times smaller than the \
+                        dense network's f32 weights (the first replicate's)">"ticket file"</th>
+                </Show>
             </tr></thead>
             <tbody>
                 {move || {
@@ -133,6 +158,7 @@ pub fn RoundsTable(
                             {c.reinit.then(|| view! { <td class="reinit">{r.reinit}</td> })}
                             {c.random.then(|| view! { <td class="random">{r.random}</td> })}
                             {c.train.then(|| view! { <td class="train">{r.train}</td><td class="gap">{r.gap}</td> })}
+                            {c.file.then(|| view! { <td class="file">{r.file}</td> })}
                         </tr>
                     }).collect::<Vec<_>>()
                 }}

@@ -1,5 +1,6 @@
-//! The guided tour: the paper in five steps on the demonstration preset, and
-//! a sixth that asks why the ticket wins (the Why panel's experiments).
+//! The guided tour: the paper in five steps on the demonstration preset, a
+//! sixth that asks why the ticket wins (the Why panel's experiments), and a
+//! seventh that shows what the ticket is for: a smaller file and fewer operations.
 //! Each step sets up a run and starts it; when the run is done, its
 //! paragraph quotes the figures this run produced (never canned ones).
 //! `?tour=N` opens step N, so a teacher can link to any step.
@@ -7,6 +8,7 @@
 use leptos::prelude::*;
 
 use crate::engine::lottery::why::{self, Score};
+use crate::engine::records::compact::Precision;
 use crate::engine::records::replicates;
 use crate::engine::records::verdict::Verdict;
 use crate::engine::{ExperimentConfig, RoundReport};
@@ -246,6 +248,29 @@ fn winning_findings(rounds: &[RoundReport]) -> Option<String> {
     ))
 }
 
+/// What the winning ticket is for: its file beside the dense network's.
+fn saves_findings(rounds: &[RoundReport]) -> Option<String> {
+    rounds.last().filter(|r| r.round == ExperimentConfig::default().prune.rounds)?;
+    let w = winning_round(rounds).or(rounds.last())?;
+    let b = w.ticket_bytes.as_ref()?;
+    let int8 = b.compact(Precision::Int8);
+    let weights = b.compact_without_link(Precision::Int8);
+    Some(format!(
+        "The ticket of round {} keeps {} of {} connections ({} of weights). As the lab's compact file in int8 it \
+         is {int8} bytes, of which {} are the experiment's link in its header: the network itself takes {weights} \
+         bytes, 1/{:.1} of the dense network's {} bytes of f32 weights (gzipped, the dense file is {} bytes). A \
+         sparse kernel does one multiply-add per surviving connection instead of one per weight.",
+        w.round,
+        w.remaining,
+        w.total,
+        pct(w.weights_remaining),
+        b.compact_link,
+        b.dense_f32 as f64 / weights.max(1) as f64,
+        b.dense_f32,
+        b.dense_gzip
+    ))
+}
+
 fn newest(_: &[RoundReport]) -> Option<usize> {
     None
 }
@@ -311,6 +336,17 @@ pub static STEPS: [Step; TOUR_STEPS] = [
         config: why_rounds,
         findings: why_findings,
         show_round: |rounds| why::telling_round(&why_spreads(rounds)).map(|r| r.round),
+    },
+    Step {
+        title: "What the ticket is for",
+        text: "The paper's first claim is efficiency: a ticket needs a fraction of the memory and of the \
+               arithmetic. Step 5's twelve rounds again; this time look at what the winning ticket saves.",
+        look: "The panel What the ticket saves: the ticket as a file in three precisions, beside the dense \
+               network's bytes, and Download this ticket. Click a point in the pad: the dense network and the \
+               ticket each classify it, with the time each takes.",
+        config: || demo_rounds(ExperimentConfig::default().prune.rounds),
+        findings: saves_findings,
+        show_round: |rounds| winning_round(rounds).map(|r| r.round),
     },
 ];
 

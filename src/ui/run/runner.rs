@@ -6,6 +6,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -95,6 +96,9 @@ pub struct LabSignals {
     /// Rows imported from a CSV file (or a ticket file that carried them):
     /// what an experiment on own data trains on.
     pub own_data: RwSignal<Option<OwnData>>,
+    /// Replicate 0's tickets as trained, by round: the compact f32 file each round's worker sent (None for rounds
+    /// restored from a save or trained before a reload). What *Download this ticket* and the pad use.
+    pub tickets: RwSignal<Vec<Option<Arc<Vec<u8>>>>>,
 }
 
 impl LabSignals {
@@ -115,6 +119,7 @@ impl LabSignals {
             save_message: RwSignal::new(None),
             device_notice: RwSignal::new(None),
             own_data: RwSignal::new(None),
+            tickets: RwSignal::new(Vec::new()),
         }
     }
 
@@ -134,6 +139,7 @@ impl LabSignals {
         self.workers.set(Vec::new());
         self.live_weights.set(None);
         self.device_notice.set(None);
+        self.tickets.set(Vec::new());
     }
 }
 
@@ -345,8 +351,11 @@ fn receive(worker: Rc<EngineWorker>, message: FromWorker) {
             publish_shares(lab);
         }
         FromWorker::LiveWeights { round, weights, .. } => lab.live_weights.set(Some((round, weights))),
-        FromWorker::Round { replicate, report, checkpoint, compact, chunk_ms, .. } => {
+        FromWorker::Round { replicate, report, checkpoint, compact, chunk_ms, ticket, .. } => {
             first_step(id);
+            if replicate == 0 {
+                keep_ticket(lab, report.round, ticket);
+            }
             let published = with_run(id, |run| run.assembly.ticket_round(replicate, *report, *checkpoint, compact));
             publish_rounds(id, lab, published.unwrap_or_default(), chunk_ms);
             hand_out_idle(id);
@@ -369,6 +378,16 @@ fn receive(worker: Rc<EngineWorker>, message: FromWorker) {
         }
         FromWorker::Failed { message, .. } => fail_run(Some(id), message),
     }
+}
+
+/// Replicate 0's round `round` ticket as its worker sent it (base64 of the compact f32 file).
+fn keep_ticket(lab: LabSignals, round: usize, ticket: Option<String>) {
+    use base64::Engine as _;
+    let file = ticket.and_then(|t| base64::engine::general_purpose::STANDARD.decode(t).ok()).map(Arc::new);
+    lab.tickets.update(|t| {
+        t.resize(t.len().max(round + 1), None);
+        t[round] = file;
+    });
 }
 
 /// A worker finished its job: the run is done, or the worker takes the next job.

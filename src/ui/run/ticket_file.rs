@@ -15,11 +15,22 @@ use crate::engine::{Checkpoint, Choice};
 
 /// Offer `text` as a download named `name`.
 pub(in crate::ui) fn download(name: &str, text: &str) -> Result<(), String> {
-    let err = |e: JsValue| format!("{e:?}");
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    offer(name, &parts, "application/json")
+}
+
+/// Offer `bytes` as a download named `name`, of type `mime`.
+pub(in crate::ui) fn download_bytes(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    offer(name, &parts, mime)
+}
+
+/// A Blob of `parts` clicked as a link that downloads it.
+fn offer(name: &str, parts: &js_sys::Array, mime: &str) -> Result<(), String> {
+    let err = |e: JsValue| format!("{e:?}");
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(err)?;
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(err)?.unchecked_into();

@@ -13,7 +13,7 @@ use crate::engine::records::compact::Precision;
 use crate::ui::drawing::palette::Rgb;
 use crate::ui::drawing::raster::Raster;
 use crate::ui::drawing::savings_chart::written_bytes;
-use crate::ui::panels::ticket_panel::TrainedTicket;
+use crate::ui::run::trained_ticket::TrainedTicket;
 use crate::worker::global::now_ms;
 
 /// The pad's side on screen, in CSS pixels.

@@ -316,7 +316,9 @@ fn the_onnx_model_gives_the_lab_s_predictions_in_onnx_runtime_from_raw_pixels() 
     let raw: Vec<f32> = data.test.x.iter().map(|v| (v * 16.0).round()).collect();
     assert!(raw.iter().zip(&data.test.x).all(|(r, v)| r / 16.0 == *v), "the test rows are whole pixel values / 16");
     let link = "?preset=digits&rounds=1&steps=100";
-    let model = onnx_export::write(&trained, Some(1.0 / 16.0), &[("link", link.to_string())]).unwrap();
+    let names = onnx_export::GraphNames::of(&c);
+    assert_eq!(names, onnx_export::GraphNames::CLASSIFIER);
+    let model = onnx_export::write(&trained, Some(1.0 / 16.0), names, &[("link", link.to_string())]).unwrap();
     let rows = data.test.len();
     let logits = dense_logits(&trained, &round.mask, &data.test.x, rows);
     let case = serde_json::json!({"features": data.features, "x": raw, "logits": logits});
@@ -327,10 +329,11 @@ fn the_onnx_model_gives_the_lab_s_predictions_in_onnx_runtime_from_raw_pixels() 
 
 /// The policy's actor (4 observations → 2 action logits) and the GAN's generator (noise → a 2D point) are MLPs
 /// like a classifier: pruned at random, each runs through the sparse kernel as burn computes it, and its
-/// safetensors file, read by the safetensors package and numpy, gives the same outputs.
+/// safetensors file, read by the safetensors package and numpy, and its ONNX model, run by ONNX Runtime, give the
+/// same outputs.
 #[test]
-fn the_actor_and_the_generator_run_sparse_and_read_back_from_safetensors() {
-    use lottery_ticket_lab::engine::records::torch_export;
+fn the_actor_and_the_generator_run_sparse_and_read_back_from_safetensors_and_onnx() {
+    use lottery_ticket_lab::engine::records::{onnx_export, torch_export};
     let mut rng = ChaCha8Rng::seed_from_u64(38);
     for preset in ["cartpole", "gan-ring"] {
         let c = lottery_ticket_lab::engine::preset(preset).unwrap();
@@ -350,7 +353,15 @@ fn the_actor_and_the_generator_run_sparse_and_read_back_from_safetensors() {
         let case = serde_json::json!({"features": widths[0], "x": x, "logits": want});
         let read = read_back("check_safetensors.py", &format!("{preset}.safetensors"), &file.unwrap(), &case);
         assert_eq!((read["rows"].clone(), read["kept"].clone()), (batch.into(), mask.remaining().into()), "{preset}");
+        // As ONNX, named as the task has them (observation → action_logits, noise → point), in ONNX Runtime.
+        let names = onnx_export::GraphNames::of(&c);
+        let model = onnx_export::write(&w, None, names, &[("link", format!("?preset={preset}"))]).unwrap();
+        let read = read_back("check_onnx.py", &format!("{preset}.onnx"), &model, &case);
+        assert_eq!(read["inputs"][0][0], names.input, "{preset}");
+        assert_eq!(read["output"], names.output, "{preset}");
     }
+    let names = |p: &str| onnx_export::GraphNames::of(&lottery_ticket_lab::engine::preset(p).unwrap());
+    assert_eq!((names("cartpole").output, names("gan-ring").output), ("action_logits", "point"));
 }
 
 /// A conv net (the conv2-fashion preset's shapes: two 3×3 convs of 64, a max-pool, 256-256-10), pruned at random,
@@ -376,8 +387,55 @@ fn a_conv_net_as_onnx_gives_the_lab_s_outputs_in_onnx_runtime() {
     let raw: Vec<f32> = (0..rows * features).map(|_| rng.random_range(0..=255u8) as f32).collect();
     let scaled: Vec<f32> = raw.iter().map(|p| p * scale).collect();
     let logits = dense_logits(&w, &mask, &scaled, rows);
-    let model = onnx_export::write(&w, Some(scale), &[("link", "?preset=conv2-fashion".into())]).unwrap();
+    let names = onnx_export::GraphNames::CLASSIFIER;
+    let model = onnx_export::write(&w, Some(scale), names, &[("link", "?preset=conv2-fashion".into())]).unwrap();
     let case = serde_json::json!({"features": features, "x": raw, "logits": logits});
     let read = read_back("check_onnx.py", "conv.onnx", &model, &case);
     assert_eq!((read["rows"].clone(), read["same_predictions"].clone()), (rows.into(), true.into()));
+}
+
+/// `lottery export` on a task without test rows (the policy): the ONNX file is written, named as the task has
+/// it, and the sparse kernel is timed on fixed inputs, with no accuracy claimed (it panicked on the empty rows).
+#[test]
+fn exporting_the_policy_s_ticket_from_the_cli_writes_it_and_says_it_has_no_test_rows() {
+    let dir = std::env::temp_dir().join(format!("ltl-export-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lottery = env!("CARGO_BIN_EXE_lottery");
+    let report = dir.join("r.json");
+    let run = std::process::Command::new(lottery)
+        .args([
+            "run",
+            "--preset",
+            "cartpole",
+            "--set",
+            "rounds=1",
+            "--set",
+            "steps=100",
+            "--set",
+            "eval=50",
+            "--set",
+            "reps=1",
+        ])
+        .arg("--out")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let onnx = dir.join("actor.onnx");
+    let out = std::process::Command::new(lottery)
+        .args(["export", "--from"])
+        .arg(&report)
+        .args(["--round", "1", "--format", "onnx", "--json", "--out"])
+        .arg(&onnx)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("no test rows"), "{stderr}");
+    let saved: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(saved["agreement"].is_null(), "no accuracy without rows: {saved}");
+    assert_eq!(saved["timing"].as_array().map(Vec::len), Some(2), "batch 1 and 256: {saved}");
+    let model = std::fs::read(&onnx).unwrap();
+    assert!(model.windows(b"action_logits".len()).any(|w| w == b"action_logits"), "the actor's output name");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -13,7 +13,11 @@ use lottery_ticket_lab::engine::records::savings::{self, Agreement, Bytes};
 use lottery_ticket_lab::engine::records::{onnx_export, torch_export};
 use lottery_ticket_lab::engine::{self, Weights, read_f32};
 use lottery_ticket_lab::url;
+use rand::{Rng, SeedableRng};
 use serde::Serialize;
+
+/// The seed of the fixed inputs a task without test rows is timed on.
+const TIMING_INPUT_SEED: u64 = 37;
 
 /// Which file `lottery export` writes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -98,7 +102,8 @@ pub fn run(
         }
         Format::Onnx => {
             let metadata = [("link", link.clone()), ("round", round.to_string())];
-            (onnx_export::write(&weights, onnx_export::raw_input_scale(config)?, &metadata)?, "ONNX")
+            let names = onnx_export::GraphNames::of(config);
+            (onnx_export::write(&weights, onnx_export::raw_input_scale(config)?, names, &metadata)?, "ONNX")
         }
     };
     let out = &file.out;
@@ -117,11 +122,23 @@ pub fn run(
         Err(why) => eprintln!("no sparse inference: {why}"),
         Ok(sparse) => {
             let test = &data.test;
-            saved.agreement =
-                Some(pollster::block_on(savings::agreement(&weights, &r.mask, test, data.features, &device))?);
+            // A task that learns from episodes or noise (the policy, the generator) has no test rows: its timing
+            // runs on fixed inputs in −1..1, and it has no accuracy to compare.
+            let inputs = match test.is_empty() {
+                false => test.x.clone(),
+                true => {
+                    eprintln!("no test rows in this task: the sparse kernel is timed on fixed inputs, no accuracy");
+                    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(TIMING_INPUT_SEED);
+                    (0..data.features).map(|_| rng.random_range(-1.0..1.0)).collect()
+                }
+            };
+            if !test.is_empty() {
+                saved.agreement =
+                    Some(pollster::block_on(savings::agreement(&weights, &r.mask, test, data.features, &device))?);
+            }
             let net = MaskedNet::new(&weights, &r.mask, &device);
             for batch in BATCHES {
-                let x: Vec<f32> = test.x.iter().copied().cycle().take(batch * data.features).collect();
+                let x: Vec<f32> = inputs.iter().copied().cycle().take(batch * data.features).collect();
                 let dense_us = median_micros(batch, || {
                     let input = Tensor::<2>::from_data(TensorData::new(x.clone(), [batch, data.features]), &device);
                     pollster::block_on(read_f32(net.forward(input))).map(|_| ()).map_err(|e| e.to_string())
@@ -163,6 +180,8 @@ fn tables(s: &Saved, test_rows: usize) -> String {
             a.f32_disagreements,
             a.f32_largest_relative_difference,
         );
+    }
+    if !s.timing.is_empty() {
         out += &format!(
             "\n| batch | dense (burn {}) µs/sample | sparse kernel µs/sample | speed-up |\n|---:|---:|---:|---:|\n",
             s.backend

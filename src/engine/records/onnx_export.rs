@@ -1,7 +1,9 @@
 //! A classifier's ticket as an ONNX model (opset 17): its forward pass (convs, a max-pool, then the MLP) with the
 //! trained weights, the pruned ones exactly zero, and the input scaling the lab applies inside the graph, so raw
 //! inputs go in as they are (an image set's raw pixel values; a 2D set's point, which the lab feeds as it is).
-//! Input `input` `[N, features]`, output `logits` `[N, classes]`; the experiment's link in the model's metadata.
+//! Input and output named as the task has them ([`GraphNames::of`]): a classifier's `input` `[N, features]` and
+//! `logits` `[N, classes]`, the policy's `observation` and `action_logits`, the generator's `noise` and `point`, a
+//! regression's `point` and `value`; the experiment's link in the model's metadata.
 //!
 //! The protobuf is written by prost (tokio-rs's, the Rust protobuf crate most used) from the message types below:
 //! the subset of onnx.proto (ONNX 1.17) a dense network needs, each field with onnx.proto's own number, so a
@@ -14,6 +16,7 @@ use prost::Message;
 use crate::engine::config::ExperimentConfig;
 use crate::engine::networks::shapes::{POOL, Role};
 use crate::engine::networks::weights::Weights;
+use crate::engine::tasks::Task;
 
 /// The opset the graph is written for, and the IR version that goes with it (onnx/docs/Versioning.md).
 pub const OPSET: i64 = 17;
@@ -225,11 +228,39 @@ pub fn raw_input_scale(config: &ExperimentConfig) -> Result<Option<f32>, String>
     Ok(config.data.dataset.stored_max().map(|max| 1.0 / f32::from(max)))
 }
 
+/// What the graph's input and output are called: what the task feeds its network and what the network gives.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GraphNames {
+    pub input: &'static str,
+    pub output: &'static str,
+}
+
+impl GraphNames {
+    /// A classifier's: raw inputs in, one logit per class out.
+    pub const CLASSIFIER: GraphNames = GraphNames { input: "input", output: "logits" };
+
+    /// The names of `config`'s task (the transformer's are the classifier's: the writer refuses it anyway).
+    pub fn of(config: &ExperimentConfig) -> Self {
+        match Task::of(config) {
+            Task::CartPole => GraphNames { input: "observation", output: "action_logits" },
+            Task::Gan => GraphNames { input: "noise", output: "point" },
+            Task::Regression => GraphNames { input: "point", output: "value" },
+            Task::Classification | Task::ModularAddition { .. } => Self::CLASSIFIER,
+        }
+    }
+}
+
 /// The ONNX model of a classifier's `weights` (θ ⊙ m: pruned weights are zero; convs, then an MLP), its input
 /// first multiplied by `input_scale` where the lab scales raw inputs (an image set's 1 / its largest pixel
-/// value), and `metadata` (the link, the round) in its properties. Refused for the transformer, which this
-/// writer does not draw yet.
-pub fn write(weights: &Weights, input_scale: Option<f32>, metadata: &[(&str, String)]) -> Result<Vec<u8>, String> {
+/// value), its input and output called `names`, and `metadata` (the link, the round) in its properties. Any MLP
+/// (a policy's actor, a generator) is drawn the same way. Refused for the transformer, which this writer does not
+/// draw yet.
+pub fn write(
+    weights: &Weights,
+    input_scale: Option<f32>,
+    names: GraphNames,
+    metadata: &[(&str, String)],
+) -> Result<Vec<u8>, String> {
     if weights.layers.is_empty() || weights.layers.iter().any(|l| l.role != Role::Layer) {
         return Err("the ONNX export draws a classifier (convs, then an MLP); this network is the transformer".into());
     }
@@ -240,10 +271,10 @@ pub fn write(weights: &Weights, input_scale: Option<f32>, metadata: &[(&str, Str
     let classes = weights.layers[weights.layers.len() - 1].fan_out;
     let mut nodes = Vec::new();
     let mut initializers = Vec::new();
-    let mut x = "input".to_string();
+    let mut x = names.input.to_string();
     if let Some(scale) = input_scale {
         initializers.push(tensor("input_scale", &[], &[scale]));
-        nodes.push(node("Mul", &["input", "input_scale"], "scaled"));
+        nodes.push(node("Mul", &[names.input, "input_scale"], "scaled"));
         x = "scaled".into();
     }
     x = conv_front(weights, &x, &mut nodes, &mut initializers);
@@ -255,7 +286,7 @@ pub fn write(weights: &Weights, input_scale: Option<f32>, metadata: &[(&str, Str
         initializers.push(tensor(&b, &[layer.fan_out], &layer.b));
         let product = format!("layer{l}.matmul");
         nodes.push(node("MatMul", &[&x, &w], &product));
-        let sum = if l == last { "logits".to_string() } else { format!("layer{l}.add") };
+        let sum = if l == last { names.output.to_string() } else { format!("layer{l}.add") };
         nodes.push(node("Add", &[&product, &b], &sum));
         x = match l == last {
             true => sum,
@@ -270,8 +301,8 @@ pub fn write(weights: &Weights, input_scale: Option<f32>, metadata: &[(&str, Str
         node: nodes,
         name: "ticket".into(),
         initializer: initializers,
-        input: vec![batch_of("input", features)],
-        output: vec![batch_of("logits", classes)],
+        input: vec![batch_of(names.input, features)],
+        output: vec![batch_of(names.output, classes)],
     };
     let model = ModelProto {
         ir_version: IR_VERSION,

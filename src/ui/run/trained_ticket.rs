@@ -114,7 +114,8 @@ impl TrainedTicket {
             }
             TicketFormat::Onnx => {
                 let metadata = [("link", self.link.clone()), ("round", self.round.to_string())];
-                onnx_export::write(&self.weights, onnx_export::raw_input_scale(config)?, &metadata)
+                let names = onnx_export::GraphNames::of(config);
+                onnx_export::write(&self.weights, onnx_export::raw_input_scale(config)?, names, &metadata)
             }
         }
     }

@@ -123,9 +123,11 @@ pub fn SavingsChart(rounds: RwSignal<Vec<RoundReport>>) -> impl IntoView {
     };
     view! {
         <Show when=move || plot.with(Option::is_some)>
-            <figure class="chart" id="savings-chart" data-rounds=move || plot.with(|p| p.as_ref().map_or(0, |p| p.rounds))>
+            <figure class="chart" id="savings-chart"
+                data-rounds=move || plot.with(|p| p.as_ref().map_or(0, |p| p.rounds))>
                 <figcaption>"What the ticket saves: its file in bytes vs. weights remaining"</figcaption>
-                <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="the ticket's file size against weights remaining">
+                <svg viewBox=format!("0 0 {W} {H}") role="img"
+                    aria-label="the ticket's file size against weights remaining">
                     {drawn}
                     <text class="axis-title" x={W / 2.0} y={H - 2.0}>"weights remaining (log)"</text>
                     <text class="axis-title y-title" x={PAD} y={PAD - 8.0}>"bytes (log)"</text>

@@ -83,12 +83,13 @@ struct Prediction {
 }
 
 /// How a network runs on the pad: the dense product over every weight, or the sparse kernel.
-enum Runner {
-    Dense(crate::engine::Weights),
+/// The dense network's weights are θ ⊙ m already (the compact file and the report hold pruned weights at zero).
+enum Runner<'a> {
+    Dense(&'a crate::engine::Weights),
     Sparse(SparseMlp),
 }
 
-impl Runner {
+impl Runner<'_> {
     fn logits(&self, x: &[f32]) -> Vec<f32> {
         match self {
             Runner::Dense(w) => w.forward(x),
@@ -127,7 +128,7 @@ fn predictions(pad: Pad, dense: &TrainedTicket, ticket: &TrainedTicket, x: &[f32
     let mut out = vec![predict(
         pad,
         "dense network (round 0)".into(),
-        &Runner::Dense(dense.weights.masked(&dense.mask)),
+        &Runner::Dense(&dense.weights),
         x,
         dense.bytes.as_ref().map(|b| b.dense_f32),
         timed,

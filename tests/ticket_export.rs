@@ -316,9 +316,10 @@ fn the_onnx_model_gives_the_lab_s_predictions_in_onnx_runtime_from_raw_pixels() 
     let raw: Vec<f32> = data.test.x.iter().map(|v| (v * 16.0).round()).collect();
     assert!(raw.iter().zip(&data.test.x).all(|(r, v)| r / 16.0 == *v), "the test rows are whole pixel values / 16");
     let link = "?preset=digits&rounds=1&steps=100";
-    let names = onnx_export::GraphNames::of(&c);
-    assert_eq!(names, onnx_export::GraphNames::CLASSIFIER);
-    let model = onnx_export::write(&trained, Some(1.0 / 16.0), names, &[("link", link.to_string())]).unwrap();
+    let spec = onnx_export::GraphSpec::of(&c, None).unwrap();
+    assert_eq!(spec.names, onnx_export::GraphNames::CLASSIFIER);
+    assert_eq!(spec.scaling, onnx_export::InputScaling::Times(1.0 / 16.0));
+    let model = onnx_export::write(&trained, &spec, &[("link", link.to_string())]).unwrap();
     let rows = data.test.len();
     let logits = dense_logits(&trained, &round.mask, &data.test.x, rows);
     let case = serde_json::json!({"features": data.features, "x": raw, "logits": logits});
@@ -354,8 +355,10 @@ fn the_actor_and_the_generator_run_sparse_and_read_back_from_safetensors_and_onn
         let read = read_back("check_safetensors.py", &format!("{preset}.safetensors"), &file.unwrap(), &case);
         assert_eq!((read["rows"].clone(), read["kept"].clone()), (batch.into(), mask.remaining().into()), "{preset}");
         // As ONNX, named as the task has them (observation → action_logits, noise → point), in ONNX Runtime.
-        let names = onnx_export::GraphNames::of(&c);
-        let model = onnx_export::write(&w, None, names, &[("link", format!("?preset={preset}"))]).unwrap();
+        let spec = onnx_export::GraphSpec::of(&c, None).unwrap();
+        assert_eq!(spec.scaling, onnx_export::InputScaling::AsIs, "{preset}");
+        let names = spec.names;
+        let model = onnx_export::write(&w, &spec, &[("link", format!("?preset={preset}"))]).unwrap();
         let read = read_back("check_onnx.py", &format!("{preset}.onnx"), &model, &case);
         assert_eq!(read["inputs"][0][0], names.input, "{preset}");
         assert_eq!(read["output"], names.output, "{preset}");
@@ -387,8 +390,9 @@ fn a_conv_net_as_onnx_gives_the_lab_s_outputs_in_onnx_runtime() {
     let raw: Vec<f32> = (0..rows * features).map(|_| rng.random_range(0..=255u8) as f32).collect();
     let scaled: Vec<f32> = raw.iter().map(|p| p * scale).collect();
     let logits = dense_logits(&w, &mask, &scaled, rows);
-    let names = onnx_export::GraphNames::CLASSIFIER;
-    let model = onnx_export::write(&w, Some(scale), names, &[("link", "?preset=conv2-fashion".into())]).unwrap();
+    let spec = onnx_export::GraphSpec::of(&c, None).unwrap();
+    assert_eq!(spec.scaling, onnx_export::InputScaling::Times(scale));
+    let model = onnx_export::write(&w, &spec, &[("link", "?preset=conv2-fashion".into())]).unwrap();
     let case = serde_json::json!({"features": features, "x": raw, "logits": logits});
     let read = read_back("check_onnx.py", "conv.onnx", &model, &case);
     assert_eq!((read["rows"].clone(), read["same_predictions"].clone()), (rows.into(), true.into()));
@@ -438,4 +442,107 @@ fn exporting_the_policy_s_ticket_from_the_cli_writes_it_and_says_it_has_no_test_
     let model = std::fs::read(&onnx).unwrap();
     assert!(model.windows(b"action_logits".len()).any(|w| w == b"action_logits"), "the actor's output name");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A random mask keeping about `density` of each of `c`'s tensors.
+fn random_mask_of(c: &lottery_ticket_lab::engine::ExperimentConfig, density: f64, rng: &mut ChaCha8Rng) -> Mask {
+    let layers = c
+        .shapes()
+        .iter()
+        .map(|s| LayerMask {
+            fan_in: s.fan_in,
+            fan_out: s.fan_out,
+            keep: (0..s.weights()).map(|_| rng.random_bool(density)).collect(),
+        })
+        .collect();
+    Mask { layers }
+}
+
+/// The modular-addition transformer (the preset's widths at p = 13), pruned at random with its MLP's biases in
+/// play: ONNX Runtime, fed the pairs as int64 tokens, and numpy, computing the transformer written out in
+/// check_safetensors.py from the safetensors file, each give the logits burn's masked transformer gives on the
+/// one-hot pairs.
+#[test]
+fn the_transformer_as_onnx_and_as_safetensors_gives_the_lab_s_logits() {
+    use lottery_ticket_lab::engine::records::{onnx_export, torch_export};
+    use lottery_ticket_lab::engine::tasks::modular;
+    let mut rng = ChaCha8Rng::seed_from_u64(41);
+    let mut c = lottery_ticket_lab::engine::preset("modular").unwrap();
+    c.data.modulus = 13;
+    let p = c.data.modulus;
+    let mask = random_mask_of(&c, 0.3, &mut rng);
+    let mut w = Weights::theta0(&c).masked(&mask);
+    w.layers.iter_mut().flat_map(|l| l.b.iter_mut()).for_each(|b| *b = rng.random_range(-0.1..0.1));
+    let samples = modular::samples(p);
+    let rows = samples.len();
+    let net = lottery_ticket_lab::engine::Task::of(&c).network(&w, &mask, &cpu());
+    let x = Tensor::<2>::from_data(TensorData::new(samples.x.clone(), [rows, 2 * p]), &cpu());
+    let logits = block_on(read_f32(net.forward(x))).unwrap();
+    // Each row's pair, read off its one-hot halves here.
+    let pairs: Vec<f32> =
+        samples.x.chunks(2 * p).flat_map(|row| [argmax(&row[..p]) as f32, argmax(&row[p..]) as f32]).collect();
+    let case = serde_json::json!({"features": 2, "x": pairs, "logits": logits});
+    let spec = onnx_export::GraphSpec::of(&c, None).unwrap();
+    assert_eq!(
+        (spec.names, spec.scaling.clone()),
+        (onnx_export::GraphNames::TRANSFORMER, onnx_export::InputScaling::AsIs)
+    );
+    let model = onnx_export::write(&w, &spec, &[("link", "?preset=modular&p=13".into())]).unwrap();
+    let read = read_back("check_onnx.py", "modular.onnx", &model, &case);
+    assert_eq!((read["inputs"][0][0].clone(), read["output"].clone()), ("pair".into(), "logits".into()));
+    assert_eq!((read["rows"].clone(), read["same_predictions"].clone()), (rows.into(), true.into()));
+    let metadata = torch_export::metadata("?preset=modular&p=13", 1, 0.3, &w, c.model.transformer.heads);
+    let file = torch_export::write(&w, &mask, &Weights::theta0(&c), &metadata).unwrap();
+    let read = read_back("check_safetensors.py", "modular.safetensors", &file, &case);
+    assert_eq!((read["rows"].clone(), read["kept"].clone()), (rows.into(), mask.remaining().into()));
+}
+
+/// A classifier on a CSV file as people have it (numbers in their own units, a word column, a constant column),
+/// pruned at random: its ONNX graph, fed each row's raw values (the word as its one-hot 0/1 features, written
+/// here from the rows this test made), gives what burn's masked network gives on the rows the import scaled.
+#[test]
+fn a_ticket_on_own_csv_rows_as_onnx_takes_the_file_s_raw_values() {
+    use lottery_ticket_lab::engine::DatasetName;
+    use lottery_ticket_lab::engine::data::own_data;
+    use lottery_ticket_lab::engine::records::onnx_export;
+    let mut rng = ChaCha8Rng::seed_from_u64(43);
+    let colours = ["blue", "green", "red"]; // the one-hot features' order: the words sorted
+    let mut text = String::from("mass_g,colour,depth_mm,year,kind\n");
+    let mut raw: Vec<f32> = Vec::new();
+    for i in 0..48 {
+        let mass: f64 = format!("{:.1}", rng.random_range(2700.0..6300.0)).parse().unwrap();
+        let depth: f64 = format!("{:.2}", rng.random_range(13.0..21.5)).parse().unwrap();
+        let colour = i % 3;
+        let kind = ["small", "large"][usize::from(mass > 4500.0)];
+        text.push_str(&format!("{mass:.1},{},{depth:.2},2007,{kind}\n", colours[colour]));
+        raw.push(mass as f32);
+        raw.extend((0..3).map(|c| if c == colour { 1.0 } else { 0.0 }));
+        raw.extend([depth as f32, 2007.0]);
+    }
+    let dir = std::env::temp_dir().join(format!("ltl-own-onnx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("animals.csv"), &text).unwrap();
+    let own = own_data::from_file(&dir.join("animals.csv"), None, &[]).unwrap().data;
+    assert_eq!(own.features, 6, "mass, three colours, depth, the constant year");
+    let mut c = lottery_ticket_lab::engine::ExperimentConfig::default();
+    c.data.dataset = DatasetName::Own;
+    c.data.own = Some(own.shape());
+    c.data.samples = own.rows();
+    let mask = random_mask_of(&c, 0.5, &mut rng);
+    let mut w = Weights::theta0(&c).masked(&mask);
+    w.layers.iter_mut().flat_map(|l| l.b.iter_mut()).for_each(|b| *b = rng.random_range(-0.5..0.5));
+    let logits = dense_logits(&w, &mask, &own.x, own.rows());
+    let refused = onnx_export::GraphSpec::of(&c, None).unwrap_err();
+    assert!(refused.contains("your own data"), "{refused}");
+    let spec = onnx_export::GraphSpec::of(&c, Some(&own)).unwrap();
+    let model = onnx_export::write(&w, &spec, &[("link", "?data=own".into())]).unwrap();
+    let case = serde_json::json!({"features": own.features, "x": raw, "logits": logits});
+    let read = read_back("check_onnx.py", "own.onnx", &model, &case);
+    assert_eq!((read["rows"].clone(), read["same_predictions"].clone()), (own.rows().into(), true.into()));
+    let columns = "mass_g,colour=blue,colour=green,colour=red,depth_mm,year";
+    assert_eq!(read["input_columns"], columns);
+    // A ticket file written before the lab kept the columns' ranges cannot give the graph: said, not guessed.
+    let old = own_data::OwnData { ranges: Vec::new(), ..own };
+    let refused = onnx_export::GraphSpec::of(&c, Some(&old)).unwrap_err();
+    assert!(refused.contains("import the CSV file again"), "{refused}");
 }

@@ -165,7 +165,7 @@ mod cli {
             replicate: u64,
             /// The file: sparse (the lab's compact form, README "The compact ticket file"), safetensors
             /// (PyTorch's pruning convention: weight_orig, weight_mask, θ0 under init.) or onnx (opset 17, raw
-            /// inputs in, logits out; an MLP).
+            /// inputs in, the task's outputs out; any network of the lab, the transformer included).
             #[arg(long, default_value = "sparse", value_parser = export::Format::parse)]
             format: export::Format,
             /// The compact file's values: f32 (bit for bit), f16 or int8 (a scale per layer).
@@ -180,6 +180,9 @@ mod cli {
             /// Print what it saves as one JSON object (for `make bench`), not as tables.
             #[arg(long)]
             json: bool,
+            /// A run on your own CSV: its file, as the run read it (a ticket file holds its rows already).
+            #[command(flatten)]
+            own: OwnDataFile,
         },
         /// Linear mode connectivity (Frankle et al. 2020): for each rewind point k, train two copies of θk ⊙ m on
         /// different data orders and print the error barrier on the line between them (the instability), for the
@@ -317,9 +320,14 @@ mod cli {
             Command::Transfer { from, round, data, replicate, training } => {
                 exit(transfer(&from, round, &data, replicate as usize - 1, training))
             }
-            Command::Export { from, round, replicate, format, precision, out, data_dir, json } => {
+            Command::Export { from, round, replicate, format, precision, out, data_dir, json, own } => {
                 let file = export::File { format, precision, out };
-                exit(export::run(&from, round, replicate as usize - 1, &file, &data_dir, json))
+                let own = match &own.data_file {
+                    None => Ok(None),
+                    Some(path) => engine::data::own_data::from_file(path, own.label.as_deref(), &own.drop)
+                        .map(|imported| Some(imported.data)),
+                };
+                exit(own.and_then(|own| export::run(&from, round, replicate as usize - 1, &file, &data_dir, own, json)))
             }
         }
     }

@@ -20,6 +20,7 @@ use crate::ui::drawing::charts::{
     QualityChart, SparsityChart, SweepChart,
 };
 use crate::ui::drawing::savings_chart::SavingsChart;
+use crate::ui::drawing::speed_chart::SpeedChart;
 use crate::ui::panels::advanced::Advanced;
 use crate::ui::panels::glossary::Glossary;
 use crate::ui::panels::pinned::{self, PinnedPanel};
@@ -355,7 +356,8 @@ fn MiddleColumn(
             <RoundsTable finished=finished figure=headline
                 learns_from_rows=Signal::derive(move || config.with(|c| c.task_row().learns_from_rows))
                 reports=lab.rounds />
-            <TicketPanel config=config rounds=lab.rounds files=lab.tickets selected=selected />
+            <TicketPanel config=config rounds=lab.rounds files=lab.tickets selected=selected
+                own=lab.own_data />
             <TransformerView config=config masks=masks selected=selected />
             <Show when=move || shows(View::InputsKept)>
                 <InputsKept rounds=lab.rounds selected=selected />
@@ -416,6 +418,7 @@ fn ChartsColumn(
                 <MainChart config=config finished=finished pinned=pinned />
             </Show>
             <SavingsChart rounds=lab.rounds />
+            <SpeedChart config=config rounds=lab.rounds files=lab.tickets />
             <Show when=move || shows(View::Coverage)>
                 <QualityChart finished=finished pinned=pinned />
             </Show>

@@ -143,6 +143,26 @@ test('the demo\'s sparsest ticket downloads in each precision as the page sizes 
       assert.equal(answers[1].bytes, shown['compact-f32']);
       assert.equal(answers[0].bytes, shown['dense-f32']);
       answers.forEach((a) => assert.ok(a.micros > 0, `${a.who} timed`));
+
+      // Time every round: one point per round, each timed both ways, and the break-even the page marks is the one
+      // read off those points here (the largest share from which sparse is faster in every sparser round).
+      await page.click('#speed-chart button.time-rounds');
+      await page.waitForSelector('#speed-chart .speed-point');
+      const speeds = await page.$$eval('#speed-chart .speed-point', (gs) => gs.map((g) => ({
+        round: Number(g.dataset.round),
+        remaining: Number(g.dataset.remaining),
+        dense: Number(g.dataset.denseUs),
+        sparse: Number(g.dataset.sparseUs),
+      })));
+      assert.deepEqual(speeds.map((s) => s.round), [...Array(rounds).keys()], 'every round timed');
+      speeds.forEach((s) => assert.ok(s.dense > 0 && s.sparse > 0, `round ${s.round} timed both ways`));
+      const bySparsity = [...speeds].sort((a, b) => a.remaining - b.remaining);
+      let expected = 'none';
+      for (const s of bySparsity) {
+        if (!(s.sparse < s.dense)) break;
+        expected = s.remaining.toFixed(6);
+      }
+      assert.equal(await page.getAttribute('#speed-chart', 'data-break-even'), expected, 'the break-even marked');
       await screenshot(page, 'ticket-panel-demo');
       assert.deepEqual(errors, []);
     });

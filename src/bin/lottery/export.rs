@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use burn::tensor::{Tensor, TensorData};
+use lottery_ticket_lab::engine::data::own_data::OwnData;
 use lottery_ticket_lab::engine::device::Native;
 use lottery_ticket_lab::engine::networks::model::MaskedNet;
 use lottery_ticket_lab::engine::networks::sparse::SparseMlp;
@@ -80,12 +81,18 @@ pub fn run(
     replicate: usize,
     file: &File,
     data_dir: &Path,
+    own_file: Option<OwnData>,
     json: bool,
 ) -> Result<(), String> {
     let source = crate::cli::source_run(from, replicate)?;
     let config = &source.config;
     let (device, backend) = Native::Cpu.open()?;
-    let data = engine::load_dataset(config, data_dir).map_err(|e| e.to_string())?;
+    let own = own_rows(from, config, own_file)?;
+    let data = match &own {
+        Some(own) => engine::build_own_dataset(config, own),
+        None => engine::load_dataset(config, data_dir),
+    }
+    .map_err(|e| e.to_string())?;
     let rounds = source.rounds.len();
     let r = source.rounds.get(round).ok_or_else(|| format!("--round {round}: the run has {rounds} rounds"))?;
     if r.trained.is_none() {
@@ -97,13 +104,14 @@ pub fn run(
     let (bytes, what) = match file.format {
         Format::Sparse => (compact::write(&weights, &r.mask, file.precision, &link), file.precision.name()),
         Format::Safetensors => {
-            let metadata = torch_export::metadata(&link, round, r.weights_remaining, &weights);
+            let heads = config.model.transformer.heads;
+            let metadata = torch_export::metadata(&link, round, r.weights_remaining, &weights, heads);
             (torch_export::write(&weights, &r.mask, &Weights::theta0(config), &metadata)?, "safetensors")
         }
         Format::Onnx => {
             let metadata = [("link", link.clone()), ("round", round.to_string())];
-            let names = onnx_export::GraphNames::of(config);
-            (onnx_export::write(&weights, onnx_export::raw_input_scale(config)?, names, &metadata)?, "ONNX")
+            let spec = onnx_export::GraphSpec::of(config, own.as_ref())?;
+            (onnx_export::write(&weights, &spec, &metadata)?, "ONNX")
         }
     };
     let out = &file.out;
@@ -156,6 +164,42 @@ pub fn run(
         false => print!("{}", tables(&saved, data.test.len())),
     }
     Ok(())
+}
+
+/// The CSV rows a run on own data trained on: `--data-file`'s, else the ticket file's; None for a built-in set.
+fn own_rows(
+    from: &Path,
+    config: &engine::ExperimentConfig,
+    own_file: Option<OwnData>,
+) -> Result<Option<OwnData>, String> {
+    let Some(shape) = config.own_shape() else { return Ok(None) };
+    let from_ticket = || {
+        let text = std::fs::read_to_string(from).ok()?;
+        engine::Checkpoint::from_json(&text).ok()?.own_data
+    };
+    let own = own_file.or_else(from_ticket).ok_or_else(|| {
+        format!(
+            "{}: this run trained on your own CSV rows ({} rows, {} features); give the file with --data-file \
+             (and --label / --drop as the run had them)",
+            from.display(),
+            shape.rows,
+            shape.features
+        )
+    })?;
+    match own.matches(shape) {
+        true => Ok(Some(own)),
+        false => Err(format!(
+            "{}: these rows are not the ones the run trained on ({} rows, {} features, digest {} against the \
+             run's {}, {}, {})",
+            own.name,
+            own.rows(),
+            own.features,
+            own.shape().digest,
+            shape.rows,
+            shape.features,
+            shape.digest
+        )),
+    }
 }
 
 /// The bytes, the accuracies and the times as Markdown.

@@ -50,6 +50,18 @@ pub struct OwnData {
     /// (Absent from ticket files written before columns had names.)
     #[serde(default)]
     pub feature_names: Vec<String>,
+    /// Each feature's range in the file's units before scaling to -1..1: what an exported graph undoes.
+    /// (Absent from ticket files written before the lab kept it.)
+    #[serde(default)]
+    pub ranges: Vec<ColumnRange>,
+}
+
+/// A feature column's smallest and largest value as the file holds them (a one-hot column: 0 and 1, or one of
+/// them when every row has the same word).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColumnRange {
+    pub min: f32,
+    pub max: f32,
 }
 
 /// Which column is the label and which are left out: the page's menu and
@@ -288,7 +300,7 @@ pub fn build(table: &Table, choice: &ColumnChoice) -> Result<Imported, CsvError>
     if let Header::Counts { class_names, .. } = &table.header {
         name_classes(&mut labels, class_names, choice.label + 1 == table.columns.len());
     }
-    scale_columns(&mut x, features);
+    let ranges = scale_columns(&mut x, features);
     let feature_names = table
         .columns
         .iter()
@@ -300,7 +312,7 @@ pub fn build(table: &Table, choice: &ColumnChoice) -> Result<Imported, CsvError>
         })
         .collect();
     let notes = plan.notes(table);
-    Ok(Imported { data: OwnData { name: table.name.clone(), features, labels, x, y, feature_names }, notes })
+    Ok(Imported { data: OwnData { name: table.name.clone(), features, labels, x, y, feature_names, ranges }, notes })
 }
 
 /// Read CSV text with the label column and features its header implies.
@@ -320,17 +332,20 @@ fn name_classes(labels: &mut [String], class_names: &[String], label_is_last: bo
     }
 }
 
-/// Scale each column of row-major `x` to -1..1; a constant column becomes 0.
-fn scale_columns(x: &mut [f32], features: usize) {
-    for j in 0..features {
-        let column = || x.iter().skip(j).step_by(features);
-        let lo = column().copied().fold(f32::INFINITY, f32::min);
-        let hi = column().copied().fold(f32::NEG_INFINITY, f32::max);
-        let span = hi - lo;
-        for v in x.iter_mut().skip(j).step_by(features) {
-            *v = if span > 0.0 { 2.0 * (*v - lo) / span - 1.0 } else { 0.0 };
-        }
-    }
+/// Scale each column of row-major `x` to -1..1; a constant column becomes 0. Returns each column's range.
+fn scale_columns(x: &mut [f32], features: usize) -> Vec<ColumnRange> {
+    (0..features)
+        .map(|j| {
+            let column = || x.iter().skip(j).step_by(features);
+            let lo = column().copied().fold(f32::INFINITY, f32::min);
+            let hi = column().copied().fold(f32::NEG_INFINITY, f32::max);
+            let span = hi - lo;
+            for v in x.iter_mut().skip(j).step_by(features) {
+                *v = if span > 0.0 { 2.0 * (*v - lo) / span - 1.0 } else { 0.0 };
+            }
+            ColumnRange { min: lo, max: hi }
+        })
+        .collect()
 }
 
 /// The distinct labels in class order: numerically when all are numbers, else as text.

@@ -8,6 +8,7 @@
 pub mod checkpoint;
 pub mod compact;
 pub mod onnx_export;
+pub mod onnx_proto;
 pub mod pinned_runs;
 pub mod replicates;
 pub mod savings;

@@ -1,231 +1,40 @@
-//! A classifier's ticket as an ONNX model (opset 17): its forward pass (convs, a max-pool, then the MLP) with the
-//! trained weights, the pruned ones exactly zero, and the input scaling the lab applies inside the graph, so raw
-//! inputs go in as they are (an image set's raw pixel values; a 2D set's point, which the lab feeds as it is).
-//! Input and output named as the task has them ([`GraphNames::of`]): a classifier's `input` `[N, features]` and
-//! `logits` `[N, classes]`, the policy's `observation` and `action_logits`, the generator's `noise` and `point`, a
-//! regression's `point` and `value`; the experiment's link in the model's metadata.
+//! A ticket as an ONNX model (opset 17): its forward pass with the trained weights, the pruned ones exactly zero,
+//! and the input scaling the lab applies inside the graph, so raw inputs go in as they are (an image set's raw
+//! pixel values; own data's columns in the file's units; a 2D set's point, which the lab feeds as it is).
 //!
-//! The protobuf is written by prost (tokio-rs's, the Rust protobuf crate most used) from the message types below:
-//! the subset of onnx.proto (ONNX 1.17) a dense network needs, each field with onnx.proto's own number, so a
-//! reader of ONNX (ONNX Runtime, Netron) reads it; a code generator at build time would have needed protoc.
-//! Dense, as ONNX Runtime holds it: it turns sparse initializers dense at load, so the saving is the compact
-//! file's, not this one's.
-
-use prost::Message;
+//! - A classifier (convs, a max-pool, then an MLP), the policy's actor, the generator and a regression: input
+//!   and output named as the task has them ([`GraphNames::of`]): a classifier's `input` `[N, features]` and
+//!   `logits` `[N, classes]`, the policy's `observation` and `action_logits`, the generator's `noise` and
+//!   `point`, a regression's `point` and `value`.
+//! - The modular-addition transformer: `pair` `[N, 2]` int64 (a and b) in, `logits` `[N, p]` out, the attention
+//!   read at the "=" position as `MaskedTransformer::forward` reads it.
+//!
+//! The experiment's link goes in the model's metadata. The graph is dense, as ONNX Runtime holds it (it turns
+//! sparse initializers dense at load): the saving is the compact file's, not this one's. The messages are in
+//! [`onnx_proto`](super::onnx_proto).
 
 use crate::engine::config::ExperimentConfig;
-use crate::engine::networks::shapes::{POOL, Role};
-use crate::engine::networks::weights::Weights;
+use crate::engine::data::own_data::{ColumnRange, OwnData};
+use crate::engine::networks::shapes::{POOL, POSITIONS, Role};
+use crate::engine::networks::weights::{LayerWeights, Weights};
+use crate::engine::records::onnx_proto::{
+    FLOAT, Graph, INT64, NodeProto, TensorProto, batch_of, encode, int64s, node, tensor,
+};
 use crate::engine::tasks::Task;
 
-/// The opset the graph is written for, and the IR version that goes with it (onnx/docs/Versioning.md).
-pub const OPSET: i64 = 17;
-const IR_VERSION: i64 = 8;
-/// TensorProto.DataType FLOAT and INT64.
-const FLOAT: i32 = 1;
-const INT64: i32 = 7;
-/// AttributeProto.AttributeType INTS.
-const INTS: i32 = 7;
+pub use crate::engine::records::onnx_proto::OPSET;
 
-#[derive(Clone, PartialEq, Message)]
-struct ModelProto {
-    #[prost(int64, tag = "1")]
-    ir_version: i64,
-    #[prost(string, tag = "2")]
-    producer_name: String,
-    #[prost(string, tag = "3")]
-    producer_version: String,
-    #[prost(string, tag = "6")]
-    doc_string: String,
-    #[prost(message, optional, tag = "7")]
-    graph: Option<GraphProto>,
-    #[prost(message, repeated, tag = "8")]
-    opset_import: Vec<OperatorSetIdProto>,
-    #[prost(message, repeated, tag = "14")]
-    metadata_props: Vec<StringStringEntryProto>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct OperatorSetIdProto {
-    #[prost(string, tag = "1")]
-    domain: String,
-    #[prost(int64, tag = "2")]
-    version: i64,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct StringStringEntryProto {
-    #[prost(string, tag = "1")]
-    key: String,
-    #[prost(string, tag = "2")]
-    value: String,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct GraphProto {
-    #[prost(message, repeated, tag = "1")]
-    node: Vec<NodeProto>,
-    #[prost(string, tag = "2")]
-    name: String,
-    #[prost(message, repeated, tag = "5")]
-    initializer: Vec<TensorProto>,
-    #[prost(message, repeated, tag = "11")]
-    input: Vec<ValueInfoProto>,
-    #[prost(message, repeated, tag = "12")]
-    output: Vec<ValueInfoProto>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct NodeProto {
-    #[prost(string, repeated, tag = "1")]
-    input: Vec<String>,
-    #[prost(string, repeated, tag = "2")]
-    output: Vec<String>,
-    #[prost(string, tag = "3")]
-    name: String,
-    #[prost(string, tag = "4")]
-    op_type: String,
-    #[prost(message, repeated, tag = "5")]
-    attribute: Vec<AttributeProto>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct AttributeProto {
-    #[prost(string, tag = "1")]
-    name: String,
-    #[prost(int64, repeated, tag = "8")]
-    ints: Vec<i64>,
-    #[prost(int32, tag = "20")]
-    r#type: i32,
-}
-
-fn ints(name: &str, values: &[i64]) -> AttributeProto {
-    AttributeProto { name: name.into(), ints: values.to_vec(), r#type: INTS }
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct TensorProto {
-    #[prost(int64, repeated, tag = "1")]
-    dims: Vec<i64>,
-    #[prost(int32, tag = "2")]
-    data_type: i32,
-    #[prost(string, tag = "8")]
-    name: String,
-    /// Little-endian values, as onnx.proto's raw_data.
-    #[prost(bytes = "vec", tag = "9")]
-    raw_data: Vec<u8>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct ValueInfoProto {
-    #[prost(string, tag = "1")]
-    name: String,
-    #[prost(message, optional, tag = "2")]
-    r#type: Option<TypeProto>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct TypeProto {
-    #[prost(message, optional, tag = "1")]
-    tensor_type: Option<TensorTypeProto>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct TensorTypeProto {
-    #[prost(int32, tag = "1")]
-    elem_type: i32,
-    #[prost(message, optional, tag = "2")]
-    shape: Option<TensorShapeProto>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct TensorShapeProto {
-    #[prost(message, repeated, tag = "1")]
-    dim: Vec<Dimension>,
-}
-
-#[derive(Clone, PartialEq, Message)]
-struct Dimension {
-    #[prost(int64, optional, tag = "1")]
-    dim_value: Option<i64>,
-    #[prost(string, optional, tag = "2")]
-    dim_param: Option<String>,
-}
-
-fn tensor(name: &str, dims: &[usize], values: &[f32]) -> TensorProto {
-    TensorProto {
-        dims: dims.iter().map(|&d| d as i64).collect(),
-        data_type: FLOAT,
-        name: name.into(),
-        raw_data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
-    }
-}
-
-/// A float tensor `[N, width]` with N named "N" (any batch).
-fn batch_of(name: &str, width: usize) -> ValueInfoProto {
-    let dim = vec![
-        Dimension { dim_value: None, dim_param: Some("N".into()) },
-        Dimension { dim_value: Some(width as i64), dim_param: None },
-    ];
-    let shape = Some(TensorShapeProto { dim });
-    ValueInfoProto {
-        name: name.into(),
-        r#type: Some(TypeProto { tensor_type: Some(TensorTypeProto { elem_type: FLOAT, shape }) }),
-    }
-}
-
-fn node(op: &str, inputs: &[&str], output: &str) -> NodeProto {
-    NodeProto {
-        input: inputs.iter().map(|s| s.to_string()).collect(),
-        output: vec![output.into()],
-        name: output.into(),
-        op_type: op.into(),
-        attribute: Vec::new(),
-    }
-}
-
-/// A conv net's front, as `MaskedNet::forward` computes it: the flat image reshaped to `[N, 1, side, side]`, each
-/// valid 3×3 conv (stride 1, no padding) and its ReLU, one 2×2 max-pool, flattened channel-major; returns the
-/// name of the flat output.
-fn conv_front(weights: &Weights, x: &str, nodes: &mut Vec<NodeProto>, initializers: &mut Vec<TensorProto>) -> String {
-    let convs: Vec<_> = weights.layers.iter().filter_map(|l| l.conv.map(|c| (l, c))).collect();
-    let Some(&(_, first)) = convs.first() else { return x.to_string() };
-    let side = first.side as i64;
-    initializers.push(TensorProto {
-        dims: vec![4],
-        data_type: INT64,
-        name: "image_shape".into(),
-        raw_data: [-1i64, 1, side, side].iter().flat_map(|v| v.to_le_bytes()).collect(),
-    });
-    nodes.push(node("Reshape", &[x, "image_shape"], "image"));
-    let mut y = "image".to_string();
-    for (l, (layer, c)) in convs.iter().enumerate() {
-        let (w, b) = (format!("conv{l}.weight"), format!("conv{l}.bias"));
-        initializers.push(tensor(&w, &[c.out_ch, c.in_ch, c.k, c.k], &layer.w));
-        initializers.push(tensor(&b, &[c.out_ch], &layer.b));
-        let out = format!("conv{l}");
-        let mut conv = node("Conv", &[&y, &w, &b], &out);
-        conv.attribute = vec![ints("kernel_shape", &[c.k as i64, c.k as i64]), ints("strides", &[1, 1])];
-        nodes.push(conv);
-        y = format!("conv{l}.relu");
-        nodes.push(node("Relu", &[&out], &y));
-    }
-    let mut pool = node("MaxPool", &[&y], "pooled");
-    let window = POOL as i64;
-    pool.attribute = vec![ints("kernel_shape", &[window, window]), ints("strides", &[window, window])];
-    nodes.push(pool);
-    nodes.push(node("Flatten", &["pooled"], "flat"));
-    "flat".into()
-}
-
-/// What the lab multiplies a raw input by: an image set's 1 / its largest stored value
-/// ([`DatasetName::stored_max`](crate::engine::DatasetName::stored_max)); None for a 2D set, whose points go in as
-/// they are. Own data is scaled per column from the imported file, which the graph does not carry yet: refused.
-pub fn raw_input_scale(config: &ExperimentConfig) -> Result<Option<f32>, String> {
-    if config.own_shape().is_some() {
-        return Err("own data is scaled per column by the lab; the ONNX graph does not carry that yet".into());
-    }
-    Ok(config.data.dataset.stored_max().map(|max| 1.0 / f32::from(max)))
+/// What the graph does to a raw input before the network sees it: what the lab did to the rows it trained on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InputScaling {
+    /// Fed as it is (a 2D set's point, the policy's observation, the generator's noise, the transformer's pair).
+    AsIs,
+    /// Multiplied by one factor: an image set's 1 / its largest stored value
+    /// ([`DatasetName::stored_max`](crate::engine::DatasetName::stored_max)).
+    Times(f32),
+    /// Own data: each column's minimum to −1 and maximum to 1, as the import scaled it (a constant column to 0);
+    /// `names` are the features' (a word column's one-hot features `column=word`), written in the metadata.
+    Columns { ranges: Vec<ColumnRange>, names: Vec<String> },
 }
 
 /// What the graph's input and output are called: what the task feeds its network and what the network gives.
@@ -238,83 +47,255 @@ pub struct GraphNames {
 impl GraphNames {
     /// A classifier's: raw inputs in, one logit per class out.
     pub const CLASSIFIER: GraphNames = GraphNames { input: "input", output: "logits" };
+    /// The transformer's: the pair (a, b) in, one logit per residue out.
+    pub const TRANSFORMER: GraphNames = GraphNames { input: "pair", output: "logits" };
 
-    /// The names of `config`'s task (the transformer's are the classifier's: the writer refuses it anyway).
+    /// The names of `config`'s task.
     pub fn of(config: &ExperimentConfig) -> Self {
         match Task::of(config) {
             Task::CartPole => GraphNames { input: "observation", output: "action_logits" },
             Task::Gan => GraphNames { input: "noise", output: "point" },
             Task::Regression => GraphNames { input: "point", output: "value" },
-            Task::Classification | Task::ModularAddition { .. } => Self::CLASSIFIER,
+            Task::ModularAddition { .. } => Self::TRANSFORMER,
+            Task::Classification => Self::CLASSIFIER,
         }
     }
 }
 
-/// The ONNX model of a classifier's `weights` (θ ⊙ m: pruned weights are zero; convs, then an MLP), its input
-/// first multiplied by `input_scale` where the lab scales raw inputs (an image set's 1 / its largest pixel
-/// value), its input and output called `names`, and `metadata` (the link, the round) in its properties. Any MLP
-/// (a policy's actor, a generator) is drawn the same way. Refused for the transformer, which this writer does not
-/// draw yet.
-pub fn write(
-    weights: &Weights,
-    input_scale: Option<f32>,
-    names: GraphNames,
-    metadata: &[(&str, String)],
-) -> Result<Vec<u8>, String> {
-    if weights.layers.is_empty() || weights.layers.iter().any(|l| l.role != Role::Layer) {
-        return Err("the ONNX export draws a classifier (convs, then an MLP); this network is the transformer".into());
-    }
-    let features = match weights.layers[0].conv {
-        Some(c) => c.side * c.side,
-        None => weights.layers[0].fan_in,
-    };
-    let classes = weights.layers[weights.layers.len() - 1].fan_out;
-    let mut nodes = Vec::new();
-    let mut initializers = Vec::new();
-    let mut x = names.input.to_string();
-    if let Some(scale) = input_scale {
-        initializers.push(tensor("input_scale", &[], &[scale]));
-        nodes.push(node("Mul", &[names.input, "input_scale"], "scaled"));
-        x = "scaled".into();
-    }
-    x = conv_front(weights, &x, &mut nodes, &mut initializers);
-    let dense: Vec<_> = weights.layers.iter().filter(|l| l.conv.is_none()).collect();
-    let last = dense.len() - 1;
-    for (l, layer) in dense.into_iter().enumerate() {
-        let (w, b) = (format!("layer{l}.weight"), format!("layer{l}.bias"));
-        initializers.push(tensor(&w, &[layer.fan_in, layer.fan_out], &layer.w));
-        initializers.push(tensor(&b, &[layer.fan_out], &layer.b));
-        let product = format!("layer{l}.matmul");
-        nodes.push(node("MatMul", &[&x, &w], &product));
-        let sum = if l == last { names.output.to_string() } else { format!("layer{l}.add") };
-        nodes.push(node("Add", &[&product, &b], &sum));
-        x = match l == last {
-            true => sum,
-            false => {
-                let relu = format!("layer{l}.relu");
-                nodes.push(node("Relu", &[&sum], &relu));
-                relu
+/// Everything besides the weights that the graph of a run's ticket needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GraphSpec {
+    pub names: GraphNames,
+    pub scaling: InputScaling,
+    /// The transformer's attention heads (unused for the other networks).
+    pub heads: usize,
+}
+
+impl GraphSpec {
+    /// The graph of `config`'s network; `own` is the run's own data when it trained on a CSV file (its columns'
+    /// ranges go in the graph).
+    pub fn of(config: &ExperimentConfig, own: Option<&OwnData>) -> Result<Self, String> {
+        let scaling = match (config.own_shape(), own) {
+            (Some(_), None) => {
+                return Err("this run trained on your own data: the graph scales its columns as the import did, \
+                            so it needs the CSV file's rows (a ticket file holds them; or give the CSV)"
+                    .into());
             }
+            (Some(_), Some(own)) if own.ranges.len() != own.features => {
+                return Err(format!(
+                    "{}'s rows were saved without their columns' ranges (before the lab kept them): import the \
+                     CSV file again to export the graph",
+                    own.name
+                ));
+            }
+            (Some(_), Some(own)) => {
+                InputScaling::Columns { ranges: own.ranges.clone(), names: own.feature_names.clone() }
+            }
+            (None, _) => match config.data.dataset.stored_max() {
+                Some(max) => InputScaling::Times(1.0 / f32::from(max)),
+                None => InputScaling::AsIs,
+            },
         };
+        Ok(Self { names: GraphNames::of(config), scaling, heads: config.model.transformer.heads })
     }
-    let graph = GraphProto {
-        node: nodes,
-        name: "ticket".into(),
-        initializer: initializers,
-        input: vec![batch_of(names.input, features)],
-        output: vec![batch_of(names.output, classes)],
+}
+
+/// The operators and initializers of a graph being drawn.
+#[derive(Default)]
+struct Builder {
+    nodes: Vec<NodeProto>,
+    initializers: Vec<TensorProto>,
+}
+
+impl Builder {
+    /// `op` on `inputs`, its output named `output`; returns that name.
+    fn op(&mut self, op: &str, inputs: &[&str], output: &str) -> String {
+        self.nodes.push(node(op, inputs, output));
+        output.to_string()
+    }
+
+    /// A node built with attributes; returns its output's name.
+    fn push(&mut self, node: NodeProto, output: &str) -> String {
+        self.nodes.push(node);
+        output.to_string()
+    }
+
+    /// A float initializer; returns its name.
+    fn weight(&mut self, name: &str, dims: &[usize], values: &[f32]) -> String {
+        self.initializers.push(tensor(name, dims, values));
+        name.to_string()
+    }
+
+    /// An int64 initializer (a shape, indices, axes); returns its name.
+    fn ints(&mut self, name: &str, values: &[i64]) -> String {
+        self.initializers.push(int64s(name, values));
+        name.to_string()
+    }
+
+    /// `x @ layer.w (+ layer.b)`, named `name.…`; returns the output's name.
+    fn linear(&mut self, x: &str, layer: &LayerWeights, name: &str) -> String {
+        let w = self.weight(&format!("{name}.weight"), &[layer.fan_in, layer.fan_out], &layer.w);
+        let product = self.op("MatMul", &[x, &w], &format!("{name}.matmul"));
+        if layer.b.is_empty() {
+            return product;
+        }
+        let b = self.weight(&format!("{name}.bias"), &[layer.fan_out], &layer.b);
+        self.op("Add", &[&product, &b], &format!("{name}.add"))
+    }
+
+    /// The raw input scaled as the lab scales it; returns the scaled input's name.
+    fn scale(&mut self, x: &str, scaling: &InputScaling) -> String {
+        match scaling {
+            InputScaling::AsIs => x.to_string(),
+            InputScaling::Times(factor) => {
+                let factor = self.weight("input_scale", &[], &[*factor]);
+                self.op("Mul", &[x, &factor], "scaled")
+            }
+            InputScaling::Columns { ranges, .. } => {
+                // As own_data's import: 2 · (v − min) / (max − min) − 1, a constant column 0 (its span 1, then × 0).
+                let n = ranges.len();
+                let span = |r: &ColumnRange| if r.max > r.min { r.max - r.min } else { 1.0 };
+                let used = |r: &ColumnRange| if r.max > r.min { 1.0 } else { 0.0 };
+                let min = self.weight("column.min", &[n], &ranges.iter().map(|r| r.min).collect::<Vec<_>>());
+                let spans = self.weight("column.span", &[n], &ranges.iter().map(span).collect::<Vec<_>>());
+                let used = self.weight("column.used", &[n], &ranges.iter().map(used).collect::<Vec<_>>());
+                let (two, one) = (self.weight("two", &[], &[2.0]), self.weight("one", &[], &[1.0]));
+                let shifted = self.op("Sub", &[x, &min], "column.shifted");
+                let doubled = self.op("Mul", &[&shifted, &two], "column.doubled");
+                let spread = self.op("Div", &[&doubled, &spans], "column.spread");
+                let centred = self.op("Sub", &[&spread, &one], "column.centred");
+                self.op("Mul", &[&centred, &used], "scaled")
+            }
+        }
+    }
+
+    /// A conv net's front, as `MaskedNet::forward` computes it: the flat image reshaped to `[N, 1, side, side]`,
+    /// each valid conv (stride 1, no padding) and its ReLU, one 2×2 max-pool, flattened channel-major; returns the
+    /// flat output's name (`x` itself for an MLP).
+    fn conv_front(&mut self, weights: &Weights, x: &str) -> String {
+        let convs: Vec<_> = weights.layers.iter().filter_map(|l| l.conv.map(|c| (l, c))).collect();
+        let Some(&(_, first)) = convs.first() else { return x.to_string() };
+        let side = first.side as i64;
+        let shape = self.ints("image_shape", &[-1, 1, side, side]);
+        let mut y = self.op("Reshape", &[x, &shape], "image");
+        for (l, (layer, c)) in convs.iter().enumerate() {
+            let w = self.weight(&format!("conv{l}.weight"), &[c.out_ch, c.in_ch, c.k, c.k], &layer.w);
+            let b = self.weight(&format!("conv{l}.bias"), &[c.out_ch], &layer.b);
+            let out = format!("conv{l}");
+            let conv = node("Conv", &[&y, &w, &b], &out).with_ints("kernel_shape", &[c.k as i64, c.k as i64]);
+            let out = self.push(conv.with_ints("strides", &[1, 1]), &out);
+            y = self.op("Relu", &[&out], &format!("conv{l}.relu"));
+        }
+        let window = POOL as i64;
+        let pool = node("MaxPool", &[&y], "pooled").with_ints("kernel_shape", &[window, window]);
+        let pooled = self.push(pool.with_ints("strides", &[window, window]), "pooled");
+        self.op("Flatten", &[&pooled], "flat")
+    }
+
+    /// Convs, then dense layers with a ReLU between them; the last layer's sum is named `output`.
+    fn classifier(&mut self, weights: &Weights, x: &str, output: &str) -> String {
+        let mut x = self.conv_front(weights, x);
+        let dense: Vec<_> = weights.layers.iter().filter(|l| l.conv.is_none()).collect();
+        let last = dense.len() - 1;
+        for (l, layer) in dense.into_iter().enumerate() {
+            let sum = self.linear(&x, layer, &format!("layer{l}"));
+            x = match l == last {
+                true => self.op("Identity", &[&sum], output),
+                false => self.op("Relu", &[&sum], &format!("layer{l}.relu")),
+            };
+        }
+        x
+    }
+
+    /// The modular-addition transformer as `MaskedTransformer::forward` computes it, from the pair's int64 tokens.
+    fn transformer(&mut self, weights: &Weights, heads: usize, pair: &str, output: &str) -> Result<String, String> {
+        let part = |role: Role| weights.layers.iter().find(|l| l.role == role).ok_or(format!("no {role:?} part"));
+        let (embed, position) = (part(Role::Embedding)?, part(Role::Position)?);
+        let (p, d) = (embed.fan_in - 1, embed.fan_out);
+        if heads == 0 || d % heads != 0 {
+            return Err(format!("{heads} heads do not divide the model width {d}"));
+        }
+        let (h, dh) = (heads as i64, (d / heads) as i64);
+        let embedding = self.weight("embedding", &[p + 1, d], &embed.w);
+        let positions = self.weight("position", &[POSITIONS, d], &position.w);
+        // a and b: their token rows plus positions 0 and 1, [N, 2, d].
+        let tokens = self.op("Gather", &[&embedding, pair], "pair.embedded");
+        let first_two = self.ints("positions.pair", &[0, 1]);
+        let at = self.op("Gather", &[&positions, &first_two], "pair.positions");
+        let ab = self.op("Add", &[&tokens, &at], "pair.stream");
+        // "=": its token (row p) plus position 2, [1, d]; the same in every row, and the one position that queries.
+        let equals_token = self.ints("equals.token", &[p as i64]);
+        let equals_position = self.ints("equals.position", &[2]);
+        let e_token = self.op("Gather", &[&embedding, &equals_token], "equals.embedded");
+        let e_position = self.op("Gather", &[&positions, &equals_position], "equals.positioned");
+        let equals = self.op("Add", &[&e_token, &e_position], "equals");
+        let batch = self.push(node("Shape", &[pair], "batch").with_int("end", 1), "batch");
+        let row = self.ints("equals.row", &[1, d as i64]);
+        let concat = node("Concat", &[&batch, &row], "equals.rows.shape").with_int("axis", 0);
+        let rows_shape = self.push(concat, "equals.rows.shape");
+        let one_row = self.ints("equals.one_row", &[1, 1, d as i64]);
+        let e3 = self.op("Reshape", &[&equals, &one_row], "equals.3d");
+        let e_rows = self.op("Expand", &[&e3, &rows_shape], "equals.rows");
+        let stream = self.push(node("Concat", &[&ab, &e_rows], "stream").with_int("axis", 1), "stream");
+        // Keys and values of the three positions, per head: [N, h, 3, dh].
+        let split_shape = self.ints("heads.split", &[0, POSITIONS as i64, h, dh]);
+        let per_head = |b: &mut Self, role: Role, name: &str| -> Result<String, String> {
+            let product = b.linear(&stream, part(role)?, name);
+            let split = b.op("Reshape", &[&product, &split_shape], &format!("{name}.split"));
+            let perm = node("Transpose", &[&split], &format!("{name}.heads")).with_ints("perm", &[0, 2, 1, 3]);
+            Ok(b.push(perm, &format!("{name}.heads")))
+        };
+        let keys = per_head(self, Role::Key, "key")?;
+        let values = per_head(self, Role::Value, "value")?;
+        let query = self.linear(&equals, part(Role::Query)?, "query");
+        let query_shape = self.ints("query.shape", &[1, h, 1, dh]);
+        let query = self.op("Reshape", &[&query, &query_shape], "query.heads");
+        // Scores over the three positions, softmax, the values' weighted sum, heads concatenated.
+        let (axis3, axis2) = (self.ints("axis.3", &[3]), self.ints("axis.2", &[2]));
+        let kq = self.op("Mul", &[&keys, &query], "scores.products");
+        let dot = self.push(node("ReduceSum", &[&kq, &axis3], "scores.dot").with_int("keepdims", 1), "scores.dot");
+        let root = self.weight("scores.root_dh", &[], &[(dh as f64).sqrt() as f32]);
+        let scores = self.op("Div", &[&dot, &root], "scores");
+        let attention = self.push(node("Softmax", &[&scores], "attention").with_int("axis", 2), "attention");
+        let weighted = self.op("Mul", &[&attention, &values], "context.products");
+        let sum = node("ReduceSum", &[&weighted, &axis2], "context.heads").with_int("keepdims", 1);
+        let summed = self.push(sum, "context.heads");
+        let flat = self.ints("context.shape", &[-1, d as i64]);
+        let context = self.op("Reshape", &[&summed, &flat], "context");
+        let out = self.linear(&context, part(Role::AttentionOut)?, "attention_out");
+        let resid = self.op("Add", &[&out, &equals], "resid.attention");
+        let hidden = self.linear(&resid, part(Role::MlpIn)?, "mlp_in");
+        let hidden = self.op("Relu", &[&hidden], "mlp_in.relu");
+        let mlp = self.linear(&hidden, part(Role::MlpOut)?, "mlp_out");
+        let resid = self.op("Add", &[&resid, &mlp], "resid.mlp");
+        let logits = self.linear(&resid, part(Role::Unembedding)?, "unembedding");
+        Ok(self.op("Identity", &[&logits], output))
+    }
+}
+
+/// The ONNX model of a ticket's `weights` (θ ⊙ m: pruned weights are zero) as `spec` describes its graph, with
+/// `metadata` (the link, the round) in its properties, and own data's feature names under `input_columns`.
+pub fn write(weights: &Weights, spec: &GraphSpec, metadata: &[(&str, String)]) -> Result<Vec<u8>, String> {
+    let Some(first) = weights.layers.first() else { return Err("the network has no layers".into()) };
+    let names = spec.names;
+    let mut b = Builder::default();
+    let (input, output) = match first.role {
+        Role::Layer => {
+            let features = first.conv.map_or(first.fan_in, |c| c.side * c.side);
+            let x = b.scale(names.input, &spec.scaling);
+            b.classifier(weights, &x, names.output);
+            let classes = weights.layers[weights.layers.len() - 1].fan_out;
+            (batch_of(names.input, features, FLOAT), batch_of(names.output, classes, FLOAT))
+        }
+        _ => {
+            b.transformer(weights, spec.heads, names.input, names.output)?;
+            let p = weights.layers[weights.layers.len() - 1].fan_out;
+            (batch_of(names.input, 2, INT64), batch_of(names.output, p, FLOAT))
+        }
     };
-    let model = ModelProto {
-        ir_version: IR_VERSION,
-        producer_name: "lottery-ticket-lab".into(),
-        producer_version: env!("CARGO_PKG_VERSION").into(),
-        doc_string: "A lottery ticket: the trained network with its pruned weights at zero.".into(),
-        graph: Some(graph),
-        opset_import: vec![OperatorSetIdProto { domain: String::new(), version: OPSET }],
-        metadata_props: metadata
-            .iter()
-            .map(|(k, v)| StringStringEntryProto { key: k.to_string(), value: v.clone() })
-            .collect(),
-    };
-    Ok(model.encode_to_vec())
+    let mut metadata = metadata.to_vec();
+    if let InputScaling::Columns { names, .. } = &spec.scaling {
+        metadata.push(("input_columns", names.join(",")));
+    }
+    Ok(encode(Graph { nodes: b.nodes, initializers: b.initializers, input, output }, &metadata))
 }

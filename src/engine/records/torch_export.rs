@@ -27,14 +27,24 @@ const LAYER_AND_RELU: usize = 2;
 const POOL_AND_FLATTEN: usize = 2;
 
 /// The file's metadata as the page and `lottery export` write it: the experiment's link, the round, the share of
-/// weights kept, and the modules' names in order.
-pub fn metadata(link: &str, round: usize, weights_remaining: f64, weights: &Weights) -> Vec<(&'static str, String)> {
-    vec![
+/// weights kept, the modules' names in order, and for the transformer its attention `heads`.
+pub fn metadata(
+    link: &str,
+    round: usize,
+    weights_remaining: f64,
+    weights: &Weights,
+    heads: usize,
+) -> Vec<(&'static str, String)> {
+    let mut metadata = vec![
         ("link", link.to_string()),
         ("round", round.to_string()),
         ("weights_remaining", format!("{weights_remaining:.6}")),
         ("modules", module_names(weights).join(",")),
-    ]
+    ];
+    if weights.layers.iter().any(|l| l.role == Role::Query) {
+        metadata.push(("heads", heads.to_string()));
+    }
+    metadata
 }
 
 /// Each layer's module name: its `nn.Sequential` index for a classifier, its role for the transformer's parts.

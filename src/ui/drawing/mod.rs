@@ -7,3 +7,4 @@ pub mod charts;
 pub mod palette;
 pub mod raster;
 pub mod savings_chart;
+pub mod speed_chart;

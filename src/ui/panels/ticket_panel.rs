@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::engine::data::own_data::OwnData;
 use crate::engine::records::compact::Precision;
 use crate::engine::records::ticket_bytes::Bytes;
 use crate::engine::{ExperimentConfig, RoundReport};
@@ -73,7 +74,11 @@ fn SizesTable(lines: Vec<SizeLine>) -> impl IntoView {
 
 /// A button per format that downloads the ticket; a format that cannot hold the network says why, under them.
 #[component]
-fn Downloads(config: Signal<ExperimentConfig>, ticket: Memo<Option<TrainedTicket>>) -> impl IntoView {
+fn Downloads(
+    config: Signal<ExperimentConfig>,
+    ticket: Memo<Option<TrainedTicket>>,
+    own: RwSignal<Option<OwnData>>,
+) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let buttons = TicketFormat::ALL
         .into_iter()
@@ -81,7 +86,7 @@ fn Downloads(config: Signal<ExperimentConfig>, ticket: Memo<Option<TrainedTicket
             let save = move |_| {
                 let written = ticket.with_untracked(|t| {
                     let t = t.as_ref().ok_or("no trained ticket for this round")?;
-                    let bytes = config.with_untracked(|c| t.file(format, c))?;
+                    let bytes = config.with_untracked(|c| own.with_untracked(|o| t.file(format, c, o.as_ref())))?;
                     download_bytes(&t.file_name(format), &bytes, format.extension_and_mime().1)
                 });
                 message.set(written.err().map(|e| format!("{}: {e}", format.label())));
@@ -108,6 +113,8 @@ pub fn TicketPanel(
     /// Each round's ticket as its worker sent it (the compact f32 file); None where it was not sent.
     files: RwSignal<Vec<Option<Arc<Vec<u8>>>>>,
     selected: RwSignal<Option<usize>>,
+    /// The CSV rows the run trained on, if any: an ONNX graph scales their columns as the import did.
+    own: RwSignal<Option<OwnData>>,
 ) -> impl IntoView {
     let shown = Memo::new(move |_| {
         let n = rounds.with(Vec::len);
@@ -148,7 +155,7 @@ pub fn TicketPanel(
                 "This round's trained weights are not in the page (it trained before a reload, and a saved run of \
                  this size keeps its masks only): train it again here to download or try it."
             </p>
-            <Downloads config=config ticket=ticket />
+            <Downloads config=config ticket=ticket own=own />
             <TryTicket config=config dense=dense ticket=ticket />
         </section>
     }

@@ -13,17 +13,13 @@ use crate::engine::records::compact::Precision;
 use crate::ui::drawing::palette::Rgb;
 use crate::ui::drawing::raster::Raster;
 use crate::ui::drawing::savings_chart::written_bytes;
+use crate::ui::run::kernel_timing::Kernel;
 use crate::ui::run::trained_ticket::TrainedTicket;
-use crate::worker::global::now_ms;
 
 /// The pad's side on screen, in CSS pixels.
 const PAD_PX: f64 = 168.0;
 /// The brush's radius as a share of the image's side (2 pixels of a 28×28 image).
 const BRUSH_OF_SIDE: f64 = 1.0 / 14.0;
-/// How long the passes of one timing last at least, in ms (the page's clock ticks in 0.1 ms or coarser).
-const TIMING_MS: f64 = 30.0;
-/// The most passes one timing runs.
-const MOST_PASSES: usize = 100_000;
 /// A 2D preset's plane: points in −EXTENT..EXTENT on each axis (the sets are scaled to −1..1).
 const PLANE_EXTENT: f64 = 1.2;
 /// Fashion-MNIST's classes, in label order.
@@ -82,34 +78,7 @@ struct Prediction {
     micros: Option<f64>,
 }
 
-/// How a network runs on the pad: the dense product over every weight, or the sparse kernel.
-/// The dense network's weights are θ ⊙ m already (the compact file and the report hold pruned weights at zero).
-enum Runner<'a> {
-    Dense(&'a crate::engine::Weights),
-    Sparse(SparseMlp),
-}
-
-impl Runner<'_> {
-    fn logits(&self, x: &[f32]) -> Vec<f32> {
-        match self {
-            Runner::Dense(w) => w.forward(x),
-            Runner::Sparse(s) => s.forward(x, 1),
-        }
-    }
-
-    /// Microseconds per pass over `x`: passes repeated until [`TIMING_MS`] have gone by.
-    fn time(&self, x: &[f32]) -> f64 {
-        let start = now_ms();
-        let mut passes = 0usize;
-        while passes < MOST_PASSES && (passes == 0 || now_ms() - start < TIMING_MS) {
-            std::hint::black_box(self.logits(std::hint::black_box(x)));
-            passes += 1;
-        }
-        (now_ms() - start) * 1_000.0 / passes as f64
-    }
-}
-
-fn predict(pad: Pad, who: String, runner: &Runner, x: &[f32], bytes: Option<usize>, timed: bool) -> Prediction {
+fn predict(pad: Pad, who: String, runner: &Kernel, x: &[f32], bytes: Option<usize>, timed: bool) -> Prediction {
     let logits = runner.logits(x);
     let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let exp: Vec<f64> = logits.iter().map(|v| f64::from(crate::engine::math::expf(v - max))).collect();
@@ -128,7 +97,7 @@ fn predictions(pad: Pad, dense: &TrainedTicket, ticket: &TrainedTicket, x: &[f32
     let mut out = vec![predict(
         pad,
         "dense network (round 0)".into(),
-        &Runner::Dense(&dense.weights),
+        &Kernel::Dense(&dense.weights),
         x,
         dense.bytes.as_ref().map(|b| b.dense_f32),
         timed,
@@ -136,7 +105,7 @@ fn predictions(pad: Pad, dense: &TrainedTicket, ticket: &TrainedTicket, x: &[f32
     if let Ok(sparse) = SparseMlp::of(&ticket.weights, &ticket.mask) {
         let bytes = ticket.bytes.as_ref().map(|b| b.compact(Precision::F32));
         let who = format!("ticket (round {}, sparse kernel)", ticket.round);
-        out.push(predict(pad, who, &Runner::Sparse(sparse), x, bytes, timed));
+        out.push(predict(pad, who, &Kernel::Sparse(sparse), x, bytes, timed));
     }
     out
 }

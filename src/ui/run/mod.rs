@@ -3,6 +3,7 @@
 //! browser storage, ticket files in and out, a round's trained ticket and its downloads ([`trained_ticket`]),
 //! and offline use.
 
+pub mod kernel_timing;
 pub mod offline;
 pub mod page_url;
 pub mod runner;

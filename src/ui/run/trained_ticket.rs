@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use crate::engine::data::own_data::OwnData;
 use crate::engine::lottery::mask::Mask;
 use crate::engine::networks::weights::Weights;
 use crate::engine::records::compact::{self, Precision};
@@ -105,17 +106,22 @@ impl TrainedTicket {
 
     /// The ticket as a file in `format`, as `lottery export` writes it; a format that cannot hold this network
     /// says why.
-    pub fn file(&self, format: TicketFormat, config: &ExperimentConfig) -> Result<Vec<u8>, String> {
+    pub fn file(
+        &self,
+        format: TicketFormat,
+        config: &ExperimentConfig,
+        own: Option<&OwnData>,
+    ) -> Result<Vec<u8>, String> {
         match format {
             TicketFormat::Compact(p) => Ok(compact::write(&self.weights, &self.mask, p, &self.link)),
             TicketFormat::Safetensors => {
-                let metadata = torch_export::metadata(&self.link, self.round, self.remaining, &self.weights);
+                let heads = config.model.transformer.heads;
+                let metadata = torch_export::metadata(&self.link, self.round, self.remaining, &self.weights, heads);
                 torch_export::write(&self.weights, &self.mask, &Weights::theta0(config), &metadata)
             }
             TicketFormat::Onnx => {
                 let metadata = [("link", self.link.clone()), ("round", self.round.to_string())];
-                let names = onnx_export::GraphNames::of(config);
-                onnx_export::write(&self.weights, onnx_export::raw_input_scale(config)?, names, &metadata)
+                onnx_export::write(&self.weights, &onnx_export::GraphSpec::of(config, own)?, &metadata)
             }
         }
     }

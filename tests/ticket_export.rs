@@ -541,8 +541,35 @@ fn a_ticket_on_own_csv_rows_as_onnx_takes_the_file_s_raw_values() {
     assert_eq!((read["rows"].clone(), read["same_predictions"].clone()), (own.rows().into(), true.into()));
     let columns = "mass_g,colour=blue,colour=green,colour=red,depth_mm,year";
     assert_eq!(read["input_columns"], columns);
+    // From the CLI: a run on the file, then its ticket as ONNX, the rows given again with --data-file (a report
+    // does not carry them: without it, the export says so).
+    let lottery = env!("CARGO_BIN_EXE_lottery");
+    let (csv, report, model_file) = (dir.join("animals.csv"), dir.join("r.json"), dir.join("own.onnx"));
+    let ran = std::process::Command::new(lottery)
+        .args(["run", "--preset", "demo", "--set", "rounds=1", "--set", "steps=40", "--set", "eval=20", "--data-file"])
+        .arg(&csv)
+        .arg("--out")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    let export = |with_rows: bool| {
+        let mut cmd = std::process::Command::new(lottery);
+        cmd.args(["export", "--round", "1", "--format", "onnx", "--from"]).arg(&report).arg("--out").arg(&model_file);
+        if with_rows {
+            cmd.arg("--data-file").arg(&csv);
+        }
+        cmd.output().unwrap()
+    };
+    let refused = export(false);
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("--data-file"));
+    let written = export(true);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let bytes = std::fs::read(&model_file).unwrap();
+    assert!(bytes.windows(columns.len()).any(|w| w == columns.as_bytes()), "the columns' names in the metadata");
     // A ticket file written before the lab kept the columns' ranges cannot give the graph: said, not guessed.
     let old = own_data::OwnData { ranges: Vec::new(), ..own };
     let refused = onnx_export::GraphSpec::of(&c, Some(&old)).unwrap_err();
     assert!(refused.contains("import the CSV file again"), "{refused}");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -1,6 +1,7 @@
 // Not a test: renders docs/ticket-panel.png (the panel "What the ticket saves" on the digits preset after a short
 // run, a "3" drawn on the pad, at 1366×768) and docs/ticket-panel-phone.png (the same panel at 390 wide), and
-// under tests/browser/artifacts the savings chart (ticket-savings-chart.png).
+// under tests/browser/artifacts the savings chart (ticket-savings-chart.png); docs/ticket-speed-chart.png: every
+// round timed on the page, dense against sparse, with the break-even.
 //   node tests/browser/ticket-shot.mjs
 import { join } from 'node:path';
 import { launch, open, root, serve } from './harness.js';
@@ -37,11 +38,16 @@ try {
   await draw(page);
   await page.locator('#ticket-panel').screenshot({ path: join(root, 'docs', 'ticket-panel.png') });
   await page.locator('#savings-chart').screenshot({ path: join(root, 'tests', 'browser', 'artifacts', 'ticket-savings-chart.png') });
+  await page.click('#speed-chart button.time-rounds');
+  await page.waitForSelector('#speed-chart .speed-point');
+  await page.locator('#speed-chart').screenshot({ path: join(root, 'docs', 'ticket-speed-chart.png') });
   await page.evaluate(() => document.getElementById('ticket-panel')?.scrollIntoView());
   await page.screenshot({ path: join(root, 'tests', 'browser', 'artifacts', 'ticket-1366.png') });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.evaluate(() => document.getElementById('ticket-panel')?.scrollIntoView());
   await page.screenshot({ path: join(root, 'docs', 'ticket-panel-phone.png') });
+  await page.evaluate(() => document.getElementById('speed-chart')?.scrollIntoView());
+  await page.screenshot({ path: join(root, 'tests', 'browser', 'artifacts', 'ticket-speed-phone.png') });
   console.log('docs/ticket-panel.png and docs/ticket-panel-phone.png written');
 } finally {
   await browser.close();

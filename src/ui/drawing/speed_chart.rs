@@ -155,8 +155,8 @@ pub fn SpeedChart(
                 <p class="hint">
                     <span><span class="swatch dense-time"></span>"dense product"</span>
                     <span><span class="swatch sparse-time"></span>"sparse kernel"</span>
-                    " " {caption}
                 </p>
+                <p class="note">{caption.clone()}</p>
             </figure>
         </Show>
     }

@@ -11,7 +11,8 @@
 
 use crate::engine::Choice;
 use crate::engine::config::{
-    Bounds, ExperimentConfig, Init, OptimizerKind, PruneMethod, PruneScope, ResetMode, Schedule, caps, limits, preset,
+    Bounds, ExperimentConfig, Init, ModularArch, OptimizerKind, PruneMethod, PruneScope, ResetMode, Schedule, caps,
+    limits, preset,
 };
 use crate::engine::data::DatasetName;
 use crate::engine::data::own_data::OwnShape;
@@ -358,11 +359,16 @@ pub static SETTINGS: &[Setting] = &[
     setting!(Folded Network "init",
         "Initialisation", "How θ0 is drawn: Glorot uniform (the paper's) or Kaiming normal.",
         choice Init = config.model.init),
-    setting!(Common Network "dmodel", "Model width", "Modular addition: the transformer's width (d_model).",
+    setting!(Common Network "arch", "Network",
+        "Modular addition: a one-layer transformer, or the grokking-tickets paper's MLP (embed, project, ReLU).",
+        choice ModularArch = config.model.transformer.arch),
+    setting!(Common Network "dmodel", "Model width",
+        "Modular addition: the transformer's width (d_model), or the MLP's embedding width.",
         number config.model.transformer.d_model in limits::D_MODEL),
     setting!(Common Network "heads", "Attention heads", "Modular addition: heads; they split the width evenly.",
         number config.model.transformer.heads in limits::HEADS),
-    setting!(Common Network "dmlp", "MLP width", "Modular addition: the transformer's MLP neurons (d_mlp).",
+    setting!(Common Network "dmlp", "MLP width",
+        "Modular addition: the transformer's MLP neurons (d_mlp), or the MLP's hidden units.",
         number config.model.transformer.d_mlp in limits::D_MLP),
     setting!(Folded Training "opt", "Optimizer", "Adam (the paper's), SGD with momentum, or AdamW (weight decay).",
         choice OptimizerKind = config.train.optimizer),
@@ -407,6 +413,10 @@ pub static SETTINGS: &[Setting] = &[
         choice ResetMode = config.prune.reset),
     setting!(Folded Pruning "k", "Rewind step k", "The training step whose weights rewinding restores.",
         number config.prune.rewind_step in limits::REWIND_STEP),
+    setting!(Folded Pruning "maskat", "Mask from step",
+        "Draw each round's mask from the weights at this step of its run, not at its end (0: the end); the \
+         grokking-tickets paper takes it well after the network generalised.",
+        number config.prune.mask_at in limits::MASK_AT),
     setting!(Folded Pruning "eb", "Early-bird threshold",
         "The dense run's masks count as settled when fewer than this fraction of their flags change between \
          evaluations: the early-bird iteration.",
@@ -429,6 +439,13 @@ pub static SETTINGS: &[Setting] = &[
     setting!(Folded Controls "constant", "Control: constant with signs",
         "Train the mask from ± each layer's θ0 standard deviation, with θ0's signs.",
         flag config.prune.control_constant),
+    setting!(Folded Controls "norml1", "Control: dense at the ticket's L1 norm",
+        "Train the dense network from θ0 scaled to the ticket's L1 norm: is the ticket fast only because it starts \
+         smaller? (the grokking-tickets paper's control)",
+        flag config.prune.control_norm_l1),
+    setting!(Folded Controls "norml2", "Control: dense at the ticket's L2 norm",
+        "Train the dense network from θ0 scaled to the ticket's L2 norm (the grokking-tickets paper's control).",
+        flag config.prune.control_norm_l2),
     setting!(Folded Controls "dprune", "Prune D too",
         "A GAN: prune the discriminator as well, at the same rates (GAN-LTH's second setting); off, it stays dense \
          and only restarts from its own θ0 each round.",
@@ -639,6 +656,14 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
         c.prune.rewind_step = c.train.steps - 1;
         note("k", format!("must be below the steps per round; using {}", c.prune.rewind_step));
     }
+    if !c.mask_at_fits() {
+        c.prune.mask_at = c.train.steps;
+        note("maskat", format!("above the steps per round; using {}", c.train.steps));
+    }
+    if c.prune.mask_at > 0 && c.prune.early_bird_ticket {
+        c.prune.early_bird_ticket = false;
+        note("ebticket", "the mask is drawn at maskat's step; the early-bird ticket is off".to_string());
+    }
     debug_assert!(c.validate().is_ok(), "repair left an invalid config: {:?}", c.validate());
 }
 
@@ -646,6 +671,7 @@ fn repair(state: &mut UrlState, notices: &mut Vec<Notice>) {
 pub fn applies(key: &str, config: &ExperimentConfig) -> bool {
     match key {
         "wd" => config.train.optimizer == OptimizerKind::AdamW,
+        "heads" if config.model.transformer.arch == ModularArch::Mlp => false,
         // One threshold over every layer at the prune rate: the per-layer rates mean nothing.
         "orate" | "cvrate" if config.prune.scope == PruneScope::Global => false,
         _ => config.task_row().reads(key),
@@ -708,8 +734,8 @@ pub fn use_own_data(state: &mut UrlState, shape: OwnShape, rows: usize) -> Vec<N
 /// default, so older links, the rounds a browser saved (stored under the
 /// configuration's link form) and ticket files keep meaning the same run.
 const WRITTEN_WHEN_SET: &[&str] = &[
-    "reps", "tour", "eb", "ebticket", "p", "dmodel", "heads", "dmlp", "wd", "workers", "dprune", "signs", "shuffled",
-    "constant", "class",
+    "reps", "tour", "eb", "ebticket", "maskat", "norml1", "norml2", "p", "arch", "dmodel", "heads", "dmlp", "wd",
+    "workers", "dprune", "signs", "shuffled", "constant", "class",
 ];
 
 /// Whether a query (with or without its `?`) names `key`.

@@ -119,7 +119,7 @@ fn fused_wgpu_keeps_the_transformer_s_pruned_weights_exactly_zero() {
     let device = wgpu();
     let mut c = lottery_ticket_lab::engine::preset("modular").unwrap();
     c.data.modulus = 7;
-    c.model.transformer = TransformerConfig { d_model: 8, heads: 2, d_mlp: 16 };
+    c.model.transformer = TransformerConfig { d_model: 8, heads: 2, d_mlp: 16, ..TransformerConfig::default() };
     let data = dataset(&c);
     let theta0 = lottery_ticket_lab::engine::Weights::theta0(&c);
     let dense = lottery_ticket_lab::engine::Mask::dense(&c.shapes());

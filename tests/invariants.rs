@@ -157,7 +157,7 @@ fn rewinding_to_k_gives_theta_k() {
     // A run that snapshots at k, and a second that simply stops at k.
     let mut a = TrainRun::new(&c, &theta0, &dense, 0, 20, c.seed, &device).snapshot_at(7);
     block_on(a.advance(&data, 20)).unwrap();
-    let theta_k = a.take_snapshot().expect("snapshot at k");
+    let theta_k = a.take_snapshot(7).expect("snapshot at k");
     let mut b = TrainRun::new(&c, &theta0, &dense, 0, 7, c.seed, &device);
     block_on(b.advance(&data, 7)).unwrap();
     assert_eq!(block_on(b.model().to_weights()).unwrap(), theta_k);

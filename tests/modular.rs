@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use lottery_ticket_lab::engine::config::{ExperimentConfig, TransformerConfig};
+use lottery_ticket_lab::engine::config::{ExperimentConfig, ModularArch, TransformerConfig};
 use lottery_ticket_lab::engine::figures::FigureKey;
 use lottery_ticket_lab::engine::lottery::mask::Mask;
 use lottery_ticket_lab::engine::lottery::train::TrainRun;
@@ -20,16 +20,29 @@ fn small(seed: u64) -> ExperimentConfig {
     let mut c = preset("modular").unwrap();
     c.seed = seed;
     c.data.modulus = 11;
-    c.model.transformer = TransformerConfig { d_model: 8, heads: 2, d_mlp: 16 };
+    c.model.transformer = TransformerConfig { d_model: 8, heads: 2, d_mlp: 16, ..TransformerConfig::default() };
     c.train.steps = 30;
     c.train.eval_every = 10;
     c.prune.rounds = 1;
     c
 }
 
+/// The grokking-tickets paper's MLP at a size that trains in a moment: p = 11, embeddings 24 wide, 6 hidden units.
+fn small_mlp(seed: u64) -> ExperimentConfig {
+    let mut c = small(seed);
+    c.model.transformer = TransformerConfig { arch: ModularArch::Mlp, d_model: 24, heads: 1, d_mlp: 6 };
+    c
+}
+
 #[test]
 fn pruned_weights_stay_zero_under_adamw_with_weight_decay() {
-    let c = small(3);
+    for c in [small(3), small_mlp(3)] {
+        pruned_weights_stay_zero(&c);
+    }
+}
+
+fn pruned_weights_stay_zero(c: &ExperimentConfig) {
+    let c = c.clone();
     assert_eq!(c.train.weight_decay, 1.0, "the preset decays weights");
     let data = dataset(&c);
     let mask = half_mask(&c, 9);
@@ -69,6 +82,43 @@ fn matmul(a: &[f32], b: &[f32], n: usize, k: usize, m: usize) -> Vec<f32> {
         }
     }
     out
+}
+
+/// The paper's MLP: its four matrices, without biases, each drawn N(0, 1/fan_in) (the embedding's std 1/√p), and
+/// on the device it computes what it is written out to compute here for every pair: a's and b's embedding rows,
+/// each through the input projection, summed, ReLU, the output projection, the unembedding.
+#[test]
+fn the_paper_s_mlp_computes_what_it_is_written_out_to_compute() {
+    let c = small_mlp(5);
+    let p = c.data.modulus;
+    let w = Weights::theta0(&c);
+    let parts: Vec<(Role, usize, usize, usize)> =
+        w.layers.iter().map(|l| (l.role, l.fan_in, l.fan_out, l.b.len())).collect();
+    let roles = [Role::Embedding, Role::HiddenIn, Role::HiddenOut, Role::Unembedding];
+    assert_eq!(parts, vec![(roles[0], p, 24, 0), (roles[1], 24, 6, 0), (roles[2], 6, 24, 0), (roles[3], 24, p, 0)]);
+    for l in &w.layers {
+        let sd = (l.w.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / l.w.len() as f64).sqrt();
+        let want = 1.0 / (l.fan_in as f64).sqrt();
+        assert!((sd / want - 1.0).abs() < 0.2, "{:?}: sd {sd:.3}, N(0, 1/fan_in) has {want:.3}", l.role);
+    }
+    let net = Task::of(&c).network(&w, &Mask::dense(&c.shapes()), &cpu());
+    let samples = modular::samples(p);
+    let x = burn::tensor::Tensor::<2>::from_data(burn::tensor::TensorData::new(samples.x, [p * p, 2 * p]), &cpu());
+    let logits = block_on(lottery_ticket_lab::engine::read_f32(net.forward(x))).unwrap();
+    let (e, w_in, w_out, u) = (&w.layers[0].w, &w.layers[1].w, &w.layers[2].w, &w.layers[3].w);
+    for a in 0..p {
+        for b in 0..p {
+            let project = |t: usize| matmul(&e[t * 24..(t + 1) * 24], w_in, 1, 24, 6);
+            let hidden: Vec<f32> = project(a).iter().zip(project(b)).map(|(x, y)| (x + y).max(0.0)).collect();
+            let want = matmul(&matmul(&hidden, w_out, 1, 6, 24), u, 1, 24, p);
+            let got = &logits[(a * p + b) * p..(a * p + b + 1) * p];
+            for (g, h) in got.iter().zip(&want) {
+                assert!((g - h).abs() < 1e-4, "pair ({a}, {b}): device {g}, by hand {h}");
+            }
+        }
+    }
+    let back = block_on(net.to_weights()).unwrap();
+    assert_eq!(back, w, "upload and readback are bit-exact");
 }
 
 /// The transformer written out by hand for one pair: the device's logits must match it.
@@ -167,7 +217,7 @@ fn a_classifier_report_has_none_of_the_task_s_scores() {
 #[test]
 fn the_transformer_fits_its_training_pairs() {
     let mut c = small(1);
-    c.model.transformer = TransformerConfig { d_model: 16, heads: 2, d_mlp: 32 };
+    c.model.transformer = TransformerConfig { d_model: 16, heads: 2, d_mlp: 32, ..TransformerConfig::default() };
     c.train.steps = 300;
     c.train.eval_every = 50;
     c.prune.rounds = 0;
@@ -253,4 +303,76 @@ fn the_circuit_reads_an_embedding_s_frequency_and_where_equals_attends() {
     for run in [Some(&last.ticket), last.reinit.as_ref(), last.random_mask.as_ref()].into_iter().flatten() {
         assert!(run.score.circuit.is_some(), "every modular run reads its circuit");
     }
+}
+
+/// The k largest |w| over every matrix (one global threshold, ties to the earlier weight), counted here.
+fn top_k_by_hand(w: &Weights, keep: usize) -> Vec<Vec<bool>> {
+    let mut all: Vec<(f32, usize, usize)> = w
+        .layers
+        .iter()
+        .enumerate()
+        .flat_map(|(l, layer)| layer.w.iter().enumerate().map(move |(i, v)| (v.abs(), l, i)))
+        .collect();
+    all.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    let mut kept: Vec<Vec<bool>> = w.layers.iter().map(|l| vec![false; l.w.len()]).collect();
+    for &(_, l, i) in all.iter().take(keep) {
+        kept[l][i] = true;
+    }
+    kept
+}
+
+/// `maskat`: the round's mask is drawn from the dense network's weights at that step, not at its end. The weights
+/// at step 12 come from a run of 12 steps here (the same seed and batches), pruned by one global magnitude
+/// threshold counted here; the mask from the end of the run (30 steps) differs.
+#[test]
+fn the_mask_is_drawn_at_maskat() {
+    let mut c = small_mlp(4);
+    c.prune.mask_at = 12;
+    c.prune.control_random = false;
+    let data = dataset(&c);
+    let mut e = Experiment::new(c.clone(), data.clone(), &cpu()).unwrap();
+    block_on(e.run_to_end(1_000, |_| {})).unwrap();
+    let mask = &e.reports()[1].mask;
+    let device = cpu().autodiff();
+    let theta0 = Weights::theta0(&c);
+    let dense = Mask::dense(&c.shapes());
+    let mut at = TrainRun::new(&c, &theta0, &dense, 0, c.prune.mask_at, c.seed, &device);
+    block_on(at.advance(&data, c.prune.mask_at)).unwrap();
+    let at_step = block_on(at.model().to_weights()).unwrap();
+    let kept: Vec<Vec<bool>> = mask.layers.iter().map(|l| l.keep.clone()).collect();
+    assert_eq!(kept, top_k_by_hand(&at_step, mask.remaining()), "the mask of the weights at step 12");
+    let trained = e.reports()[0].trained.clone().expect("a small network keeps its trained weights");
+    assert_ne!(kept, top_k_by_hand(&trained, mask.remaining()), "not the mask of the weights at the end");
+}
+
+/// The norm-matched dense controls start from θ0 scaled so that their L1 (L2) norm is the ticket's θ0 ⊙ m's,
+/// summed here; every weight is kept and trains, and none was pruned.
+#[test]
+fn the_norm_matched_dense_networks_start_at_the_ticket_s_norms() {
+    use lottery_ticket_lab::engine::lottery::norm_matched::{self, Norm};
+    let c = small_mlp(6);
+    let theta0 = Weights::theta0(&c);
+    let mask = half_mask(&c, 2);
+    let values = |w: &Weights| w.layers.iter().flat_map(|l| l.w.clone()).map(f64::from).collect::<Vec<f64>>();
+    let kept: Vec<f64> = theta0
+        .layers
+        .iter()
+        .zip(&mask.layers)
+        .flat_map(|(l, m)| l.w.iter().zip(&m.keep).filter(|(_, k)| **k).map(|(v, _)| f64::from(*v)))
+        .collect();
+    let l1 = |v: &[f64]| v.iter().map(|x| x.abs()).sum::<f64>();
+    let l2 = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
+    for (which, f) in [(Norm::L1, l1 as fn(&[f64]) -> f64), (Norm::L2, l2)] {
+        let scaled = norm_matched::scaled(&theta0, &mask, which);
+        let (got, want) = (f(&values(&scaled)), f(&kept));
+        assert!((got / want - 1.0).abs() < 1e-6, "{which:?}: the dense start's norm {got}, the ticket's {want}");
+        assert!(values(&scaled).iter().all(|v| *v != 0.0), "{which:?}: every weight kept");
+    }
+    let mut c = c;
+    (c.prune.control_norm_l1, c.prune.control_norm_l2, c.prune.control_random) = (true, true, false);
+    let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
+    block_on(e.run_to_end(1_000, |_| {})).unwrap();
+    let round = &e.reports()[1];
+    assert!(round.norm_l1.is_some() && round.norm_l2.is_some(), "both trained in the pruned round");
+    assert!(e.reports()[0].norm_l1.is_none(), "round 0 trains the dense network alone");
 }

@@ -1110,6 +1110,7 @@ mod cli {
     /// Modular addition's table: when each network fits its training pairs and when it generalises
     /// (test accuracy ≥ 95%), "never" if it did not within the round.
     fn modular_table(report: &Report) -> String {
+        use lottery_ticket_lab::engine::lottery::controls::Control;
         let pct = |x: Option<f64>| x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_else(|| "–".into());
         let steps = |x: Option<Option<usize>>| match x {
             Some(Some(i)) => i.to_string(),
@@ -1122,22 +1123,25 @@ mod cli {
         let generalise = |n: Option<&lottery_ticket_lab::engine::lottery::train::RunSummary>| {
             n.map_or_else(|| "–".into(), |n| steps(generalised(n)))
         };
-        let mut s = String::from(
+        // A column for each control that ran in some round.
+        let controls: Vec<Control> =
+            Control::ALL.into_iter().filter(|&c| report.rounds.iter().any(|r| r.control(c).is_some())).collect();
+        let heads: String = controls.iter().map(|c| format!(" {} generalises at |", c.phase().label())).collect();
+        let mut s = format!(
             "| round | weights remaining % | ticket train acc % | ticket test acc % | ticket fits at \
-             | ticket generalises at | reinit generalises at | random mask generalises at |\n\
-             |---:|---:|---:|---:|---:|---:|---:|---:|\n",
+             | ticket generalises at |{heads}\n|---:|---:|---:|---:|---:|---:|{}\n",
+            "---:|".repeat(controls.len())
         );
         for r in &report.rounds {
+            let cells: String = controls.iter().map(|&c| format!(" {} |", generalise(r.control(c)))).collect();
             s.push_str(&format!(
-                "| {} | {:.2} | {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {:.2} | {} | {} | {} | {} |{cells}\n",
                 r.round,
                 r.weights_remaining * 100.0,
                 pct(r.ticket.train_accuracy),
                 pct(Some(r.ticket.test_accuracy)),
                 steps(r.ticket.score.steps_to_fit),
                 steps(generalised(&r.ticket)),
-                generalise(r.reinit.as_ref()),
-                generalise(r.random_mask.as_ref()),
             ));
         }
         s

@@ -17,6 +17,9 @@ pub enum EngineError {
     Device(String),
     #[error("ticket: {0}")]
     Ticket(#[from] TicketError),
+    /// Something the procedure keeps on the way was not there when it was needed.
+    #[error("{0} was not kept")]
+    Missing(&'static str),
 }
 
 /// Read a float tensor back to the host. Async, because the browser cannot block.

@@ -15,6 +15,7 @@ pub(crate) const MAX_SAMPLES_IMAGES: usize = 70_000;
 pub(crate) const MAX_REPS: usize = 20;
 /// The largest modulus of modular addition (Nanda et al.'s p = 113).
 pub(crate) const MAX_MODULUS: usize = 113;
-pub(crate) const MAX_D_MODEL: usize = 256;
+/// The modular MLP's embedding: the grokking-tickets paper's 500 fits.
+pub(crate) const MAX_D_MODEL: usize = 512;
 pub(crate) const MAX_HEADS: usize = 8;
 pub(crate) const MAX_D_MLP: usize = 1024;

@@ -73,10 +73,14 @@ pub struct ModelConfig {
     pub transformer: TransformerConfig,
 }
 
-/// One attention layer of `heads` heads over `d_model`, then a ReLU MLP of `d_mlp` (see `transformer`).
+/// Modular addition's network: one attention layer of `heads` heads over `d_model`, then a ReLU MLP of `d_mlp`
+/// (see `transformer`); or, `arch` = mlp, the grokking-tickets paper's MLP with embeddings `d_model` wide and
+/// `d_mlp` hidden units (see `modular_mlp`; `heads` unused).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TransformerConfig {
+    #[serde(skip_serializing_if = "ModularArch::is_transformer")]
+    pub arch: ModularArch,
     pub d_model: usize,
     pub heads: usize,
     pub d_mlp: usize,
@@ -84,7 +88,24 @@ pub struct TransformerConfig {
 
 impl Default for TransformerConfig {
     fn default() -> Self {
-        Self { d_model: 32, heads: 4, d_mlp: 128 }
+        Self { arch: ModularArch::Transformer, d_model: 32, heads: 4, d_mlp: 128 }
+    }
+}
+
+/// Which network learns modular addition.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModularArch {
+    /// One attention layer and a ReLU MLP (Nanda et al.).
+    #[default]
+    Transformer,
+    /// Embed, project each token and sum, ReLU, project back, unembed (Minegishi et al.'s main model).
+    Mlp,
+}
+
+impl ModularArch {
+    fn is_transformer(&self) -> bool {
+        *self == ModularArch::Transformer
     }
 }
 
@@ -123,6 +144,14 @@ pub struct TrainConfig {
 
 fn is_zero(x: &f64) -> bool {
     *x == 0.0
+}
+
+fn is_zero_step(x: &usize) -> bool {
+    *x == 0
+}
+
+fn is_false(x: &bool) -> bool {
+    !*x
 }
 
 /// How the next mask is chosen.
@@ -185,6 +214,11 @@ pub struct PruneConfig {
     pub rounds: usize,
     pub reset: ResetMode,
     pub rewind_step: usize,
+    /// Draw each round's mask from the weights at this iteration of its run rather than at its end (0: the end):
+    /// the grokking-tickets paper takes its mask well after the dense network generalised, or, as a control,
+    /// while it has only memorised.
+    #[serde(default, skip_serializing_if = "is_zero_step")]
+    pub mask_at: usize,
     /// Controls run at every sparsity: same mask from a fresh init, and a random mask.
     pub control_reinit: bool,
     pub control_random: bool,
@@ -193,6 +227,12 @@ pub struct PruneConfig {
     pub control_signs: bool,
     pub control_shuffled: bool,
     pub control_constant: bool,
+    /// The grokking-tickets paper's controls: the dense network scaled to the ticket's L1 / L2 norm at the
+    /// reset point (`lottery::norm_matched`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub control_norm_l1: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub control_norm_l2: bool,
     /// Early-bird: consecutive masks of the dense run closer than this
     /// (normalised Hamming distance) count as settled.
     pub early_bird_threshold: f64,
@@ -207,6 +247,10 @@ pub struct PruneConfig {
 crate::choices!(Init {
     Glorot => "glorot", "Glorot";
     Kaiming => "kaiming", "Kaiming";
+});
+crate::choices!(ModularArch {
+    Transformer => "transformer", "transformer";
+    Mlp => "mlp", "MLP (the grokking-tickets paper's)";
 });
 crate::choices!(OptimizerKind {
     Adam => "adam", "Adam";
@@ -287,11 +331,14 @@ impl Default for PruneConfig {
             rounds: 8,
             reset: ResetMode::Init,
             rewind_step: 0,
+            mask_at: 0,
             control_reinit: true,
             control_random: false,
             control_signs: false,
             control_shuffled: false,
             control_constant: false,
+            control_norm_l1: false,
+            control_norm_l2: false,
             early_bird_threshold: DEFAULT_EARLY_BIRD_THRESHOLD,
             early_bird_ticket: false,
             discriminator: false,
@@ -410,6 +457,7 @@ pub(crate) mod limits {
     pub(crate) const ROUNDS: Bounds<usize> = Bounds::new(0, MAX_ROUNDS);
     /// Also below the steps per round when rewinding ([`super::ExperimentConfig::rewind_fits`]).
     pub(crate) const REWIND_STEP: Bounds<usize> = Bounds::new(0, MAX_STEPS);
+    pub(crate) const MASK_AT: Bounds<usize> = Bounds::new(0, MAX_STEPS);
     /// The early-bird threshold: a fraction of the mask's flags.
     pub(crate) const EARLY_BIRD_THRESHOLD: Bounds<f64> = Bounds::new(0.001, 1.0);
     /// Seeds fit in 32 bits, so a link's seed is exact in any language.
@@ -519,7 +567,10 @@ impl ExperimentConfig {
     pub fn shapes(&self) -> Vec<LayerShape> {
         if self.is_modular() {
             let t = &self.model.transformer;
-            return shapes::transformer_shapes(self.data.modulus, t.d_model, t.d_mlp);
+            return match t.arch {
+                ModularArch::Transformer => shapes::transformer_shapes(self.data.modulus, t.d_model, t.d_mlp),
+                ModularArch::Mlp => shapes::modular_mlp_shapes(self.data.modulus, t.d_model, t.d_mlp),
+            };
         }
         let mut shapes = Vec::new();
         let (mut in_ch, mut side) = (1, self.data.dataset.side());
@@ -575,10 +626,10 @@ impl ExperimentConfig {
         }
     }
 
-    /// The transformer's heads split its width evenly.
+    /// The transformer's heads split its width evenly (the MLP has none).
     pub(crate) fn heads_fit(&self) -> bool {
         let t = &self.model.transformer;
-        t.heads > 0 && t.d_model.is_multiple_of(t.heads)
+        t.arch == ModularArch::Mlp || (t.heads > 0 && t.d_model.is_multiple_of(t.heads))
     }
 
     /// The sample range of this configuration's dataset.
@@ -604,6 +655,11 @@ impl ExperimentConfig {
     /// Rewinding restores a step the round reaches.
     pub(crate) fn rewind_fits(&self) -> bool {
         self.prune.reset == ResetMode::Init || self.prune.rewind_step < self.train.steps
+    }
+
+    /// The mask is drawn at a step the round reaches (0: at its end).
+    pub(crate) fn mask_at_fits(&self) -> bool {
+        self.prune.mask_at <= self.train.steps
     }
 
     /// The modular-addition task's own rules (nothing to check for a classifier).
@@ -688,9 +744,14 @@ impl ExperimentConfig {
         limits::CONV_RATE.check("conv_rate", p.conv_rate)?;
         limits::ROUNDS.check("rounds", p.rounds)?;
         limits::REWIND_STEP.check("rewind_step", p.rewind_step)?;
+        limits::MASK_AT.check("mask_at", p.mask_at)?;
         limits::EARLY_BIRD_THRESHOLD.check("early_bird_threshold", p.early_bird_threshold)?;
         check(self.rewind_fits(), "rewind_step", || {
             format!("{} must be below the steps per round ({})", p.rewind_step, t.steps)
+        })?;
+        check(self.mask_at_fits(), "mask_at", || format!("{} is above the steps per round ({})", p.mask_at, t.steps))?;
+        check(p.mask_at == 0 || !p.early_bird_ticket, "mask_at", || {
+            "the early-bird ticket already says where the mask is drawn: use one or the other".to_string()
         })?;
         limits::SEED.check("seed", self.seed)?;
         limits::REPS.check("reps", self.reps)?;

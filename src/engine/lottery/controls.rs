@@ -2,7 +2,9 @@
 //! matter?) and a random mask of the ticket's per-layer counts (does the mask
 //! matter?); and Zhou et al.'s, which ask what of θ0 matters: its signs alone
 //! with fresh magnitudes, its values shuffled within each layer, or one
-//! constant magnitude with its signs ([`signs`]). Each trains from round 1 on, after the ticket or apart from it:
+//! constant magnitude with its signs ([`signs`]); and the grokking-tickets paper's dense networks scaled to the
+//! ticket's L1 or L2 norm, which ask whether a ticket is fast only because it starts smaller ([`norm_matched`]).
+//! Each trains from round 1 on, after the ticket or apart from it:
 //! a round's controls need only its mask and the reset point, not the
 //! ticket's training, so the page trains them in other workers
 //! ([`ControlTraining`]) while the ticket trains.
@@ -14,6 +16,7 @@ use crate::engine::config::ExperimentConfig;
 use crate::engine::data::Dataset;
 use crate::engine::error::EngineError;
 use crate::engine::lottery::mask::Mask;
+use crate::engine::lottery::norm_matched::{self, Norm};
 use crate::engine::lottery::prune;
 use crate::engine::lottery::rewind::{self, ResetPoint};
 use crate::engine::lottery::signs;
@@ -32,6 +35,8 @@ pub enum Phase {
     SameSigns,
     Shuffled,
     ConstantSigns,
+    NormL1,
+    NormL2,
 }
 
 impl Phase {
@@ -43,6 +48,8 @@ impl Phase {
             Phase::SameSigns => "same signs",
             Phase::Shuffled => "shuffled",
             Phase::ConstantSigns => "constant with signs",
+            Phase::NormL1 => "dense, ticket's L1 norm",
+            Phase::NormL2 => "dense, ticket's L2 norm",
         }
     }
 }
@@ -61,12 +68,23 @@ pub enum Control {
     Shuffled,
     /// The ticket's mask, each layer's standard deviation at the reset point with the reset point's signs.
     ConstantSigns,
+    /// The dense network from the reset point scaled to the ticket's L1 norm there ([`norm_matched`]).
+    NormL1,
+    /// The same, matched on the L2 norm.
+    NormL2,
 }
 
 impl Control {
     /// Every control, in the order they train after the ticket.
-    pub const ALL: [Control; 5] =
-        [Control::Reinit, Control::RandomMask, Control::SameSigns, Control::Shuffled, Control::ConstantSigns];
+    pub const ALL: [Control; 7] = [
+        Control::Reinit,
+        Control::RandomMask,
+        Control::SameSigns,
+        Control::Shuffled,
+        Control::ConstantSigns,
+        Control::NormL1,
+        Control::NormL2,
+    ];
 
     pub fn phase(self) -> Phase {
         match self {
@@ -75,13 +93,23 @@ impl Control {
             Control::SameSigns => Phase::SameSigns,
             Control::Shuffled => Phase::Shuffled,
             Control::ConstantSigns => Phase::ConstantSigns,
+            Control::NormL1 => Phase::NormL1,
+            Control::NormL2 => Phase::NormL2,
         }
     }
 
     /// The controls `config` trains in every round after round 0, in order.
     pub(crate) fn enabled(config: &ExperimentConfig) -> Vec<Control> {
         let p = &config.prune;
-        let on = [p.control_reinit, p.control_random, p.control_signs, p.control_shuffled, p.control_constant];
+        let on = [
+            p.control_reinit,
+            p.control_random,
+            p.control_signs,
+            p.control_shuffled,
+            p.control_constant,
+            p.control_norm_l1,
+            p.control_norm_l2,
+        ];
         Control::ALL.into_iter().zip(on).filter_map(|(c, on)| on.then_some(c)).collect()
     }
 
@@ -119,6 +147,12 @@ impl Control {
                     _ => signs::constant_signs(source, mask),
                 };
                 TrainRun::new(config, &w, mask, start, steps, config.seed, device)
+            }
+            Control::NormL1 | Control::NormL2 => {
+                let which = if self == Control::NormL1 { Norm::L1 } else { Norm::L2 };
+                let (source, start) = reset.source(config);
+                let w = norm_matched::scaled(source, mask, which);
+                TrainRun::new(config, &w, &Mask::dense(&config.shapes()), start, steps, config.seed, device)
             }
         };
         run.prune_companion(companion)

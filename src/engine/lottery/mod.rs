@@ -13,6 +13,7 @@ pub mod controls;
 pub mod curve;
 pub mod early_bird;
 pub mod mask;
+pub mod norm_matched;
 pub mod overlap;
 pub mod prune;
 pub mod report;

@@ -36,6 +36,11 @@ pub struct RoundReport {
     pub shuffled: Option<RunSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constant_signs: Option<RunSummary>,
+    /// The grokking-tickets paper's norm-matched dense networks ([`crate::engine::lottery::norm_matched`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub norm_l1: Option<RunSummary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub norm_l2: Option<RunSummary>,
     /// The round's mask on θ0, untrained ([`supermask`]): iteration 0's scores.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supermask: Option<CurvePoint>,
@@ -79,6 +84,8 @@ impl RoundReport {
             Control::SameSigns => self.same_signs.as_ref(),
             Control::Shuffled => self.shuffled.as_ref(),
             Control::ConstantSigns => self.constant_signs.as_ref(),
+            Control::NormL1 => self.norm_l1.as_ref(),
+            Control::NormL2 => self.norm_l2.as_ref(),
         }
     }
 
@@ -90,6 +97,8 @@ impl RoundReport {
             Control::SameSigns => &mut self.same_signs,
             Control::Shuffled => &mut self.shuffled,
             Control::ConstantSigns => &mut self.constant_signs,
+            Control::NormL1 => &mut self.norm_l1,
+            Control::NormL2 => &mut self.norm_l2,
         };
         *slot = Some(summary);
     }

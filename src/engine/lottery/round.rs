@@ -244,6 +244,9 @@ impl Experiment {
         if self.round == 0 && cfg.prune.reset == ResetMode::Rewind {
             run = run.snapshot_at(cfg.prune.rewind_step);
         }
+        if cfg.prune.mask_at > 0 {
+            run = run.snapshot_at(cfg.prune.mask_at);
+        }
         if self.round == 0 && cfg.prune.method == PruneMethod::Magnitude {
             run = run.track_early_bird(Tracker::new(cfg, &self.mask));
         }
@@ -302,7 +305,16 @@ impl Experiment {
     /// The ticket has trained: keep θk (when rewinding) and its weights, start its report.
     async fn ticket_done(&mut self, mut run: TrainRun) -> Result<Event, EngineError> {
         let summary = run.summary();
-        if let Some(k) = run.take_snapshot() {
+        let cfg = &self.config;
+        // Taken before θk: when both are the same step, there is one snapshot.
+        let mask_at = match cfg.prune.mask_at {
+            0 => None,
+            step => Some(run.snapshot(step).cloned().ok_or(EngineError::Missing("the weights at maskat"))?),
+        };
+        if self.round == 0
+            && cfg.prune.reset == ResetMode::Rewind
+            && let Some(k) = run.take_snapshot(cfg.prune.rewind_step)
+        {
             self.reset.theta_k = Some(k);
         }
         let trained = run.model().to_weights().await?;
@@ -310,9 +322,10 @@ impl Experiment {
             companion.keep_trained(run.companion_weights().await?);
         }
         let (early_bird, settled) = run.take_early_bird().map(Tracker::finish).unzip();
-        // The weights the next mask is drawn from: the end of training, or the early-bird iteration.
-        let prune_from = match settled.flatten() {
-            Some(w) if self.config.prune.early_bird_ticket => w,
+        // The weights the next mask is drawn from: the end of training, the early-bird iteration, or maskat's.
+        let prune_from = match (settled.flatten(), mask_at) {
+            (_, Some(w)) => w,
+            (Some(w), None) if self.config.prune.early_bird_ticket => w,
             _ => trained.clone(),
         };
         if self.round == 0 {
@@ -333,6 +346,8 @@ impl Experiment {
             same_signs: None,
             shuffled: None,
             constant_signs: None,
+            norm_l1: None,
+            norm_l2: None,
             supermask: Some(supermask),
             companion_remaining: self.companion_mask().map(Mask::density),
             mask: self.mask.clone(),

@@ -68,9 +68,8 @@ pub struct TrainRun {
     end: usize,
     task: Task,
     learner: Learner,
-    /// Take a host snapshot of the weights when `iteration` reaches this.
-    snapshot_at: Option<usize>,
-    snapshot: Option<Weights>,
+    /// Host snapshots of the weights: the iterations asked for, and each one's weights once reached.
+    snapshots: Vec<(usize, Option<Weights>)>,
     curve: Vec<CurvePoint>,
     /// Accuracy on the whole training split, measured once when the run ends.
     train_accuracy: Option<f64>,
@@ -128,8 +127,7 @@ impl TrainRun {
             end,
             task,
             learner,
-            snapshot_at: None,
-            snapshot: None,
+            snapshots: Vec::new(),
             curve: Vec::new(),
             train_accuracy: None,
             score: None,
@@ -148,9 +146,12 @@ impl TrainRun {
         self.early_bird.take()
     }
 
-    /// Save θk on the host when the run reaches iteration `k`.
+    /// Save the weights on the host when the run reaches iteration `k` (θk to rewind to; the weights a mask is
+    /// taken from); more than one iteration may be asked for.
     pub fn snapshot_at(mut self, k: usize) -> Self {
-        self.snapshot_at = Some(k);
+        if !self.snapshots.iter().any(|(at, _)| *at == k) {
+            self.snapshots.push((k, None));
+        }
         self
     }
 
@@ -183,9 +184,14 @@ impl TrainRun {
     pub fn curve(&self) -> &[CurvePoint] {
         &self.curve
     }
-    /// θk, once the run has passed iteration k.
-    pub fn take_snapshot(&mut self) -> Option<Weights> {
-        self.snapshot.take()
+    /// The weights at iteration `k`, once the run has passed it (when [`Self::snapshot_at`] asked for it).
+    pub fn snapshot(&self, k: usize) -> Option<&Weights> {
+        self.snapshots.iter().find(|(at, _)| *at == k).and_then(|(_, w)| w.as_ref())
+    }
+
+    /// The weights at iteration `k`, moved out.
+    pub fn take_snapshot(&mut self, k: usize) -> Option<Weights> {
+        self.snapshots.iter_mut().find(|(at, _)| *at == k).and_then(|(_, w)| w.take())
     }
 
     /// One optimizer step: the task's gradients, masked (g ⊙ m, so pruned
@@ -259,8 +265,9 @@ impl TrainRun {
     }
 
     async fn take_snapshot_if_due(&mut self) -> Result<(), EngineError> {
-        if self.snapshot_at == Some(self.iteration) && self.snapshot.is_none() {
-            self.snapshot = Some(self.model().to_weights().await?);
+        let due = self.snapshots.iter().position(|(at, w)| *at == self.iteration && w.is_none());
+        if let Some(i) = due {
+            self.snapshots[i].1 = Some(self.model().to_weights().await?);
         }
         Ok(())
     }

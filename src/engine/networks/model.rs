@@ -16,6 +16,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::engine::lottery::mask::Mask;
 use crate::engine::networks::layers::{MaskedConv, MaskedLinear};
+use crate::engine::networks::modular_mlp::MaskedModularMlp;
 use crate::engine::networks::shapes::{ConvShape, POOL, Role};
 use crate::engine::networks::transformer::MaskedTransformer;
 use crate::engine::networks::weights::{LayerWeights, Weights};
@@ -177,6 +178,7 @@ impl WeightRef<'_> {
 pub enum Network {
     Classifier(MaskedNet),
     Transformer(MaskedTransformer),
+    ModularMlp(MaskedModularMlp),
 }
 
 impl Network {
@@ -186,6 +188,7 @@ impl Network {
         match self {
             Network::Classifier(n) => n.forward(x),
             Network::Transformer(t) => t.forward(x),
+            Network::ModularMlp(m) => m.forward(x),
         }
     }
 
@@ -194,6 +197,7 @@ impl Network {
         match self {
             Network::Classifier(n) => n.mask_gradients(grads),
             Network::Transformer(t) => t.mask_gradients(grads),
+            Network::ModularMlp(m) => m.mask_gradients(grads),
         }
     }
 
@@ -202,6 +206,7 @@ impl Network {
         match self {
             Network::Classifier(n) => n.to_weights().await,
             Network::Transformer(t) => t.to_weights().await,
+            Network::ModularMlp(m) => m.to_weights().await,
         }
     }
 
@@ -209,7 +214,7 @@ impl Network {
     pub fn classifier(&self) -> Option<&MaskedNet> {
         match self {
             Network::Classifier(n) => Some(n),
-            Network::Transformer(_) => None,
+            Network::Transformer(_) | Network::ModularMlp(_) => None,
         }
     }
 }

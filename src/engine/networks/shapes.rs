@@ -80,6 +80,10 @@ pub enum Role {
     MlpOut,
     /// Unembedding `[d_model, classes]`, read at the last position.
     Unembedding,
+    /// The modular MLP's input projection `[d_emb, d_hidden]`, applied to each token's embedding; no bias.
+    HiddenIn,
+    /// The modular MLP's output projection `[d_hidden, d_emb]`; no bias.
+    HiddenOut,
 }
 
 impl Role {
@@ -105,6 +109,8 @@ impl Role {
             Role::MlpIn => "MLP in",
             Role::MlpOut => "MLP out",
             Role::Unembedding => "unembedding",
+            Role::HiddenIn => "input projection",
+            Role::HiddenOut => "output projection",
         }
     }
 }
@@ -155,9 +161,30 @@ pub(crate) fn transformer_shapes(modulus: usize, d_model: usize, d_mlp: usize) -
     ]
 }
 
+/// The grokking-tickets paper's MLP: the token embedding (numbers only: no "=" token), the input and output
+/// projections, the unembedding (see `modular_mlp`).
+pub(crate) fn modular_mlp_shapes(modulus: usize, d_emb: usize, d_hidden: usize) -> Vec<LayerShape> {
+    vec![
+        LayerShape::part(Role::Embedding, modulus, d_emb),
+        LayerShape::part(Role::HiddenIn, d_emb, d_hidden),
+        LayerShape::part(Role::HiddenOut, d_hidden, d_emb),
+        LayerShape::part(Role::Unembedding, d_emb, modulus),
+    ]
+}
+
+/// The width whose inverse is a part's initial variance. The modular MLP (`shapes` holds its projections): each
+/// matrix N(0, 1/fan_in), the paper's, so the embedding's std is 1/√p. The transformer: the residual stream's
+/// width as seen from the part, every part N(0, 1/d_model) (Nanda et al.).
+pub(crate) fn init_width(shape: &LayerShape, shapes: &[LayerShape]) -> usize {
+    match shapes.iter().any(|s| s.role == Role::HiddenIn) {
+        true => shape.fan_in,
+        false => model_width(shape),
+    }
+}
+
 /// The residual stream's width as seen from one part: the initialisation
 /// draws every part from N(0, 1/d_model).
-pub(crate) fn model_width(shape: &LayerShape) -> usize {
+fn model_width(shape: &LayerShape) -> usize {
     match shape.role {
         Role::Embedding | Role::Position | Role::MlpOut => shape.fan_out,
         _ => shape.fan_in,

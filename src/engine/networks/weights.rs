@@ -53,10 +53,11 @@ impl Weights {
                     None => (s.fan_in, s.fan_out),
                 };
                 let w = match init {
-                    // The transformer's parts: N(0, 1/d_model) each, as Nanda et al.'s grokking model (see
-                    // `transformer`), so one magnitude scale holds across its tensors.
+                    // Modular addition's parts: the transformer's N(0, 1/d_model) each, as Nanda et al.'s grokking
+                    // model (see `transformer`), so one magnitude scale holds across its tensors; the MLP's
+                    // N(0, 1/fan_in), the grokking-tickets paper's.
                     _ if !s.role.is_layer() => {
-                        let std = 1.0 / (shapes::model_width(s) as f64).sqrt();
+                        let std = 1.0 / (shapes::init_width(s, shapes) as f64).sqrt();
                         (0..n).map(|_| (rng::normal(&mut r) * std) as f32).collect()
                     }
                     Init::Glorot => {

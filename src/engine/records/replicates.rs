@@ -192,6 +192,8 @@ impl RoundSpread {
             Control::SameSigns => self.same_signs.as_ref(),
             Control::Shuffled => self.shuffled.as_ref(),
             Control::ConstantSigns => self.constant_signs.as_ref(),
+            Control::NormL1 => self.norm_l1.as_ref(),
+            Control::NormL2 => self.norm_l2.as_ref(),
         }
     }
 
@@ -204,6 +206,8 @@ impl RoundSpread {
             self.same_signs.as_ref(),
             self.shuffled.as_ref(),
             self.constant_signs.as_ref(),
+            self.norm_l1.as_ref(),
+            self.norm_l2.as_ref(),
         ];
         (0.0..=1.0).contains(&self.weights_remaining) && networks.into_iter().flatten().all(NetworkSpread::is_sane)
     }
@@ -256,6 +260,10 @@ pub struct RoundSpread {
     pub shuffled: Option<NetworkSpread>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constant_signs: Option<NetworkSpread>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub norm_l1: Option<NetworkSpread>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub norm_l2: Option<NetworkSpread>,
     /// The untrained supermask's test accuracy (the task's share: modes, return ÷ 500) over replicates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supermask: Option<Spread>,
@@ -289,6 +297,8 @@ pub fn summarise(replicates: &[Vec<RoundReport>]) -> Vec<RoundSpread> {
                 same_signs: control(Control::SameSigns),
                 shuffled: control(Control::Shuffled),
                 constant_signs: control(Control::ConstantSigns),
+                norm_l1: control(Control::NormL1),
+                norm_l2: control(Control::NormL2),
                 supermask: supermask.as_deref().and_then(Spread::of),
                 mask_overlap: overlap::MaskOverlap::of(&masks),
             })

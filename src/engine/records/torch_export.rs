@@ -78,6 +78,8 @@ fn role_name(role: Role) -> &'static str {
         Role::MlpIn => "mlp_in",
         Role::MlpOut => "mlp_out",
         Role::Unembedding => "unembedding",
+        Role::HiddenIn => "hidden_in",
+        Role::HiddenOut => "hidden_out",
     }
 }
 

@@ -34,12 +34,13 @@ use burn::optim::GradientsParams;
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::config::ExperimentConfig;
+use crate::engine::config::{ExperimentConfig, ModularArch};
 use crate::engine::data::Dataset;
 use crate::engine::error::EngineError;
 use crate::engine::figures::{FigureKey, Figures};
 use crate::engine::lottery::curve::CurvePoint;
 use crate::engine::lottery::mask::Mask;
+use crate::engine::networks::modular_mlp::MaskedModularMlp;
 use crate::engine::networks::shapes::LayerShape;
 use crate::engine::networks::transformer::MaskedTransformer;
 use crate::engine::networks::{
@@ -61,7 +62,7 @@ pub enum Task {
     Classification,
     /// Learn a + b mod p from some of the pairs with a one-layer transformer of `heads` heads, and watch it
     /// grok ([`modular`]).
-    ModularAddition { heads: usize },
+    ModularAddition { heads: usize, arch: ModularArch },
     /// Balance a pole on a cart: the network is an actor (a policy) trained by A2C with an unpruned critic
     /// ([`policy`]).
     CartPole,
@@ -110,7 +111,10 @@ impl Task {
     pub fn of(config: &ExperimentConfig) -> Self {
         match TaskRow::of(config.data.dataset).kind {
             TaskKind::Classification => Task::Classification,
-            TaskKind::ModularAddition => Task::ModularAddition { heads: config.model.transformer.heads },
+            TaskKind::ModularAddition => {
+                let t = &config.model.transformer;
+                Task::ModularAddition { heads: t.heads, arch: t.arch }
+            }
             TaskKind::CartPole => Task::CartPole,
             TaskKind::Gan => Task::Gan,
             TaskKind::Regression => Task::Regression,
@@ -135,8 +139,11 @@ impl Task {
             Task::Classification | Task::CartPole | Task::Gan | Task::Regression => {
                 Network::Classifier(MaskedNet::new(weights, mask, device))
             }
-            Task::ModularAddition { heads } => {
+            Task::ModularAddition { heads, arch: ModularArch::Transformer } => {
                 Network::Transformer(MaskedTransformer::new(weights, mask, heads, device))
+            }
+            Task::ModularAddition { arch: ModularArch::Mlp, .. } => {
+                Network::ModularMlp(MaskedModularMlp::new(weights, mask, device))
             }
         }
     }
@@ -205,7 +212,7 @@ impl Task {
                 _ => TaskScore::default(),
             },
             Task::Regression => TaskScore { figures: last_figures(curve), ..TaskScore::default() },
-            Task::ModularAddition { heads } => TaskScore {
+            Task::ModularAddition { heads, .. } => TaskScore {
                 figures: Figures::none()
                     .with_reached(FigureKey::StepsToGeneralise, modular::steps_to_generalise(curve).map(|i| i as f64)),
                 steps_to_fit: Some(modular::steps_to_fit(curve)),

@@ -306,8 +306,8 @@ const MODULAR_ADDITION_VIEWS: &[View] =
     &[View::GrokkingCurve, View::StepsToGeneralise, View::TransformerDrawing, View::Circuit];
 const REGRESSION_VIEWS: &[View] = &[View::NetworkDrawing, View::OutputOverPlane];
 
-/// Settings only modular addition's transformer reads.
-const TRANSFORMER_KEYS: [&str; 4] = ["p", "dmodel", "heads", "dmlp"];
+/// Settings only modular addition's network reads.
+const TRANSFORMER_KEYS: [&str; 5] = ["p", "arch", "dmodel", "heads", "dmlp"];
 /// Settings only a GAN reads.
 const GAN_KEYS: [&str; 1] = ["dprune"];
 
@@ -319,7 +319,14 @@ pub const TASKS: [TaskRow; 5] = [
         datasets: &[],
         learns_from_rows: true,
         scored_before_training: true,
-        ignores: &[TRANSFORMER_KEYS[0], TRANSFORMER_KEYS[1], TRANSFORMER_KEYS[2], TRANSFORMER_KEYS[3], GAN_KEYS[0]],
+        ignores: &[
+            TRANSFORMER_KEYS[0],
+            TRANSFORMER_KEYS[1],
+            TRANSFORMER_KEYS[2],
+            TRANSFORMER_KEYS[3],
+            TRANSFORMER_KEYS[4],
+            GAN_KEYS[0],
+        ],
         figures: &[TEST_ACCURACY],
         views: CLASSIFICATION_VIEWS,
     },
@@ -341,7 +348,7 @@ pub const TASKS: [TaskRow; 5] = [
         learns_from_rows: false,
         scored_before_training: false,
         // It learns from an environment, not from rows, and prunes by magnitude.
-        ignores: &["n", "noise", "val", "test", "conv", "method", "p", "dmodel", "heads", "dmlp", GAN_KEYS[0]],
+        ignores: &["n", "noise", "val", "test", "conv", "method", "p", "arch", "dmodel", "heads", "dmlp", GAN_KEYS[0]],
         figures: &[MEAN_RETURN],
         views: CART_POLE_VIEWS,
     },
@@ -352,7 +359,7 @@ pub const TASKS: [TaskRow; 5] = [
         learns_from_rows: false,
         scored_before_training: false,
         // It learns against a discriminator, not from rows, and prunes by magnitude.
-        ignores: &["n", "noise", "val", "test", "conv", "method", "p", "dmodel", "heads", "dmlp"],
+        ignores: &["n", "noise", "val", "test", "conv", "method", "p", "arch", "dmodel", "heads", "dmlp"],
         figures: &[MODES_COVERED, HIGH_QUALITY],
         views: GAN_VIEWS,
     },
@@ -364,7 +371,7 @@ pub const TASKS: [TaskRow; 5] = [
         scored_before_training: false,
         // The plane's points and an MLP: no transformer or discriminator, no convs; its pruning scores by
         // magnitude (SNIP's batch scores a classifier's cross-entropy).
-        ignores: &["conv", "method", "p", "dmodel", "heads", "dmlp", GAN_KEYS[0]],
+        ignores: &["conv", "method", "p", "arch", "dmodel", "heads", "dmlp", GAN_KEYS[0]],
         figures: &[TEST_MSE, SIGNS_RIGHT],
         views: REGRESSION_VIEWS,
     },

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::engine::config::ModularArch;
 use crate::engine::lottery::mask::{LayerMask, Mask};
 use crate::engine::{ExperimentConfig, Task};
 
@@ -133,7 +134,9 @@ pub fn TransformerView(
     selected: RwSignal<Option<usize>>,
 ) -> impl IntoView {
     let drawing = Memo::new(move |_| {
-        let Task::ModularAddition { heads } = config.with(Task::of) else { return None };
+        let Task::ModularAddition { heads, arch: ModularArch::Transformer } = config.with(Task::of) else {
+            return None;
+        };
         masks.with(|m| {
             let round = selected.get().unwrap_or(m.len().checked_sub(1)?).min(m.len().checked_sub(1)?);
             TransformerDrawing::new(round, &m[round], heads)

@@ -497,6 +497,38 @@ fn the_transformer_as_onnx_and_as_safetensors_gives_the_lab_s_logits() {
     assert_eq!((read["rows"].clone(), read["kept"].clone()), (rows.into(), mask.remaining().into()));
 }
 
+/// The grokking-tickets paper's MLP (arch=mlp, p = 13), pruned at random: ONNX Runtime on the pairs' int64 tokens
+/// and numpy on the safetensors file (the MLP written out in check_safetensors.py) give burn's logits.
+#[test]
+fn the_modular_mlp_as_onnx_and_as_safetensors_gives_the_lab_s_logits() {
+    use lottery_ticket_lab::engine::config::ModularArch;
+    use lottery_ticket_lab::engine::records::{onnx_export, torch_export};
+    use lottery_ticket_lab::engine::tasks::modular;
+    let mut rng = ChaCha8Rng::seed_from_u64(47);
+    let mut c = lottery_ticket_lab::engine::preset("modular").unwrap();
+    c.data.modulus = 13;
+    c.model.transformer.arch = ModularArch::Mlp;
+    (c.model.transformer.d_model, c.model.transformer.d_mlp) = (40, 12);
+    let p = c.data.modulus;
+    let mask = random_mask_of(&c, 0.4, &mut rng);
+    let w = Weights::theta0(&c).masked(&mask);
+    let samples = modular::samples(p);
+    let rows = samples.len();
+    let net = lottery_ticket_lab::engine::Task::of(&c).network(&w, &mask, &cpu());
+    let x = Tensor::<2>::from_data(TensorData::new(samples.x.clone(), [rows, 2 * p]), &cpu());
+    let logits = block_on(read_f32(net.forward(x))).unwrap();
+    let pairs: Vec<f32> =
+        samples.x.chunks(2 * p).flat_map(|row| [argmax(&row[..p]) as f32, argmax(&row[p..]) as f32]).collect();
+    let case = serde_json::json!({"features": 2, "x": pairs, "logits": logits});
+    let model = onnx_export::write(&w, &onnx_export::GraphSpec::of(&c, None).unwrap(), &[]).unwrap();
+    let read = read_back("check_onnx.py", "modular-mlp.onnx", &model, &case);
+    assert_eq!((read["rows"].clone(), read["same_predictions"].clone()), (rows.into(), true.into()));
+    let metadata = torch_export::metadata("?preset=modular&arch=mlp", 1, 0.4, &w, 1);
+    let file = torch_export::write(&w, &mask, &Weights::theta0(&c), &metadata).unwrap();
+    let read = read_back("check_safetensors.py", "modular-mlp.safetensors", &file, &case);
+    assert_eq!((read["rows"].clone(), read["kept"].clone()), (rows.into(), mask.remaining().into()));
+}
+
 /// A classifier on a CSV file as people have it (numbers in their own units, a word column, a constant column),
 /// pruned at random: its ONNX graph, fed each row's raw values (the word as its one-hot 0/1 features, written
 /// here from the rows this test made), gives what burn's masked network gives on the rows the import scaled.

@@ -70,7 +70,17 @@ def transformer(pairs, heads):
     return resid @ weight("unembedding")
 
 
-if "embedding" in modules:
+def modular_mlp(pairs):
+    """The grokking-tickets paper's MLP, its matrices [in, out]: a's and b's embedding rows, each through the input
+    projection, summed, ReLU, the output projection, the unembedding; no biases."""
+    embedding = weight("embedding")
+    hidden = embedding[pairs[:, 0]] @ weight("hidden_in") + embedding[pairs[:, 1]] @ weight("hidden_in")
+    return np.maximum(hidden, 0) @ weight("hidden_out") @ weight("unembedding")
+
+
+if "hidden_in" in modules:
+    h = modular_mlp(np.array(case["x"], dtype=np.int64).reshape(-1, 2))
+elif "embedding" in modules:
     h = transformer(np.array(case["x"], dtype=np.int64).reshape(-1, 2), int(meta["heads"]))
 else:
     h = sequential(x)

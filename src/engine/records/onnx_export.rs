@@ -6,8 +6,9 @@
 //!   and output named as the task has them ([`GraphNames::of`]): a classifier's `input` `[N, features]` and
 //!   `logits` `[N, classes]`, the policy's `observation` and `action_logits`, the generator's `noise` and
 //!   `point`, a regression's `point` and `value`.
-//! - The modular-addition transformer: `pair` `[N, 2]` int64 (a and b) in, `logits` `[N, p]` out, the attention
-//!   read at the "=" position as `MaskedTransformer::forward` reads it.
+//! - Modular addition's networks: `pair` `[N, 2]` int64 (a and b) in, `logits` `[N, p]` out; the transformer's
+//!   attention read at the "=" position as `MaskedTransformer::forward` reads it, or the grokking-tickets paper's
+//!   MLP (`MaskedModularMlp`).
 //!
 //! The experiment's link goes in the model's metadata. The graph is dense, as ONNX Runtime holds it (it turns
 //! sparse initializers dense at load): the saving is the compact file's, not this one's. The messages are in
@@ -207,6 +208,23 @@ impl Builder {
         x
     }
 
+    /// The grokking-tickets paper's MLP as `MaskedModularMlp::forward` computes it, from the pair's int64 tokens:
+    /// both embedding rows, each through the input projection, summed, ReLU, the output projection, unembedded.
+    fn modular_mlp(&mut self, weights: &Weights, pair: &str, output: &str) -> Result<String, String> {
+        let part = |role: Role| weights.layers.iter().find(|l| l.role == role).ok_or(format!("no {role:?} part"));
+        let embed = part(Role::Embedding)?;
+        let embedding = self.weight("embedding", &[embed.fan_in, embed.fan_out], &embed.w);
+        let tokens = self.op("Gather", &[&embedding, pair], "pair.embedded"); // [N, 2, d_emb]
+        let projected = self.linear(&tokens, part(Role::HiddenIn)?, "hidden_in"); // [N, 2, d_hidden]
+        let tokens_axis = self.ints("axis.tokens", &[1]);
+        let sum = node("ReduceSum", &[&projected, &tokens_axis], "hidden_in.sum").with_int("keepdims", 0);
+        let summed = self.push(sum, "hidden_in.sum");
+        let hidden = self.op("Relu", &[&summed], "hidden_in.relu");
+        let back = self.linear(&hidden, part(Role::HiddenOut)?, "hidden_out");
+        let logits = self.linear(&back, part(Role::Unembedding)?, "unembedding");
+        Ok(self.op("Identity", &[&logits], output))
+    }
+
     /// The modular-addition transformer as `MaskedTransformer::forward` computes it, from the pair's int64 tokens.
     fn transformer(&mut self, weights: &Weights, heads: usize, pair: &str, output: &str) -> Result<String, String> {
         let part = |role: Role| weights.layers.iter().find(|l| l.role == role).ok_or(format!("no {role:?} part"));
@@ -288,7 +306,10 @@ pub fn write(weights: &Weights, spec: &GraphSpec, metadata: &[(&str, String)]) -
             (batch_of(names.input, features, FLOAT), batch_of(names.output, classes, FLOAT))
         }
         _ => {
-            b.transformer(weights, spec.heads, names.input, names.output)?;
+            match weights.layers.iter().any(|l| l.role == Role::HiddenIn) {
+                true => b.modular_mlp(weights, names.input, names.output)?,
+                false => b.transformer(weights, spec.heads, names.input, names.output)?,
+            };
             let p = weights.layers[weights.layers.len() - 1].fan_out;
             (batch_of(names.input, 2, INT64), batch_of(names.output, p, FLOAT))
         }

@@ -39,7 +39,8 @@ struct GrokkingPlot {
 
 impl GrokkingPlot {
     fn new(report: &RoundReport) -> Self {
-        let runs = round_networks(report);
+        let mut runs = round_networks(report).to_vec();
+        runs.extend(NORM_MATCHED.iter().map(|n| (n.class, (n.run)(report))));
         let last = last_iteration(report);
         let x = Range { lo: 0.0, hi: (last.unwrap_or(10).max(10) as f64).log10() };
         let y = Range { lo: 0.0, hi: 100.0 };
@@ -64,6 +65,32 @@ impl GrokkingPlot {
             .map(|t| (sx(t.log10(), x), format!("{t}")))
             .collect();
         Self { round: report.round, networks, ticks, threshold_y: sy(GENERALISED_ACCURACY * 100.0, y) }
+    }
+}
+
+/// The grokking-tickets paper's norm-matched dense controls, drawn when they ran: CSS class, legend words, run.
+struct NormMatched {
+    class: &'static str,
+    label: &'static str,
+    run: fn(&RoundReport) -> Option<&RunSummary>,
+}
+
+const NORM_MATCHED: [NormMatched; 2] = [
+    NormMatched { class: "norm-l1", label: "dense at the ticket's L1 norm", run: |r| r.norm_l1.as_ref() },
+    NormMatched { class: "norm-l2", label: "dense at the ticket's L2 norm", run: |r| r.norm_l2.as_ref() },
+];
+
+/// Legend entries for the norm-matched controls of the round shown that ran.
+fn norm_legend(plot: Memo<Option<GrokkingPlot>>) -> impl IntoView {
+    move || {
+        plot.with(|p| {
+            let drawn = |class: &str| p.as_ref().is_some_and(|p| p.networks.iter().any(|n| n.class == class));
+            NORM_MATCHED
+                .iter()
+                .filter(|n| drawn(n.class))
+                .map(|n| view! { <span><span class=format!("swatch {}", n.class)></span>{n.label}</span> })
+                .collect_view()
+        })
     }
 }
 
@@ -105,6 +132,7 @@ pub fn GrokkingChart(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Opti
                 }).collect::<Vec<_>>())}
             </svg>
             <NetworkLegend />
+            <p class="hint">{norm_legend(plot)}</p>
         </figure>
     }
 }

@@ -147,3 +147,25 @@ test('?preset=modular trains a transformer, draws it and its grokking curves; a 
     await screenshot(a.page, 'modular-tiny');
     assert.deepEqual([...a.errors, ...b.errors], []);
   });
+
+test('?arch=mlp trains the grokking-tickets paper\'s MLP with the norm-matched dense controls, drawn and linked',
+  { timeout: 240_000 }, async () => {
+    const mlp = { ...TINY, arch: 'mlp', dmodel: '24', dmlp: '8', norml1: '1', norml2: '1' };
+    delete mlp.heads;
+    const { page, errors } = await open(browser, `${server.url}?${new URLSearchParams(mlp)}`);
+    const state = await trainToEnd(page, 120_000);
+    assert.equal(state.state, 'done', state.text);
+    const grok = await page.$eval('#grokking-chart', (el) => ({ ...el.dataset }));
+    assert.equal(grok.networks, '5', 'round 1: the ticket, reinit, random mask and both norm-matched networks');
+    for (const cls of ['norm-l1', 'norm-l2']) {
+      assert.equal(await page.$$eval(`#grokking-chart polyline.${cls}`, (ls) => ls.length), 2, `${cls}: train and test`);
+      assert.ok(await page.$(`#grokking-chart .swatch.${cls}`), `${cls} in the legend`);
+    }
+    assert.equal(await page.$$eval('#transformer-view rect.cell', (cs) => cs.length), 0, 'no transformer drawn');
+    await page.click('#copy-link');
+    const link = await page.$eval('#share-link', (el) => el.value);
+    for (const key of ['arch=mlp', 'dmodel=24', 'dmlp=8', 'norml1=1', 'norml2=1']) {
+      assert.ok(link.includes(key), `${key} in ${link}`);
+    }
+    assert.deepEqual(errors, []);
+  });

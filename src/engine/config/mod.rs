@@ -507,12 +507,15 @@ impl ExperimentConfig {
         }
     }
 
-    /// The network in a few words: a classifier's widths, or the transformer's sizes.
+    /// The network in a few words: a classifier's widths, or modular addition's network and sizes.
     pub fn network_name(&self) -> String {
         let t = &self.model.transformer;
-        match self.is_modular() {
-            true => format!("transformer d_model {}, {} heads, MLP {}", t.d_model, t.heads, t.d_mlp),
-            false => format!("{:?}", self.widths()),
+        match (self.is_modular(), t.arch) {
+            (true, ModularArch::Transformer) => {
+                format!("transformer d_model {}, {} heads, MLP {}", t.d_model, t.heads, t.d_mlp)
+            }
+            (true, ModularArch::Mlp) => format!("MLP: embeddings {} wide, {} hidden units", t.d_model, t.d_mlp),
+            (false, _) => format!("{:?}", self.widths()),
         }
     }
 

@@ -588,10 +588,16 @@ pub(crate) fn coverage_table(rounds: &[RoundSpread]) -> String {
 /// Modular addition's table over replicates: the median step at which each network generalises
 /// (test accuracy ≥ 95%; "never" when half or more never did) and how many replicates did.
 pub(crate) fn milestone_table(rounds: &[RoundSpread]) -> String {
-    let mut md = String::from(
+    // The grokking-tickets paper's norm-matched dense networks get their columns when they ran.
+    let norms = rounds.iter().any(|r| r.norm_l1.is_some() || r.norm_l2.is_some());
+    let (norm_heads, norm_rule) = match norms {
+        true => (" L1-matched dense generalises at | L2-matched dense generalises at |", "---:|---:|"),
+        false => ("", ""),
+    };
+    let mut md = format!(
         "| round | weights remaining % | ticket test acc % | ticket fits at (median) | ticket generalises at \
-         (median, reached) | reinit generalises at | random mask generalises at |\n\
-         |---:|---:|---:|---:|---:|---:|---:|\n",
+         (median, reached) | reinit generalises at | random mask generalises at |{norm_heads}\n\
+         |---:|---:|---:|---:|---:|---:|---:|{norm_rule}\n",
     );
     let milestone = |m: Option<&replicates::Milestone>| match m {
         None => "–".to_string(),
@@ -603,7 +609,7 @@ pub(crate) fn milestone_table(rounds: &[RoundSpread]) -> String {
     let generalise =
         |n: &Option<replicates::NetworkSpread>| milestone(n.as_ref().and_then(|n| n.steps_to_generalise.as_ref()));
     for r in rounds {
-        let _ = writeln!(
+        let _ = write!(
             md,
             "| {} | {:.2} | {} | {} | {} | {} | {} |",
             r.round,
@@ -614,6 +620,10 @@ pub(crate) fn milestone_table(rounds: &[RoundSpread]) -> String {
             generalise(&r.reinit),
             generalise(&r.random_mask)
         );
+        if norms {
+            let _ = write!(md, " {} | {} |", generalise(&r.norm_l1), generalise(&r.norm_l2));
+        }
+        md.push('\n');
     }
     md
 }

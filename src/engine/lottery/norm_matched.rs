@@ -1,8 +1,8 @@
 //! The norm-matched dense controls of the grokking-tickets paper (Minegishi, Iwasawa, Matsuo, arXiv
 //! 2310.19470): is a ticket fast only because it starts with a smaller weight norm (weight decay's target)? Each
-//! is the dense network, every weight kept, started from the reset point scaled as a whole so that its L1 (or L2)
-//! norm equals the ticket's at the start, ‖θ0 ⊙ m‖ / ‖θ0‖ · θ0, and trained as the ticket is. The norms run over
-//! every prunable weight (biases are not pruned and start at zero).
+//! is the dense network, every weight kept, started from the reset point scaled as a whole so that its L1 (or
+//! L2) norm equals the ticket's at the start (θ0 times ‖θ0 ⊙ m‖ / ‖θ0‖), and trained as the ticket is. The
+//! norms run over every prunable weight (biases are not pruned and start at zero).
 
 use serde::{Deserialize, Serialize};
 

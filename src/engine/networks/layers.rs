@@ -3,9 +3,13 @@
 //! holds them, so no optimizer moves them.
 
 use burn::module::{Module, Param};
-use burn::tensor::Tensor;
+use burn::optim::GradientsParams;
 use burn::tensor::module::conv2d;
 use burn::tensor::ops::ConvOptions;
+use burn::tensor::{Device, Tensor, TensorData};
+
+use crate::engine::networks::shapes::Role;
+use crate::engine::networks::weights::LayerWeights;
 
 /// A linear layer with a fixed 0/1 mask. The weight is uploaded as θ ⊙ m,
 /// so pruned entries start at exactly +0.0, and the training step passes the
@@ -48,5 +52,37 @@ impl MaskedConv {
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let valid = ConvOptions::new([1, 1], [0, 0], [1, 1], 1); // stride 1, no padding, dilation 1, 1 group
         conv2d(x, self.weight.val(), Some(self.bias.val()), valid)
+    }
+}
+
+/// A masked matrix without a bias (θ ⊙ m uploaded, gradients masked): the transformer's parts and the modular
+/// MLP's matrices.
+#[derive(Module, Debug)]
+pub struct MaskedMatrix {
+    /// `[fan_in, fan_out]`
+    pub weight: Param<Tensor<2>>,
+    /// `[fan_in, fan_out]`, 0.0 or 1.0; a constant.
+    pub mask: Tensor<2>,
+}
+
+impl MaskedMatrix {
+    pub(crate) fn new(layer: &LayerWeights, keep: Vec<f32>, device: &Device) -> Self {
+        let shape = [layer.fan_in, layer.fan_out];
+        Self {
+            weight: Param::from_data(TensorData::new(layer.w.clone(), shape), device),
+            mask: Tensor::from_data(TensorData::new(keep, shape), device),
+        }
+    }
+
+    pub(crate) fn mask_gradient(&self, grads: &mut GradientsParams) {
+        if let Some(g) = grads.remove::<2>(self.weight.id) {
+            grads.register(self.weight.id, g * self.mask.clone());
+        }
+    }
+
+    pub(crate) async fn to_layer(&self, role: Role) -> Result<LayerWeights, crate::engine::error::EngineError> {
+        let [fan_in, fan_out] = self.weight.val().dims();
+        let w = crate::engine::error::read_f32(self.weight.val()).await?;
+        Ok(LayerWeights { fan_in, fan_out, conv: None, role, w, b: Vec::new() })
     }
 }

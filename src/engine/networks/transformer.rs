@@ -17,40 +17,9 @@ use burn::tensor::activation::{relu, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::engine::lottery::mask::Mask;
-use crate::engine::networks::layers::MaskedLinear;
+use crate::engine::networks::layers::{MaskedLinear, MaskedMatrix};
 use crate::engine::networks::shapes::{POSITIONS, Role};
 use crate::engine::networks::weights::{LayerWeights, Weights};
-
-/// A masked matrix without a bias (θ ⊙ m uploaded, gradients masked).
-#[derive(Module, Debug)]
-pub struct MaskedMatrix {
-    /// `[fan_in, fan_out]`
-    pub weight: Param<Tensor<2>>,
-    /// `[fan_in, fan_out]`, 0.0 or 1.0; a constant.
-    pub mask: Tensor<2>,
-}
-
-impl MaskedMatrix {
-    fn new(layer: &LayerWeights, keep: Vec<f32>, device: &Device) -> Self {
-        let shape = [layer.fan_in, layer.fan_out];
-        Self {
-            weight: Param::from_data(TensorData::new(layer.w.clone(), shape), device),
-            mask: Tensor::from_data(TensorData::new(keep, shape), device),
-        }
-    }
-
-    fn mask_gradient(&self, grads: &mut GradientsParams) {
-        if let Some(g) = grads.remove::<2>(self.weight.id) {
-            grads.register(self.weight.id, g * self.mask.clone());
-        }
-    }
-
-    async fn to_layer(&self, role: Role) -> Result<LayerWeights, crate::engine::error::EngineError> {
-        let [fan_in, fan_out] = self.weight.val().dims();
-        let w = crate::engine::error::read_f32(self.weight.val()).await?;
-        Ok(LayerWeights { fan_in, fan_out, conv: None, role, w, b: Vec::new() })
-    }
-}
 
 /// One attention layer (heads split the model width) and a ReLU MLP, with
 /// token and position embeddings and an unembedding; no LayerNorm, no dropout.

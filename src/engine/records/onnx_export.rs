@@ -153,7 +153,7 @@ impl Builder {
                 self.op("Mul", &[x, &factor], "scaled")
             }
             InputScaling::Columns { ranges, .. } => {
-                // As own_data's import: 2 · (v − min) / (max − min) − 1, a constant column 0 (its span 1, then × 0).
+                // As own_data's import: 2(v - min) / (max - min) - 1; a constant column 0 (span 1, then × 0).
                 let n = ranges.len();
                 let span = |r: &ColumnRange| if r.max > r.min { r.max - r.min } else { 1.0 };
                 let used = |r: &ColumnRange| if r.max > r.min { 1.0 } else { 0.0 };

@@ -585,45 +585,58 @@ pub(crate) fn coverage_table(rounds: &[RoundSpread]) -> String {
     md
 }
 
-/// Modular addition's table over replicates: the median step at which each network generalises
-/// (test accuracy ≥ 95%; "never" when half or more never did) and how many replicates did.
+/// Modular addition's tables over replicates, one cell per network that trained (the ticket, then each control
+/// that ran): the step at which it generalises (test accuracy ≥ 95%), then the step at which it memorises its
+/// training pairs (train ≥ 95%, t_mem) and τ = t_gen / t_mem. Each cell is the median over replicates ("never"
+/// when half or more never got there), the earliest and latest among those that did, and how many did.
 pub(crate) fn milestone_table(rounds: &[RoundSpread]) -> String {
-    // The grokking-tickets paper's norm-matched dense networks get their columns when they ran.
-    let norms = rounds.iter().any(|r| r.norm_l1.is_some() || r.norm_l2.is_some());
-    let (norm_heads, norm_rule) = match norms {
-        true => (" L1-matched dense generalises at | L2-matched dense generalises at |", "---:|---:|"),
-        false => ("", ""),
-    };
-    let mut md = format!(
-        "| round | weights remaining % | ticket test acc % | ticket fits at (median) | ticket generalises at \
-         (median, reached) | reinit generalises at | random mask generalises at |{norm_heads}\n\
-         |---:|---:|---:|---:|---:|---:|---:|{norm_rule}\n",
-    );
-    let milestone = |m: Option<&replicates::Milestone>| match m {
+    use crate::engine::lottery::controls::Control;
+    let controls: Vec<Control> =
+        Control::ALL.into_iter().filter(|&c| rounds.iter().any(|r| r.control(c).is_some())).collect();
+    fn each<'a>(r: &'a RoundSpread, controls: &[Control]) -> Vec<Option<&'a replicates::NetworkSpread>> {
+        std::iter::once(Some(&r.ticket)).chain(controls.iter().map(|&c| r.control(c))).collect()
+    }
+    let names: Vec<&str> = std::iter::once("ticket").chain(controls.iter().map(|c| c.phase().label())).collect();
+    let cell = |m: Option<&replicates::Milestone>, decimals: usize| match m {
         None => "–".to_string(),
         Some(m) => {
-            let median = m.median.map_or_else(|| "never".to_string(), |v| format!("{v:.0}"));
-            format!("{median} ({}/{})", m.reached, m.n)
+            let median = m.median.map_or_else(|| "never".to_string(), |v| format!("{v:.decimals$}"));
+            let range = match (m.first, m.last) {
+                (Some(a), Some(b)) => format!("{a:.decimals$}–{b:.decimals$}, "),
+                _ => String::new(),
+            };
+            format!("{median} ({range}{}/{})", m.reached, m.n)
         }
     };
-    let generalise =
-        |n: &Option<replicates::NetworkSpread>| milestone(n.as_ref().and_then(|n| n.steps_to_generalise.as_ref()));
+    let heads: String = names.iter().map(|n| format!(" {n} generalises at |")).collect();
+    let mut md = format!(
+        "| round | weights remaining % | ticket test acc % |{heads}\n|---:|---:|---:|{}\n",
+        "---:|".repeat(names.len())
+    );
     for r in rounds {
-        let _ = write!(
+        let cells: String = each(r, &controls)
+            .into_iter()
+            .map(|n| format!(" {} |", cell(n.and_then(|n| n.steps_to_generalise.as_ref()), 0)))
+            .collect();
+        let _ = writeln!(
             md,
-            "| {} | {:.2} | {} | {} | {} | {} | {} |",
+            "| {} | {:.2} | {} |{cells}",
             r.round,
             r.weights_remaining * 100.0,
-            mean_sd(&r.ticket.test_accuracy, 100.0, 1),
-            milestone(r.ticket.steps_to_fit.as_ref()),
-            milestone(r.ticket.steps_to_generalise.as_ref()),
-            generalise(&r.reinit),
-            generalise(&r.random_mask)
+            mean_sd(&r.ticket.test_accuracy, 100.0, 1)
         );
-        if norms {
-            let _ = write!(md, " {} | {} |", generalise(&r.norm_l1), generalise(&r.norm_l2));
-        }
-        md.push('\n');
+    }
+    let heads: String = names.iter().map(|n| format!(" {n} memorises at | {n} τ |")).collect();
+    let _ = write!(md, "\n| round |{heads}\n|---:|{}\n", "---:|---:|".repeat(names.len()));
+    for r in rounds {
+        let cells: String = each(r, &controls)
+            .into_iter()
+            .map(|n| {
+                let fit = cell(n.and_then(|n| n.steps_to_fit.as_ref()), 0);
+                format!(" {fit} | {} |", cell(n.and_then(|n| n.grokking_ratio.as_ref()), 1))
+            })
+            .collect();
+        let _ = writeln!(md, "| {} |{cells}", r.round);
     }
     md
 }

@@ -8,22 +8,25 @@ mod common;
 
 use common::*;
 use lottery_ticket_lab::engine::config::{ExperimentConfig, ModularArch, TransformerConfig};
-use lottery_ticket_lab::engine::figures::FigureKey;
 use lottery_ticket_lab::engine::lottery::mask::Mask;
 use lottery_ticket_lab::engine::lottery::train::TrainRun;
 use lottery_ticket_lab::engine::networks::{shapes::Role, weights::Weights};
 use lottery_ticket_lab::engine::tasks::modular;
 use lottery_ticket_lab::engine::{Experiment, Task, preset};
 
-/// The modular preset at a size that trains in a moment: p = 11, width 8, 2 heads.
+/// The modular preset with a transformer at a size that trains in a moment: p = 11, width 8, 2 heads, lr 0.01,
+/// the mask from the end of training, the random reinit and random mask as controls.
 fn small(seed: u64) -> ExperimentConfig {
     let mut c = preset("modular").unwrap();
     c.seed = seed;
     c.data.modulus = 11;
     c.model.transformer = TransformerConfig { d_model: 8, heads: 2, d_mlp: 16, ..TransformerConfig::default() };
+    c.train.lr = 0.01;
     c.train.steps = 30;
     c.train.eval_every = 10;
     c.prune.rounds = 1;
+    c.prune.mask_at = 0;
+    (c.prune.control_norm_l1, c.prune.control_norm_l2) = (false, false);
     c
 }
 
@@ -187,15 +190,15 @@ fn the_same_seed_gives_the_same_ticket_and_reports_when_it_generalised() {
         let ticket = &round["ticket"];
         let curve = ticket["curve"].as_array().unwrap();
         assert!(curve.iter().all(|p| p["train_accuracy"].is_number()), "each evaluation measures train accuracy");
-        // The milestones, read off the curve here: the first evaluation at ≥ 95% test (generalised) and at 100%
-        // train (fitted), null when none is.
+        // The milestones, read off the curve here: the first evaluation at ≥ 95% test (generalised) and at ≥ 95%
+        // train (memorised, the grokking-tickets paper's t_mem), null when none is.
         let first = |key: &str, at_least: f64| {
             curve.iter().find(|p| p[key].as_f64().unwrap() >= at_least).map(|p| p["iteration"].as_u64().unwrap())
         };
         let r = &round["round"];
         assert_eq!(ticket["steps_to_generalise"].as_u64(), first("test_accuracy", 0.95), "round {r}");
         assert!(ticket["steps_to_generalise"].is_u64() || ticket["steps_to_generalise"].is_null(), "round {r}");
-        assert_eq!(ticket["steps_to_fit"].as_u64(), first("train_accuracy", 1.0), "round {r}");
+        assert_eq!(ticket["steps_to_fit"].as_u64(), first("train_accuracy", 0.95), "round {r}");
         assert!(ticket["steps_to_fit"].is_u64() || ticket["steps_to_fit"].is_null(), "round {r}");
         let last = curve.last().unwrap();
         assert_eq!(ticket["test_accuracy"], last["test_accuracy"], "round {r}: the end's test accuracy");
@@ -228,24 +231,25 @@ fn the_transformer_fits_its_training_pairs() {
     assert!(ticket.score.steps_to_fit.flatten().is_some());
 }
 
-/// The half of the issue's criterion the preset meets (README, "The finding"): its dense network groks, fitting
-/// every training pair at least 3× sooner than it generalises. The other half (a ticket that groks in half the
-/// steps over seeds 1–5) no configuration within the page's budget met; the sweeps' table says so.
+/// The modular preset shows the grokking-tickets paper's effect on seed 1 (its sweep: seeds 1-10, README "The
+/// paper's own setup"): the dense network groks (generalises at least twice as late as it memorises) and the
+/// ticket, its mask from step 1,500, generalises in at most half the dense network's steps. The controls are left
+/// out (about 20 s in release for the two networks).
 #[test]
-fn the_modular_preset_s_dense_network_groks() {
-    const GROKKING_DELAY: usize = 3;
+fn the_modular_preset_s_ticket_generalises_in_half_the_dense_network_s_steps() {
+    const GROKKING_DELAY: usize = 2;
     let mut c = preset("modular").unwrap();
-    c.prune.rounds = 0; // the dense network alone (seed 1: about 10 s in release)
+    c.prune.control_reinit = false;
+    (c.prune.control_random, c.prune.control_norm_l1, c.prune.control_norm_l2) = (false, false, false);
     let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
     block_on(e.run_to_end(500, |_| {})).unwrap();
-    let score = &e.reports()[0].ticket.score;
-    let fit = score.steps_to_fit.flatten().expect("the preset's dense network fits its pairs");
-    let generalised = score
-        .figures
-        .get(FigureKey::StepsToGeneralise)
-        .map(|s| s as usize)
-        .expect("seed 1's dense network generalises");
-    assert!(generalised >= GROKKING_DELAY * fit, "fits at {fit}, generalises at {generalised}: no grokking");
+    let [dense, ticket] = [0, 1].map(|r| {
+        let curve = &e.reports()[r].ticket.curve;
+        (modular::steps_to_fit(curve).expect("memorises"), modular::steps_to_generalise(curve).expect("generalises"))
+    });
+    let (memorised, generalised) = dense;
+    assert!(generalised >= GROKKING_DELAY * memorised, "dense: memorises at {memorised}, generalises at {generalised}");
+    assert!(2 * ticket.1 <= dense.1, "the ticket generalises at {}, the dense network at {}", ticket.1, dense.1);
 }
 
 #[test]
@@ -297,11 +301,28 @@ fn the_circuit_reads_an_embedding_s_frequency_and_where_equals_attends() {
     for head in &circuit.attention {
         assert!((head.iter().sum::<f64>() - 1.0).abs() < 1e-9, "attention sums to 1: {head:?}");
     }
-    let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
-    block_on(e.run_to_end(10, |_| {})).unwrap();
-    let last = e.reports().last().unwrap();
-    for run in [Some(&last.ticket), last.reinit.as_ref(), last.random_mask.as_ref()].into_iter().flatten() {
-        assert!(run.score.circuit.is_some(), "every modular run reads its circuit");
+    // The MLP's embedding has a row per number (no "="): frequency 2 on its circle, no attention.
+    let m = small_mlp(8);
+    let mut w = Weights::theta0(&m);
+    let d = w.layers[0].fan_out;
+    assert_eq!(w.layers[0].fan_in, p, "the MLP embeds the p numbers");
+    for t in 0..p {
+        let angle = 2.0 * std::f32::consts::PI * (2 * t) as f32 / p as f32;
+        for col in 0..d {
+            w.layers[0].w[t * d + col] = if col % 2 == 0 { angle.cos() } else { angle.sin() } * (col + 1) as f32;
+        }
+    }
+    let circuit = Circuit::read(&w, m.model.transformer.heads).unwrap();
+    let (k, share) = circuit.top_frequency().unwrap();
+    assert_eq!((circuit.spectrum.len(), k, circuit.attention.len()), (p / 2, 2, 0));
+    assert!(share > 0.999, "a pure frequency holds all the power: {share}");
+    for c in [c, m] {
+        let mut e = Experiment::new(c.clone(), dataset(&c), &cpu()).unwrap();
+        block_on(e.run_to_end(10, |_| {})).unwrap();
+        let last = e.reports().last().unwrap();
+        for run in [Some(&last.ticket), last.reinit.as_ref(), last.random_mask.as_ref()].into_iter().flatten() {
+            assert!(run.score.circuit.is_some(), "every modular run reads its circuit");
+        }
     }
 }
 
@@ -375,4 +396,99 @@ fn the_norm_matched_dense_networks_start_at_the_ticket_s_norms() {
     let round = &e.reports()[1];
     assert!(round.norm_l1.is_some() && round.norm_l2.is_some(), "both trained in the pruned round");
     assert!(e.reports()[0].norm_l1.is_none(), "round 0 trains the dense network alone");
+}
+
+/// The AdamW the runs train with carries the papers' settings (β1 0.9, β2 0.98, ε 1e-8, not burn's defaults
+/// β2 0.999, ε 1e-5), read back from the optimiser's configuration and seen in what five of its steps do to a
+/// vector: the same as AdamW written out by hand (decoupled weight decay, bias-corrected moments).
+#[test]
+fn adamw_settings_reach_the_optimiser() {
+    use burn::optim::Optimizer;
+    use burn::tensor::{Tensor, TensorData};
+    use lottery_ticket_lab::engine::lottery::train::adamw;
+
+    let preset = preset("modular").unwrap();
+    let config = adamw(preset.train.weight_decay);
+    let read = serde_json::to_value(&config).unwrap();
+    let field = |k: &str| read[k].as_f64().unwrap_or_else(|| panic!("{k} missing from {read}"));
+    assert_eq!((field("beta_1"), field("beta_2")), (0.9f32 as f64, 0.98f32 as f64));
+    assert_eq!((field("epsilon"), field("weight_decay")), (1e-8f32 as f64, 1.0));
+
+    // One weight per gradient scale: a gradient of 1e-7 moves a weight by about lr with ε 1e-8, a tenth of that
+    // with burn's 1e-5; gradients that change from step to step weigh β2.
+    let w0 = [0.5f32, -0.25, 1.5, -2.0];
+    let grads = |step: usize| {
+        let t = step as f32;
+        [1.0 + t, -3e-7 * (t + 1.0), 0.2 * (-1f32).powi(step as i32), 1e-7]
+    };
+    let (lr, steps) = (0.05f64, 5);
+    let optim = config.build();
+    let mut w = Tensor::<1>::from_data(TensorData::new(w0.to_vec(), [w0.len()]), &cpu());
+    let mut state = None;
+    for step in 0..steps {
+        let g = Tensor::<1>::from_data(TensorData::new(grads(step).to_vec(), [w0.len()]), &cpu());
+        (w, state) = optim.step(lr, w, g, state);
+    }
+    let got: Vec<f32> = w.into_data().try_to_vec::<f32>().unwrap();
+    let by_hand = |beta_2: f64, epsilon: f64, decay: f64| -> Vec<f64> {
+        (0..w0.len())
+            .map(|i| {
+                let (mut w, mut m, mut v) = (w0[i] as f64, 0.0, 0.0);
+                for t in 1..=steps {
+                    let g = grads(t - 1)[i] as f64;
+                    w *= 1.0 - lr * decay;
+                    m = 0.9 * m + 0.1 * g;
+                    v = beta_2 * v + (1.0 - beta_2) * g * g;
+                    let (m_hat, v_hat) = (m / (1.0 - 0.9f64.powi(t as i32)), v / (1.0 - beta_2.powi(t as i32)));
+                    w -= lr * m_hat / (v_hat.sqrt() + epsilon);
+                }
+                w
+            })
+            .collect()
+    };
+    let close = |want: &[f64]| got.iter().zip(want).all(|(&g, &w)| (g as f64 - w).abs() <= 1e-5 * w.abs().max(1.0));
+    let papers = by_hand(0.98, 1e-8, 1.0);
+    assert!(close(&papers), "AdamW's steps {got:?} differ from the papers' AdamW by hand {papers:?}");
+    for (what, other) in [("β2 0.999", by_hand(0.999, 1e-8, 1.0)), ("ε 1e-5", by_hand(0.98, 1e-5, 1.0))] {
+        assert!(!close(&other), "the check cannot tell {what} from the papers' settings");
+    }
+}
+
+/// Over replicates, t_mem (train ≥ 95%), t_gen (test ≥ 95%) and τ = t_gen / t_mem are read off each run's curve
+/// (a stored milestone from an older threshold is not trusted), and their medians count "never" as last: five
+/// replicates whose curves are written here with known milestones, the expected medians worked out by hand.
+#[test]
+fn replicates_read_t_mem_t_gen_and_tau_off_each_curve() {
+    use lottery_ticket_lab::engine::RoundReport;
+    use lottery_ticket_lab::engine::records::replicates;
+    let report: serde_json::Value = serde_json::from_str(&report_json(&small(1))).unwrap();
+    // (t_mem, t_gen): τ = 10, 3, never, 3, 3.
+    let milestones = [(100, Some(1000)), (200, Some(600)), (100, None), (300, Some(900)), (100, Some(300))];
+    let replicas: Vec<Vec<RoundReport>> = milestones
+        .iter()
+        .map(|&(t_mem, t_gen)| {
+            let mut rounds = report["rounds"].clone();
+            let ticket = &mut rounds[0]["ticket"];
+            let curve: Vec<serde_json::Value> = (0..=1200)
+                .step_by(100)
+                .map(|i| {
+                    let train = if i >= t_mem { 0.95 } else { 0.5 };
+                    let test = if t_gen.is_some_and(|t| i >= t) { 0.95 } else { 0.1 };
+                    serde_json::json!({"iteration": i, "train_loss": null, "val_loss": 1.0, "val_accuracy": test,
+                        "test_accuracy": test, "train_accuracy": train})
+                })
+                .collect();
+            ticket["curve"] = curve.into();
+            ticket["steps_to_fit"] = 9999.into(); // as an older threshold stored it
+            serde_json::from_value(rounds).unwrap()
+        })
+        .collect();
+    let spread = &replicates::summarise(&replicas)[0].ticket;
+    let milestone = |m: &Option<replicates::Milestone>| {
+        let m = m.as_ref().unwrap();
+        (m.median, m.first, m.last, m.reached, m.n)
+    };
+    assert_eq!(milestone(&spread.steps_to_fit), (Some(100.0), Some(100.0), Some(300.0), 5, 5));
+    assert_eq!(milestone(&spread.steps_to_generalise), (Some(900.0), Some(300.0), Some(1000.0), 4, 5));
+    assert_eq!(milestone(&spread.grokking_ratio), (Some(3.0), Some(3.0), Some(10.0), 4, 5));
 }

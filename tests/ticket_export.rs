@@ -7,7 +7,7 @@ mod common;
 
 use burn::tensor::{Tensor, TensorData};
 use common::*;
-use lottery_ticket_lab::engine::config::Init;
+use lottery_ticket_lab::engine::config::{Init, TransformerConfig};
 use lottery_ticket_lab::engine::lottery::mask::{LayerMask, Mask};
 use lottery_ticket_lab::engine::networks::model::MaskedNet;
 use lottery_ticket_lab::engine::networks::shapes::dense_shapes;
@@ -468,6 +468,7 @@ fn the_transformer_as_onnx_and_as_safetensors_gives_the_lab_s_logits() {
     use lottery_ticket_lab::engine::tasks::modular;
     let mut rng = ChaCha8Rng::seed_from_u64(41);
     let mut c = lottery_ticket_lab::engine::preset("modular").unwrap();
+    c.model.transformer = TransformerConfig::default(); // the preset's network is the MLP
     c.data.modulus = 13;
     let p = c.data.modulus;
     let mask = random_mask_of(&c, 0.3, &mut rng);

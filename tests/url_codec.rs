@@ -238,7 +238,8 @@ fn each_task_row_hides_what_its_task_ignores() {
     let shows = |preset: &str, key: &str| url::applies(key, &lottery_ticket_lab::engine::preset(preset).unwrap());
     for (preset, reads, ignores) in [
         ("lenet-mnist", &["hidden", "n", "val", "method", "init"][..], &["p", "dmodel", "heads", "dprune"][..]),
-        ("modular", &["p", "dmodel", "heads", "dmlp", "val"][..], &["hidden", "noise", "conv", "init", "dprune"][..]),
+        // The paper's MLP: no attention heads.
+        ("modular", &["p", "dmodel", "dmlp", "val", "maskat"][..], &["heads", "hidden", "noise", "conv", "dprune"][..]),
         ("cartpole", &["hidden", "batch", "lr"][..], &["n", "val", "test", "method", "p", "dprune"][..]),
         ("gan-ring", &["hidden", "batch", "dprune"][..], &["n", "val", "test", "method", "dmodel"][..]),
         ("regression", &["hidden", "n", "noise", "val", "test"][..], &["conv", "method", "p", "dmodel", "dprune"][..]),

@@ -1107,41 +1107,41 @@ mod cli {
         s
     }
 
-    /// Modular addition's table: when each network fits its training pairs and when it generalises
-    /// (test accuracy ≥ 95%), "never" if it did not within the round.
+    /// Modular addition's table: for every network that trained, when it generalises (test accuracy ≥ 95%) and
+    /// τ = t_gen / t_mem, its steps to generalise over its steps to memorise (train ≥ 95%); "never" if it did
+    /// not within the round.
     fn modular_table(report: &Report) -> String {
         use lottery_ticket_lab::engine::lottery::controls::Control;
+        use lottery_ticket_lab::engine::lottery::train::RunSummary;
+        use lottery_ticket_lab::engine::tasks::modular;
         let pct = |x: Option<f64>| x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_else(|| "–".into());
-        let steps = |x: Option<Option<usize>>| match x {
-            Some(Some(i)) => i.to_string(),
-            Some(None) => "never".into(),
-            None => "–".into(),
-        };
-        let generalised = |n: &lottery_ticket_lab::engine::lottery::train::RunSummary| {
-            n.score.figures.measured(FigureKey::StepsToGeneralise).map(|step| step.map(|i| i as usize))
-        };
-        let generalise = |n: Option<&lottery_ticket_lab::engine::lottery::train::RunSummary>| {
-            n.map_or_else(|| "–".into(), |n| steps(generalised(n)))
+        let steps = |x: Option<usize>| x.map_or_else(|| "never".to_string(), |i| i.to_string());
+        let network = |n: Option<&RunSummary>| match n {
+            None => "–".to_string(),
+            Some(n) => match modular::grokking_ratio(&n.curve) {
+                Some(tau) => format!("{} (τ {tau:.1})", steps(modular::steps_to_generalise(&n.curve))),
+                None => steps(modular::steps_to_generalise(&n.curve)),
+            },
         };
         // A column for each control that ran in some round.
         let controls: Vec<Control> =
             Control::ALL.into_iter().filter(|&c| report.rounds.iter().any(|r| r.control(c).is_some())).collect();
-        let heads: String = controls.iter().map(|c| format!(" {} generalises at |", c.phase().label())).collect();
+        let heads: String = controls.iter().map(|c| format!(" {} generalises at (τ) |", c.phase().label())).collect();
         let mut s = format!(
-            "| round | weights remaining % | ticket train acc % | ticket test acc % | ticket fits at \
-             | ticket generalises at |{heads}\n|---:|---:|---:|---:|---:|---:|{}\n",
+            "| round | weights remaining % | ticket train acc % | ticket test acc % | ticket memorises at \
+             | ticket generalises at (τ) |{heads}\n|---:|---:|---:|---:|---:|---:|{}\n",
             "---:|".repeat(controls.len())
         );
         for r in &report.rounds {
-            let cells: String = controls.iter().map(|&c| format!(" {} |", generalise(r.control(c)))).collect();
+            let cells: String = controls.iter().map(|&c| format!(" {} |", network(r.control(c)))).collect();
             s.push_str(&format!(
                 "| {} | {:.2} | {} | {} | {} | {} |{cells}\n",
                 r.round,
                 r.weights_remaining * 100.0,
                 pct(r.ticket.train_accuracy),
                 pct(Some(r.ticket.test_accuracy)),
-                steps(r.ticket.score.steps_to_fit),
-                steps(generalised(&r.ticket)),
+                steps(modular::steps_to_fit(&r.ticket.curve)),
+                network(Some(&r.ticket)),
             ));
         }
         s

@@ -17,7 +17,7 @@ const SHORT = {
   'lenet-mnist': 'rounds=1&steps=40&eval=20&n=500',
   'lenet-fashion': 'rounds=1&steps=40&eval=20&n=500',
   'conv2-fashion': 'rounds=1&steps=10&eval=5&n=200',
-  modular: 'p=11&dmodel=8&heads=2&dmlp=16&steps=60&eval=20&rounds=1&seed=4',
+  modular: 'arch=transformer&p=11&dmodel=8&heads=2&dmlp=16&lr=0.01&steps=60&eval=20&maskat=0&norml1=0&norml2=0&rounds=1&seed=4',
   cartpole: 'hidden=16,16&batch=4&steps=60&eval=20&rounds=1&seed=2',
   'gan-ring': 'hidden=16,16&batch=32&steps=400&eval=100&rounds=1&seed=2',
   regression: 'hidden=8,8&steps=300&eval=100&rounds=1&random=1',

@@ -17,10 +17,10 @@ function part(weights, l) {
 }
 const times = (x, m) => m[0].map((_, o) => x.reduce((sum, xi, i) => sum + xi * m[i][o], 0));
 
-// The share of the number embeddings' power at each frequency k = 1 … ⌊p/2⌋ (a DFT over the numbers per column).
-function spectrum(weights) {
+// The share of the number embeddings' power at each frequency k = 1 … ⌊p/2⌋ (a DFT over the numbers per column;
+// the transformer's embedding has a last row for "=", the MLP's a row per number only).
+function spectrum(weights, p = part(weights, 0).length - 1) {
   const embed = part(weights, 0);
-  const p = embed.length - 1;
   const power = [];
   for (let k = 1; k <= Math.floor(p / 2); k++) {
     let sum = 0;
@@ -72,8 +72,10 @@ let browser;
 before(async () => { server = await serve(); browser = await launch({ webgpu: false }); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-const TINY = { preset: 'modular', p: '11', dmodel: '8', heads: '2', dmlp: '16', steps: '60', eval: '20',
-  rounds: '1', seed: '4', backend: 'cpu' };
+// The preset's setup with its former transformer (p = 11, lr 0.01, the mask from the end of training, the random
+// reinit and random mask as controls).
+const TINY = { preset: 'modular', arch: 'transformer', p: '11', dmodel: '8', heads: '2', dmlp: '16', lr: '0.01',
+  steps: '60', eval: '20', maskat: '0', norml1: '0', norml2: '0', rounds: '1', seed: '4', backend: 'cpu' };
 const query = () => '?' + new URLSearchParams(TINY).toString();
 
 test('?preset=modular trains a transformer, draws it and its grokking curves; a copied link gives the same ticket',
@@ -90,7 +92,9 @@ test('?preset=modular trains a transformer, draws it and its grokking curves; a 
     const generalise = await a.page.$eval('#generalise-chart', (el) => ({ ...el.dataset }));
     assert.equal(generalise.replicates, '1');
 
-    assert.equal(await a.page.$eval('#spectrum-chart', (el) => el.dataset.networks), '3', 'a spectrum per network');
+    assert.equal(await a.page.$eval('#spectrum-chart', (el) => el.dataset.networks), '4',
+      'a spectrum per network of round 1, and round 0\'s dense network');
+    assert.ok(await a.page.$('#spectrum-chart polyline.dense'), 'the dense network\'s spectrum drawn');
     assert.equal(await a.page.$eval('#attention-view', (el) => el.dataset.heads), '2');
     assert.equal(await a.page.$$eval('#attention-view rect.attend-a', (rs) => rs.length), 2);
 
@@ -162,6 +166,18 @@ test('?arch=mlp trains the grokking-tickets paper\'s MLP with the norm-matched d
       assert.ok(await page.$(`#grokking-chart .swatch.${cls}`), `${cls} in the legend`);
     }
     assert.equal(await page.$$eval('#transformer-view rect.cell', (cs) => cs.length), 0, 'no transformer drawn');
+    // The MLP's embedding spectrum (a row per number), the ticket's computed here from its exported weights, beside
+    // the dense network's; no attention to draw.
+    assert.equal(await page.$eval('#spectrum-chart', (el) => el.dataset.networks), '4');
+    assert.equal(await page.$('#attention-view'), null, 'the MLP has no attention');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-ticket')]);
+    const shown = JSON.parse(await readFile(await download.path(), 'utf8')).rounds[1];
+    const ours = spectrum(shown.trained, Number(mlp.p));
+    shown.ticket.circuit.spectrum.forEach((g, i) =>
+      assert.ok(Math.abs(g - ours[i]) <= 1e-6 * Math.max(1, ours[i]), `spectrum[${i}]: ${g} against ${ours[i]}`));
+    const top = ours.indexOf(Math.max(...ours));
+    const hint = await page.$eval('#spectrum-chart .hint', (el) => el.textContent);
+    assert.ok(hint.startsWith(`ticket: k = ${top + 1} (${Math.round(ours[top] * 100)}%)`), hint);
     await page.click('#copy-link');
     const link = await page.$eval('#share-link', (el) => el.value);
     for (const key of ['arch=mlp', 'dmodel=24', 'dmlp=8', 'norml1=1', 'norml2=1']) {

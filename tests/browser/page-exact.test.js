@@ -35,7 +35,8 @@ after(async () => {
 // round 0 shows again in every later figure.
 const RUNS = {
   classifier: '?data=spiral&n=200&noise=0.2&hidden=8,6&steps=120&eval=40&rate=0.4&rounds=2&seed=3&reps=1&backend=cpu',
-  transformer: '?preset=modular&p=11&dmodel=8&heads=2&dmlp=16&steps=60&eval=20&rounds=1&seed=4&backend=cpu',
+  transformer: '?preset=modular&arch=transformer&p=11&dmodel=8&heads=2&dmlp=16&lr=0.01&steps=60&eval=20&maskat=0&norml1=0&norml2=0'
+    + '&rounds=1&seed=4&backend=cpu',
   policy: '?preset=cartpole&hidden=16,16&batch=4&steps=60&eval=20&rounds=1&seed=2&backend=cpu',
 };
 

@@ -45,6 +45,11 @@ pub struct DataConfig {
 
 /// The modulus a configuration without one (every classifier's) carries.
 pub(crate) const DEFAULT_MODULUS: usize = 31;
+/// The grokking-tickets paper's modulus, and its MLP's hidden units.
+const PAPER_MODULUS: usize = 67;
+const PAPER_MLP_HIDDEN: usize = 48;
+/// The modular preset's embedding width: the paper's is 500; at 128 its effect holds over seeds 1-10, at 64 not.
+const PAGE_MLP_WIDTH: usize = 128;
 
 fn is_default_modulus(p: &usize) -> bool {
     *p == DEFAULT_MODULUS
@@ -878,36 +883,46 @@ pub fn preset(name: &str) -> Option<ExperimentConfig> {
             c.prune = PruneConfig { rounds: 10, conv_rate: 0.1, ..PruneConfig::default() };
         }
         "modular" => {
-            // Grokking (Power et al. 2022; Nanda et al. 2023) scaled down for a browser tab: a + b mod 31,
-            // half the pairs to train on (10% validate, 40% test), a 1-layer transformer of width 32 with 4
-            // heads and an MLP of 128, AdamW with weight decay 1 (the grokking-tickets paper's) at lr 0.01,
-            // full batch, 2,000 steps: the dense network fits its pairs by step 100 and generalises near
-            // step 1,050 (the median over seeds 1-5). Then one-shot global magnitude pruning of the trained
-            // dense network to 70% (every part starts on the same N(0, 1/d_model) scale). The best of the
-            // sweeps in README "A transformer that groks"; it does not meet the issue's criterion.
+            // The grokking-tickets paper's recipe (Minegishi et al., arXiv 2310.19470) at a size the page's CPU path
+            // trains in a few minutes: its MLP (token embeddings 128 wide where the paper's are 500, 48 hidden
+            // units, no biases) on a + b mod 67, half the pairs to train on (10% validate, 40% test), AdamW at
+            // lr 1e-3 with weight decay 1, full batch, 2,000 steps; the mask from the dense network's weights at
+            // step 1,500 (after it generalised), one-shot global magnitude pruning of 60% of every matrix
+            // together, embeddings included; survivors reset to θ0, beside the random reinit, the random mask and
+            // the dense network scaled to the ticket's L1 and L2 norms. Chosen by the sweep in README "The
+            // paper's own setup" (docs/sweeps/modular-mlp-page-candidates.toml): over seeds 1-10 the ticket's
+            // median steps to generalise is 0.38x the dense network's, every control's at least 0.88x.
             c.data = DataConfig {
                 dataset: DatasetName::Modular,
                 val_frac: 0.1,
                 test_frac: 0.4,
-                modulus: DEFAULT_MODULUS,
+                modulus: PAPER_MODULUS,
                 ..DataConfig::default()
             };
-            c.model.transformer = TransformerConfig::default();
+            c.model.transformer = TransformerConfig {
+                arch: ModularArch::Mlp,
+                d_model: PAGE_MLP_WIDTH,
+                d_mlp: PAPER_MLP_HIDDEN,
+                ..TransformerConfig::default()
+            };
             c.train = TrainConfig {
                 optimizer: OptimizerKind::AdamW,
-                lr: 0.01,
+                lr: 1e-3,
                 momentum: 0.9,
                 batch: caps::MAX_BATCH,
                 steps: 2000,
-                eval_every: 50,
+                eval_every: 100,
                 weight_decay: 1.0,
             };
             c.prune = PruneConfig {
                 scope: PruneScope::Global,
                 schedule: Schedule::Oneshot,
-                rate: 0.3,
+                rate: 0.6,
                 rounds: 1,
+                mask_at: 1500,
                 control_random: true,
+                control_norm_l1: true,
+                control_norm_l2: true,
                 ..PruneConfig::default()
             };
         }

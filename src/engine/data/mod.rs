@@ -58,7 +58,7 @@ crate::choices!(DatasetName {
     Mnist => "mnist", "MNIST (10k)";
     Fashion => "fashion", "Fashion-MNIST (12k)";
     Own => "own", "your data (CSV)";
-    Modular => "modular", "a + b mod p (transformer)";
+    Modular => "modular", "a + b mod p (grokking)";
     Cartpole => "cartpole", "CartPole (a policy, A2C)";
     Ring => "ring", "8 Gaussians on a ring (a GAN)";
     Grid => "grid", "25 Gaussians on a grid (a GAN)";

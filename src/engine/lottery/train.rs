@@ -81,9 +81,19 @@ pub struct TrainRun {
 
 /// AdamW's betas and epsilon as the grokking papers set them (Nanda et al.; Minegishi et al.):
 /// burn's defaults (β2 0.999, ε 1e-5) are tuned for other work.
-pub(crate) const ADAMW_BETA_1: f32 = 0.9;
-pub(crate) const ADAMW_BETA_2: f32 = 0.98;
-pub(crate) const ADAMW_EPSILON: f32 = 1e-8;
+pub const ADAMW_BETA_1: f32 = 0.9;
+pub const ADAMW_BETA_2: f32 = 0.98;
+pub const ADAMW_EPSILON: f32 = 1e-8;
+
+/// The AdamW every run with `opt=adamw` trains with: the papers' betas and epsilon, the configuration's weight
+/// decay (decoupled: θ ← θ·(1 − lr·λ) before the Adam step, as PyTorch's `AdamW`).
+pub fn adamw(weight_decay: f64) -> AdamWConfig {
+    AdamWConfig::new()
+        .with_beta_1(ADAMW_BETA_1)
+        .with_beta_2(ADAMW_BETA_2)
+        .with_epsilon(ADAMW_EPSILON)
+        .with_weight_decay(weight_decay as f32)
+}
 
 impl TrainRun {
     /// Start a run from θ (masked by `mask`) at iteration `start` up to `end`.
@@ -103,12 +113,7 @@ impl TrainRun {
                 Some(beta_1) => AdamConfig::new().with_beta_1(beta_1).init(),
                 None => AdamConfig::new().init(),
             },
-            OptimizerKind::AdamW => AdamWConfig::new()
-                .with_beta_1(ADAMW_BETA_1)
-                .with_beta_2(ADAMW_BETA_2)
-                .with_epsilon(ADAMW_EPSILON)
-                .with_weight_decay(config.weight_decay as f32)
-                .init(),
+            OptimizerKind::AdamW => adamw(config.weight_decay).init(),
             OptimizerKind::Sgd => {
                 let momentum = (config.momentum > 0.0)
                     .then(|| MomentumConfig::new().with_momentum(config.momentum).with_dampening(0.0));

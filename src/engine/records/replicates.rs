@@ -17,6 +17,7 @@ use crate::engine::lottery::mask::Mask;
 use crate::engine::lottery::overlap;
 use crate::engine::lottery::report::RoundReport;
 use crate::engine::lottery::train::RunSummary;
+use crate::engine::tasks::modular;
 
 /// The seed of replicate `i` of a run seeded `base`: the next seeds, wrapping
 /// within the seed range.
@@ -76,9 +77,12 @@ pub struct NetworkSpread {
     /// Modular addition: when the replicates generalised (absent for classifiers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps_to_generalise: Option<Milestone>,
-    /// Modular addition: when the replicates fit their training pairs.
+    /// Modular addition: when the replicates memorised their training pairs (t_mem).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps_to_fit: Option<Milestone>,
+    /// Modular addition: τ = t_gen / t_mem over the replicates ("never" for one that never generalised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grokking_ratio: Option<Milestone>,
     /// The task's own figures over the replicates, under their own names, each with its median where its
     /// summaries carry one ([`FigureKey::median_name`]): a policy's mean return after training (RL seeds vary a
     /// lot: judge by medians), a generator's modes covered and high-quality fraction, a regression's test mean
@@ -102,17 +106,17 @@ pub struct Milestone {
 
 impl Milestone {
     /// None when no run measured it (a classifier's runs).
-    pub fn of(runs: &[&RunSummary], f: fn(&RunSummary) -> Option<Option<usize>>) -> Option<Self> {
-        let steps: Option<Vec<Option<usize>>> = runs.iter().map(|r| f(r)).collect();
+    pub fn of(runs: &[&RunSummary], f: impl Fn(&RunSummary) -> Option<Option<f64>>) -> Option<Self> {
+        let steps: Option<Vec<Option<f64>>> = runs.iter().map(|r| f(r)).collect();
         let mut steps = steps.filter(|s| !s.is_empty())?;
-        steps.sort_by_key(|s| s.unwrap_or(usize::MAX)); // never: last
+        steps.sort_by(|a, b| a.unwrap_or(f64::INFINITY).total_cmp(&b.unwrap_or(f64::INFINITY))); // never: last
         let n = steps.len();
-        let at = |i: usize| steps[i].map(|s| s as f64);
+        let at = |i: usize| steps[i];
         let median = match n % 2 {
             1 => at(n / 2),
             _ => at(n / 2 - 1).zip(at(n / 2)).map(|(a, b)| (a + b) / 2.0),
         };
-        let reached: Vec<f64> = steps.iter().flatten().map(|&s| s as f64).collect();
+        let reached: Vec<f64> = steps.iter().flatten().copied().collect();
         Some(Self { median, reached: reached.len(), n, first: reached.first().copied(), last: reached.last().copied() })
     }
 
@@ -134,11 +138,16 @@ impl NetworkSpread {
             early_stop_test_accuracy: figure(|r| r.early_stop_test_accuracy)?,
             train_accuracy: measured(runs, |r| r.train_accuracy),
             generalisation_gap: measured(runs, RunSummary::generalisation_gap),
+            // Read off each run's curve, so a summary of older reports uses today's thresholds.
             steps_to_generalise: Milestone::of(runs, |r| {
-                let steps = r.score.figures.measured(FigureKey::StepsToGeneralise)?;
-                Some(steps.map(|s| s as usize))
+                r.score.figures.measured(FigureKey::StepsToGeneralise)?;
+                Some(modular::steps_to_generalise(&r.curve).map(|t| t as f64))
             }),
-            steps_to_fit: Milestone::of(runs, |r| r.score.steps_to_fit),
+            steps_to_fit: Milestone::of(runs, |r| {
+                r.score.steps_to_fit?;
+                Some(modular::steps_to_fit(&r.curve).map(|t| t as f64))
+            }),
+            grokking_ratio: Milestone::of(runs, |r| r.score.steps_to_fit.map(|_| modular::grokking_ratio(&r.curve))),
             figures: own_figures(runs),
         })
     }
@@ -173,7 +182,10 @@ impl NetworkSpread {
             && self.generalisation_gap.as_ref().is_none_or(gap)
             && ordered(&self.early_stop_iteration)
             && self.early_stop_iteration.min >= 0.0
-            && [&self.steps_to_generalise, &self.steps_to_fit].into_iter().flatten().all(Milestone::is_sane)
+            && [&self.steps_to_generalise, &self.steps_to_fit, &self.grokking_ratio]
+                .into_iter()
+                .flatten()
+                .all(Milestone::is_sane)
     }
 }
 

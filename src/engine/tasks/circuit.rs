@@ -1,34 +1,43 @@
-//! What a trained modular-addition transformer computes with (Nanda et al.,
+//! What a trained modular-addition network computes with (Nanda et al.,
 //! arXiv 2301.05217): a grokked network embeds the numbers on a few circles,
 //! so its token embedding's Fourier spectrum over the numbers has a few tall
-//! frequencies where a memorising one is flat; and its "=" attends to a and b.
-//! Both are read from the trained weights on the host, once per run.
+//! frequencies where a memorising one is flat (the grokking-tickets paper's
+//! MLP likewise: its tickets' masks are periodic there); and a transformer's
+//! "=" attends to a and b. Both are read from the trained weights on the
+//! host, once per run.
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::math;
 use crate::engine::networks::shapes::POSITIONS;
+use crate::engine::networks::modular_mlp;
 use crate::engine::networks::{shapes::Role, weights::Weights};
 
-/// The readings of one trained transformer.
+/// The readings of one trained network.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Circuit {
     /// Share of the number embeddings' power at frequency k = 1, 2, …, ⌊p/2⌋ (sums to 1; the constant term
     /// k = 0 is left out).
     pub spectrum: Vec<f64>,
-    /// Per head, the attention from "=" to a, to b and to "=" itself, averaged over all p² pairs.
+    /// Per head, the attention from "=" to a, to b and to "=" itself, averaged over all p² pairs (none for the
+    /// MLP, which has no attention).
+    #[serde(default)]
     pub attention: Vec<[f64; POSITIONS]>,
 }
 
 impl Circuit {
-    /// None unless `weights` are a transformer's (nine parts) whose width `heads` divides.
+    /// The MLP's spectrum (its embedding has a row per number), or a transformer's (nine parts, whose width
+    /// `heads` divides; its embedding's last row is "=") with its attention; None for other weights.
     pub fn read(weights: &Weights, heads: usize) -> Option<Self> {
         let roles: Vec<Role> = weights.layers.iter().map(|l| l.role).collect();
-        let d = weights.layers.first()?.fan_out;
-        if roles.len() != 9 || roles[0] != Role::Embedding || heads == 0 || !d.is_multiple_of(heads) {
+        let embed = weights.layers.first()?;
+        if roles == modular_mlp::PARTS {
+            return Some(Self { spectrum: spectrum(weights, embed.fan_in), attention: Vec::new() });
+        }
+        if roles.len() != 9 || roles[0] != Role::Embedding || heads == 0 || !embed.fan_out.is_multiple_of(heads) {
             return None;
         }
-        Some(Self { spectrum: spectrum(weights), attention: attention(weights, heads) })
+        Some(Self { spectrum: spectrum(weights, embed.fan_in - 1), attention: attention(weights, heads) })
     }
 
     /// The frequency (1-based) holding the largest share, and that share.
@@ -55,10 +64,10 @@ fn times(x: &[f64], weights: &Weights, l: usize) -> Vec<f64> {
     out
 }
 
-/// The number embeddings' power per frequency, each column's DFT over the numbers 0..p, summed over columns.
-fn spectrum(weights: &Weights) -> Vec<f64> {
+/// The number embeddings' power per frequency, each column's DFT over the numbers 0..p (the embedding's first
+/// `p` rows), summed over columns.
+fn spectrum(weights: &Weights, p: usize) -> Vec<f64> {
     let embed = &weights.layers[0];
-    let p = embed.fan_in - 1; // the last row is "="
     let power: Vec<f64> = (1..=p / 2)
         .map(|k| {
             (0..embed.fan_out)

@@ -85,7 +85,8 @@ pub struct TaskScore {
     /// regression's test mean squared error.
     #[serde(flatten)]
     pub figures: Figures,
-    /// Modular addition: the first evaluation iteration with every training pair right, null if never.
+    /// Modular addition: t_mem, the first evaluation iteration with at least
+    /// [`modular::MEMORISED_ACCURACY`] of the training pairs right, null if never.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "modular::task_score")]
     pub steps_to_fit: Option<Option<usize>>,
     /// Modular addition: the trained network's embedding spectrum and attention ([`circuit`]).

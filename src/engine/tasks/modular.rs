@@ -16,8 +16,9 @@ use crate::engine::lottery::curve::CurvePoint;
 /// Test accuracy from which a run counts as generalised.
 pub(crate) const GENERALISED_ACCURACY: f64 = 0.95;
 
-/// Training accuracy from which a run counts as having fit (memorised) its pairs.
-pub(crate) const FIT_ACCURACY: f64 = 1.0;
+/// Training accuracy from which a run counts as having memorised its pairs (t_mem; the grokking-tickets paper's
+/// threshold, the same as for generalising).
+pub(crate) const MEMORISED_ACCURACY: f64 = 0.95;
 
 /// All p² pairs (a, b), a-major: one-hot a, one-hot b → (a + b) mod p.
 pub fn samples(modulus: usize) -> Samples {
@@ -46,10 +47,17 @@ pub fn steps_to_generalise(curve: &[CurvePoint]) -> Option<usize> {
     curve.iter().find(|p| p.test_accuracy >= GENERALISED_ACCURACY).map(|p| p.iteration)
 }
 
-/// The first evaluation iteration at which training accuracy reaches
-/// [`FIT_ACCURACY`]; None if it never does (or was not measured).
+/// t_mem: the first evaluation iteration at which training accuracy reaches
+/// [`MEMORISED_ACCURACY`]; None if it never does (or was not measured).
 pub fn steps_to_fit(curve: &[CurvePoint]) -> Option<usize> {
-    curve.iter().find(|p| p.train_accuracy.is_some_and(|a| a >= FIT_ACCURACY)).map(|p| p.iteration)
+    curve.iter().find(|p| p.train_accuracy.is_some_and(|a| a >= MEMORISED_ACCURACY)).map(|p| p.iteration)
+}
+
+/// τ = t_gen / t_mem (Minegishi et al.): how many times longer generalising takes than memorising; None when
+/// the run never generalised or never memorised.
+pub fn grokking_ratio(curve: &[CurvePoint]) -> Option<f64> {
+    let memorised = steps_to_fit(curve).filter(|&t| t > 0)?;
+    steps_to_generalise(curve).map(|t| t as f64 / memorised as f64)
 }
 
 /// Serde for a score that is absent in reports of other tasks and `null`

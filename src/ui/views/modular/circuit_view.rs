@@ -1,7 +1,8 @@
-//! What the round shown's trained transformers compute with (modular
+//! What the round shown's trained networks compute with (modular
 //! addition): the token embedding's Fourier spectrum over the numbers for
-//! the ticket and each control (a grokked network has a few tall
-//! frequencies), and, per head of the ticket, where "=" attends.
+//! the ticket, each control and the dense network of round 0 (a grokked
+//! network has a few tall frequencies), and, per head of a transformer
+//! ticket, where "=" attends.
 
 use leptos::prelude::*;
 
@@ -15,7 +16,7 @@ use crate::ui::round_shown;
 /// One network's spectrum, and the frequency holding most of its power.
 #[derive(Clone, Debug, PartialEq)]
 struct SpectrumLine {
-    /// The CSS class of its colour: ticket, reinit or random.
+    /// The CSS class of its colour: ticket, reinit, random or dense.
     class: &'static str,
     line: Line,
     top: String,
@@ -50,11 +51,13 @@ const ATTENTION_CAPTION: &str = "The ticket's attention from “=” to a, b and
 const BAR_LEFT: f64 = 50.0;
 
 impl CircuitPlot {
-    fn new(report: &RoundReport) -> Option<Self> {
+    /// The round shown's networks, and round 0's dense network beside a later round's (`dense`).
+    fn new(report: &RoundReport, dense: Option<&RoundReport>) -> Option<Self> {
         let runs = [
             ("ticket", Some(&report.ticket)),
             ("reinit", report.reinit.as_ref()),
             ("random", report.random_mask.as_ref()),
+            ("dense", dense.map(|d| &d.ticket)),
         ];
         let circuits: Vec<(&'static str, &Circuit)> = runs
             .iter()
@@ -85,12 +88,18 @@ impl CircuitPlot {
 /// The embedding spectra (ticket and controls) and the ticket's attention from "=".
 #[component]
 pub fn CircuitView(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option<usize>>) -> impl IntoView {
-    let plot = Memo::new(move |_| rounds.with(|r| round_shown(r, selected.get()).and_then(CircuitPlot::new)));
+    let plot = Memo::new(move |_| {
+        rounds.with(|r| {
+            let shown = round_shown(r, selected.get())?;
+            CircuitPlot::new(shown, r.first().filter(|d| d.round == 0 && shown.round > 0))
+        })
+    });
     view! {
         {move || plot.get().map(|p| {
-            let heads_h = BAR_H * 1.5 * p.heads.len() as f64 + 4.0;
             let tops = p.lines.iter().map(|l| format!("{}: {}", l.class, l.top)).collect::<Vec<_>>().join(" · ");
-            let view_box = format!("0 0 {:.0} {heads_h:.0}", BAR_W + 60.0);
+            let with_dense = p.lines.iter().any(|l| l.class == "dense");
+            let heads = p.heads.clone();
+            let attention = (!heads.is_empty()).then(|| view! { <AttentionBars heads /> });
             view! {
                 <figure class="chart" id="spectrum-chart" data-networks=p.lines.len() data-round=p.round>
                     <figcaption>{format!(
@@ -109,32 +118,45 @@ pub fn CircuitView(rounds: RwSignal<Vec<RoundReport>>, selected: RwSignal<Option
                         }).collect::<Vec<_>>()}
                     </svg>
                     <NetworkLegend />
+                    {with_dense.then(|| view! {
+                        <p class="legend"><span class="swatch dense"></span>"dense network (round 0)"</p>
+                    })}
                     <p class="hint">{tops}</p>
                 </figure>
-                <figure class="chart" id="attention-view" data-heads=p.heads.len()>
-                    <figcaption>{ATTENTION_CAPTION}</figcaption>
-                    <svg viewBox=view_box role="img" aria-label="attention per head">
-                        {p.heads.iter().enumerate().map(|(h, s)| {
-                            let y = h as f64 * BAR_H * 1.5;
-                            // One segment per position, side by side: a, b, then "=".
-                            let segments =
-                                [("attend-a", "a", s.a), ("attend-b", "b", s.b), ("attend-equals", "=", s.equals)];
-                            let starts = [0.0, s.a, s.a + s.b];
-                            view! {
-                                <text class="tick" x=0 y=format!("{:.1}", y + BAR_H * 0.8)>{format!("head {h}")}</text>
-                                {segments.into_iter().zip(starts).map(|((class, to, share), start)| view! {
-                                    <rect class=class x=format!("{:.1}", BAR_LEFT + start * BAR_W) y=format!("{y:.1}")
-                                        width=format!("{:.1}", share * BAR_W) height={BAR_H}>
-                                        <title>{format!("head {h} → {to}: {:.0}%", share * 100.0)}</title>
-                                    </rect>
-                                }).collect::<Vec<_>>()}
-                            }
-                        }).collect::<Vec<_>>()}
-                    </svg>
-                    <p class="legend"><span class="swatch attend-a"></span>"a "<span class="swatch attend-b"></span>"b "
-                        <span class="swatch attend-equals"></span>"="</p>
-                </figure>
+                {attention}
             }
         })}
+    }
+}
+
+/// Per head of a transformer ticket, where "=" attends: one bar of three segments (a, b, "=").
+#[component]
+fn AttentionBars(heads: Vec<HeadAttention>) -> impl IntoView {
+    let height = BAR_H * 1.5 * heads.len() as f64 + 4.0;
+    let view_box = format!("0 0 {:.0} {height:.0}", BAR_W + 60.0);
+    view! {
+        <figure class="chart" id="attention-view" data-heads=heads.len()>
+            <figcaption>{ATTENTION_CAPTION}</figcaption>
+            <svg viewBox=view_box role="img" aria-label="attention per head">
+                {heads.iter().enumerate().map(|(h, s)| {
+                    let y = h as f64 * BAR_H * 1.5;
+                    // One segment per position, side by side: a, b, then "=".
+                    let segments =
+                        [("attend-a", "a", s.a), ("attend-b", "b", s.b), ("attend-equals", "=", s.equals)];
+                    let starts = [0.0, s.a, s.a + s.b];
+                    view! {
+                        <text class="tick" x=0 y=format!("{:.1}", y + BAR_H * 0.8)>{format!("head {h}")}</text>
+                        {segments.into_iter().zip(starts).map(|((class, to, share), start)| view! {
+                            <rect class=class x=format!("{:.1}", BAR_LEFT + start * BAR_W) y=format!("{y:.1}")
+                                width=format!("{:.1}", share * BAR_W) height={BAR_H}>
+                                <title>{format!("head {h} → {to}: {:.0}%", share * 100.0)}</title>
+                            </rect>
+                        }).collect::<Vec<_>>()}
+                    }
+                }).collect::<Vec<_>>()}
+            </svg>
+            <p class="legend"><span class="swatch attend-a"></span>"a "<span class="swatch attend-b"></span>"b "
+                <span class="swatch attend-equals"></span>"="</p>
+        </figure>
     }
 }

@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::math;
-use crate::engine::networks::shapes::POSITIONS;
 use crate::engine::networks::modular_mlp;
+use crate::engine::networks::shapes::POSITIONS;
 use crate::engine::networks::{shapes::Role, weights::Weights};
 
 /// The readings of one trained network.

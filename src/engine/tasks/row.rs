@@ -190,8 +190,8 @@ const STEPS_TO_GENERALISE: Figure = Figure {
     better: Better::Lower,
     meaning: "the first evaluation step at which test accuracy reaches 95% (grokking); never, if it does not",
     // One evaluation interval of the modular preset.
-    tie: 50.0,
-    tie_words: "50 steps",
+    tie: 100.0,
+    tie_words: "100 steps",
     chart: None,
 };
 const MEAN_RETURN: Figure = Figure {
@@ -338,7 +338,9 @@ pub const TASKS: [TaskRow; 5] = [
         scored_before_training: false,
         // The pairs are the data and the transformer's shape is its own: no noise, widths, convs or init.
         ignores: &["n", "noise", "hidden", "conv", "init", GAN_KEYS[0]],
-        figures: &[TEST_ACCURACY, STEPS_TO_GENERALISE],
+        // The grokking-tickets paper's measure first: every network here ends near 100% test accuracy, and the
+        // ticket's lesson is how much sooner it gets there.
+        figures: &[STEPS_TO_GENERALISE, TEST_ACCURACY],
         views: MODULAR_ADDITION_VIEWS,
     },
     TaskRow {

@@ -67,7 +67,12 @@ fn file_cell(reports: &[RoundReport], round: usize) -> String {
 
 fn rows(finished: &Finished, figure: Figure, reports: &[RoundReport]) -> Vec<RoundRow> {
     let (scale, digits) = written(figure);
-    let headline = |n: Option<&NetworkSpread>| cell(n.and_then(|n| n.figure(figure.key)).as_ref(), scale, digits);
+    // A network that trained but never reached the figure's mark (steps to generalise) is "never", as the verdict
+    // says; one that did not train, "–".
+    let headline = |n: Option<&NetworkSpread>| match n.map(|n| n.figure(figure.key)) {
+        Some(None) if figure.key == FigureKey::StepsToGeneralise => "never".to_string(),
+        value => cell(value.flatten().as_ref(), scale, digits),
+    };
     finished
         .spreads
         .iter()

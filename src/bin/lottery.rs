@@ -1118,10 +1118,13 @@ mod cli {
         let steps = |x: Option<usize>| x.map_or_else(|| "never".to_string(), |i| i.to_string());
         let network = |n: Option<&RunSummary>| match n {
             None => "–".to_string(),
-            Some(n) => match modular::grokking_ratio(&n.curve) {
-                Some(tau) => format!("{} (τ {tau:.1})", steps(modular::steps_to_generalise(&n.curve))),
-                None => steps(modular::steps_to_generalise(&n.curve)),
-            },
+            Some(n) => {
+                let generalised = steps(modular::steps_to_generalise(&n.curve));
+                match modular::grokking_ratio(&n.curve) {
+                    Some(tau) => format!("{generalised} (τ {tau:.1})"),
+                    None => generalised,
+                }
+            }
         };
         // A column for each control that ran in some round.
         let controls: Vec<Control> =

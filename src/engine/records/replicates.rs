@@ -105,18 +105,18 @@ pub struct Milestone {
 }
 
 impl Milestone {
-    /// None when no run measured it (a classifier's runs).
+    /// Each run's value (a step, or τ; inner None: never reached); None when no run measured it (a classifier's).
     pub fn of(runs: &[&RunSummary], f: impl Fn(&RunSummary) -> Option<Option<f64>>) -> Option<Self> {
-        let steps: Option<Vec<Option<f64>>> = runs.iter().map(|r| f(r)).collect();
-        let mut steps = steps.filter(|s| !s.is_empty())?;
-        steps.sort_by(|a, b| a.unwrap_or(f64::INFINITY).total_cmp(&b.unwrap_or(f64::INFINITY))); // never: last
-        let n = steps.len();
-        let at = |i: usize| steps[i];
+        let values: Option<Vec<Option<f64>>> = runs.iter().map(|r| f(r)).collect();
+        let mut values = values.filter(|v| !v.is_empty())?;
+        values.sort_by(|a, b| a.unwrap_or(f64::INFINITY).total_cmp(&b.unwrap_or(f64::INFINITY))); // never: last
+        let n = values.len();
+        let at = |i: usize| values[i];
         let median = match n % 2 {
             1 => at(n / 2),
             _ => at(n / 2 - 1).zip(at(n / 2)).map(|(a, b)| (a + b) / 2.0),
         };
-        let reached: Vec<f64> = steps.iter().flatten().copied().collect();
+        let reached: Vec<f64> = values.iter().flatten().copied().collect();
         Some(Self { median, reached: reached.len(), n, first: reached.first().copied(), last: reached.last().copied() })
     }
 
@@ -147,7 +147,10 @@ impl NetworkSpread {
                 r.score.steps_to_fit?;
                 Some(modular::steps_to_fit(&r.curve).map(|t| t as f64))
             }),
-            grokking_ratio: Milestone::of(runs, |r| r.score.steps_to_fit.map(|_| modular::grokking_ratio(&r.curve))),
+            grokking_ratio: Milestone::of(runs, |r| {
+                r.score.steps_to_fit?;
+                Some(modular::grokking_ratio(&r.curve))
+            }),
             figures: own_figures(runs),
         })
     }

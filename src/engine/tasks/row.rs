@@ -336,7 +336,8 @@ pub const TASKS: [TaskRow; 5] = [
         datasets: &[DatasetName::Modular],
         learns_from_rows: true,
         scored_before_training: false,
-        // The pairs are the data and the transformer's shape is its own: no noise, widths, convs or init.
+        // The pairs are the data and the network's shape is its own (MLP or transformer): no noise, widths, convs
+        // or init.
         ignores: &["n", "noise", "hidden", "conv", "init", GAN_KEYS[0]],
         // The grokking-tickets paper's measure first: every network here ends near 100% test accuracy, and the
         // ticket's lesson is how much sooner it gets there.
